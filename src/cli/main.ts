@@ -1,0 +1,2 @@
+// `prompt-budget` command line: maps argv and console onto the core.
+process.exitCode = 0;

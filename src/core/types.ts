@@ -1,0 +1,123 @@
+// Shared shapes of the pure core. No `vscode` import anywhere under src/core: the CLI and
+// plain-node unit tests use the same code as the extension.
+
+/** A tokenizer the core can count with; 'estimate' marks models with no public tokenizer. */
+export type TokenizerId = 'o200k_base' | 'cl100k_base' | 'estimate';
+
+/** A half-open range of UTF-16 offsets into a document's text (BOM already dropped). */
+export interface TextRange {
+  start: number;
+  end: number;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A user-facing problem in a file. `line` and `column` are 1-based, as editors and CLIs print them. */
+export interface Problem {
+  file: string;
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+  severity: Severity;
+  /** Stable rule id, e.g. 'context-window', 'yaml-syntax', 'unknown-key'; documented in the README. */
+  rule: string;
+  message: string;
+}
+
+/** Where a figure came from, and as of when. */
+export interface SourceNote {
+  source: string;
+  asOf: string;
+  url?: string;
+}
+
+/** A price that changes above a prompt length (e.g. Gemini 2.5 Pro above 200k input tokens). */
+export interface PriceTier {
+  /** The tier applies when the prompt's input tokens exceed this number. */
+  aboveInputTokens: number;
+  inputPerMillion: number;
+  outputPerMillion: number;
+  cachedInputPerMillion?: number;
+}
+
+/** USD per million tokens. */
+export interface ModelPricing {
+  inputPerMillion: number;
+  outputPerMillion: number;
+  cachedInputPerMillion?: number;
+  tiers?: PriceTier[];
+}
+
+export interface ModelInfo {
+  /** Canonical id, e.g. 'gpt-4o', 'claude-sonnet-4-5'. */
+  id: string;
+  /** Display name, e.g. 'GPT-4o'. */
+  name: string;
+  /** e.g. 'openai', 'anthropic', 'google'. */
+  provider: string;
+  /** Display names, provider-prefixed ids ('openai/gpt-4.1'), dated ids. Matched case-insensitively. */
+  aliases: string[];
+  contextWindow?: number;
+  maxOutputTokens?: number;
+  pricing?: ModelPricing;
+  tokenizer: TokenizerId;
+  sources: { prices?: SourceNote; limits?: SourceNote };
+  /** Where this entry was defined; overrides win over the catalog. */
+  origin: 'catalog' | 'settings' | 'workspace';
+}
+
+/** A user's addition or override of a model (settings or prompt-budget.yaml `models`). */
+export interface ModelOverride {
+  id: string;
+  name?: string;
+  provider?: string;
+  aliases?: string[];
+  contextWindow?: number;
+  maxOutputTokens?: number;
+  inputPerMillion?: number;
+  outputPerMillion?: number;
+  cachedInputPerMillion?: number;
+  tokenizer?: TokenizerId;
+}
+
+export type PromptFormat = 'text' | 'markdown' | 'vscode-prompt' | 'prompty' | 'github-prompt' | 'chat-json';
+
+/** One message or section of a prompt, as it will be sent. */
+export interface PromptSegment {
+  /** Short label for UI: 'system', 'user', '## Examples'. */
+  label: string;
+  /** Chat role where the format has one. */
+  role?: string;
+  /** Chat `name` field, which costs one more token of overhead on OpenAI models. */
+  name?: string;
+  /** The text that is sent for this segment. */
+  text: string;
+  /** Where the segment stands in the document (its first line carries the inline count). */
+  range: TextRange;
+}
+
+/** A value declared in the file itself, with the range of its key/value for diagnostics and quick fixes. */
+export interface DeclaredValue<T> {
+  value: T;
+  range: TextRange;
+}
+
+export interface ParsedPrompt {
+  format: PromptFormat;
+  /** True when the segments are chat messages (OpenAI message overhead applies). */
+  isChat: boolean;
+  segments: PromptSegment[];
+  /** The part of the document that is sent (everything but frontmatter/metadata). */
+  bodyRange: TextRange;
+  /** Declared model, e.g. frontmatter `model: GPT-4o`. */
+  model?: DeclaredValue<string>;
+  /** Declared max output tokens. */
+  maxOutputTokens?: DeclaredValue<number>;
+  /** Template variables in order of first use: `{{x}}` and `${input:x}` give 'x'. */
+  variables: string[];
+  /** Segments with the file's sample values substituted (Prompty `sample`, `.prompt.yml` `testData`). */
+  rendered?: PromptSegment[];
+  /** Malformed frontmatter, JSON or YAML: positioned problems; parsing still returns what it could. */
+  problems: Problem[];
+}

@@ -1,0 +1,2 @@
+// Counts large documents off the extension host's main thread.
+export {};
