@@ -121,3 +121,35 @@ export interface ParsedPrompt {
   /** Malformed frontmatter, JSON or YAML: positioned problems; parsing still returns what it could. */
   problems: Problem[];
 }
+
+/** Counts tokens with one tokenizer. Exact for OpenAI encodings; `exact: false` for estimates. */
+export interface TokenCounter {
+  readonly tokenizer: TokenizerId;
+  readonly exact: boolean;
+  /** Tokens in `text`. Special-token literals such as `<|endoftext|>` count as plain text. */
+  count(text: string): number;
+  /** End offsets (UTF-16, exclusive) of each token of `text`, for "show token boundaries". */
+  tokenBoundaries(text: string): number[];
+}
+
+/** Tokens of a parsed prompt, as the provider would bill its input. */
+export interface PromptCount {
+  tokens: number;
+  exact: boolean;
+  tokenizer: TokenizerId;
+  /** Tokens of each segment's text, in the order of `ParsedPrompt.segments`. */
+  segmentTokens: number[];
+  /** Chat framing: 3 per message, +1 per `name`, +3 to prime the reply (OpenAI's documented rule). */
+  overheadTokens: number;
+  /** Tokens of the prompt with sample values substituted, where the file has them. */
+  renderedTokens?: number;
+}
+
+/** The cost of one call in USD, split into its input and output parts. */
+export interface CallCost {
+  inputTokens: number;
+  outputTokens: number;
+  input: number;
+  output: number;
+  total: number;
+}
