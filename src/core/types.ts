@@ -152,4 +152,6 @@ export interface CallCost {
   input: number;
   output: number;
   total: number;
+  /** False when the model has no known price: the amounts are then 0 meaning "unknown", not "free". */
+  priced?: boolean;
 }

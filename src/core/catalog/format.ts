@@ -1,0 +1,39 @@
+// Amounts and token counts as the status bar, tree, webview and CLI print them.
+
+const SMALLEST_SHOWN_USD = 0.000001;
+
+/** USD for people: cents for amounts of a dollar or more ($18.40, $1,234.56), two significant digits below ($0.0031, $0.00012). */
+export function formatUsd(amount: number): string {
+  if (!Number.isFinite(amount)) return amount > 0 ? '$∞' : amount < 0 ? '-$∞' : '$?';
+  const sign = amount < 0 ? '-' : '';
+  const value = Math.abs(amount);
+  if (value === 0) return '$0.00';
+  if (value < SMALLEST_SHOWN_USD) return `${sign}<$0.000001`;
+  if (value >= 1) {
+    return `${sign}$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  }
+  // Two significant digits, and at least cents: 0.5 -> $0.50, 0.0031 -> $0.0031.
+  let decimals = Math.max(2, 1 - Math.floor(Math.log10(value)));
+  // Rounding up to the next power of ten (0.00999 -> 0.0100) would show a third digit.
+  if (decimals > 2 && Number(value.toFixed(decimals)) >= 10 ** (2 - decimals)) decimals -= 1;
+  // A trailing zero past the cents adds nothing: $0.050 reads $0.05.
+  return `${sign}$${value.toFixed(decimals).replace(/(\.\d\d\d*?)0+$/, '$1')}`;
+}
+
+/** A token count: '1,234' in full, or compact ('1.2k', '128k', '1.05M') for tight spaces. */
+export function formatTokens(count: number, style: 'full' | 'compact' = 'full'): string {
+  const rounded = Math.round(count);
+  if (style === 'full' || Math.abs(rounded) < 1000) return rounded.toLocaleString('en-US');
+  const sign = rounded < 0 ? '-' : '';
+  const value = Math.abs(rounded);
+  // Checked against the rounded figure so that 999,999 reads '1M', not '1000k'.
+  if (Math.round(value / 1000) < 1000) {
+    const thousands = value / 1000;
+    return `${sign}${trimZeros(thousands < 10 ? thousands.toFixed(1) : thousands.toFixed(0))}k`;
+  }
+  return `${sign}${trimZeros((value / 1_000_000).toFixed(2))}M`;
+}
+
+function trimZeros(fixed: string): string {
+  return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
+}

@@ -1,0 +1,294 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { buildBuiltInModels } from '../../src/core/catalog/builtInModels';
+import { ModelCatalog } from '../../src/core/catalog/modelCatalog';
+import { MODEL_LIMITS } from '../../src/core/catalog/modelLimits';
+import { PRICE_PACKAGE } from '../../src/core/catalog/packagePrices';
+import type { ModelInfo } from '../../src/core/types';
+
+const catalog = ModelCatalog.builtIn();
+
+function model(idOrAlias: string, from: ModelCatalog = catalog): ModelInfo {
+  const found = from.find(idOrAlias);
+  assert.ok(found, `expected '${idOrAlias}' to be found`);
+  return found;
+}
+
+describe('built-in models', () => {
+  test('prices GPT-4o at $2.50 in / $10 out / $1.25 cached, with its 128k window and 16,384 max output', () => {
+    const gpt4o = model('gpt-4o');
+    assert.deepEqual(gpt4o.pricing, { inputPerMillion: 2.5, outputPerMillion: 10, cachedInputPerMillion: 1.25 });
+    assert.equal(gpt4o.contextWindow, 128_000);
+    assert.equal(gpt4o.maxOutputTokens, 16_384);
+    assert.equal(gpt4o.tokenizer, 'o200k_base');
+    assert.equal(gpt4o.provider, 'openai');
+    assert.equal(gpt4o.origin, 'catalog');
+  });
+
+  test('prices GPT-4o mini at $0.15 / $0.60 and GPT-4.1 at $2 / $8 with its 1,047,576-token window', () => {
+    const mini = model('gpt-4o-mini');
+    assert.equal(mini.pricing?.inputPerMillion, 0.15);
+    assert.equal(mini.pricing?.outputPerMillion, 0.6);
+    const gpt41 = model('gpt-4.1');
+    assert.equal(gpt41.pricing?.inputPerMillion, 2);
+    assert.equal(gpt41.pricing?.outputPerMillion, 8);
+    assert.equal(gpt41.contextWindow, 1_047_576);
+    assert.equal(gpt41.maxOutputTokens, 32_768);
+  });
+
+  test('prices Claude Sonnet 4 at $3 / $15 with 200k context and 64k output, counted as an estimate', () => {
+    const sonnet = model('claude-sonnet-4');
+    assert.equal(sonnet.pricing?.inputPerMillion, 3);
+    assert.equal(sonnet.pricing?.outputPerMillion, 15);
+    assert.equal(sonnet.pricing?.cachedInputPerMillion, 0.3);
+    assert.equal(sonnet.contextWindow, 200_000);
+    assert.equal(sonnet.maxOutputTokens, 64_000);
+    assert.equal(sonnet.tokenizer, 'estimate');
+  });
+
+  test('gives Gemini 2.5 Pro its higher price for prompts above 200k tokens', () => {
+    const pro = model('gemini-2.5-pro');
+    assert.deepEqual(pro.pricing, {
+      inputPerMillion: 1.25,
+      outputPerMillion: 10,
+      cachedInputPerMillion: 0.125,
+      tiers: [{ aboveInputTokens: 200_000, inputPerMillion: 2.5, outputPerMillion: 15, cachedInputPerMillion: 0.25 }],
+    });
+    assert.equal(pro.contextWindow, 1_048_576);
+    assert.equal(pro.maxOutputTokens, 65_536);
+  });
+
+  test('uses the price in effect on the day: o3 before and after its June 2025 price cut', () => {
+    const before = buildBuiltInModels(new Date('2025-06-01T00:00:00Z')).models.find((m) => m.id === 'o3');
+    const after = buildBuiltInModels(new Date('2025-07-01T00:00:00Z')).models.find((m) => m.id === 'o3');
+    assert.equal(before?.pricing?.inputPerMillion, 10);
+    assert.equal(before?.pricing?.outputPerMillion, 40);
+    assert.equal(after?.pricing?.inputPerMillion, 2);
+    assert.equal(after?.pricing?.outputPerMillion, 8);
+  });
+
+  test('counts OpenAI families with their encodings and everyone else as an estimate', () => {
+    const expected: Record<string, string> = {
+      'gpt-4o': 'o200k_base',
+      'gpt-4.1-nano': 'o200k_base',
+      o1: 'o200k_base',
+      'o4-mini': 'o200k_base',
+      'gpt-5-mini': 'o200k_base',
+      'gpt-4': 'cl100k_base',
+      'gpt-4-turbo': 'cl100k_base',
+      'gpt-3.5-turbo': 'cl100k_base',
+      'text-embedding-3-small': 'cl100k_base',
+      'claude-haiku-4-5': 'estimate',
+      'gemini-2.5-flash': 'estimate',
+    };
+    for (const [id, tokenizer] of Object.entries(expected)) assert.equal(model(id).tokenizer, tokenizer, id);
+  });
+
+  test('ships every curated model: the price package still prices each of them', () => {
+    const missing = MODEL_LIMITS.map((entry) => entry.id).filter((id) => !catalog.find(id));
+    assert.deepEqual(missing, []);
+  });
+
+  test('says where every price and limit came from, and as of when', () => {
+    for (const entry of catalog.list()) {
+      assert.match(entry.sources.prices?.source ?? '', /^@pydantic\/genai-prices 0\.1\.8 \(data of \d{4}-\d{2}-\d{2}\)$/);
+      assert.match(entry.sources.prices?.asOf ?? '', /^\d{4}-\d{2}-\d{2}$/);
+      assert.match(entry.sources.limits?.source ?? '', /docs|overview/i);
+      assert.match(entry.sources.limits?.asOf ?? '', /^\d{4}-\d{2}/);
+      assert.match(entry.sources.limits?.url ?? '', /^https:\/\//);
+    }
+    assert.equal(model('gpt-4o').sources.limits?.source, 'OpenAI model docs (context window, max output tokens)');
+  });
+
+  test('names the installed @pydantic/genai-prices version, so an upgrade cannot keep a stale data date', () => {
+    const packageJson = join(dirname(require.resolve('@pydantic/genai-prices')), '..', 'package.json');
+    const installed = (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
+    assert.equal(PRICE_PACKAGE.version, installed);
+  });
+
+  test('is built once and shared', () => {
+    assert.equal(ModelCatalog.builtIn(), catalog);
+  });
+});
+
+describe('finding a model', () => {
+  test('matches ids and display names case-insensitively', () => {
+    assert.equal(model('GPT-4o').id, 'gpt-4o');
+    assert.equal(model('gpt-4O').id, 'gpt-4o');
+    assert.equal(model('GPT-4o mini').id, 'gpt-4o-mini');
+    assert.equal(model('Claude Sonnet 4.5').id, 'claude-sonnet-4-5');
+    assert.equal(model('Gemini 2.5 Pro').id, 'gemini-2.5-pro');
+    assert.equal(model('  gpt-4.1  ').id, 'gpt-4.1');
+  });
+
+  test("knows providers' own aliases", () => {
+    assert.equal(model('claude-sonnet-4-0').id, 'claude-sonnet-4');
+    assert.equal(model('claude-sonnet-4.5').id, 'claude-sonnet-4-5');
+    assert.equal(model('Claude 3.7 Sonnet').id, 'claude-3-7-sonnet');
+  });
+
+  test('drops provider and gateway prefixes', () => {
+    assert.equal(model('openai/gpt-4.1').id, 'gpt-4.1');
+    assert.equal(model('OpenAI:gpt-4o-mini').id, 'gpt-4o-mini');
+    assert.equal(model('anthropic:claude-sonnet-4-20250514').id, 'claude-sonnet-4');
+    assert.equal(model('google/gemini-2.5-pro').id, 'gemini-2.5-pro');
+    assert.equal(model('gemini/gemini-2.5-flash').id, 'gemini-2.5-flash');
+    assert.equal(model('models/gemini-2.5-flash-lite').id, 'gemini-2.5-flash-lite');
+    assert.equal(model('openrouter/anthropic/claude-opus-4-1').id, 'claude-opus-4-1');
+  });
+
+  test("does not match a model under another provider's prefix", () => {
+    assert.equal(catalog.find('openai/claude-sonnet-4'), undefined);
+  });
+
+  test('resolves dated ids to their base model', () => {
+    assert.equal(model('gpt-4o-2024-08-06').id, 'gpt-4o');
+    assert.equal(model('gpt-4o-mini-2024-07-18').id, 'gpt-4o-mini');
+    assert.equal(model('o3-2025-04-16').id, 'o3');
+    assert.equal(model('claude-sonnet-4-5-20250929').id, 'claude-sonnet-4-5');
+    assert.equal(model('claude-3-5-haiku-latest').id, 'claude-3-5-haiku');
+    assert.equal(model('gpt-4-0613').id, 'gpt-4');
+    assert.equal(model('gemini-2.0-flash-001').id, 'gemini-2.0-flash');
+  });
+
+  test('lists dated ids the price data names as aliases', () => {
+    assert.ok(model('gpt-4o').aliases.includes('gpt-4o-2024-11-20'));
+    assert.ok(model('gpt-4.1').aliases.includes('openai/gpt-4.1'));
+  });
+
+  test('does not pass off a separately priced snapshot as its base model', () => {
+    // gpt-4o-2024-05-13 costs $5 / $15, twice gpt-4o.
+    assert.equal(catalog.find('gpt-4o-2024-05-13'), undefined);
+    const resolution = catalog.resolve('gpt-4o-2024-05-13');
+    assert.ok('error' in resolution);
+    assert.match(resolution.error, /model of its own, not a dated gpt-4o/);
+  });
+});
+
+describe('resolving a name', () => {
+  test('returns the model for a known name', () => {
+    const resolution = catalog.resolve('GPT-4o');
+    assert.ok('model' in resolution);
+    assert.equal(resolution.model.id, 'gpt-4o');
+  });
+
+  test('names the closest known ids for an unknown one', () => {
+    assert.deepEqual(catalog.resolve('gpt4o'), {
+      error: "Unknown model 'gpt4o'. Closest: gpt-4o, gpt-4o-mini, gpt-4.1.",
+      suggestions: ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1'],
+    });
+    const claude = catalog.resolve('claude-sonet-4');
+    assert.ok('error' in claude);
+    assert.equal(claude.suggestions[0], 'claude-sonnet-4');
+  });
+
+  test('says so when no name is given', () => {
+    assert.deepEqual(catalog.resolve('  '), { error: 'No model given.', suggestions: [] });
+  });
+});
+
+describe('listing', () => {
+  test('sorts by provider, then name', () => {
+    const listed = catalog.list().map((entry) => `${entry.provider} ${entry.name}`);
+    const sorted = [...listed].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    assert.deepEqual(listed, sorted);
+    assert.equal(catalog.list()[0].provider, 'anthropic');
+  });
+
+  test('names the providers', () => {
+    assert.deepEqual(catalog.providers(), ['anthropic', 'google', 'openai']);
+  });
+});
+
+describe('overrides', () => {
+  test('adds a local model at price 0, counted as an estimate', () => {
+    const withLocal = catalog.withOverrides(
+      [{ id: 'llama3.1:8b', name: 'Llama 3.1 8B (local)', contextWindow: 131_072, inputPerMillion: 0, outputPerMillion: 0 }],
+      'workspace',
+    );
+    const local = model('llama3.1:8b', withLocal);
+    assert.deepEqual(local.pricing, { inputPerMillion: 0, outputPerMillion: 0 });
+    assert.equal(local.tokenizer, 'estimate');
+    assert.equal(local.provider, 'custom');
+    assert.equal(local.origin, 'workspace');
+    assert.equal(local.contextWindow, 131_072);
+    assert.equal(local.sources.prices?.source, 'Workspace override');
+    assert.equal(catalog.find('llama3.1:8b'), undefined, 'the built-in catalog is left alone');
+  });
+
+  test('merges a negotiated price onto a known model, keeping its limits and their source', () => {
+    const negotiated = catalog.withOverrides([{ id: 'gpt-4o', inputPerMillion: 2, outputPerMillion: 8 }], 'settings');
+    const gpt4o = model('gpt-4o', negotiated);
+    assert.deepEqual(gpt4o.pricing, { inputPerMillion: 2, outputPerMillion: 8 });
+    assert.equal(gpt4o.contextWindow, 128_000);
+    assert.equal(gpt4o.tokenizer, 'o200k_base');
+    assert.equal(gpt4o.origin, 'settings');
+    assert.equal(gpt4o.sources.prices?.source, 'User settings override');
+    assert.equal(gpt4o.sources.limits?.source, 'OpenAI model docs (context window, max output tokens)');
+    assert.equal(model('GPT-4o', negotiated), gpt4o, 'aliases still lead to the merged model');
+  });
+
+  test('drops list-price tiers once the base price is negotiated', () => {
+    const flat = catalog.withOverrides([{ id: 'gemini-2.5-pro', inputPerMillion: 1, outputPerMillion: 8 }], 'workspace');
+    assert.equal(model('gemini-2.5-pro', flat).pricing?.tiers, undefined);
+  });
+
+  test('keeps the listed price when only the limits are overridden', () => {
+    const capped = catalog.withOverrides([{ id: 'claude-sonnet-4', maxOutputTokens: 8_000 }], 'workspace');
+    const sonnet = model('claude-sonnet-4', capped);
+    assert.equal(sonnet.maxOutputTokens, 8_000);
+    assert.equal(sonnet.pricing, model('claude-sonnet-4').pricing);
+    assert.equal(sonnet.sources.limits?.source, 'Workspace override');
+  });
+
+  test('gives a fine-tune its own price, and its base model’s limits and tokenizer', () => {
+    const tuned = catalog.withOverrides(
+      [{ id: 'ft:gpt-4o-mini:acme::abc', inputPerMillion: 0.3, outputPerMillion: 1.2 }],
+      'workspace',
+    );
+    const fineTune = model('ft:gpt-4o-mini:acme::abc', tuned);
+    assert.deepEqual(fineTune.pricing, { inputPerMillion: 0.3, outputPerMillion: 1.2 });
+    assert.equal(fineTune.tokenizer, 'o200k_base');
+    assert.equal(fineTune.provider, 'openai');
+    assert.equal(fineTune.contextWindow, 128_000);
+    assert.equal(fineTune.maxOutputTokens, 16_384);
+  });
+
+  test('lets a new model name its tokenizer and aliases', () => {
+    const custom = catalog.withOverrides(
+      [{ id: 'acme-gpt', provider: 'acme', aliases: ['Acme GPT'], tokenizer: 'cl100k_base', inputPerMillion: 1 }],
+      'settings',
+    );
+    const acme = model('acme gpt', custom);
+    assert.equal(acme.id, 'acme-gpt');
+    assert.equal(acme.tokenizer, 'cl100k_base');
+    assert.deepEqual(acme.pricing, { inputPerMillion: 1, outputPerMillion: 0 });
+    assert.deepEqual(custom.providers(), ['acme', 'anthropic', 'google', 'openai']);
+  });
+
+  test('leaves a new model without prices unpriced rather than free', () => {
+    const unpriced = catalog.withOverrides([{ id: 'mystery-model', contextWindow: 32_000 }], 'workspace');
+    assert.equal(model('mystery-model', unpriced).pricing, undefined);
+  });
+
+  test('applies workspace overrides over settings overrides', () => {
+    const layered = catalog
+      .withOverrides([{ id: 'gpt-4.1', inputPerMillion: 1.8 }], 'settings')
+      .withOverrides([{ id: 'gpt-4.1', inputPerMillion: 1.5 }], 'workspace');
+    const gpt41 = model('gpt-4.1', layered);
+    assert.equal(gpt41.pricing?.inputPerMillion, 1.5);
+    assert.equal(gpt41.pricing?.outputPerMillion, 8);
+    assert.equal(gpt41.origin, 'workspace');
+  });
+
+  test('lets an override claim an alias a built-in model had, but not its id', () => {
+    const claimed = catalog.withOverrides(
+      [{ id: 'my-proxy-4o', aliases: ['openai/gpt-4o', 'gpt-4o'], inputPerMillion: 3 }],
+      'workspace',
+    );
+    assert.equal(model('openai/gpt-4o', claimed).id, 'my-proxy-4o');
+    assert.equal(model('gpt-4o', claimed).id, 'gpt-4o');
+  });
+});

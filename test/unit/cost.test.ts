@@ -1,0 +1,105 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { costPerCall, pricesForInput } from '../../src/core/catalog/cost';
+import { formatTokens, formatUsd } from '../../src/core/catalog/format';
+import { ModelCatalog } from '../../src/core/catalog/modelCatalog';
+import type { ModelInfo, ModelPricing } from '../../src/core/types';
+
+function assertUsd(actual: number, expected: number): void {
+  assert.ok(Math.abs(actual - expected) < 1e-12, `expected ${expected}, got ${actual}`);
+}
+
+function testModel(pricing: ModelPricing | undefined): ModelInfo {
+  return { id: 'test-model', name: 'Test', provider: 'test', aliases: [], pricing, tokenizer: 'estimate', sources: {}, origin: 'settings' };
+}
+
+// Two thresholds, to check that the highest exceeded one wins.
+const tiered: ModelPricing = {
+  inputPerMillion: 1,
+  outputPerMillion: 4,
+  tiers: [
+    { aboveInputTokens: 500_000, inputPerMillion: 3, outputPerMillion: 12 },
+    { aboveInputTokens: 100_000, inputPerMillion: 2, outputPerMillion: 8 },
+  ],
+};
+
+describe('cost per call', () => {
+  test('charges GPT-4o $2.50 per million in and $10 per million out', () => {
+    const cost = costPerCall(ModelCatalog.builtIn().find('gpt-4o')!, 1_000, 500);
+    assertUsd(cost.input, 0.0025);
+    assertUsd(cost.output, 0.005);
+    assertUsd(cost.total, 0.0075);
+    assert.equal(cost.inputTokens, 1_000);
+    assert.equal(cost.outputTokens, 500);
+    assert.equal(cost.priced, true);
+  });
+
+  test('charges Gemini 2.5 Pro its long-context price for the whole call only above 200k input tokens', () => {
+    const pro = ModelCatalog.builtIn().find('gemini-2.5-pro')!;
+    assertUsd(costPerCall(pro, 200_000, 1_000).total, 0.25 + 0.01);
+    assertUsd(costPerCall(pro, 200_001, 1_000).input, (200_001 * 2.5) / 1e6);
+    assertUsd(costPerCall(pro, 200_001, 1_000).output, 0.015);
+  });
+
+  test('applies the highest tier the input exceeds, whatever order the tiers are listed in', () => {
+    assert.deepEqual(pricesForInput(tiered, 100_000), { inputPerMillion: 1, outputPerMillion: 4, cachedInputPerMillion: undefined });
+    assert.equal(pricesForInput(tiered, 100_001).inputPerMillion, 2);
+    assert.equal(pricesForInput(tiered, 500_001).outputPerMillion, 12);
+    assertUsd(costPerCall(testModel(tiered), 600_000, 10_000).total, 1.8 + 0.12);
+  });
+
+  test('costs nothing for a model priced at 0, and says it is priced', () => {
+    const cost = costPerCall(testModel({ inputPerMillion: 0, outputPerMillion: 0 }), 50_000, 2_000);
+    assert.deepEqual(cost, { inputTokens: 50_000, outputTokens: 2_000, input: 0, output: 0, total: 0, priced: true });
+  });
+
+  test('marks the cost of a model without a price as unknown', () => {
+    const cost = costPerCall(testModel(undefined), 50_000, 2_000);
+    assert.equal(cost.priced, false);
+    assert.equal(cost.total, 0);
+  });
+});
+
+describe('formatUsd', () => {
+  test('prints dollars with cents and thousands separators', () => {
+    assert.equal(formatUsd(18.4), '$18.40');
+    assert.equal(formatUsd(1), '$1.00');
+    assert.equal(formatUsd(1234.567), '$1,234.57');
+  });
+
+  test('prints amounts below a dollar with two significant digits', () => {
+    assert.equal(formatUsd(0.0031), '$0.0031');
+    assert.equal(formatUsd(0.00012), '$0.00012');
+    assert.equal(formatUsd(0.31), '$0.31');
+    assert.equal(formatUsd(0.5), '$0.50');
+    assert.equal(formatUsd(0.05), '$0.05');
+    assert.equal(formatUsd(0.0125), '$0.013');
+    assert.equal(formatUsd(0.00999), '$0.01');
+    assert.equal(formatUsd(0.999), '$1.00');
+  });
+
+  test('prints zero, negatives and amounts too small to show', () => {
+    assert.equal(formatUsd(0), '$0.00');
+    assert.equal(formatUsd(-0.0031), '-$0.0031');
+    assert.equal(formatUsd(0.000005), '$0.000005');
+    assert.equal(formatUsd(1e-9), '<$0.000001');
+  });
+});
+
+describe('formatTokens', () => {
+  test('prints counts in full with separators', () => {
+    assert.equal(formatTokens(0), '0');
+    assert.equal(formatTokens(1_234), '1,234');
+    assert.equal(formatTokens(1_047_576), '1,047,576');
+  });
+
+  test('prints compact counts for tight spaces', () => {
+    assert.equal(formatTokens(999, 'compact'), '999');
+    assert.equal(formatTokens(1_234, 'compact'), '1.2k');
+    assert.equal(formatTokens(1_000, 'compact'), '1k');
+    assert.equal(formatTokens(16_384, 'compact'), '16k');
+    assert.equal(formatTokens(128_000, 'compact'), '128k');
+    assert.equal(formatTokens(999_999, 'compact'), '1M');
+    assert.equal(formatTokens(1_047_576, 'compact'), '1.05M');
+  });
+});
