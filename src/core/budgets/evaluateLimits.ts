@@ -1,0 +1,96 @@
+// The model's hard limits for one prompt: context window and max output. Shared by the editor's
+// diagnostics, the workspace check and the CLI, so they all say the same thing.
+
+import type { Severity } from '../types';
+import { formatCount, formatPercent } from './formatFigures';
+
+export type LimitRule = 'context-window' | 'context-with-output' | 'max-output';
+
+export interface LimitInput {
+  /** Input tokens of the prompt as it will be sent. */
+  inputTokens: number;
+  /** Max output declared by the prompt (e.g. frontmatter `max_tokens`). */
+  maxOutputTokens?: number;
+  contextWindow?: number;
+  /** The model's own cap on output tokens. */
+  modelMaxOutputTokens?: number;
+  /** Fraction of a limit at which a warning starts, in (0, 1]. */
+  warnAt: number;
+  /** Named in messages ("gpt-4o's context window"); "the model" when absent. */
+  modelId?: string;
+}
+
+export interface LimitFinding {
+  rule: LimitRule;
+  severity: Severity;
+  /** Where the finding belongs in the prompt: its body, or its declared max output. */
+  at: 'body' | 'maxOutput';
+  used: number;
+  limit: number;
+  message: string;
+}
+
+/** Checks a prompt against its model's context window and max output; over is an error, at `warnAt` or more a warning. */
+export function evaluateLimits(input: LimitInput): LimitFinding[] {
+  const { inputTokens, maxOutputTokens, contextWindow, modelMaxOutputTokens, warnAt } = input;
+  const model = input.modelId ? `${input.modelId}'s` : "the model's";
+  const findings: LimitFinding[] = [];
+
+  let windowSeverity: Severity | undefined;
+  if (isLimit(contextWindow)) {
+    windowSeverity = severityOf(inputTokens, contextWindow, warnAt);
+    if (windowSeverity) {
+      const message =
+        windowSeverity === 'error'
+          ? `Prompt is ${formatCount(inputTokens)} tokens; ${model} context window is ${formatCount(contextWindow)}.`
+          : `Prompt is ${formatCount(inputTokens)} tokens, ${formatPercent(inputTokens / contextWindow)} of ${model} context window of ${formatCount(contextWindow)}.`;
+      findings.push({ rule: 'context-window', severity: windowSeverity, at: 'body', used: inputTokens, limit: contextWindow, message });
+    }
+
+    // Only when it says more than the context-window finding: a prompt that alone overflows needs no second error.
+    if (maxOutputTokens !== undefined && maxOutputTokens > 0) {
+      const total = inputTokens + maxOutputTokens;
+      const severity = severityOf(total, contextWindow, warnAt);
+      if (severity && rank(severity) > rank(windowSeverity)) {
+        const sum = `Prompt (${formatCount(inputTokens)} tokens) plus max output (${formatCount(maxOutputTokens)}) is ${formatCount(total)} tokens`;
+        const message =
+          severity === 'error'
+            ? `${sum}; ${model} context window is ${formatCount(contextWindow)}.`
+            : `${sum}, ${formatPercent(total / contextWindow)} of ${model} context window of ${formatCount(contextWindow)}.`;
+        findings.push({ rule: 'context-with-output', severity, at: 'maxOutput', used: total, limit: contextWindow, message });
+      }
+    }
+  }
+
+  // Declared max output is a cap the author chose, not usage that grows, so it is an error when
+  // over the model's cap but never a warning when close to it (asking for the full 16,384 is fine).
+  if (maxOutputTokens !== undefined && isLimit(modelMaxOutputTokens) && maxOutputTokens > modelMaxOutputTokens) {
+    findings.push({
+      rule: 'max-output',
+      severity: 'error',
+      at: 'maxOutput',
+      used: maxOutputTokens,
+      limit: modelMaxOutputTokens,
+      message: `Max output of ${formatCount(maxOutputTokens)} tokens is over ${model} limit of ${formatCount(modelMaxOutputTokens)}.`,
+    });
+  }
+  return findings;
+}
+
+/** 'error' over the limit, 'warning' at `warnAt` of it or more (exactly at the limit still fits), else undefined. */
+export function severityOf(used: number, limit: number, warnAt: number): 'error' | 'warning' | undefined {
+  if (used > limit) return 'error';
+  // A limit of 0 (e.g. maxCostPerCall for free local models) has no "close to it".
+  if (limit <= 0) return undefined;
+  // A small tolerance: 0.8 * 10,000 is 8,000.000000000001 in floating point, and 8,000 must warn.
+  if (used >= limit * warnAt - 1e-9 * Math.max(1, limit)) return 'warning';
+  return undefined;
+}
+
+function isLimit(value: number | undefined): value is number {
+  return value !== undefined && Number.isFinite(value) && value > 0;
+}
+
+function rank(severity: Severity | undefined): number {
+  return severity === 'error' ? 2 : severity === 'warning' ? 1 : 0;
+}

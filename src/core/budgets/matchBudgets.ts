@@ -1,0 +1,77 @@
+// Which budgets a prompt file belongs to. Globs are picomatch patterns over posix paths relative to
+// the config's folder, with `dot: true` so `.github/prompts/**` works. `*.md` matches only at the
+// root (unlike .gitignore); write `**/*.md` for any depth.
+
+import picomatch from 'picomatch';
+import type { Problem } from '../types';
+import type { Budget, BudgetConfig, GlobPattern } from './budgetConfig';
+
+type Matcher = (path: string) => boolean;
+
+// Globs are compiled once per parsed config; the WeakMap lets a replaced config take its matchers with it.
+const matchers = new WeakMap<GlobPattern, Matcher>();
+
+/** The budgets whose `files` match the path and whose `exclude` does not; none for top-level `ignore`d files. */
+export function budgetsForFile(config: Pick<BudgetConfig, 'budgets' | 'ignore'>, relativePath: string): Budget[] {
+  const path = normalizePath(relativePath);
+  if (matchesAny(config.ignore, path)) return [];
+  return config.budgets.filter((budget) => matchesAny(budget.files, path) && !matchesAny(budget.exclude, path));
+}
+
+/**
+ * Whether a file is a prompt to scan: it matches top-level `files` (or, when the config has none,
+ * the caller's own default) or some budget, and is not `ignore`d.
+ */
+export function isPromptFile(
+  config: Pick<BudgetConfig, 'budgets' | 'files' | 'ignore'>,
+  relativePath: string,
+  matchesDefault: (relativePath: string) => boolean,
+): boolean {
+  const path = normalizePath(relativePath);
+  if (matchesAny(config.ignore, path)) return false;
+  const listed = config.files.length > 0 ? matchesAny(config.files, path) : matchesDefault(path);
+  return listed || budgetsForFile(config, path).length > 0;
+}
+
+/** Warnings for globs that match none of the given files (all files under the config's folder), at each glob. */
+export function unmatchedGlobs(config: Pick<BudgetConfig, 'file' | 'budgets' | 'files'>, relativePaths: readonly string[]): Problem[] {
+  const paths = relativePaths.map(normalizePath);
+  const problems: Problem[] = [];
+  const warn = (glob: GlobPattern, message: string): void => {
+    problems.push({ file: config.file, ...glob.position, severity: 'warning', rule: 'unmatched-glob', message });
+  };
+
+  for (const glob of config.files) {
+    if (!paths.some(matcherFor(glob))) warn(glob, `Glob '${glob.pattern}' in 'files' matches no file.`);
+  }
+  for (const budget of config.budgets) {
+    for (const glob of budget.files) {
+      if (!paths.some(matcherFor(glob))) warn(glob, `Glob '${glob.pattern}' of budget '${budget.name}' matches no file.`);
+    }
+    // An exclude is dead when it removes nothing the budget's own globs would take in.
+    const included = paths.filter((path) => matchesAny(budget.files, path));
+    for (const glob of budget.exclude) {
+      if (!included.some(matcherFor(glob))) warn(glob, `Exclude '${glob.pattern}' of budget '${budget.name}' removes no file from it.`);
+    }
+  }
+  return problems;
+}
+
+function matchesAny(globs: readonly GlobPattern[], path: string): boolean {
+  return globs.some((glob) => matcherFor(glob)(path));
+}
+
+function matcherFor(glob: GlobPattern): Matcher {
+  let matcher = matchers.get(glob);
+  if (!matcher) {
+    // `windows: false`: the same answers on every OS; paths are normalised to '/' first.
+    matcher = picomatch(glob.pattern.replace(/^(\.\/)+/, ''), { dot: true, windows: false });
+    matchers.set(glob, matcher);
+  }
+  return matcher;
+}
+
+/** Posix form of a path relative to the config's folder: 'prompts\\a.md' and './prompts/a.md' become 'prompts/a.md'. */
+function normalizePath(path: string): string {
+  return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/^\/+/, '');
+}

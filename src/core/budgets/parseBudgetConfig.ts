@@ -1,0 +1,549 @@
+// Reads prompt-budget.yaml into a BudgetConfig, reporting every mistake at the exact key or value.
+// Errors mean the config is not used (the caller keeps the last good one); warnings (unknown keys,
+// unknown models) leave it in force, because the rest of the file still says what the user meant.
+
+import picomatch from 'picomatch';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Document, Node, Pair, YAMLMap } from 'yaml';
+import type { ModelOverride, Problem, Severity, TokenizerId } from '../types';
+import type { Budget, BudgetConfig, GlobPattern, SourcePosition } from './budgetConfig';
+import { DEFAULT_WARN_AT } from './budgetConfig';
+import { closestName } from './closestName';
+import { dropUndefined } from './dropUndefined';
+
+/** Keys accepted at the top level of the config. */
+export const TOP_LEVEL_KEYS = ['version', 'defaultModel', 'warnAt', 'files', 'ignore', 'models', 'budgets'] as const;
+
+/** Keys accepted in an entry of `budgets`. */
+export const BUDGET_KEYS = [
+  'name',
+  'files',
+  'exclude',
+  'model',
+  'maxInputTokens',
+  'maxTotalTokens',
+  'expectedOutputTokens',
+  'maxCostPerCall',
+  'callsPerDay',
+  'maxMonthlyCost',
+  'warnAt',
+] as const;
+
+/** Keys accepted in an entry of `models`. */
+export const MODEL_KEYS = [
+  'name',
+  'provider',
+  'aliases',
+  'contextWindow',
+  'maxOutputTokens',
+  'inputPerMillion',
+  'outputPerMillion',
+  'cachedInputPerMillion',
+  'tokenizer',
+] as const;
+
+/** Tokenizers a model entry may name. */
+export const TOKENIZER_IDS: readonly TokenizerId[] = ['o200k_base', 'cl100k_base', 'estimate'];
+
+export interface ParseBudgetConfigOptions {
+  /** True when the catalog knows `name` (by id or alias), otherwise the closest ids to suggest. */
+  isKnownModel?: (name: string) => string[] | true;
+}
+
+export interface ParsedBudgetConfig {
+  /** Present when there are no errors; warnings may remain in `problems`. */
+  config?: BudgetConfig;
+  problems: Problem[];
+}
+
+type Rule = 'yaml-syntax' | 'unknown-key' | 'invalid-type' | 'invalid-value' | 'missing-key' | 'duplicate-budget' | 'unknown-model' | 'unsupported-version';
+
+interface NumberRule {
+  integer: boolean;
+  /** Smallest allowed value. */
+  min: number;
+  /** When true, `min` itself is not allowed. */
+  exclusiveMin?: boolean;
+  max?: number;
+}
+
+const TOKEN_LIMIT: NumberRule = { integer: true, min: 0, exclusiveMin: true };
+const TOKEN_COUNT: NumberRule = { integer: true, min: 0 };
+const USD: NumberRule = { integer: false, min: 0 };
+const WARN_AT: NumberRule = { integer: false, min: 0, exclusiveMin: true, max: 1 };
+
+/** Parses prompt-budget.yaml text; never throws, and returns `config` only when there are no errors. */
+export function parseBudgetConfig(file: string, text: string, options: ParseBudgetConfigOptions = {}): ParsedBudgetConfig {
+  try {
+    return parse(file, text, options);
+  } catch (error) {
+    // A bug here must not take the editor down with it; the user still gets a message.
+    const message = error instanceof Error ? error.message : String(error);
+    return { problems: [{ file, line: 1, column: 1, severity: 'error', rule: 'yaml-syntax', message: `Could not read the config: ${message}` }] };
+  }
+}
+
+class ConfigReader {
+  readonly problems: Problem[] = [];
+  readonly modelRefs: { name: string; position: SourcePosition }[] = [];
+
+  constructor(
+    readonly file: string,
+    private readonly lineCounter: LineCounter,
+    private readonly doc: Document,
+  ) {}
+
+  report(rule: Rule, severity: Severity, position: SourcePosition, message: string): void {
+    this.problems.push({ file: this.file, ...position, severity, rule, message });
+  }
+
+  positionOfRange(start: number, end: number): SourcePosition {
+    const from = this.lineCounter.linePos(start);
+    const to = this.lineCounter.linePos(Math.max(start, end));
+    return { line: Math.max(1, from.line), column: from.col, endLine: Math.max(1, to.line), endColumn: to.col };
+  }
+
+  positionOf(node: Node | null | undefined, fallback?: SourcePosition): SourcePosition {
+    const range = node?.range;
+    // An empty value (`key:`) has an empty range; point at the key instead.
+    if (!range || (range[1] <= range[0] && fallback)) return fallback ?? this.positionOfRange(0, 0);
+    return this.positionOfRange(range[0], range[1]);
+  }
+
+  /** The value node behind an alias, so `*anchor` is checked like the value it names. */
+  resolve(node: unknown): unknown {
+    return isAlias(node) ? (node.resolve(this.doc) ?? node) : node;
+  }
+
+  keyName(pair: Pair): string | undefined {
+    return isScalar(pair.key) && typeof pair.key.value === 'string' ? pair.key.value : undefined;
+  }
+
+  keyPosition(pair: Pair): SourcePosition {
+    return this.positionOf(pair.key as Node);
+  }
+
+  valuePosition(pair: Pair): SourcePosition {
+    return this.positionOf(pair.value as Node | null, this.keyPosition(pair));
+  }
+
+  /** The pairs of a map with string keys; other keys are reported. Unknown keys get a "did you mean". */
+  entries(map: YAMLMap, allowed: readonly string[] | undefined, where: string): { key: string; pair: Pair }[] {
+    const out: { key: string; pair: Pair }[] = [];
+    for (const pair of map.items) {
+      const key = this.keyName(pair);
+      if (key === undefined) {
+        this.report('invalid-type', 'error', this.keyPosition(pair), `Keys ${where} must be plain names.`);
+        continue;
+      }
+      if (allowed && !allowed.includes(key)) {
+        const suggestion = closestName(key, allowed);
+        const hint = suggestion ? ` Did you mean '${suggestion}'?` : ` Expected one of: ${allowed.join(', ')}.`;
+        this.report('unknown-key', 'warning', this.keyPosition(pair), `Unknown key '${key}'${where === 'at the top level' ? '' : ` ${where}`}.${hint}`);
+        continue;
+      }
+      out.push({ key, pair });
+    }
+    return out;
+  }
+
+  wrongType(pair: Pair, key: string, expected: string): void {
+    const actual = describe(this.resolve(pair.value));
+    this.report('invalid-type', 'error', this.valuePosition(pair), `'${key}' must be ${expected}, not ${actual}.`);
+  }
+
+  readString(pair: Pair, key: string): string | undefined {
+    const node = this.resolve(pair.value);
+    if (isScalar(node) && typeof node.value === 'string') {
+      if (node.value.trim() === '') {
+        this.report('invalid-value', 'error', this.valuePosition(pair), `'${key}' must not be empty.`);
+        return undefined;
+      }
+      return node.value;
+    }
+    this.wrongType(pair, key, 'a string');
+    return undefined;
+  }
+
+  readNumber(pair: Pair, key: string, rule: NumberRule): number | undefined {
+    const node = this.resolve(pair.value);
+    if (!isScalar(node) || typeof node.value !== 'number' || !Number.isFinite(node.value)) {
+      this.wrongType(pair, key, 'a number');
+      return undefined;
+    }
+    const value = node.value;
+    const position = this.valuePosition(pair);
+    if (key === 'warnAt' && (value <= 0 || value > 1)) {
+      this.report('invalid-value', 'error', position, `'warnAt' must be above 0 and at most 1, e.g. 0.8 to warn at 80% of a limit.`);
+      return undefined;
+    }
+    if (value < rule.min) {
+      this.report('invalid-value', 'error', position, `'${key}' cannot be negative.`);
+      return undefined;
+    }
+    if (rule.exclusiveMin && value === rule.min) {
+      this.report('invalid-value', 'error', position, `'${key}' must be greater than ${rule.min}.`);
+      return undefined;
+    }
+    if (rule.max !== undefined && value > rule.max) {
+      this.report('invalid-value', 'error', position, `'${key}' must be at most ${rule.max}.`);
+      return undefined;
+    }
+    if (rule.integer && !Number.isInteger(value)) {
+      this.report('invalid-value', 'error', position, `'${key}' must be a whole number.`);
+      return undefined;
+    }
+    return value;
+  }
+
+  /** A string or a list of strings, each a valid glob relative to the config's folder. */
+  readGlobs(pair: Pair, key: string): GlobPattern[] | undefined {
+    const node = this.resolve(pair.value);
+    const items: { node: unknown; position: SourcePosition }[] = [];
+    if (isScalar(node) && typeof node.value === 'string') {
+      items.push({ node, position: this.valuePosition(pair) });
+    } else if (isSeq(node)) {
+      for (const item of node.items) items.push({ node: this.resolve(item), position: this.positionOf(item as Node, this.valuePosition(pair)) });
+      if (items.length === 0) {
+        this.report('invalid-value', 'error', this.valuePosition(pair), `'${key}' needs at least one glob.`);
+        return undefined;
+      }
+    } else {
+      this.wrongType(pair, key, 'a glob or a list of globs');
+      return undefined;
+    }
+    const globs: GlobPattern[] = [];
+    let ok = true;
+    for (const item of items) {
+      if (!isScalar(item.node) || typeof item.node.value !== 'string') {
+        this.report('invalid-type', 'error', item.position, `Each glob in '${key}' must be a string, not ${describe(item.node)}.`);
+        ok = false;
+        continue;
+      }
+      const problem = globProblem(item.node.value);
+      if (problem) {
+        this.report('invalid-value', 'error', item.position, `${problem} (in '${key}')`);
+        ok = false;
+        continue;
+      }
+      globs.push({ pattern: item.node.value, position: item.position });
+    }
+    return ok ? globs : undefined;
+  }
+
+  readStringList(pair: Pair, key: string): string[] | undefined {
+    const node = this.resolve(pair.value);
+    if (!isSeq(node)) {
+      this.wrongType(pair, key, 'a list of strings');
+      return undefined;
+    }
+    const values: string[] = [];
+    for (const raw of node.items) {
+      const item = this.resolve(raw);
+      if (isScalar(item) && typeof item.value === 'string' && item.value.trim() !== '') {
+        values.push(item.value);
+      } else {
+        this.report('invalid-type', 'error', this.positionOf(raw as Node, this.valuePosition(pair)), `Each entry of '${key}' must be a non-empty string.`);
+        return undefined;
+      }
+    }
+    return values;
+  }
+}
+
+function parse(file: string, rawText: string, options: ParseBudgetConfigOptions): ParsedBudgetConfig {
+  // Editors hide the BOM, so positions are counted without it.
+  const text = rawText.startsWith('\uFEFF') ? rawText.slice(1) : rawText;
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const reader = new ConfigReader(file, lineCounter, doc);
+
+  for (const error of doc.errors) {
+    const message = error.code === 'DUPLICATE_KEY' ? `Duplicate key '${text.slice(error.pos[0], error.pos[1]).trim()}'.` : firstLine(error.message);
+    reader.report('yaml-syntax', 'error', reader.positionOfRange(error.pos[0], error.pos[1]), message);
+  }
+  for (const warning of doc.warnings) {
+    reader.report('yaml-syntax', 'warning', reader.positionOfRange(warning.pos[0], warning.pos[1]), firstLine(warning.message));
+  }
+  // The tree of a document with syntax errors is a guess; checking it would pile up misleading problems.
+  if (doc.errors.length > 0) return { problems: sortProblems(reader.problems) };
+
+  const config: BudgetConfig = { file, version: 1, warnAt: DEFAULT_WARN_AT, files: [], ignore: [], models: [], budgets: [] };
+  const contents = doc.contents;
+  const isEmpty = contents === null || (isScalar(contents) && contents.value === null);
+  if (!isEmpty && !isMap(contents)) {
+    reader.report('invalid-type', 'error', reader.positionOf(contents), `The config must be a map of keys such as 'budgets' and 'models', not ${describe(contents)}.`);
+  }
+  if (isMap(contents)) readTopLevel(reader, contents, config);
+
+  checkModels(reader, config, options);
+  const problems = sortProblems(reader.problems);
+  return problems.some((problem) => problem.severity === 'error') ? { problems } : { config, problems };
+}
+
+function readTopLevel(reader: ConfigReader, map: YAMLMap, config: BudgetConfig): void {
+  const entries = reader.entries(map, TOP_LEVEL_KEYS, 'at the top level');
+  // warnAt first: budgets inherit it, wherever it is written.
+  const warnAtEntry = entries.find((entry) => entry.key === 'warnAt');
+  if (warnAtEntry) config.warnAt = reader.readNumber(warnAtEntry.pair, 'warnAt', WARN_AT) ?? DEFAULT_WARN_AT;
+
+  for (const { key, pair } of entries) {
+    switch (key) {
+      case 'version': {
+        const node = reader.resolve(pair.value);
+        if (!isScalar(node) || typeof node.value !== 'number') {
+          reader.wrongType(pair, key, 'the number 1');
+        } else if (node.value !== 1) {
+          reader.report('unsupported-version', 'error', reader.valuePosition(pair), `Unsupported config version ${node.value}; this version of Prompt Budget reads version 1.`);
+        }
+        break;
+      }
+      case 'defaultModel': {
+        const model = reader.readString(pair, key);
+        if (model !== undefined) {
+          config.defaultModel = model;
+          config.defaultModelPosition = reader.valuePosition(pair);
+          reader.modelRefs.push({ name: model, position: config.defaultModelPosition });
+        }
+        break;
+      }
+      case 'files':
+      case 'ignore':
+        config[key] = reader.readGlobs(pair, key) ?? [];
+        break;
+      case 'models':
+        config.models = readModels(reader, pair);
+        break;
+      case 'budgets':
+        config.budgets = readBudgets(reader, pair, config.warnAt);
+        break;
+    }
+  }
+}
+
+function readModels(reader: ConfigReader, pair: Pair): ModelOverride[] {
+  const node = reader.resolve(pair.value);
+  if (!isMap(node)) {
+    reader.wrongType(pair, 'models', 'a map of model ids to their figures');
+    return [];
+  }
+  const models: ModelOverride[] = [];
+  for (const { key: id, pair: modelPair } of reader.entries(node, undefined, "in 'models'")) {
+    const body = reader.resolve(modelPair.value);
+    if (!isMap(body)) {
+      reader.wrongType(modelPair, id, 'a map such as { contextWindow: 8192, tokenizer: cl100k_base }');
+      continue;
+    }
+    const model: ModelOverride = { id };
+    for (const { key, pair: field } of reader.entries(body, MODEL_KEYS, `in model '${id}'`)) {
+      switch (key) {
+        case 'name':
+        case 'provider':
+          model[key] = reader.readString(field, key);
+          break;
+        case 'aliases':
+          model.aliases = reader.readStringList(field, key);
+          break;
+        case 'contextWindow':
+        case 'maxOutputTokens':
+          model[key] = reader.readNumber(field, key, TOKEN_LIMIT);
+          break;
+        case 'inputPerMillion':
+        case 'outputPerMillion':
+        case 'cachedInputPerMillion':
+          model[key] = reader.readNumber(field, key, USD);
+          break;
+        case 'tokenizer': {
+          const value = reader.resolve(field.value);
+          const tokenizer = TOKENIZER_IDS.find((known) => isScalar(value) && value.value === known);
+          if (tokenizer) {
+            model.tokenizer = tokenizer;
+          } else {
+            const written = isScalar(value) ? String(value.value) : describe(value);
+            const suggestion = closestName(written, TOKENIZER_IDS);
+            const hint = suggestion ? `Did you mean '${suggestion}'?` : `Use one of: ${TOKENIZER_IDS.join(', ')}.`;
+            reader.report('invalid-value', 'error', reader.valuePosition(field), `Unknown tokenizer '${written}'. ${hint}`);
+          }
+          break;
+        }
+      }
+    }
+    models.push(dropUndefined(model));
+  }
+  return models;
+}
+
+function readBudgets(reader: ConfigReader, pair: Pair, topWarnAt: number): Budget[] {
+  const node = reader.resolve(pair.value);
+  if (!isSeq(node)) {
+    reader.wrongType(pair, 'budgets', 'a list of budgets (each line starting with "- name:")');
+    return [];
+  }
+  const budgets: Budget[] = [];
+  const seen = new Map<string, SourcePosition>();
+  node.items.forEach((raw, index) => {
+    const item = reader.resolve(raw);
+    const itemPosition = reader.positionOf(raw as Node, reader.valuePosition(pair));
+    if (!isMap(item)) {
+      reader.report('invalid-type', 'error', itemPosition, `Budget ${index + 1} must be a map with 'name' and 'files', not ${describe(item)}.`);
+      return;
+    }
+    const budget = readBudget(reader, item, index, itemPosition, topWarnAt, seen);
+    if (budget) budgets.push(budget);
+  });
+  return budgets;
+}
+
+function readBudget(
+  reader: ConfigReader,
+  map: YAMLMap,
+  index: number,
+  itemPosition: SourcePosition,
+  topWarnAt: number,
+  seenNames: Map<string, SourcePosition>,
+): Budget | undefined {
+  const entries = reader.entries(map, BUDGET_KEYS, `in budget ${index + 1}`);
+  const positions: Partial<Record<string, SourcePosition>> = {};
+  const values: Partial<Record<string, number>> = {};
+  let name: string | undefined;
+  let files: GlobPattern[] | undefined;
+  let exclude: GlobPattern[] = [];
+  let model: string | undefined;
+  let warnAt = topWarnAt;
+  let valid = true;
+
+  for (const { key, pair } of entries) {
+    positions[key] = reader.valuePosition(pair);
+    const before = reader.problems.length;
+    switch (key) {
+      case 'name': {
+        name = reader.readString(pair, key);
+        if (name === undefined) break;
+        // Names identify budgets in reports and the tree; 'Support' and 'support ' would be confused.
+        const normalized = name.trim().toLowerCase();
+        const first = seenNames.get(normalized);
+        if (first) {
+          reader.report('duplicate-budget', 'error', reader.valuePosition(pair), `Budget name '${name}' is already used on line ${first.line}; reports would mix them up.`);
+        } else {
+          seenNames.set(normalized, reader.valuePosition(pair));
+        }
+        break;
+      }
+      case 'files':
+        files = reader.readGlobs(pair, key);
+        break;
+      case 'exclude':
+        exclude = reader.readGlobs(pair, key) ?? [];
+        break;
+      case 'model':
+        model = reader.readString(pair, key);
+        if (model !== undefined) reader.modelRefs.push({ name: model, position: reader.valuePosition(pair) });
+        break;
+      case 'warnAt':
+        warnAt = reader.readNumber(pair, key, WARN_AT) ?? topWarnAt;
+        break;
+      case 'maxInputTokens':
+      case 'maxTotalTokens':
+        values[key] = reader.readNumber(pair, key, TOKEN_LIMIT);
+        break;
+      case 'expectedOutputTokens':
+      case 'callsPerDay':
+        values[key] = reader.readNumber(pair, key, TOKEN_COUNT);
+        break;
+      case 'maxCostPerCall':
+      case 'maxMonthlyCost':
+        values[key] = reader.readNumber(pair, key, USD);
+        break;
+    }
+    if (reader.problems.length > before) valid = false;
+  }
+
+  // Missing keys are reported at the entry's first key, so the squiggle sits on the budget itself.
+  const anchor = entries.length > 0 ? reader.keyPosition(entries[0].pair) : itemPosition;
+  const label = name !== undefined ? `Budget '${name}'` : `Budget ${index + 1}`;
+  if (!entries.some((entry) => entry.key === 'name')) {
+    reader.report('missing-key', 'error', anchor, `${label} has no 'name'; reports and the budget view show it by name.`);
+    valid = false;
+  }
+  if (!entries.some((entry) => entry.key === 'files')) {
+    reader.report('missing-key', 'error', anchor, `${label} has no 'files'; add globs of its prompt files, e.g. files: ["prompts/support/**/*.md"].`);
+    valid = false;
+  }
+  const monthly = positions.maxMonthlyCost;
+  if (monthly && values.maxMonthlyCost !== undefined && values.callsPerDay === undefined) {
+    reader.report('missing-key', 'error', monthly, `'maxMonthlyCost' needs 'callsPerDay' in the same budget to work out a month of calls.`);
+    valid = false;
+  }
+  if (!valid || name === undefined || files === undefined) return undefined;
+
+  return dropUndefined({
+    name,
+    files,
+    exclude,
+    model,
+    maxInputTokens: values.maxInputTokens,
+    maxTotalTokens: values.maxTotalTokens,
+    expectedOutputTokens: values.expectedOutputTokens,
+    maxCostPerCall: values.maxCostPerCall,
+    callsPerDay: values.callsPerDay,
+    maxMonthlyCost: values.maxMonthlyCost,
+    warnAt,
+    position: positions.name ?? anchor,
+    positions,
+  });
+}
+
+/** Models named by `defaultModel` and budgets must be in the catalog or in the file's own `models`. */
+function checkModels(reader: ConfigReader, config: BudgetConfig, options: ParseBudgetConfigOptions): void {
+  const local = new Map<string, string>();
+  for (const model of config.models) {
+    for (const name of [model.id, ...(model.aliases ?? [])]) local.set(name.toLowerCase(), model.id);
+  }
+  for (const ref of reader.modelRefs) {
+    if (local.has(ref.name.toLowerCase())) continue;
+    if (!options.isKnownModel) continue;
+    const answer = options.isKnownModel(ref.name);
+    if (answer === true) continue;
+    const localSuggestion = closestName(ref.name, config.models.map((model) => model.id));
+    const suggestions = [...(localSuggestion ? [localSuggestion] : []), ...answer].slice(0, 3);
+    const hint = suggestions.length > 0 ? ` Did you mean ${orList(suggestions)}?` : ` Add it under 'models' with its context window and prices.`;
+    reader.report('unknown-model', 'warning', ref.position, `Unknown model '${ref.name}'.${hint}`);
+  }
+}
+
+/** Why a glob can never match a path relative to the config's folder, or undefined when it is fine. */
+function globProblem(pattern: string): string | undefined {
+  if (pattern.trim() === '') return 'A glob must not be empty';
+  if (pattern.startsWith('/') || /^[A-Za-z]:[\\/]/.test(pattern)) return `Glob '${pattern}' is absolute; globs are relative to the folder of the config file`;
+  if (pattern.startsWith('../')) return `Glob '${pattern}' leaves the folder of the config file; put the config higher up instead`;
+  try {
+    picomatch.makeRe(pattern, { dot: true });
+  } catch {
+    return `Glob '${pattern}' is not a valid pattern`;
+  }
+  return undefined;
+}
+
+function describe(node: unknown): string {
+  if (isMap(node)) return 'a map';
+  if (isSeq(node)) return 'a list';
+  const value = isScalar(node) ? node.value : node;
+  if (value === null || value === undefined) return 'empty';
+  if (typeof value === 'string') return `the string '${value}'`;
+  if (typeof value === 'boolean') return `${value}`;
+  if (typeof value === 'number') return `the number ${value}`;
+  return 'a value of another kind';
+}
+
+function orList(items: readonly string[]): string {
+  const quoted = items.map((item) => `'${item}'`);
+  return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function sortProblems(problems: Problem[]): Problem[] {
+  return [...problems].sort((a, b) => a.line - b.line || a.column - b.column);
+}

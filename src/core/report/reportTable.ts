@@ -1,0 +1,44 @@
+import { formatCount, formatUsd } from '../budgets/formatFigures';
+import type { ReportRow } from './reportRows';
+
+/** A table cell; null and undefined print as empty. */
+export type Cell = string | number | boolean | null | undefined;
+
+export interface Table {
+  headers: string[];
+  rows: Cell[][];
+}
+
+/** The report columns, in order: keys of ReportRow. */
+export const REPORT_COLUMNS = [
+  'level',
+  'budget',
+  'file',
+  'model',
+  'tokens',
+  'exact',
+  'outputTokens',
+  'costPerCall',
+  'monthlyCost',
+  'maxInputTokens',
+  'maxTotalTokens',
+  'maxCostPerCall',
+  'maxMonthlyCost',
+  'status',
+] as const satisfies readonly (keyof ReportRow)[];
+
+const USD_COLUMNS: ReadonlySet<string> = new Set(['costPerCall', 'monthlyCost', 'maxCostPerCall', 'maxMonthlyCost']);
+
+/** Report rows as a table: raw numbers for CSV and JSON consumers, or formatted ("2,310", "$0.0123") for people. */
+export function reportTable(rows: readonly ReportRow[], style: 'raw' | 'display' = 'raw'): Table {
+  return {
+    headers: [...REPORT_COLUMNS],
+    rows: rows.map((row) =>
+      REPORT_COLUMNS.map((column): Cell => {
+        const value = row[column];
+        if (style === 'raw' || typeof value !== 'number') return value;
+        return USD_COLUMNS.has(column) ? formatUsd(value) : formatCount(value);
+      }),
+    ),
+  };
+}
