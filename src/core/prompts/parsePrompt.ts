@@ -1,0 +1,69 @@
+// Entry point: any supported prompt file -> ParsedPrompt.
+import type { ParsedPrompt, PromptFormat, PromptSegment, TextRange } from '../types';
+import { detectPromptFormat } from './detectPromptFormat';
+import { parseChatJson } from './parseChatJson';
+import { parseGithubPrompt } from './parseGithubPrompt';
+import { parseMarkdownPrompt } from './parseMarkdownPrompt';
+import { parsePrompty } from './parsePrompty';
+import { parseTextPrompt } from './parseTextPrompt';
+import { createPromptSource, type PromptSource } from './promptSource';
+
+/**
+ * Parses a prompt file into segments with ranges, declared model and max output, variables and
+ * problems. `format` defaults to the detected one, else plain text. Never throws.
+ *
+ * Callers should drop a leading BOM first. If `text` still starts with one, it is not part of any
+ * segment, and every range is an offset into `text` as given (so it starts at 1, not 0), while problem
+ * lines and columns are the ones an editor shows (the BOM takes no column).
+ */
+export function parsePrompt(fileName: string, text: string, format?: PromptFormat): ParsedPrompt {
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const source = createPromptSource(fileName, bom ? text.slice(1) : text);
+  const resolved = format ?? detectPromptFormat(fileName, source.text) ?? 'text';
+  let parsed: ParsedPrompt;
+  try {
+    parsed = parseAs(source, resolved);
+  } catch (error) {
+    // A bug in a format parser should cost the user a segmented view, not the count.
+    parsed = { ...parseTextPrompt(source), format: resolved };
+    const message = error instanceof Error ? error.message : String(error);
+    parsed.problems.push({
+      file: fileName,
+      line: 1,
+      column: 1,
+      severity: 'error',
+      rule: 'parse-failure',
+      message: `Could not parse as ${resolved}: ${message.split('\n', 1)[0]}`,
+    });
+  }
+  return bom ? shiftRanges(parsed, bom) : parsed;
+}
+
+function parseAs(source: PromptSource, format: PromptFormat): ParsedPrompt {
+  switch (format) {
+    case 'text':
+      return parseTextPrompt(source);
+    case 'markdown':
+    case 'vscode-prompt':
+      return parseMarkdownPrompt(source, format);
+    case 'prompty':
+      return parsePrompty(source);
+    case 'github-prompt':
+      return parseGithubPrompt(source);
+    case 'chat-json':
+      return parseChatJson(source);
+  }
+}
+
+function shiftRanges(parsed: ParsedPrompt, by: number): ParsedPrompt {
+  const shift = (range: TextRange): TextRange => ({ start: range.start + by, end: range.end + by });
+  const shiftSegment = (segment: PromptSegment): PromptSegment => ({ ...segment, range: shift(segment.range) });
+  return {
+    ...parsed,
+    segments: parsed.segments.map(shiftSegment),
+    bodyRange: shift(parsed.bodyRange),
+    model: parsed.model && { ...parsed.model, range: shift(parsed.model.range) },
+    maxOutputTokens: parsed.maxOutputTokens && { ...parsed.maxOutputTokens, range: shift(parsed.maxOutputTokens.range) },
+    rendered: parsed.rendered?.map(shiftSegment),
+  };
+}
