@@ -235,6 +235,21 @@ describe('overrides', () => {
     assert.equal(model('gemini-2.5-pro', flat).pricing?.tiers, undefined);
   });
 
+  test('merges an override named by display name onto the model', () => {
+    const renamed = catalog.withOverrides([{ id: 'GPT-4o mini', outputPerMillion: 0.5 }], 'settings');
+    assert.equal(model('gpt-4o-mini', renamed).pricing?.outputPerMillion, 0.5);
+    assert.equal(renamed.list().length, catalog.list().length);
+  });
+
+  test('makes an override for a dated id a model of its own, leaving the base model alone', () => {
+    const snapshot = catalog.withOverrides(
+      [{ id: 'gpt-4o-2024-08-06', inputPerMillion: 5, outputPerMillion: 15 }],
+      'workspace',
+    );
+    assert.equal(model('gpt-4o-2024-08-06', snapshot).pricing?.inputPerMillion, 5);
+    assert.equal(model('gpt-4o', snapshot).pricing?.inputPerMillion, 2.5);
+  });
+
   test('keeps the listed price when only the limits are overridden', () => {
     const capped = catalog.withOverrides([{ id: 'claude-sonnet-4', maxOutputTokens: 8_000 }], 'workspace');
     const sonnet = model('claude-sonnet-4', capped);

@@ -54,18 +54,21 @@ export class ModelCatalog {
     return builtInCatalog;
   }
 
-  /** A new catalog with `overrides` applied: an existing id (or alias) is merged onto, a new id is added. */
+  /**
+   * A new catalog with `overrides` applied. An override naming an existing model by id or display name
+   * is merged onto it; any other id (a dated snapshot, a fine-tune, a local model) becomes a model of its own.
+   */
   withOverrides(overrides: readonly ModelOverride[], origin: OverrideOrigin): ModelCatalog {
     const models = new Map<string, ModelInfo>(this.models.map((model) => [model.id, model]));
     let current: ModelCatalog = this;
     for (const override of overrides) {
-      const existing = current.byName.get(nameKey(override.id));
+      const existing = current.modelNamed(override.id);
       const merged = existing
         ? mergeOverride(existing, override, origin)
         : newModel(override, origin, current.fineTuneBase(override.id));
       if (existing) models.delete(existing.id);
       models.set(merged.id, merged);
-      // Later overrides in the same list see earlier ones (an alias added, then priced).
+      // Later entries of the same list see earlier ones (a model added, then given a price).
       current = new ModelCatalog([...models.values()], this.separatelyPriced);
     }
     return current;
@@ -113,6 +116,12 @@ export class ModelCatalog {
     for (const key of [nameKey(name), looseKey(name)]) {
       if (!this.byName.has(key)) this.byName.set(key, model);
     }
+  }
+
+  /** The model whose id or display name is `name`, not counting other aliases. */
+  private modelNamed(name: string): ModelInfo | undefined {
+    const key = looseKey(name);
+    return this.models.find((model) => looseKey(model.id) === key || looseKey(model.name) === key);
   }
 
   private hasProvider(provider: string): boolean {
