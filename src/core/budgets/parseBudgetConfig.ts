@@ -139,7 +139,7 @@ class ConfigReader {
       if (allowed && !allowed.includes(key)) {
         const suggestion = closestName(key, allowed);
         const hint = suggestion ? ` Did you mean '${suggestion}'?` : ` Expected one of: ${allowed.join(', ')}.`;
-        this.report('unknown-key', 'warning', this.keyPosition(pair), `Unknown key '${key}'${where === 'at the top level' ? '' : ` ${where}`}.${hint}`);
+        this.report('unknown-key', 'warning', this.keyPosition(pair), `Unknown key '${key}'.${hint}`);
         continue;
       }
       out.push({ key, pair });
@@ -259,8 +259,14 @@ function parse(file: string, rawText: string, options: ParseBudgetConfigOptions)
   const reader = new ConfigReader(file, lineCounter, doc);
 
   for (const error of doc.errors) {
-    const message = error.code === 'DUPLICATE_KEY' ? `Duplicate key '${text.slice(error.pos[0], error.pos[1]).trim()}'.` : firstLine(error.message);
-    reader.report('yaml-syntax', 'error', reader.positionOfRange(error.pos[0], error.pos[1]), message);
+    const [start, end] = error.pos;
+    if (error.code === 'DUPLICATE_KEY') {
+      // The parser marks only the key's first character; the squiggle should cover the whole key.
+      const key = /^("[^"\n]*"|'[^'\n]*'|[^:\n#]*[^:\s#])/.exec(text.slice(start))?.[0] ?? text.slice(start, end);
+      reader.report('yaml-syntax', 'error', reader.positionOfRange(start, start + key.length), `Duplicate key '${key.replace(/^["']|["']$/g, '')}'.`);
+    } else {
+      reader.report('yaml-syntax', 'error', reader.positionOfRange(start, end), firstLine(error.message));
+    }
   }
   for (const warning of doc.warnings) {
     reader.report('yaml-syntax', 'warning', reader.positionOfRange(warning.pos[0], warning.pos[1]), firstLine(warning.message));
