@@ -1,2 +1,21 @@
-// `prompt-budget` command line: maps argv and console onto the core.
-process.exitCode = 0;
+// The `prompt-budget` bin: maps argv and Node's console and file system onto runCli.
+import { readFile } from 'node:fs/promises';
+import { listFilesBelow } from './listFilesBelow';
+import { runCli } from './runCli';
+
+runCli(process.argv.slice(2), {
+  cwd: process.cwd(),
+  stdout: (text) => process.stdout.write(text + '\n'),
+  stderr: (text) => process.stderr.write(text + '\n'),
+  readFile: (path) => readFile(path),
+  listFiles: listFilesBelow,
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // Only a bug reaches here; user errors are printed by the commands.
+    process.stderr.write(`prompt-budget: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -139,7 +139,7 @@ export interface PromptCount {
   tokenizer: TokenizerId;
   /** Tokens of each segment's text, in the order of `ParsedPrompt.segments`. */
   segmentTokens: number[];
-  /** Chat framing: 3 per message, +1 per `name`, +3 to prime the reply (OpenAI's documented rule). */
+  /** Chat framing, OpenAI's documented rule: per message 3 + its role's tokens, per `name` 1 + its tokens, +3 to prime the reply. */
   overheadTokens: number;
   /** Tokens of the prompt with sample values substituted, where the file has them. */
   renderedTokens?: number;

@@ -1,7 +1,51 @@
+// Wires Prompt Budget's surfaces. Activation only registers: no encoder loads and no
+// workspace scan runs here; counting starts in a worker when a prompt is first shown.
 import * as vscode from 'vscode';
+import { registerBudgetTree } from './budgetTree';
+import { registerCompareView } from './compareView';
+import { registerConfigCommands } from './configCommands';
+import { COMMAND } from './commandIds';
+import { registerInlineCounts } from './inlineCounts';
+import { disposeLog, log, registerCommand } from './log';
+import { ModelChoice } from './modelChoice';
+import { registerModelPicker } from './modelPicker';
+import { PromptContexts } from './promptContexts';
+import { registerPromptDiagnostics } from './promptDiagnostics';
+import { countWorkerPath, PromptDocuments } from './promptDocuments';
+import { registerStatusBar } from './statusBar';
+import { registerTokenBoundaries } from './tokenBoundaries';
+import { WorkspaceBudgets } from './workspaceBudgets';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // Surfaces are registered here as they land.
+/** What tests and other extensions can reach; the surfaces' state, not new behaviour. */
+export interface PromptBudgetApi {
+  documents: PromptDocuments;
+  contexts: PromptContexts;
+  budgets: WorkspaceBudgets;
+  choice: ModelChoice;
 }
 
-export function deactivate(): void {}
+export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
+  // One diagnostic collection for prompts and prompt-budget.yaml alike.
+  const diagnostics = vscode.languages.createDiagnosticCollection('promptBudget');
+  const choice = new ModelChoice(context);
+  const budgets = new WorkspaceBudgets(diagnostics);
+  const contexts = new PromptContexts(choice, budgets);
+  const documents = new PromptDocuments(countWorkerPath(context.extensionPath), contexts);
+  context.subscriptions.push(diagnostics, choice, budgets, contexts, documents);
+
+  registerStatusBar(context, documents, contexts);
+  registerModelPicker(context, choice, contexts, documents);
+  registerInlineCounts(context, documents);
+  registerTokenBoundaries(context, documents);
+  registerPromptDiagnostics(context, documents, diagnostics);
+  registerCompareView(context, documents, contexts);
+  registerBudgetTree(context, documents, contexts, budgets);
+  registerConfigCommands(context, budgets);
+  context.subscriptions.push(registerCommand(COMMAND.showLog, () => log().show()));
+
+  return { documents, contexts, budgets, choice };
+}
+
+export function deactivate(): void {
+  disposeLog();
+}

@@ -1,0 +1,117 @@
+import { formatTokens, formatUsd } from '../core/catalog/format';
+import type { BudgetEvaluation } from '../core/budgets/evaluateBudget';
+import { analyzeWorkspaceFile, evaluateWorkspace, selectPromptFiles, type WorkspaceCheck } from '../core/checkWorkspace';
+import { decodePromptText } from '../core/decodePromptText';
+import { toSarif } from '../core/report/toSarif';
+import { join, relative, resolve } from 'node:path';
+import { describeReadError, EXIT_OK, EXIT_OVER, EXIT_USAGE, type CliIo } from './cliIo';
+import { loadCliContext, type CliContext } from './cliContext';
+import { formatProblem } from './printProblems';
+import type { CliOptions } from './runCli';
+import { CLI_VERSION } from './version';
+
+const CHECK_FORMATS = ['text', 'json', 'sarif'];
+
+/** `prompt-budget check [DIR] [--config FILE] [--format text|json|sarif]` */
+export async function runCheck(args: string[], options: CliOptions, io: CliIo): Promise<number> {
+  const format = options.format ?? (options.json ? 'json' : 'text');
+  if (args.length > 1 || !CHECK_FORMATS.includes(format)) {
+    io.stderr(`prompt-budget check: ${args.length > 1 ? 'name at most one folder' : `--format must be one of ${CHECK_FORMATS.join(', ')}`}.\nRun 'prompt-budget --help' for usage.`);
+    return EXIT_USAGE;
+  }
+  const result = await checkFolder(args[0] ?? '.', options, io, format === 'text');
+  if (typeof result === 'number') return result;
+  const { check, context } = result;
+  if (format === 'json') io.stdout(JSON.stringify(checkJson(check), null, 2));
+  else if (format === 'sarif') io.stdout(toSarif(check.problems, { toolVersion: CLI_VERSION, root: context.root }).trimEnd());
+  else printCheck(io, check);
+  if (context.failed) return EXIT_USAGE;
+  return check.problems.some((problem) => problem.severity === 'error') ? EXIT_OVER : EXIT_OK;
+}
+
+/** Reads the config and every prompt file under `dir`, and evaluates them. A number is an exit code. */
+export async function checkFolder(
+  dir: string,
+  options: CliOptions,
+  io: CliIo,
+  printConfigProblems: boolean,
+): Promise<{ check: WorkspaceCheck; context: CliContext } | number> {
+  const context = await loadCliContext(io, options, dir, printConfigProblems);
+  if (context.usageError) return EXIT_USAGE;
+  let relativePaths: string[];
+  try {
+    relativePaths = await io.listFiles(context.root);
+  } catch (error) {
+    io.stderr(describeReadError(dir, error));
+    return EXIT_USAGE;
+  }
+  // Problems name files relative to where the command runs, so terminals and CI link them.
+  const shown = (path: string) => relative(io.cwd, join(context.root, path)) || path;
+  const files = [];
+  for (const relativePath of selectPromptFiles(context.config, relativePaths)) {
+    let text: string | { problem: import('../core/types').Problem };
+    try {
+      const decoded = decodePromptText(shown(relativePath), await io.readFile(resolve(context.root, relativePath)));
+      text = 'text' in decoded ? decoded.text : decoded;
+    } catch (error) {
+      text = { problem: { file: shown(relativePath), line: 1, column: 1, severity: 'error', rule: 'unreadable', message: describeReadError(shown(relativePath), error) } };
+    }
+    const result = await analyzeWorkspaceFile({ relativePath, text }, context.config, context.promptContext);
+    files.push(result);
+  }
+  const check = evaluateWorkspace(context.config, files, relativePaths, []);
+  const configFile = context.config ? shown(context.config.file) : undefined;
+  // Engine problems name paths relative to the config's folder; show them relative to the cwd.
+  check.problems = [
+    ...context.configProblems,
+    ...check.problems.map((problem) => ({ ...problem, file: problem.file === context.config?.file ? (configFile ?? problem.file) : shown(problem.file) })),
+  ];
+  return { check, context };
+}
+
+/** The `--format json` shape documented in the README. */
+export function checkJson(check: WorkspaceCheck) {
+  return {
+    budgets: check.budgets.map((budget) => ({
+      name: budget.name,
+      files: budget.files.map((file) => file.file),
+      tokens: budget.tokens,
+      exact: budget.exact,
+      costPerCall: budget.costPerCall ?? null,
+      monthlyCost: budget.monthlyCost ?? null,
+      status: budget.status,
+    })),
+    unbudgeted: check.unbudgeted.map((file) => file.file),
+    problems: check.problems.map((problem) => ({
+      file: problem.file,
+      line: problem.line,
+      column: problem.column,
+      severity: problem.severity,
+      rule: problem.rule,
+      message: problem.message,
+    })),
+  };
+}
+
+function printCheck(io: CliIo, check: WorkspaceCheck): void {
+  for (const problem of check.problems) io.stdout(formatProblem(problem));
+  if (check.problems.length > 0) io.stdout('');
+  for (const budget of check.budgets) io.stdout(budgetLine(budget));
+  if (check.unbudgeted.length > 0) io.stdout(`  ${check.unbudgeted.length} prompt file(s) in no budget (checked against their model's limits only)`);
+  const errors = check.problems.filter((problem) => problem.severity === 'error').length;
+  const warnings = check.problems.filter((problem) => problem.severity === 'warning').length;
+  const over = check.budgets.filter((budget) => budget.status === 'over').length;
+  io.stdout(`${check.files.length} prompt file(s), ${check.budgets.length} budget(s): ${over} over, ${errors} error(s), ${warnings} warning(s)`);
+}
+
+function budgetLine(budget: BudgetEvaluation): string {
+  const icon = budget.status === 'over' ? '✗' : budget.status === 'warning' ? '!' : '✓';
+  const approx = budget.exact ? '' : '≈';
+  const parts = [`${approx}${formatTokens(budget.tokens)} tok`];
+  if (budget.budget.maxInputTokens !== undefined) parts[0] += ` / ${formatTokens(budget.budget.maxInputTokens)}`;
+  if (budget.costPerCall !== undefined) parts.push(`${approx}${formatUsd(budget.costPerCall)}/call`);
+  if (budget.monthlyCost !== undefined) {
+    parts.push(`${approx}${formatUsd(budget.monthlyCost)}/mo${budget.budget.maxMonthlyCost !== undefined ? ` of ${formatUsd(budget.budget.maxMonthlyCost)}` : ''}`);
+  }
+  return `  ${icon} ${budget.name} (${budget.files.length} file(s)): ${parts.join(' · ')} — ${budget.status}`;
+}

@@ -1,0 +1,25 @@
+/** What the CLI needs from the outside world; the bin passes Node's, tests pass in-memory fakes. */
+export interface CliIo {
+  cwd: string;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Reads a file's bytes; rejects with a Node-style error (code ENOENT, EISDIR…) when it cannot. */
+  readFile(path: string): Promise<Uint8Array>;
+  /** Every file below `dir`, as paths relative to it with `/` separators (for `check` and `report`). */
+  listFiles(dir: string): Promise<string[]>;
+}
+
+/** Exit codes: 0 ok, 1 something is over a limit, 2 bad usage, bad config or unreadable input. */
+export const EXIT_OK = 0;
+export const EXIT_OVER = 1;
+export const EXIT_USAGE = 2;
+
+/** A one-line reason a file could not be read, with no stack trace. */
+export function describeReadError(file: string, error: unknown): string {
+  const code = (error as { code?: string } | undefined)?.code;
+  if (code === 'ENOENT') return `${file}: no such file`;
+  if (code === 'EISDIR') return `${file}: is a directory`;
+  if (code === 'EACCES') return `${file}: permission denied`;
+  if (code === 'ERR_FS_FILE_TOO_LARGE') return `${file}: too large to read`;
+  return `${file}: cannot read (${error instanceof Error ? error.message : String(error)})`;
+}

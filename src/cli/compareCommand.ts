@@ -1,0 +1,77 @@
+import { compareModels, type ModelComparisonRow } from '../core/compareModels';
+import { formatTokens, formatUsd } from '../core/catalog/format';
+import { parsePrompt } from '../core/prompts/parsePrompt';
+import { loadTokenCounter } from '../core/tokenize/tokenCounter';
+import type { ModelInfo } from '../core/types';
+import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
+import { loadCliContext } from './cliContext';
+import { readPromptText } from './countCommand';
+import { formatProblem } from './printProblems';
+import { formatTable } from './formatTable';
+import type { CliOptions } from './runCli';
+
+/** `prompt-budget compare FILE [--models a,b] [--json]` */
+export async function runCompare(args: string[], options: CliOptions, io: CliIo): Promise<number> {
+  if (args.length !== 1) {
+    io.stderr("prompt-budget compare: name exactly one file.\nRun 'prompt-budget --help' for usage.");
+    return EXIT_USAGE;
+  }
+  const [file] = args;
+  const context = await loadCliContext(io, options);
+  if (context.usageError) return EXIT_USAGE;
+  const catalog = context.promptContext.catalog;
+  let models: ModelInfo[];
+  if (options.models) {
+    models = [];
+    for (const name of options.models.split(',').map((part) => part.trim()).filter(Boolean)) {
+      const resolution = catalog.resolve(name);
+      if (!('model' in resolution)) {
+        io.stderr(`prompt-budget compare: ${resolution.error}`);
+        return EXIT_USAGE;
+      }
+      models.push(resolution.model);
+    }
+  } else {
+    models = catalog.list();
+  }
+  const text = await readPromptText(io, file);
+  if (typeof text !== 'string') {
+    io.stderr(text.message);
+    return EXIT_USAGE;
+  }
+  const parsed = parsePrompt(file, text);
+  for (const problem of parsed.problems) io.stderr(formatProblem(problem));
+  const rows = await compareModels(parsed, models, loadTokenCounter);
+  rows.sort(byCostThenName);
+  if (options.json) {
+    io.stdout(JSON.stringify({ file, rows }, null, 2));
+  } else {
+    printComparison(io, file, rows);
+  }
+  return parsed.problems.some((problem) => problem.severity === 'error') || context.failed ? EXIT_USAGE : EXIT_OK;
+}
+
+function byCostThenName(a: ModelComparisonRow, b: ModelComparisonRow): number {
+  const costA = a.costPerCall ?? Infinity;
+  const costB = b.costPerCall ?? Infinity;
+  return costA - costB || a.modelId.localeCompare(b.modelId);
+}
+
+function printComparison(io: CliIo, file: string, rows: ModelComparisonRow[]): void {
+  const header = ['model', 'tokens', 'input', 'worst-case output', 'per call', 'per 1,000 calls', 'context'];
+  const table = rows.map((row) => {
+    const approx = row.exact ? '' : '≈';
+    const money = (value: number | null) => (value === null ? 'n/a' : `${approx}${formatUsd(value)}`);
+    return [
+      row.modelId,
+      `${approx}${formatTokens(row.tokens)}`,
+      money(row.inputCost),
+      row.outputCost === null ? 'n/a' : `${formatTokens(row.outputTokens)} tok ${formatUsd(row.outputCost)}`,
+      money(row.costPerCall),
+      row.costPerCall === null ? 'n/a' : `${approx}${formatUsd(row.costPerCall * 1000)}`,
+      row.contextShare === null ? 'n/a' : `${(row.contextShare * 100).toFixed(1)}%`,
+    ];
+  });
+  io.stdout(`${file}: cost per call by model, cheapest first (worst case: declared or model max output; ≈ = estimate)`);
+  for (const line of formatTable(header, table, true)) io.stdout(line);
+}

@@ -1,0 +1,123 @@
+import { analyzePrompt, type PromptAnalysis } from '../core/analyzePrompt';
+import { decodePromptText } from '../core/decodePromptText';
+import { formatTokens, formatUsd } from '../core/catalog/format';
+import { LineIndex } from '../core/textPosition';
+import type { Problem } from '../core/types';
+import { describeReadError, EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
+import { loadCliContext } from './cliContext';
+import { formatProblem } from './printProblems';
+import { findingProblem } from '../core/checkWorkspace';
+import type { CliOptions } from './runCli';
+
+/** `count --json` row: one per file that could be read. */
+export interface CountRow {
+  file: string;
+  format: string;
+  model: string;
+  modelSource: string;
+  tokens: number;
+  exact: boolean;
+  tokenizer: string;
+  inputCost: number | null;
+  outputTokens: number;
+  outputBasis: string;
+  outputCost: number | null;
+  costPerCall: number | null;
+  contextWindow: number | null;
+  segments: { label: string; line: number; tokens: number }[];
+  variables: string[];
+  renderedTokens: number | null;
+  problems: Problem[];
+}
+
+/** `prompt-budget count FILE... [--model ID] [--json]` */
+export async function runCount(files: string[], options: CliOptions, io: CliIo): Promise<number> {
+  if (files.length === 0) {
+    io.stderr("prompt-budget count: name at least one file.\nRun 'prompt-budget --help' for usage.");
+    return EXIT_USAGE;
+  }
+  const context = await loadCliContext(io, options);
+  if (context.usageError) return EXIT_USAGE;
+  let failed = context.failed;
+  const rows: CountRow[] = [];
+  for (const file of files) {
+    const text = await readPromptText(io, file);
+    if (typeof text !== 'string') {
+      io.stderr(text.message);
+      failed = true;
+      continue;
+    }
+    const analysis = await analyzePrompt(file, text, context.promptContext);
+    const row = toCountRow(analysis, text);
+    rows.push(row);
+    if (row.problems.some((problem) => problem.severity === 'error')) failed = true;
+    if (!options.json) printCountRow(io, row);
+  }
+  if (options.json) io.stdout(JSON.stringify(rows, null, 2));
+  return failed ? EXIT_USAGE : EXIT_OK;
+}
+
+/** Reads and decodes one prompt file, or returns the one-line message saying why not. */
+export async function readPromptText(io: CliIo, file: string): Promise<string | { message: string }> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await io.readFile(file);
+  } catch (error) {
+    return { message: describeReadError(file, error) };
+  }
+  const decoded = decodePromptText(file, bytes);
+  if ('problem' in decoded) return { message: formatProblem(decoded.problem) };
+  return decoded.text;
+}
+
+function toCountRow(analysis: PromptAnalysis, text: string): CountRow {
+  const lines = new LineIndex(text);
+  const { count, worstCase, resolved, parsed } = analysis;
+  return {
+    file: analysis.file,
+    format: analysis.format,
+    model: resolved.model?.id ?? resolved.name,
+    modelSource: resolved.source,
+    tokens: count.tokens,
+    exact: count.exact,
+    tokenizer: count.tokenizer,
+    inputCost: analysis.priced && worstCase ? worstCase.input : null,
+    outputTokens: worstCase?.outputTokens ?? 0,
+    outputBasis: worstCase?.outputBasis ?? 'none',
+    outputCost: analysis.priced && worstCase ? worstCase.output : null,
+    costPerCall: analysis.priced && worstCase ? worstCase.total : null,
+    contextWindow: resolved.model?.contextWindow ?? null,
+    segments: parsed.segments.map((segment, index) => ({
+      label: segment.label,
+      line: lines.positionAt(segment.range.start).line,
+      tokens: count.segmentTokens[index] ?? 0,
+    })),
+    variables: parsed.variables,
+    renderedTokens: count.renderedTokens ?? null,
+    problems: [...parsed.problems, ...analysis.findings.map((finding) => findingProblem(analysis.file, lines, finding))],
+  };
+}
+
+function printCountRow(io: CliIo, row: CountRow): void {
+  const approx = row.exact ? '' : '≈';
+  const how = row.exact ? `exact, ${row.tokenizer}` : 'estimate';
+  const parts = [`${approx}${formatTokens(row.tokens)} tokens (${how})`, `${row.model} (${describeSource(row.modelSource)})`];
+  if (row.inputCost !== null && row.outputCost !== null) {
+    const output =
+      row.outputBasis === 'none'
+        ? 'output not declared'
+        : `worst-case output ${formatTokens(row.outputTokens)} tok ${formatUsd(row.outputCost)}` +
+          (row.outputBasis === 'model-max' ? ' (model max)' : ' (declared max)');
+    parts.push(`input ${approx}${formatUsd(row.inputCost)}`, output);
+  } else {
+    parts.push('price unknown');
+  }
+  if (row.contextWindow) parts.push(`${((row.tokens / row.contextWindow) * 100).toFixed(1)}% of ${formatTokens(row.contextWindow)} context`);
+  if (row.renderedTokens !== null) parts.push(`with sample values ${approx}${formatTokens(row.renderedTokens)} tokens`);
+  io.stdout(`${row.file}: ${parts.join(' · ')}`);
+  for (const problem of row.problems) io.stdout(`  ${formatProblem(problem)}`);
+}
+
+function describeSource(source: string): string {
+  return source === 'file' ? 'declared in file' : source === 'cli' ? '--model' : source === 'config' ? 'prompt-budget.yaml' : 'default';
+}

@@ -1,0 +1,53 @@
+// Finds and parses a folder's prompt-budget.yaml; the caller passes how files are read.
+import { CONFIG_FILE_NAMES } from './budgets/findConfigFile';
+import { parseBudgetConfig, type ParsedBudgetConfig } from './budgets/parseBudgetConfig';
+import type { ModelCatalog } from './catalog/modelCatalog';
+import { decodePromptText } from './decodePromptText';
+
+export interface BudgetConfigRead {
+  /** The config file as named in messages (relative to the folder, or as given). */
+  file: string;
+  parsed: ParsedBudgetConfig;
+}
+
+/**
+ * Reads `explicitFile`, or the first of CONFIG_FILE_NAMES that exists under `dir`.
+ * Undefined when there is none; `readFile` rejects or returns undefined for a missing file.
+ */
+export async function readBudgetConfig(
+  readFile: (path: string) => Promise<Uint8Array | undefined>,
+  join: (dir: string, name: string) => string,
+  dir: string,
+  catalog: ModelCatalog,
+  explicitFile?: string,
+): Promise<BudgetConfigRead | undefined> {
+  const candidates = explicitFile ? [{ path: explicitFile, file: explicitFile }] : CONFIG_FILE_NAMES.map((name) => ({ path: join(dir, name), file: name }));
+  for (const { path, file } of candidates) {
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await readFile(path);
+    } catch (error) {
+      if (explicitFile) {
+        const code = (error as { code?: string }).code;
+        const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read';
+        return { file, parsed: { problems: [{ file, line: 1, column: 1, severity: 'error', rule: 'config-unreadable', message: `${file}: ${reason}` }] } };
+      }
+      continue;
+    }
+    if (!bytes) continue;
+    const decoded = decodePromptText(file, bytes);
+    if ('problem' in decoded) return { file, parsed: { problems: [decoded.problem] } };
+    return { file, parsed: parseConfigWithCatalog(file, decoded.text, catalog) };
+  }
+  return undefined;
+}
+
+/** Parses config text, checking model names against the catalog (the config's own `models` count as known). */
+export function parseConfigWithCatalog(file: string, text: string, catalog: ModelCatalog): ParsedBudgetConfig {
+  return parseBudgetConfig(file, text, {
+    isKnownModel: (name) => {
+      const resolution = catalog.resolve(name);
+      return 'model' in resolution ? true : resolution.suggestions;
+    },
+  });
+}

@@ -1,0 +1,15 @@
+/** Every command the extension contributes; package.json's `contributes.commands` lists the same ids. */
+export const COMMAND = {
+  selectModel: 'promptBudget.selectModel',
+  compareModels: 'promptBudget.compareModels',
+  showTokenBoundaries: 'promptBudget.showTokenBoundaries',
+  hideTokenBoundaries: 'promptBudget.hideTokenBoundaries',
+  toggleInlineCounts: 'promptBudget.toggleInlineCounts',
+  setMaxOutputTokens: 'promptBudget.setMaxOutputTokens',
+  useModel: 'promptBudget.useModel',
+  createConfig: 'promptBudget.createConfig',
+  openConfig: 'promptBudget.openConfig',
+  refreshBudgets: 'promptBudget.refreshBudgets',
+  exportReport: 'promptBudget.exportReport',
+  showLog: 'promptBudget.showLog',
+} as const;

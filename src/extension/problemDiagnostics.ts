@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+import type { Problem, Severity } from '../core/types';
+
+export const DIAGNOSTIC_SOURCE = 'Prompt Budget';
+
+const EXTENSION_ID = 'prompt-budget.prompt-budget';
+
+/** The README shipped with the extension, at the section that explains a rule (works offline). */
+function ruleDocUri(rule: string): vscode.Uri {
+  const extension = vscode.extensions.getExtension(EXTENSION_ID);
+  const readme = extension ? vscode.Uri.joinPath(extension.extensionUri, 'README.md') : vscode.Uri.parse('untitled:README.md');
+  return readme.with({ fragment: `rule-${rule}` });
+}
+
+/** The diagnostic severity for a core severity. */
+export function toSeverity(severity: Severity): vscode.DiagnosticSeverity {
+  return severity === 'error'
+    ? vscode.DiagnosticSeverity.Error
+    : severity === 'warning'
+      ? vscode.DiagnosticSeverity.Warning
+      : vscode.DiagnosticSeverity.Information;
+}
+
+/** A diagnostic carrying the rule id as its code, linked to the rule's documentation. */
+export function ruleDiagnostic(range: vscode.Range, message: string, severity: Severity, rule: string): vscode.Diagnostic {
+  const diagnostic = new vscode.Diagnostic(range, message, toSeverity(severity));
+  diagnostic.source = DIAGNOSTIC_SOURCE;
+  diagnostic.code = { value: rule, target: ruleDocUri(rule) };
+  return diagnostic;
+}
+
+/** A core problem (1-based line/column) as a diagnostic. */
+export function toDiagnostic(problem: Problem): vscode.Diagnostic {
+  const start = new vscode.Position(Math.max(0, problem.line - 1), Math.max(0, problem.column - 1));
+  const end =
+    problem.endLine !== undefined && problem.endColumn !== undefined
+      ? new vscode.Position(Math.max(0, problem.endLine - 1), Math.max(0, problem.endColumn - 1))
+      : start.translate(0, 1);
+  return ruleDiagnostic(new vscode.Range(start, end.isBefore(start) ? start : end), problem.message, problem.severity, problem.rule);
+}

@@ -1,0 +1,35 @@
+import type { ModelSource, PromptAnalysis } from '../core/analyzePrompt';
+import type { CallCost, PromptCount } from '../core/types';
+
+/** How a count was made, in words a user can check. */
+export function describeTokenizer(count: PromptCount): string {
+  return count.exact ? `exact, ${count.tokenizer}` : 'estimate: no public tokenizer for this model';
+}
+
+/** Where the model a prompt is counted for came from. */
+export function describeModelSource(source: ModelSource, budgetName?: string): string {
+  switch (source) {
+    case 'file':
+      return 'declared in this file (wins over every other choice)';
+    case 'budget':
+      return `set by the budget “${budgetName ?? '?'}” in prompt-budget.yaml`;
+    case 'picker':
+      return 'picked for this workspace';
+    case 'config':
+      return '`defaultModel` of prompt-budget.yaml';
+    case 'cli':
+      return '--model';
+    case 'setting':
+    case 'default':
+      return 'the `promptBudget.defaultModel` setting';
+  }
+}
+
+/** The cost shown as "per call": with the expected output if configured, else the declared worst case, else input only. */
+export function perCallCost(analysis: PromptAnalysis): CallCost | undefined {
+  if (!analysis.priced || !analysis.worstCase) return undefined;
+  if (analysis.expected) return analysis.expected;
+  if (analysis.worstCase.outputBasis === 'declared') return analysis.worstCase;
+  const { input, inputTokens } = analysis.worstCase;
+  return { inputTokens, outputTokens: 0, input, output: 0, total: input };
+}

@@ -1,0 +1,57 @@
+import * as vscode from 'vscode';
+import type { ModelOverride, TokenizerId } from '../core/types';
+
+/** A typed, read-only snapshot of the `promptBudget.*` settings; mirrors package.json. */
+export interface Settings {
+  readonly defaultModel: string;
+  readonly expectedOutputTokens: number | undefined;
+  readonly warnAt: number;
+  readonly inlineCounts: boolean;
+  readonly files: readonly string[];
+  readonly models: readonly ModelOverride[];
+  readonly compareModels: readonly string[];
+}
+
+export const SETTINGS_SECTION = 'promptBudget';
+
+const TOKENIZERS: readonly TokenizerId[] = ['o200k_base', 'cl100k_base', 'estimate'];
+
+/** Reads the settings for a resource (multi-root folders may differ). */
+export function readSettings(scope?: vscode.ConfigurationScope): Settings {
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
+  const expected = config.get<number | null>('expectedOutputTokens', null);
+  const warnAt = config.get<number>('warnAt', 0.8);
+  return {
+    defaultModel: config.get<string>('defaultModel', 'gpt-4o').trim() || 'gpt-4o',
+    expectedOutputTokens: typeof expected === 'number' && expected >= 0 ? expected : undefined,
+    warnAt: warnAt > 0 && warnAt <= 1 ? warnAt : 0.8,
+    inlineCounts: config.get<boolean>('inlineCounts.enabled', true),
+    files: config.get<string[]>('files', []).filter((glob) => typeof glob === 'string' && glob.trim() !== ''),
+    models: modelOverrides(config.get<Record<string, unknown>>('models', {})),
+    compareModels: config.get<string[]>('compareModels', []).filter((id) => typeof id === 'string'),
+  };
+}
+
+/** `promptBudget.models` is an object keyed by model id; bad entries are skipped, not fatal. */
+function modelOverrides(raw: Record<string, unknown>): ModelOverride[] {
+  const overrides: ModelOverride[] = [];
+  for (const [id, value] of Object.entries(raw ?? {})) {
+    if (!value || typeof value !== 'object') continue;
+    const entry = value as Record<string, unknown>;
+    const number = (key: string) => (typeof entry[key] === 'number' && (entry[key] as number) >= 0 ? (entry[key] as number) : undefined);
+    const tokenizer = TOKENIZERS.find((candidate) => candidate === entry.tokenizer);
+    overrides.push({
+      id,
+      name: typeof entry.name === 'string' ? entry.name : undefined,
+      provider: typeof entry.provider === 'string' ? entry.provider : undefined,
+      aliases: Array.isArray(entry.aliases) ? entry.aliases.filter((alias): alias is string => typeof alias === 'string') : undefined,
+      contextWindow: number('contextWindow'),
+      maxOutputTokens: number('maxOutputTokens'),
+      inputPerMillion: number('inputPerMillion'),
+      outputPerMillion: number('outputPerMillion'),
+      cachedInputPerMillion: number('cachedInputPerMillion'),
+      tokenizer,
+    });
+  }
+  return overrides;
+}

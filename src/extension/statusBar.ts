@@ -1,0 +1,165 @@
+import * as vscode from 'vscode';
+import { formatTokens, formatUsd } from '../core/catalog/format';
+import { COMMAND } from './commandIds';
+import type { DocumentAnalysis, PromptDocuments } from './promptDocuments';
+import type { PromptContexts } from './promptContexts';
+import { describeModelSource, describeTokenizer, perCallCost } from './promptWording';
+
+const SELECTION_DELAY_MS = 120;
+// Counting a thousand cursors' selections one by one would flood the worker for no use.
+const MAX_COUNTED_SELECTIONS = 200;
+const CONTEXT_RULES = new Set(['context-window', 'context-with-output']);
+
+/** The status bar item: tokens, cost per call and model of the active prompt (or its selection). */
+export function registerStatusBar(context: vscode.ExtensionContext, documents: PromptDocuments, contexts: PromptContexts): PromptStatusBar {
+  const statusBar = new PromptStatusBar(documents, contexts);
+  context.subscriptions.push(statusBar);
+  return statusBar;
+}
+
+export class PromptStatusBar implements vscode.Disposable {
+  readonly item = vscode.window.createStatusBarItem('promptBudget.status', vscode.StatusBarAlignment.Right, 100);
+  private readonly disposables: vscode.Disposable[] = [];
+  private selectionTimer: ReturnType<typeof setTimeout> | undefined;
+  private selection: { uri: string; version: number; tokens: number; count: number } | undefined;
+  private selectionGeneration = 0;
+
+  constructor(
+    private readonly documents: PromptDocuments,
+    private readonly contexts: PromptContexts,
+  ) {
+    this.item.name = 'Prompt Budget';
+    this.item.command = COMMAND.selectModel;
+    this.disposables.push(
+      this.item,
+      vscode.window.onDidChangeActiveTextEditor(() => this.refresh()),
+      vscode.window.onDidChangeTextEditorSelection((event) => {
+        if (event.textEditor === vscode.window.activeTextEditor) this.scheduleSelectionCount();
+      }),
+      documents.onDidAnalyze((analysis) => {
+        if (analysis.uri.toString() === vscode.window.activeTextEditor?.document.uri.toString()) this.scheduleSelectionCount();
+      }),
+      documents.onDidForget(() => this.render()),
+    );
+    this.refresh();
+  }
+
+  /** Re-reads the active editor (it changed, or its document became a prompt). */
+  refresh(): void {
+    const editor = vscode.window.activeTextEditor;
+    if (editor) this.documents.track(editor.document);
+    this.selection = undefined;
+    this.scheduleSelectionCount();
+    this.render();
+  }
+
+  dispose(): void {
+    clearTimeout(this.selectionTimer);
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+
+  private scheduleSelectionCount(): void {
+    clearTimeout(this.selectionTimer);
+    this.selectionTimer = setTimeout(() => void this.countSelection(), SELECTION_DELAY_MS);
+    this.render();
+  }
+
+  private async countSelection(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    const generation = ++this.selectionGeneration;
+    const analysis = editor && this.documents.get(editor.document.uri);
+    const selected = editor?.selections.filter((selection) => !selection.isEmpty).slice(0, MAX_COUNTED_SELECTIONS) ?? [];
+    if (!editor || !analysis || selected.length === 0) {
+      this.selection = undefined;
+      this.render();
+      return;
+    }
+    let tokens = 0;
+    try {
+      for (const selection of selected) {
+        // A selection is counted as the raw text it is, whatever the file's format.
+        const { byTokenizer } = await this.documents.countText('selection.txt', editor.document.getText(selection), [analysis.count.tokenizer]);
+        tokens += byTokenizer[analysis.count.tokenizer]?.tokens ?? 0;
+      }
+    } catch {
+      return;
+    }
+    if (generation !== this.selectionGeneration) return;
+    this.selection = { uri: editor.document.uri.toString(), version: editor.document.version, tokens, count: selected.length };
+    this.render();
+  }
+
+  private render(): void {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || !this.documents.isPromptDocument(editor.document)) {
+      this.item.hide();
+      return;
+    }
+    const analysis = this.documents.get(editor.document.uri);
+    if (!analysis || analysis.version !== editor.document.version) {
+      // Keep the last figures while a newer count is on its way; say so only the first time.
+      if (!analysis) {
+        this.item.text = '$(sync~spin) Counting tokens…';
+        this.item.tooltip = 'Prompt Budget is counting this prompt.';
+        this.item.backgroundColor = undefined;
+        this.item.show();
+      }
+      return;
+    }
+    const approx = analysis.count.exact ? '' : '≈';
+    const model = analysis.resolved.model?.id ?? analysis.resolved.name;
+    const selection = this.selection?.uri === editor.document.uri.toString() && this.selection.version === editor.document.version ? this.selection : undefined;
+    const tokens = selection
+      ? `$(selection) ${approx}${formatTokens(selection.tokens)} of ${approx}${formatTokens(analysis.count.tokens)} tok`
+      : `$(symbol-numeric) ${approx}${formatTokens(analysis.count.tokens)} tok`;
+    const cost = perCallCost(analysis);
+    this.item.text = [tokens, cost ? `${approx}${formatUsd(cost.total)}` : undefined, model].filter(Boolean).join(' · ');
+    this.item.tooltip = tooltip(analysis, selection, this.contexts.contextFor(analysis.uri).budgetName);
+    this.item.accessibilityInformation = { label: `${analysis.count.tokens} tokens on ${model}`, role: 'button' };
+    const contextFindings = analysis.findings.filter((finding) => CONTEXT_RULES.has(finding.rule) || finding.rule === 'max-output');
+    this.item.backgroundColor = contextFindings.some((finding) => finding.severity === 'error')
+      ? new vscode.ThemeColor('statusBarItem.errorBackground')
+      : contextFindings.some((finding) => finding.severity === 'warning')
+        ? new vscode.ThemeColor('statusBarItem.warningBackground')
+        : undefined;
+    this.item.show();
+  }
+}
+
+function tooltip(analysis: DocumentAnalysis, selection: { tokens: number; count: number } | undefined, budgetName: string | undefined): vscode.MarkdownString {
+  const { count, resolved, worstCase, expected } = analysis;
+  const model = resolved.model;
+  const approx = count.exact ? '' : '≈';
+  const lines: string[] = [`**Prompt Budget** · ${model?.name ?? resolved.name}`, ''];
+  lines.push(`Input: **${approx}${formatTokens(count.tokens)} tokens** (${describeTokenizer(count)})`);
+  if (count.overheadTokens > 0) lines.push(`Includes ${formatTokens(count.overheadTokens)} tokens of chat message framing`);
+  if (selection) lines.push(`Selection: ${approx}${formatTokens(selection.tokens)} tokens in ${selection.count} selection(s)`);
+  if (count.renderedTokens !== undefined) lines.push(`With the file's sample values: ${approx}${formatTokens(count.renderedTokens)} tokens`);
+  if (model?.contextWindow) {
+    lines.push(`Context window: ${((count.tokens / model.contextWindow) * 100).toFixed(1)}% of ${formatTokens(model.contextWindow)}`);
+  }
+  if (analysis.declaredMaxOutputTokens !== undefined) {
+    lines.push(`Declared max output: ${formatTokens(analysis.declaredMaxOutputTokens)} tokens (model cap ${model?.maxOutputTokens ? formatTokens(model.maxOutputTokens) : 'unknown'})`);
+  }
+  lines.push('');
+  if (!model) {
+    lines.push(`$(warning) ${resolved.unknownMessage ?? 'Unknown model.'}`);
+  } else if (!analysis.priced || !worstCase) {
+    lines.push('No known price for this model.');
+  } else {
+    lines.push(`Input cost: ${approx}${formatUsd(worstCase.input)}`);
+    if (expected) lines.push(`Expected output (${formatTokens(expected.outputTokens)} tok): ${formatUsd(expected.output)} → **${approx}${formatUsd(expected.total)} per call**`);
+    if (worstCase.outputBasis !== 'none') {
+      const basis = worstCase.outputBasis === 'declared' ? 'declared max output' : "model's max output";
+      lines.push(`Worst case (${basis}, ${formatTokens(worstCase.outputTokens)} tok): ${formatUsd(worstCase.output)} → ${approx}${formatUsd(worstCase.total)} per call`);
+    }
+  }
+  lines.push('');
+  lines.push(`Model: ${describeModelSource(resolved.source, budgetName)}`);
+  if (model?.sources.prices) lines.push(`Prices: ${model.sources.prices.source}, ${model.sources.prices.asOf}`);
+  if (model?.sources.limits) lines.push(`Limits: ${model.sources.limits.source}, ${model.sources.limits.asOf}`);
+  lines.push('', `[Switch model](command:${COMMAND.selectModel}) · [Compare models](command:${COMMAND.compareModels})`);
+  const markdown = new vscode.MarkdownString(lines.join('  \n'), true);
+  markdown.isTrusted = { enabledCommands: [COMMAND.selectModel, COMMAND.compareModels] };
+  return markdown;
+}

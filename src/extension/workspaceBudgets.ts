@@ -1,0 +1,192 @@
+import * as vscode from 'vscode';
+import type { Budget, BudgetConfig } from '../core/budgets/budgetConfig';
+import { CONFIG_FILE_NAMES } from '../core/budgets/findConfigFile';
+import { budgetsForFile } from '../core/budgets/matchBudgets';
+import { ModelCatalog } from '../core/catalog/modelCatalog';
+import { decodePromptText } from '../core/decodePromptText';
+import { parseConfigWithCatalog } from '../core/readBudgetConfig';
+import type { Problem } from '../core/types';
+import { log } from './log';
+import { readSettings } from './settings';
+import { toDiagnostic } from './problemDiagnostics';
+
+/** One workspace folder's prompt-budget.yaml, as last read. */
+export interface FolderBudgets {
+  folder: vscode.WorkspaceFolder;
+  /** The config file in force, if any. */
+  configUri?: vscode.Uri;
+  /** The last config that parsed without errors; kept while a broken edit is being fixed. */
+  config?: BudgetConfig;
+  /** True when the file on disk or in the editor has errors and `config` is an older good one. */
+  stale: boolean;
+  problems: Problem[];
+}
+
+const CONFIG_GLOB = `{${CONFIG_FILE_NAMES.join(',')}}`;
+const REPARSE_DELAY_MS = 250;
+
+/**
+ * Reads and watches prompt-budget.yaml in each workspace folder (multi-root: one per folder),
+ * shows its problems as diagnostics on the file, and keeps the last good config in force.
+ */
+export class WorkspaceBudgets implements vscode.Disposable {
+  private readonly folders = new Map<string, FolderBudgets>();
+  private readonly watchers = new Map<string, vscode.FileSystemWatcher>();
+  private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Fires when any folder's config in force, or its problems, change. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly diagnostics: vscode.DiagnosticCollection) {
+    this.disposables.push(
+      this.changed,
+      vscode.workspace.onDidChangeWorkspaceFolders((event) => {
+        for (const folder of event.removed) this.removeFolder(folder);
+        for (const folder of event.added) this.addFolder(folder);
+      }),
+      // Diagnostics follow the editor's unsaved text, so a typo shows while typing.
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        const folder = this.folderOfConfig(event.document.uri);
+        if (folder) this.scheduleRead(folder, event.document.uri);
+      }),
+    );
+    for (const folder of vscode.workspace.workspaceFolders ?? []) this.addFolder(folder);
+  }
+
+  /** The budgets state of the folder holding `uri`. */
+  folderOf(uri: vscode.Uri): FolderBudgets | undefined {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    return folder ? this.folders.get(folder.uri.toString()) : undefined;
+  }
+
+  /** Every folder's state. */
+  all(): FolderBudgets[] {
+    return [...this.folders.values()];
+  }
+
+  /** The budgets whose globs match a file, first match first. */
+  budgetsFor(uri: vscode.Uri): Budget[] {
+    const state = this.folderOf(uri);
+    if (!state?.config) return [];
+    return budgetsForFile(state.config, relativePath(state.folder, uri));
+  }
+
+  /** Reads every folder's config again (the "refresh" action). */
+  async refresh(): Promise<void> {
+    await Promise.all([...this.folders.values()].map((state) => this.read(state.folder)));
+  }
+
+  dispose(): void {
+    for (const timer of this.pending.values()) clearTimeout(timer);
+    for (const watcher of this.watchers.values()) watcher.dispose();
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+
+  private addFolder(folder: vscode.WorkspaceFolder): void {
+    const key = folder.uri.toString();
+    this.folders.set(key, { folder, stale: false, problems: [] });
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, CONFIG_GLOB));
+    const reread = () => this.scheduleRead(folder);
+    watcher.onDidCreate(reread);
+    watcher.onDidChange(reread);
+    watcher.onDidDelete(reread);
+    this.watchers.set(key, watcher);
+    void this.read(folder);
+  }
+
+  private removeFolder(folder: vscode.WorkspaceFolder): void {
+    const key = folder.uri.toString();
+    const state = this.folders.get(key);
+    if (state?.configUri) this.diagnostics.delete(state.configUri);
+    this.watchers.get(key)?.dispose();
+    this.watchers.delete(key);
+    this.folders.delete(key);
+    this.changed.fire();
+  }
+
+  private folderOfConfig(uri: vscode.Uri): vscode.WorkspaceFolder | undefined {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    if (!folder) return undefined;
+    const relative = relativePath(folder, uri);
+    return CONFIG_FILE_NAMES.includes(relative) ? folder : undefined;
+  }
+
+  private scheduleRead(folder: vscode.WorkspaceFolder, editedUri?: vscode.Uri): void {
+    const key = folder.uri.toString();
+    clearTimeout(this.pending.get(key));
+    this.pending.set(
+      key,
+      setTimeout(() => {
+        this.pending.delete(key);
+        void this.read(folder, editedUri);
+      }, REPARSE_DELAY_MS),
+    );
+  }
+
+  private async read(folder: vscode.WorkspaceFolder, editedUri?: vscode.Uri): Promise<void> {
+    const state = this.folders.get(folder.uri.toString());
+    if (!state) return;
+    const found = editedUri ? { uri: editedUri, text: openText(editedUri) } : await findConfig(folder);
+    if (state.configUri && state.configUri.toString() !== found?.uri.toString()) this.diagnostics.delete(state.configUri);
+    if (!found || found.text === undefined) {
+      Object.assign(state, { configUri: found?.uri, config: undefined, stale: false, problems: [] });
+      this.changed.fire();
+      return;
+    }
+    const fileLabel = vscode.workspace.asRelativePath(found.uri);
+    const parsed = parseConfigText(fileLabel, found.text, found.uri);
+    state.configUri = found.uri;
+    state.problems = parsed.problems;
+    if (parsed.config) {
+      state.config = parsed.config;
+      state.stale = false;
+    } else {
+      state.stale = state.config !== undefined;
+    }
+    const diagnostics = parsed.problems.map(toDiagnostic);
+    if (state.stale) {
+      const notice = new vscode.Diagnostic(
+        new vscode.Range(0, 0, 0, 0),
+        'Prompt Budget keeps the last valid version of this file in force until the errors below are fixed.',
+        vscode.DiagnosticSeverity.Information,
+      );
+      notice.source = 'Prompt Budget';
+      diagnostics.unshift(notice);
+    }
+    this.diagnostics.set(found.uri, diagnostics);
+    log().info(`${fileLabel}: ${parsed.config ? 'loaded' : 'has errors'} (${parsed.problems.length} problem(s))`);
+    this.changed.fire();
+  }
+}
+
+/** The folder-relative path with `/` separators, as budget globs are written. */
+export function relativePath(folder: vscode.WorkspaceFolder, uri: vscode.Uri): string {
+  const base = folder.uri.path.endsWith('/') ? folder.uri.path : `${folder.uri.path}/`;
+  return uri.path.startsWith(base) ? uri.path.slice(base.length) : uri.path;
+}
+
+function parseConfigText(file: string, text: string, uri: vscode.Uri) {
+  return parseConfigWithCatalog(file, text, ModelCatalog.builtIn().withOverrides(readSettings(uri).models, 'settings'));
+}
+
+function openText(uri: vscode.Uri): string | undefined {
+  return vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString())?.getText();
+}
+
+async function findConfig(folder: vscode.WorkspaceFolder): Promise<{ uri: vscode.Uri; text?: string } | undefined> {
+  for (const name of CONFIG_FILE_NAMES) {
+    const uri = vscode.Uri.joinPath(folder.uri, name);
+    let bytes: Uint8Array;
+    try {
+      bytes = await vscode.workspace.fs.readFile(uri);
+    } catch {
+      continue;
+    }
+    const open = openText(uri);
+    if (open !== undefined) return { uri, text: open };
+    const decoded = decodePromptText(name, bytes);
+    return { uri, text: 'text' in decoded ? decoded.text : '' };
+  }
+  return undefined;
+}
