@@ -1,0 +1,88 @@
+// The workbench as a user sees it: code-server with the extension loaded from this repo,
+// Chromium at 1400x900, and the checks exported by every test/e2e/*.e2e.mjs, run in order
+// in one window. Screenshots land in test-output/screenshots/.
+//
+//   node test/host/runE2e.mjs [--grep PATTERN]     (needs `npm run build` first)
+//
+// A check file exports `checks`: [{ name, run: async ({ page, server, workspace }) => {} }];
+// a check fails by throwing. Helpers (openFile, runCommand, screenshot) are in workbench.mjs.
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ensureCodeServer, HostError, repoRoot, startCodeServer } from './codeServer.mjs';
+import { launchBrowser, screenshot, waitForWorkbench, workbenchUrl } from './workbench.mjs';
+
+const e2eDir = join(repoRoot, 'test', 'e2e');
+const workspace = join(repoRoot, 'test', 'fixtures', 'workspace');
+const CHECK_TIMEOUT_MS = 90_000;
+
+/** Runs the e2e checks and returns { passed, failed }; never throws for a failing check. */
+export async function runE2e({ grep } = {}) {
+  const checks = await loadChecks(grep);
+  if (checks.length === 0) {
+    console.log('e2e: no checks selected');
+    return { passed: 0, failed: 0 };
+  }
+  await ensureCodeServer();
+  console.log(`e2e: starting VS Code on ${workspace}`);
+  const server = await startCodeServer({ workspace });
+  let browser;
+  let passed = 0;
+  let failed = 0;
+  try {
+    browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(workbenchUrl(server, { folder: workspace, extensionDevelopmentPath: repoRoot }));
+    await waitForWorkbench(page);
+    for (const check of checks) {
+      const started = Date.now();
+      try {
+        await withTimeout(check.run({ page, server, workspace }), CHECK_TIMEOUT_MS, check.name);
+        passed++;
+        console.log(`  ✓ e2e ${check.name} (${Date.now() - started} ms)`);
+      } catch (error) {
+        failed++;
+        const shot = await screenshot(page, `failed-${check.name}`).catch(() => null);
+        console.log(`  ✗ e2e ${check.name}\n    ${String(error?.message ?? error).split('\n')[0]}${shot ? `\n    screenshot: ${shot}` : ''}`);
+      }
+    }
+  } finally {
+    await browser?.close().catch(() => {});
+    await server.stop();
+  }
+  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  return { passed, failed };
+}
+
+async function loadChecks(grep) {
+  const pattern = grep ? new RegExp(grep) : null;
+  const checks = [];
+  for (const name of readdirSync(e2eDir).filter((file) => file.endsWith('.e2e.mjs')).sort()) {
+    const module = await import(pathToFileURL(join(e2eDir, name)).href);
+    for (const check of module.checks ?? []) {
+      if (!pattern || pattern.test(check.name)) checks.push(check);
+    }
+  }
+  return checks;
+}
+
+function withTimeout(promise, ms, name) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${name}: timed out after ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { grep: { type: 'string', default: process.env.PROMPT_BUDGET_TEST_GREP || undefined } } });
+  let result = { passed: 0, failed: 1 };
+  try {
+    result = await runE2e({ grep: values.grep });
+  } catch (error) {
+    console.log(`e2e: ${error instanceof HostError ? error.message : error.stack}`);
+  }
+  console.log(`${result.passed} passed, ${result.failed} failed`);
+  process.exit(result.failed > 0 ? 1 : 0);
+}
