@@ -42,19 +42,25 @@ export function unmatchedGlobs(config: Pick<BudgetConfig, 'file' | 'budgets' | '
   };
 
   for (const glob of config.files) {
-    if (!paths.some(matcherFor(glob))) warn(glob, `Glob '${glob.pattern}' in 'files' matches no file.`);
+    if (!matchesSome(glob, paths)) warn(glob, `Glob '${glob.pattern}' in 'files' matches no file.`);
   }
   for (const budget of config.budgets) {
     for (const glob of budget.files) {
-      if (!paths.some(matcherFor(glob))) warn(glob, `Glob '${glob.pattern}' of budget '${budget.name}' matches no file.`);
+      if (!matchesSome(glob, paths)) warn(glob, `Glob '${glob.pattern}' of budget '${budget.name}' matches no file.`);
     }
     // An exclude is dead when it removes nothing the budget's own globs would take in.
     const included = paths.filter((path) => matchesAny(budget.files, path));
     for (const glob of budget.exclude) {
-      if (!included.some(matcherFor(glob))) warn(glob, `Exclude '${glob.pattern}' of budget '${budget.name}' removes no file from it.`);
+      if (!matchesSome(glob, included)) warn(glob, `Exclude '${glob.pattern}' of budget '${budget.name}' removes no file from it.`);
     }
   }
   return problems;
+}
+
+function matchesSome(glob: GlobPattern, paths: readonly string[]): boolean {
+  const matcher = matcherFor(glob);
+  // Not `paths.some(matcher)`: picomatch's second parameter asks for a result object, which is always truthy.
+  return paths.some((path) => matcher(path));
 }
 
 function matchesAny(globs: readonly GlobPattern[], path: string): boolean {

@@ -1,0 +1,85 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { evaluateLimits, severityOf } from '../../src/core/budgets/evaluateLimits';
+
+const gpt4o = { modelId: 'gpt-4o', contextWindow: 128_000, modelMaxOutputTokens: 16_384, warnAt: 0.8 };
+
+describe('evaluateLimits', () => {
+  test('a prompt over the context window is an error on the body, with thousands separators', () => {
+    assert.deepEqual(evaluateLimits({ ...gpt4o, inputTokens: 130_112 }), [
+      {
+        rule: 'context-window',
+        severity: 'error',
+        at: 'body',
+        used: 130_112,
+        limit: 128_000,
+        message: "Prompt is 130,112 tokens; gpt-4o's context window is 128,000.",
+      },
+    ]);
+  });
+
+  test('exactly at the context window still fits: a warning, not an error', () => {
+    const [finding] = evaluateLimits({ ...gpt4o, inputTokens: 128_000 });
+    assert.equal(finding.severity, 'warning');
+    assert.equal(finding.message, "Prompt is 128,000 tokens, 100% of gpt-4o's context window of 128,000.");
+  });
+
+  test('warns at exactly warnAt of the window, and not one token below', () => {
+    const [atWarn] = evaluateLimits({ ...gpt4o, inputTokens: 102_400 });
+    assert.equal(atWarn.severity, 'warning');
+    assert.equal(atWarn.message, "Prompt is 102,400 tokens, 80% of gpt-4o's context window of 128,000.");
+    assert.deepEqual(evaluateLimits({ ...gpt4o, inputTokens: 102_399 }), []);
+  });
+
+  test('input plus declared max output over the window is an error on the max output', () => {
+    const findings = evaluateLimits({ ...gpt4o, inputTokens: 90_000, maxOutputTokens: 40_000 });
+    assert.deepEqual(
+      findings.map((finding) => [finding.rule, finding.severity, finding.at, finding.used]),
+      [['context-with-output', 'error', 'maxOutput', 130_000], ['max-output', 'error', 'maxOutput', 40_000]],
+    );
+    assert.equal(findings[0].message, "Prompt (90,000 tokens) plus max output (40,000) is 130,000 tokens; gpt-4o's context window is 128,000.");
+  });
+
+  test('does not repeat the window error for the output when the prompt alone overflows', () => {
+    const findings = evaluateLimits({ ...gpt4o, inputTokens: 130_000, maxOutputTokens: 1_000 });
+    assert.deepEqual(findings.map((finding) => finding.rule), ['context-window']);
+  });
+
+  test('reports the output sum when it is worse than the prompt alone', () => {
+    const findings = evaluateLimits({ ...gpt4o, inputTokens: 115_000, maxOutputTokens: 16_000 });
+    assert.deepEqual(findings.map((finding) => `${finding.rule}:${finding.severity}`), ['context-window:warning', 'context-with-output:error']);
+  });
+
+  test('a declared max output over the model max is an error; at it, none', () => {
+    const [over] = evaluateLimits({ ...gpt4o, inputTokens: 1_000, maxOutputTokens: 20_000 });
+    assert.equal(over.rule, 'max-output');
+    assert.equal(over.at, 'maxOutput');
+    assert.equal(over.message, "Max output of 20,000 tokens is over gpt-4o's limit of 16,384.");
+    assert.deepEqual(evaluateLimits({ ...gpt4o, inputTokens: 1_000, maxOutputTokens: 16_384 }), []);
+  });
+
+  test('says "the model" without a model id and skips limits the model does not publish', () => {
+    const [finding] = evaluateLimits({ inputTokens: 9_000, contextWindow: 8_192, warnAt: 0.8 });
+    assert.equal(finding.message, "Prompt is 9,000 tokens; the model's context window is 8,192.");
+    assert.deepEqual(evaluateLimits({ inputTokens: 9_000_000, maxOutputTokens: 1e6, warnAt: 0.8 }), []);
+  });
+
+  test('warnAt 1 warns only at the limit itself', () => {
+    assert.deepEqual(evaluateLimits({ ...gpt4o, warnAt: 1, inputTokens: 127_999 }), []);
+    assert.equal(evaluateLimits({ ...gpt4o, warnAt: 1, inputTokens: 128_000 })[0].severity, 'warning');
+  });
+});
+
+describe('severityOf', () => {
+  test('is exact where floating point is not: 0.8 x 10,000 warns at 8,000', () => {
+    assert.equal(severityOf(8_000, 10_000, 0.8), 'warning');
+    assert.equal(severityOf(7_999, 10_000, 0.8), undefined);
+    assert.equal(severityOf(0.008, 0.01, 0.8), 'warning');
+    assert.equal(severityOf(0.0100001, 0.01, 0.8), 'error');
+  });
+
+  test('a zero limit is over at any use and never warns', () => {
+    assert.equal(severityOf(0, 0, 0.8), undefined);
+    assert.equal(severityOf(0.0001, 0, 0.8), 'error');
+  });
+});
