@@ -14,7 +14,8 @@ import type { Budget } from './budgetConfig';
 import { DAYS_PER_MONTH } from './budgetConfig';
 import { dropUndefined } from './dropUndefined';
 import { severityOf } from './evaluateLimits';
-import { formatCount, formatPercent, formatUsd } from './formatFigures';
+import { formatTokens, formatUsd } from '../catalog/format';
+import { formatPercent } from './formatPercent';
 
 export type BudgetRule = 'budget-input-tokens' | 'budget-total-tokens' | 'budget-cost-per-call' | 'budget-monthly-cost';
 
@@ -124,14 +125,14 @@ export function evaluateBudget(budget: BudgetLimits, usage: readonly FileUsage[]
 
     check('budget-input-tokens', use.tokens, budget.maxInputTokens, (severity, limit) =>
       severity === 'error'
-        ? `${use.file} is ${formatCount(use.tokens)} tokens; ${label} allows ${formatCount(limit)}.`
-        : `${use.file} is ${formatCount(use.tokens)} tokens, ${formatPercent(use.tokens / limit)} of the ${formatCount(limit)} ${label} allows.`,
+        ? `${use.file} is ${formatTokens(use.tokens)} tokens; ${label} allows ${formatTokens(limit)}.`
+        : `${use.file} is ${formatTokens(use.tokens)} tokens, ${formatPercent(use.tokens / limit)} of the ${formatTokens(limit)} ${label} allows.`,
     );
     check('budget-total-tokens', totalTokens, budget.maxTotalTokens, (severity, limit) => {
-      const sum = `${use.file} with ${formatCount(outputTokens)} output tokens is ${formatCount(totalTokens)} tokens`;
+      const sum = `${use.file} with ${formatTokens(outputTokens)} output tokens is ${formatTokens(totalTokens)} tokens`;
       return severity === 'error'
-        ? `${sum}; ${label} allows ${formatCount(limit)} in total.`
-        : `${sum}, ${formatPercent(totalTokens / limit)} of the ${formatCount(limit)} ${label} allows in total.`;
+        ? `${sum}; ${label} allows ${formatTokens(limit)} in total.`
+        : `${sum}, ${formatPercent(totalTokens / limit)} of the ${formatTokens(limit)} ${label} allows in total.`;
     });
     if (use.costPerCall !== undefined) {
       const cost = use.costPerCall;
@@ -169,7 +170,7 @@ export function evaluateBudget(budget: BudgetLimits, usage: readonly FileUsage[]
     const severity = severityOf(monthlyCost, limit, budget.warnAt);
     if (severity) {
       const prompts = `${priced.length} ${priced.length === 1 ? 'prompt' : 'prompts'}`;
-      const basis = `(${prompts} x ${formatCount(callsPerDay)} calls a day x ${DAYS_PER_MONTH} days)`;
+      const basis = `(${prompts} x ${formatTokens(callsPerDay)} calls a day x ${DAYS_PER_MONTH} days)`;
       const head = `Budget '${budget.name}' costs ${formatUsd(monthlyCost)} a month ${basis}`;
       const unpriced = unpricedFiles.length > 0 ? ` Not counted, no price: ${unpricedFiles.join(', ')}.` : '';
       const message =

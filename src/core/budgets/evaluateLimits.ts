@@ -2,7 +2,8 @@
 // diagnostics, the workspace check and the CLI, so they all say the same thing.
 
 import type { Severity } from '../types';
-import { formatCount, formatPercent } from './formatFigures';
+import { formatTokens } from '../catalog/format';
+import { formatPercent } from './formatPercent';
 
 export type LimitRule = 'context-window' | 'context-with-output' | 'max-output';
 
@@ -42,8 +43,8 @@ export function evaluateLimits(input: LimitInput): LimitFinding[] {
     if (windowSeverity) {
       const message =
         windowSeverity === 'error'
-          ? `Prompt is ${formatCount(inputTokens)} tokens; ${model} context window is ${formatCount(contextWindow)}.`
-          : `Prompt is ${formatCount(inputTokens)} tokens, ${formatPercent(inputTokens / contextWindow)} of ${model} context window of ${formatCount(contextWindow)}.`;
+          ? `Prompt is ${formatTokens(inputTokens)} tokens; ${model} context window is ${formatTokens(contextWindow)}.`
+          : `Prompt is ${formatTokens(inputTokens)} tokens, ${formatPercent(inputTokens / contextWindow)} of ${model} context window of ${formatTokens(contextWindow)}.`;
       findings.push({ rule: 'context-window', severity: windowSeverity, at: 'body', used: inputTokens, limit: contextWindow, message });
     }
 
@@ -52,11 +53,11 @@ export function evaluateLimits(input: LimitInput): LimitFinding[] {
       const total = inputTokens + maxOutputTokens;
       const severity = severityOf(total, contextWindow, warnAt);
       if (severity && rank(severity) > rank(windowSeverity)) {
-        const sum = `Prompt (${formatCount(inputTokens)} tokens) plus max output (${formatCount(maxOutputTokens)}) is ${formatCount(total)} tokens`;
+        const sum = `Prompt (${formatTokens(inputTokens)} tokens) plus max output (${formatTokens(maxOutputTokens)}) is ${formatTokens(total)} tokens`;
         const message =
           severity === 'error'
-            ? `${sum}; ${model} context window is ${formatCount(contextWindow)}.`
-            : `${sum}, ${formatPercent(total / contextWindow)} of ${model} context window of ${formatCount(contextWindow)}.`;
+            ? `${sum}; ${model} context window is ${formatTokens(contextWindow)}.`
+            : `${sum}, ${formatPercent(total / contextWindow)} of ${model} context window of ${formatTokens(contextWindow)}.`;
         findings.push({ rule: 'context-with-output', severity, at: 'maxOutput', used: total, limit: contextWindow, message });
       }
     }
@@ -71,7 +72,7 @@ export function evaluateLimits(input: LimitInput): LimitFinding[] {
       at: 'maxOutput',
       used: maxOutputTokens,
       limit: modelMaxOutputTokens,
-      message: `Max output of ${formatCount(maxOutputTokens)} tokens is over ${model} limit of ${formatCount(modelMaxOutputTokens)}.`,
+      message: `Max output of ${formatTokens(maxOutputTokens)} tokens is over ${model} limit of ${formatTokens(modelMaxOutputTokens)}.`,
     });
   }
   return findings;

@@ -1,4 +1,4 @@
-import { formatCount, formatUsd } from '../budgets/formatFigures';
+import { formatTokens, formatUsd } from '../catalog/format';
 import type { ReportRow } from './reportRows';
 
 /** A table cell; null and undefined print as empty. */
@@ -37,7 +37,7 @@ export function reportTable(rows: readonly ReportRow[], style: 'raw' | 'display'
       REPORT_COLUMNS.map((column): Cell => {
         const value = row[column];
         if (style === 'raw' || typeof value !== 'number') return value;
-        return USD_COLUMNS.has(column) ? formatUsd(value) : formatCount(value);
+        return USD_COLUMNS.has(column) ? formatUsd(value) : formatTokens(value);
       }),
     ),
   };
