@@ -1,5 +1,6 @@
 import type { Tiktoken, TiktokenBPE } from 'js-tiktoken/lite';
 import type { TokenCounter, TokenizerId } from '../types';
+import { buildRankLookup, bytePairTokenLengths, utf8Latin1, type RankLookup } from './bytePairEncoding';
 import { PieceTokenCounts } from './pieceCounter';
 
 /** The OpenAI encodings the core counts exactly. */
@@ -28,9 +29,16 @@ interface LoadedEncoding {
   readonly encoder: Tiktoken;
   readonly ranks: TiktokenBPE;
   readonly pieces: PieceTokenCounts;
-  /** UTF-8 length of each token, by rank; built on first use of `tokenBoundaries`. */
-  tokenByteLengths?: Uint16Array;
+  /** Ranks by token bytes for our own merge; built when a long piece or boundaries first need it. */
+  rankLookup?: RankLookup;
 }
+
+/**
+ * Pieces longer than this go through our own byte-pair merge: js-tiktoken's is quadratic with a
+ * large constant (a 2,000-character run of spaces takes about a second). Shorter pieces use
+ * js-tiktoken's `encode`, which needs no extra table.
+ */
+const LONG_PIECE_LENGTH = 32;
 
 // Per-process caches: an encoding is built once, on first request, and shared by every caller.
 const loadedEncodings = new Map<EncodingName, LoadedEncoding>();
@@ -96,9 +104,23 @@ async function buildEncoding(name: EncodingName): Promise<LoadedEncoding> {
   const { Tiktoken } = await import('js-tiktoken/lite');
   const ranks = await importRanks(name);
   const encoder = new Tiktoken(ranks);
+  const encoding: LoadedEncoding = {
+    encoder,
+    ranks,
+    pieces: new PieceTokenCounts(ranks.pat_str, (piece) => countPieceTokens(encoding, piece)),
+  };
+  return encoding;
+}
+
+/** Tokens of one pre-tokenizer piece. */
+function countPieceTokens(encoding: LoadedEncoding, piece: string): number {
+  if (piece.length > LONG_PIECE_LENGTH) return bytePairTokenLengths(utf8Latin1(piece), rankLookupOf(encoding)).length;
   // No special tokens: a literal `<|endoftext|>` in a prompt is billed as the text it is.
-  const countPiece = (piece: string): number => encoder.encode(piece, [], []).length;
-  return { encoder, ranks, pieces: new PieceTokenCounts(ranks.pat_str, countPiece) };
+  return encoding.encoder.encode(piece, [], []).length;
+}
+
+function rankLookupOf(encoding: LoadedEncoding): RankLookup {
+  return (encoding.rankLookup ??= buildRankLookup(encoding.ranks));
 }
 
 async function importRanks(name: EncodingName): Promise<TiktokenBPE> {
@@ -169,53 +191,37 @@ class EstimateCounter implements ChunkableTokenCounter {
  * a multi-byte character ends, for display, where that character ends.
  */
 function tokenEndOffsets(encoding: LoadedEncoding, text: string): number[] {
-  const byteLengths = (encoding.tokenByteLengths ??= tokenByteLengths(encoding.ranks));
-  const tokens = encoding.encoder.encode(text, [], []);
-  const ends: number[] = new Array<number>(tokens.length);
-  let offset = 0;
-  let bytesBeforeOffset = 0;
-  let tokenEnd = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    tokenEnd += byteLengths[tokens[i]];
-    while (bytesBeforeOffset < tokenEnd && offset < text.length) {
-      const code = text.charCodeAt(offset);
-      if (code < 0x80) {
-        bytesBeforeOffset += 1;
-        offset += 1;
-      } else if (code < 0x800) {
-        bytesBeforeOffset += 2;
-        offset += 1;
-      } else if (code >= 0xd800 && code <= 0xdbff && isLowSurrogate(text.charCodeAt(offset + 1))) {
-        bytesBeforeOffset += 4;
-        offset += 2;
-      } else {
-        // Other BMP characters, and lone surrogates (encoded as U+FFFD), take 3 bytes.
-        bytesBeforeOffset += 3;
-        offset += 1;
+  const rankOf = rankLookupOf(encoding);
+  const ends: number[] = [];
+  encoding.pieces.forEachPiece(text, (pieceStart, piece) => {
+    let offset = pieceStart;
+    let bytesBeforeOffset = 0;
+    let tokenEnd = 0;
+    for (const tokenLength of bytePairTokenLengths(utf8Latin1(piece), rankOf)) {
+      tokenEnd += tokenLength;
+      while (bytesBeforeOffset < tokenEnd) {
+        const code = text.charCodeAt(offset);
+        if (code < 0x80) {
+          bytesBeforeOffset += 1;
+          offset += 1;
+        } else if (code < 0x800) {
+          bytesBeforeOffset += 2;
+          offset += 1;
+        } else if (code >= 0xd800 && code <= 0xdbff && isLowSurrogate(text.charCodeAt(offset + 1))) {
+          bytesBeforeOffset += 4;
+          offset += 2;
+        } else {
+          // Other BMP characters, and lone surrogates (encoded as U+FFFD), take 3 bytes.
+          bytesBeforeOffset += 3;
+          offset += 1;
+        }
       }
+      ends.push(offset);
     }
-    ends[i] = offset;
-  }
+  });
   return ends;
 }
 
 function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
-}
-
-/** UTF-8 length of every token, indexed by rank, read from the ranks file's base64 entries. */
-function tokenByteLengths(ranks: TiktokenBPE): Uint16Array {
-  const lengths: number[] = [];
-  // Each line is `<prefix> <first rank> <base64 token> <base64 token> ...`, as js-tiktoken parses it.
-  for (const line of ranks.bpe_ranks.split('\n')) {
-    if (!line) continue;
-    const fields = line.split(' ');
-    const firstRank = Number.parseInt(fields[1], 10);
-    for (let i = 2; i < fields.length; i++) {
-      const base64 = fields[i];
-      const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
-      lengths[firstRank + i - 2] = (base64.length / 4) * 3 - padding;
-    }
-  }
-  return Uint16Array.from(lengths, (length) => length ?? 0);
 }

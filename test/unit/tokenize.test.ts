@@ -1,0 +1,226 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as fc from 'fast-check';
+import { get_encoding, type Tiktoken as WasmTiktoken } from 'tiktoken';
+import {
+  ESTIMATE_FACTOR,
+  getLoadedTokenCounter,
+  isTokenizerLoaded,
+  loadTokenCounter,
+  type EncodingName,
+} from '../../src/core/tokenize/tokenCounter';
+import { PieceTokenCounts } from '../../src/core/tokenize/pieceCounter';
+import { buildRankLookup, bytePairTokenLengths, utf8Latin1 } from '../../src/core/tokenize/bytePairEncoding';
+import { canCutAfterNewline, chunkEnds } from '../../src/core/tokenize/chunkText';
+import type { TokenCounter } from '../../src/core/types';
+
+const CORPUS_DIR = path.resolve(__dirname, '../../../test/fixtures/corpus');
+const corpus = fs
+  .readdirSync(CORPUS_DIR)
+  .filter((name) => !name.startsWith('.'))
+  .map((name) => ({ name, text: fs.readFileSync(path.join(CORPUS_DIR, name), 'utf8') }));
+const ENCODINGS: EncodingName[] = ['o200k_base', 'cl100k_base'];
+
+/** Realistic fragments random documents are built from. */
+const fragment = fc.oneof(
+  fc.constantFrom('the', ' the', 'Token', ' budgets', "it's", " don't", 'HTTPServer', 'naïve', 'e\u0301'),
+  fc.constantFrom(' ', '  ', '   ', '\t', '\u00a0', '\u3000'),
+  fc.constantFrom('\n', '\n\n', '\r\n', '\r', '  \n', '\n  \n'),
+  fc.constantFrom('// note', '/', '//', '/* x */', ';', '.', '{', '}', '();', '->', '!!'),
+  fc.constantFrom('東京は日本の首都です', '机器学习', '한국어', '🙂', '👍🏽', '👩‍💻', '🇯🇵'),
+  fc.constantFrom('1', '12', '1234', '3.14159', '2024-05-01', '1,000,000'),
+  fc.constantFrom('<|endoftext|>', '<|fim_prefix|>', '<|endofprompt|>'),
+  fc.string({ unit: 'grapheme', maxLength: 4 }),
+);
+const documentText = fc.array(fragment, { maxLength: 60 }).map((parts) => parts.join(''));
+
+/** Counts with the tiktoken WASM reference, treating special-token literals as text. */
+function referenceCount(encoding: WasmTiktoken, text: string): number {
+  return encoding.encode(text, [], []).length;
+}
+
+describe('loading tokenizers', () => {
+  test('importing the tokenizer module loads no ranks until a counter is asked for', () => {
+    assert.equal(isTokenizerLoaded('o200k_base'), false);
+    assert.equal(isTokenizerLoaded('cl100k_base'), false);
+    assert.equal(isTokenizerLoaded('estimate'), false);
+    assert.equal(getLoadedTokenCounter('o200k_base'), undefined);
+    const jsTiktokenModules = Object.keys(require.cache).filter((id) => id.includes(`${path.sep}js-tiktoken${path.sep}`));
+    assert.deepEqual(jsTiktokenModules, []);
+  });
+
+  test('loads an encoding on first request, once, and shares the counter', async () => {
+    const [first, second] = await Promise.all([loadTokenCounter('cl100k_base'), loadTokenCounter('cl100k_base')]);
+    assert.equal(first, second);
+    assert.equal(isTokenizerLoaded('cl100k_base'), true);
+    assert.equal(isTokenizerLoaded('o200k_base'), false, 'only the requested encoding is loaded');
+    assert.equal(getLoadedTokenCounter('cl100k_base'), first);
+    assert.equal(first.exact, true);
+    assert.equal(first.tokenizer, 'cl100k_base');
+  });
+});
+
+for (const name of ENCODINGS) {
+  describe(`${name} counts`, () => {
+    let counter: TokenCounter;
+    let reference: WasmTiktoken;
+    before(async () => {
+      counter = await loadTokenCounter(name);
+      reference = get_encoding(name);
+    });
+    after(() => reference.free());
+
+    test('counts every corpus file exactly as tiktoken does', () => {
+      for (const { name: file, text } of corpus) {
+        assert.equal(counter.count(text), referenceCount(reference, text), file);
+        // A second, warm-memo count must not drift.
+        assert.equal(counter.count(text), referenceCount(reference, text), `${file} (warm)`);
+      }
+    });
+
+    test('counts a literal <|endoftext|> as the plain text it is', () => {
+      const text = 'before <|endoftext|> after';
+      assert.equal(counter.count(text), referenceCount(reference, text));
+      assert.ok(counter.count('<|endoftext|>') > 1, 'not collapsed into one special token');
+    });
+
+    test('counts random documents exactly as tiktoken does', () => {
+      fc.assert(
+        fc.property(documentText, (text) => counter.count(text) === referenceCount(reference, text)),
+        { numRuns: 300 },
+      );
+    });
+
+    test('the piece memo stays exact while it evicts', () => {
+      const patterns = require(`js-tiktoken/ranks/${name}`) as { pat_str: string };
+      let encoderCalls = 0;
+      const tiny = new PieceTokenCounts(
+        patterns.pat_str,
+        (piece) => {
+          encoderCalls++;
+          return referenceCount(reference, piece);
+        },
+        8,
+      );
+      const all = corpus.map((file) => file.text).join('\n');
+      assert.equal(tiny.count(all), referenceCount(reference, all));
+      assert.equal(tiny.count(all), referenceCount(reference, all));
+      assert.ok(tiny.size <= 16, `holds at most two generations, held ${tiny.size}`);
+      const callsAfterTwoPasses = encoderCalls;
+      const large = new PieceTokenCounts(patterns.pat_str, (piece) => referenceCount(reference, piece));
+      large.count(all);
+      assert.ok(callsAfterTwoPasses > 0);
+    });
+
+    test('our byte-pair merge gives the same tokens as tiktoken for every piece, long runs included', () => {
+      const ranks = require(`js-tiktoken/ranks/${name}`) as { pat_str: string; bpe_ranks: string; special_tokens: Record<string, number> };
+      const rankOf = buildRankLookup(ranks);
+      const countByOurMerge = (text: string): number => {
+        let total = 0;
+        for (const match of text.matchAll(new RegExp(ranks.pat_str, 'gu'))) total += bytePairTokenLengths(utf8Latin1(match[0]), rankOf).length;
+        return total;
+      };
+      for (const { name: file, text } of corpus) assert.equal(countByOurMerge(text), referenceCount(reference, text), file);
+      fc.assert(fc.property(documentText, (text) => countByOurMerge(text) === referenceCount(reference, text)), { numRuns: 200 });
+      // js-tiktoken alone needs seconds to tens of seconds for each of these.
+      const longRuns = ['-'.repeat(4000), ' '.repeat(3000) + 'x', '東京は日本の首都です'.repeat(300), 'QmFzZTY0'.repeat(500)];
+      const started = performance.now();
+      for (const text of longRuns) assert.equal(counter.count(text), referenceCount(reference, text));
+      assert.ok(performance.now() - started < 2000, 'long pieces count in well under a second each');
+    });
+
+    test('token boundaries cover the text, one per token, on character boundaries', () => {
+      for (const { name: file, text } of corpus) {
+        const ends = counter.tokenBoundaries(text);
+        const tokens = reference.encode(text, [], []);
+        assert.equal(ends.length, tokens.length, file);
+        assert.equal(ends.at(-1), text.length, file);
+        // Expected ends from the reference's own token bytes, rounded up to whole characters.
+        const expected: number[] = [];
+        let bytes = 0;
+        let offset = 0;
+        let consumed = 0;
+        for (const token of tokens) {
+          bytes += reference.decode_single_token_bytes(token).length;
+          while (consumed < bytes) {
+            const codePoint = text.codePointAt(offset) ?? 0;
+            consumed += Buffer.byteLength(String.fromCodePoint(codePoint));
+            offset += codePoint > 0xffff ? 2 : 1;
+          }
+          expected.push(offset);
+        }
+        assert.deepEqual(ends, expected, file);
+        const pieces = ends.map((end, i) => text.slice(i === 0 ? 0 : ends[i - 1], end));
+        assert.equal(pieces.join(''), text, file);
+      }
+    });
+
+    test('chunks of the corpus sum to the whole-text count', () => {
+      for (const { name: file, text } of corpus) {
+        assert.equal(sumOfChunks(reference, text, 24), referenceCount(reference, text), file);
+      }
+    });
+
+    test('chunks of random documents sum to the whole-text count, long lines cut after words', () => {
+      fc.assert(
+        fc.property(documentText, fc.integer({ min: 1, max: 40 }), (text, maxLength) => {
+          return sumOfChunks(reference, text, maxLength) === referenceCount(reference, text);
+        }),
+        { numRuns: 400 },
+      );
+    });
+  });
+}
+
+describe('chunk rule', () => {
+  let reference: WasmTiktoken;
+  before(() => {
+    reference = get_encoding('o200k_base');
+  });
+  after(() => reference.free());
+
+  test('a lone carriage return after a newline keeps the two lines together', () => {
+    // "Cut unless the next line is blank or starts with /" cuts here: `.\n\r/` is one piece.
+    const text = 'x.\n\r/y';
+    assert.notEqual(referenceCount(reference, 'x.\n') + referenceCount(reference, '\r/y'), referenceCount(reference, text));
+    assert.equal(canCutAfterNewline(text, 2), false);
+    assert.deepEqual(chunkEnds(text), [text.length]);
+  });
+
+  test('a // line after punctuation stays with it, as o200k_base joins them', () => {
+    const text = 'x = 1;\n// why\ny = 2;\nz';
+    assert.notEqual(referenceCount(reference, 'x = 1;\n') + referenceCount(reference, '// why\ny = 2;\nz'), referenceCount(reference, text));
+    assert.deepEqual(chunkEnds(text), [14, 21, 22]);
+  });
+
+  test('blank lines stay with the line before', () => {
+    assert.deepEqual(chunkEnds('one\n\n\ntwo\n  \nthree'), [6, 13, 18]);
+  });
+});
+
+describe('estimates', () => {
+  test('scale o200k_base counts for models without a public tokenizer', async () => {
+    const estimate = await loadTokenCounter('estimate');
+    const o200k = await loadTokenCounter('o200k_base');
+    assert.equal(estimate.exact, false);
+    assert.equal(estimate.tokenizer, 'estimate');
+    assert.equal(isTokenizerLoaded('estimate'), true);
+    for (const { name: file, text } of corpus) {
+      assert.equal(estimate.count(text), Math.round(o200k.count(text) * ESTIMATE_FACTOR), file);
+      assert.equal(estimate.tokenBoundaries(text).at(-1), text.length, file);
+    }
+    assert.equal(estimate.count(''), 0);
+  });
+});
+
+function sumOfChunks(reference: WasmTiktoken, text: string, maxLength: number): number {
+  let total = 0;
+  let start = 0;
+  for (const end of chunkEnds(text, maxLength)) {
+    total += referenceCount(reference, text.slice(start, end));
+    start = end;
+  }
+  return total;
+}
