@@ -1,5 +1,5 @@
 import type { TokenCounter } from '../types';
-import { chunkEnds, iterateChunkEnds } from './chunkText';
+import { chunkEnds, iterateChunkEnds, MAX_CHUNK_LENGTH } from './chunkText';
 import { copyString } from './copyString';
 import { asChunkable, type ChunkableTokenCounter } from './tokenCounter';
 
@@ -18,9 +18,11 @@ export class DocumentTokenCounter {
   private chunkStarts: number[] = [];
   private unitTotal = 0;
   private textLength = 0;
+  private readonly maxChunkLength: number;
 
-  constructor(counter: TokenCounter, text: string) {
+  constructor(counter: TokenCounter, text: string, options: { maxChunkLength?: number } = {}) {
     this.counter = asChunkable(counter);
+    this.maxChunkLength = options.maxChunkLength ?? MAX_CHUNK_LENGTH;
     this.setText(text);
   }
 
@@ -108,7 +110,7 @@ export class DocumentTokenCounter {
     const chunks: string[] = [];
     const units: number[] = [];
     let start = 0;
-    for (const end of chunkEnds(text)) {
+    for (const end of chunkEnds(text, this.maxChunkLength)) {
       const chunk = copyString(text.slice(start, end));
       chunks.push(chunk);
       units.push(this.counter.countUnits(chunk));
