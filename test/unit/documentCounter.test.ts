@@ -17,7 +17,9 @@ const fragment = fc.oneof(
 );
 const documentText = fc.array(fragment, { maxLength: 80 }).map((parts) => parts.join(''));
 const edit = fc.record({
-  at: fc.double({ min: 0, max: 1, noNaN: true }),
+  at: fc.nat(),
+  // Edits at the start of a line are where a chunk's end can stop being a safe cut.
+  atLineStart: fc.boolean(),
   deleted: fc.nat({ max: 12 }),
   inserted: fc.array(fragment, { maxLength: 3 }).map((parts) => parts.join('')),
 });
@@ -36,8 +38,9 @@ describe('DocumentTokenCounter', () => {
         fc.property(documentText, fc.array(edit, { minLength: 1, maxLength: 12 }), fc.constantFrom(8, 64, 2048), (text, edits, maxChunkLength) => {
           const document = new DocumentTokenCounter(counter, text, { maxChunkLength });
           let expectedText = text;
-          for (const { at, deleted, inserted } of edits) {
-            const offset = Math.floor(at * expectedText.length);
+          for (const { at, atLineStart, deleted, inserted } of edits) {
+            let offset = at % (expectedText.length + 1);
+            if (atLineStart) offset = expectedText.lastIndexOf('\n', offset - 1) + 1;
             const deletedLength = Math.min(deleted, expectedText.length - offset);
             document.applyEdit(offset, deletedLength, inserted);
             expectedText = expectedText.slice(0, offset) + inserted + expectedText.slice(offset + deletedLength);
