@@ -4,6 +4,7 @@ import { analyzePrompt, type PromptAnalysis, type PromptContext, type PromptFind
 import type { Budget, BudgetConfig, SourcePosition } from './budgets/budgetConfig';
 import { evaluateBudget, type BudgetEvaluation, type FileUsage } from './budgets/evaluateBudget';
 import { budgetsForFile, isPromptFile, unmatchedGlobs } from './budgets/matchBudgets';
+import { modelMismatchFinding } from './modelMismatch';
 import { LineIndex } from './textPosition';
 import { loadTokenCounter } from './tokenize/tokenCounter';
 import type { Problem, TokenCounter, TokenizerId } from './types';
@@ -83,20 +84,8 @@ export async function analyzeWorkspaceFile(
       seen.add(key);
       result.problems.push(findingProblem(relativePath, lines, finding));
     }
-    const declared = analysis.parsed.model;
-    if (budget?.model && declared && analysis.resolved.source === 'file') {
-      const budgetModel = budgetCtx.catalog.find(budget.model);
-      if (budgetModel && budgetModel.id !== analysis.resolved.model?.id) {
-        result.problems.push(
-          findingProblem(relativePath, lines, {
-            rule: 'model-mismatch',
-            severity: 'warning',
-            message: `This file declares ${declared.value}, which wins over budget '${budget.name}''s ${budget.model}; it is counted and priced for ${declared.value}.`,
-            range: declared.range,
-          }),
-        );
-      }
-    }
+    const mismatch = budget && modelMismatchFinding(analysis, budget, budgetCtx.catalog);
+    if (mismatch) result.problems.push(findingProblem(relativePath, lines, mismatch));
   }
   for (const problem of result.analysis?.parsed.problems ?? []) result.problems.push(problem);
   return result;

@@ -5,15 +5,16 @@ import { registerBudgetTree } from './budgetTree';
 import { registerCompareView } from './compareView';
 import { registerConfigCommands } from './configCommands';
 import { COMMAND } from './commandIds';
-import { registerInlineCounts } from './inlineCounts';
+import { registerInlineCounts, type InlineCounts } from './inlineCounts';
 import { disposeLog, log, registerCommand } from './log';
 import { ModelChoice } from './modelChoice';
 import { registerModelPicker } from './modelPicker';
 import { PromptContexts } from './promptContexts';
+import { registerPromptCodeActions } from './promptCodeActions';
 import { registerPromptDiagnostics } from './promptDiagnostics';
 import { countWorkerPath, PromptDocuments } from './promptDocuments';
-import { registerStatusBar } from './statusBar';
-import { registerTokenBoundaries } from './tokenBoundaries';
+import { registerStatusBar, type PromptStatusBar } from './statusBar';
+import { registerTokenBoundaries, type TokenBoundaries } from './tokenBoundaries';
 import { WorkspaceBudgets } from './workspaceBudgets';
 
 /** What tests and other extensions can reach; the surfaces' state, not new behaviour. */
@@ -22,6 +23,10 @@ export interface PromptBudgetApi {
   contexts: PromptContexts;
   budgets: WorkspaceBudgets;
   choice: ModelChoice;
+  /** The editor surfaces, so tests can read what they show (VS Code cannot read decorations back). */
+  statusBar: PromptStatusBar;
+  inlineCounts: InlineCounts;
+  tokenBoundaries: TokenBoundaries;
 }
 
 export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
@@ -33,17 +38,18 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
   const documents = new PromptDocuments(countWorkerPath(context.extensionPath), contexts);
   context.subscriptions.push(diagnostics, choice, budgets, contexts, documents);
 
-  registerStatusBar(context, documents, contexts);
+  const statusBar = registerStatusBar(context, documents, contexts);
   registerModelPicker(context, choice, contexts, documents);
-  registerInlineCounts(context, documents);
-  registerTokenBoundaries(context, documents);
-  registerPromptDiagnostics(context, documents, diagnostics);
+  const inlineCounts = registerInlineCounts(context, documents);
+  const tokenBoundaries = registerTokenBoundaries(context, documents, contexts);
+  registerPromptDiagnostics(context, documents, diagnostics, contexts, budgets);
+  registerPromptCodeActions(context, documents, contexts, choice);
   registerCompareView(context, documents, contexts);
   registerBudgetTree(context, documents, contexts, budgets);
   registerConfigCommands(context, budgets);
   context.subscriptions.push(registerCommand(COMMAND.showLog, () => log().show()));
 
-  return { documents, contexts, budgets, choice };
+  return { documents, contexts, budgets, choice, statusBar, inlineCounts, tokenBoundaries };
 }
 
 export function deactivate(): void {
