@@ -1,19 +1,28 @@
-// What a user sees first: the workbench renders with this repo's extension loaded, and a
-// prompt file opens from Quick Open. Run by test/host/runE2e.mjs; checks run in order in one
-// window, so a later check can build on what an earlier one opened.
+// What a user sees first: the workbench renders, lists Prompt Budget as installed, and opens a
+// prompt file from Quick Open. Run by test/host/runE2e.mjs; checks run in order in one window,
+// so a later check can build on what an earlier one opened.
 import { editorText, openFile, screenshot } from '../host/workbench.mjs';
 
 export const checks = [
   {
-    name: 'workbench renders as an Extension Development Host',
+    name: 'workbench renders the fixture workspace',
     async run({ page }) {
       await page.locator('.monaco-workbench .part.editor').waitFor();
-      // The title proves the workbench took the extensionDevelopmentPath payload.
-      const title = await page.locator('.monaco-workbench .part.titlebar').innerText();
-      if (!title.includes('Extension Development Host')) throw new Error(`unexpected window title: ${title.trim()}`);
       // The explorer listing the fixture means the server-side file system answered.
       await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'hello.prompt.md' }).waitFor({ timeout: 30_000 });
       await screenshot(page, 'workbench');
+    },
+  },
+  {
+    name: 'lists Prompt Budget among the installed extensions',
+    async run({ page }) {
+      await page.keyboard.press('Control+Shift+X');
+      // The view focuses its search box (a small Monaco editor) when it opens.
+      await page.locator('.extensions-viewlet .suggest-input-container .monaco-editor.focused').waitFor();
+      await page.keyboard.type('@installed');
+      await page.locator('.extensions-viewlet .extension-list-item', { hasText: 'Prompt Budget' }).first().waitFor({ timeout: 20_000 });
+      await screenshot(page, 'installed-extensions');
+      await page.keyboard.press('Control+Shift+E'); // back to the explorer
     },
   },
   {

@@ -2,7 +2,7 @@
 // Debian packages (see shared/vscode-host.md): code-server ships the VS Code server and
 // the web workbench, and @vscode/test-electron cannot download VS Code on these machines.
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, renameSync, symlinkSync, writeFileSync, openSync, closeSync, readSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, lstatSync, readdirSync, unlinkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, renameSync, symlinkSync, writeFileSync, openSync, closeSync, readSync, statSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -191,6 +191,27 @@ export const QUIET_SETTINGS = {
   'files.hotExit': 'off',
 };
 
+/**
+ * Installs this repo's extension into `extensionDir` as a link to the working tree, the way
+ * VS Code lays out an installed extension (`publisher.name-version`), so the workbench lists
+ * it under Installed and a window reload picks up a fresh `npm run build`. Returns its id.
+ */
+export function linkExtension(extensionDir) {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+  const id = `${manifest.publisher}.${manifest.name}`;
+  mkdirSync(extensionDir, { recursive: true });
+  // A stale link (older version) or registry entry would shadow or confuse the new one.
+  for (const entry of readdirSync(extensionDir)) {
+    if (entry !== 'extensions.json' && !entry.startsWith(`${id}-`)) continue;
+    const path = join(extensionDir, entry);
+    // Unlink links explicitly: the target is the working tree.
+    if (lstatSync(path).isSymbolicLink()) unlinkSync(path);
+    else rmSync(path, { recursive: true, force: true });
+  }
+  symlinkSync(repoRoot, join(extensionDir, `${id}-${manifest.version}`));
+  return id;
+}
+
 /** Finds a free loopback port, trying `preferred` and the next few first when given. */
 export async function findFreePort(preferred) {
   if (preferred) {
@@ -218,20 +239,24 @@ function canListen(port) {
 
 /**
  * Starts code-server on 127.0.0.1 and resolves once it answers HTTP.
- * Returns { url, port, userDataDir, extensionDir, logFile, stop() }; `url` opens `workspace`.
+ * With `installExtension`, this repo's extension is linked into the extensions folder (see linkExtension).
+ * Folders it makes itself (when no dirs are given) are removed by stop().
+ * Returns { url, base, port, userDataDir, extensionDir, logFile, process, stop() }; `url` opens `workspace`.
  */
-export async function startCodeServer({ workspace, port, extensionDir, userDataDir, settings = {}, env = {}, timeoutMs = 60_000 } = {}) {
+export async function startCodeServer({ workspace, port, extensionDir, userDataDir, logFile, installExtension = false, settings = {}, env = {}, timeoutMs = 60_000 } = {}) {
   if (!isInstalled()) throw new HostError('code-server is not installed; call ensureCodeServer() first');
   if (workspace && !existsSync(workspace)) throw new HostError(`workspace not found: ${workspace}`);
   port ??= await findFreePort();
   const scratch = mkdtempSync(join(tmpdir(), 'prompt-budget-host-'));
   userDataDir ??= join(scratch, 'user-data');
   extensionDir ??= join(scratch, 'extensions');
+  logFile ??= join(scratch, 'code-server.log');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionDir, { recursive: true });
+  mkdirSync(dirname(logFile), { recursive: true });
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...settings }, null, 2));
+  if (installExtension) linkExtension(extensionDir);
 
-  const logFile = join(scratch, 'code-server.log');
   const logFd = openSync(logFile, 'a');
   const args = [
     entryPath,
@@ -279,17 +304,27 @@ export async function startCodeServer({ workspace, port, extensionDir, userDataD
       clearTimeout(timer);
     }
     killGroup('SIGKILL'); // stragglers in the group
+    // Unlink our extension link first so removing the scratch folder cannot reach the working tree.
+    if (extensionDir.startsWith(scratch) && existsSync(extensionDir)) {
+      for (const entry of readdirSync(extensionDir)) {
+        if (lstatSync(join(extensionDir, entry)).isSymbolicLink()) unlinkSync(join(extensionDir, entry));
+      }
+    }
+    rmSync(scratch, { recursive: true, force: true });
   };
 
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   while (!(await answers(`${base}/healthz`))) {
     if (exited) {
-      throw new HostError(`code-server exited (${exited.code ?? exited.signal}) before serving:\n${tail(logFile)}`);
+      const message = `code-server exited (${exited.code ?? exited.signal}) before serving:\n${tail(logFile)}`;
+      await stop();
+      throw new HostError(message);
     }
     if (Date.now() > deadline) {
+      const message = `code-server did not answer on ${base} within ${timeoutMs / 1000} s:\n${tail(logFile)}`;
       await stop();
-      throw new HostError(`code-server did not answer on ${base} within ${timeoutMs / 1000} s:\n${tail(logFile)}`);
+      throw new HostError(message);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

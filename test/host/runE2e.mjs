@@ -1,4 +1,4 @@
-// The workbench as a user sees it: code-server with the extension loaded from this repo,
+// The workbench as a user sees it: code-server with this repo's extension installed (linked),
 // Chromium at 1400x900, and the checks exported by every test/e2e/*.e2e.mjs, run in order
 // in one window. Screenshots land in test-output/screenshots/.
 //
@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureCodeServer, HostError, repoRoot, startCodeServer } from './codeServer.mjs';
-import { launchBrowser, screenshot, waitForWorkbench, workbenchUrl } from './workbench.mjs';
+import { launchBrowser, screenshot, waitForWorkbench } from './workbench.mjs';
 
 const e2eDir = join(repoRoot, 'test', 'e2e');
 const workspace = join(repoRoot, 'test', 'fixtures', 'workspace');
@@ -26,14 +26,14 @@ export async function runE2e({ grep } = {}) {
   }
   await ensureCodeServer();
   console.log(`e2e: starting VS Code on ${workspace}`);
-  const server = await startCodeServer({ workspace });
+  const server = await startCodeServer({ workspace, installExtension: true });
   let browser;
   let passed = 0;
   let failed = 0;
   try {
     browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(workbenchUrl(server, { folder: workspace, extensionDevelopmentPath: repoRoot }));
+    await page.goto(server.url);
     await waitForWorkbench(page);
     for (const check of checks) {
       const started = Date.now();
