@@ -50,7 +50,8 @@ export async function runCount(files: string[], options: CliOptions, io: CliIo):
     const analysis = await analyzePrompt(file, text, context.promptContext);
     const row = toCountRow(analysis, text);
     rows.push(row);
-    if (row.problems.some((problem) => problem.severity === 'error')) failed = true;
+    // Malformed input is exit 2; a prompt over its model's limits is reported, and enforced by `check`.
+    if (analysis.parsed.problems.some((problem) => problem.severity === 'error')) failed = true;
     if (!options.json) printCountRow(io, row);
   }
   if (options.json) io.stdout(JSON.stringify(rows, null, 2));

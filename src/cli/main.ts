@@ -3,6 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { listFilesBelow } from './listFilesBelow';
 import { runCli } from './runCli';
 
+// `prompt-budget report | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   stdout: (text) => process.stdout.write(text + '\n'),

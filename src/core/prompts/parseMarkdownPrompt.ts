@@ -4,7 +4,9 @@ import { splitFrontmatter } from './frontmatter';
 import { splitMarkdownSections } from './markdownSections';
 import { problemAt, type PromptSource } from './promptSource';
 import { findVariables } from './variables';
-import { parseYaml, yamlGet, yamlItems, yamlString } from './yamlSource';
+import { parseYaml, yamlCount, yamlGet, yamlItems, yamlString } from './yamlSource';
+
+const MAX_OUTPUT_KEYS = ['maxOutputTokens', 'maxTokens', 'max_tokens', 'max_completion_tokens'];
 
 /**
  * Parses a Markdown (`.md`) or VS Code prompt file (`.prompt.md`). Frontmatter is metadata, not
@@ -16,6 +18,7 @@ export function parseMarkdownPrompt(source: PromptSource, format: 'markdown' | '
   const problems: Problem[] = [];
   let bodyStart = 0;
   let model: DeclaredValue<string> | undefined;
+  let maxOutputTokens: DeclaredValue<number> | undefined;
 
   const split = splitFrontmatter(text);
   if (split.kind === 'closed') {
@@ -25,6 +28,11 @@ export function parseMarkdownPrompt(source: PromptSource, format: 'markdown' | '
     const modelNode = yamlGet(parsed.yaml.doc.contents, 'model');
     // Newer VS Code builds accept a list of models, tried in order; the first one is the one billed.
     model = yamlString(parsed.yaml, modelNode) ?? yamlString(parsed.yaml, yamlItems(modelNode)[0]);
+    // VS Code's prompt files have no output cap of their own; Prompt Budget reads these keys
+    // (its own, then the OpenAI request names) so a worst-case cost and the max-output check work.
+    for (const key of MAX_OUTPUT_KEYS) {
+      maxOutputTokens ??= yamlCount(parsed.yaml, yamlGet(parsed.yaml.doc.contents, key));
+    }
   } else if (split.kind === 'unclosed' && format === 'vscode-prompt') {
     problems.push(problemAt(source, split.open, 'frontmatter-syntax', "Frontmatter is not closed: add a '---' line after it"));
   }
@@ -36,6 +44,7 @@ export function parseMarkdownPrompt(source: PromptSource, format: 'markdown' | '
     segments,
     bodyRange: { start: bodyStart, end: text.length },
     model,
+    maxOutputTokens,
     variables: findVariables([text.slice(bodyStart)]),
     problems,
   };

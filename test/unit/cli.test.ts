@@ -1,0 +1,218 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { get_encoding } from 'tiktoken';
+import { listFilesBelow } from '../../src/cli/listFilesBelow';
+import { runCli } from '../../src/cli/runCli';
+import type { CliIo } from '../../src/cli/cliIo';
+
+const repo = resolve(__dirname, '../../..');
+const fixtures = join(repo, 'test/fixtures');
+const checkFolder = join(fixtures, 'check');
+
+/** Runs the CLI in-process with Node's file system and captures what it prints. */
+async function cli(args: string[], cwd = repo): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    cwd,
+    stdout: (text) => out.push(text),
+    stderr: (text) => err.push(text),
+    readFile: (path) => readFile(resolve(cwd, path)),
+    listFiles: (dir) => listFilesBelow(resolve(cwd, dir)),
+  };
+  const code = await runCli(args, io);
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+/** OpenAI's reference count (tiktoken WASM), with special-token literals counted as text. */
+function referenceCount(text: string, encoding: 'o200k_base' | 'cl100k_base' = 'o200k_base'): number {
+  const encoder = get_encoding(encoding);
+  try {
+    return encoder.encode(text, [], []).length;
+  } finally {
+    encoder.free();
+  }
+}
+
+let scratch: string;
+before(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'prompt-budget-cli-'));
+});
+after(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+describe('prompt-budget count', () => {
+  test('counts a plain prompt exactly as OpenAI bills it, with its input cost on gpt-4o', async () => {
+    const file = 'test/fixtures/prompts/summarize.txt';
+    const text = await readFile(join(repo, file), 'utf8');
+    const { code, stdout } = await cli(['count', file, '--json']);
+    assert.equal(code, 0);
+    const [row] = JSON.parse(stdout);
+    assert.equal(row.file, file);
+    assert.equal(row.model, 'gpt-4o');
+    assert.equal(row.exact, true);
+    assert.equal(row.tokens, referenceCount(text));
+    // gpt-4o input is $2.50 per million tokens.
+    assert.ok(Math.abs(row.inputCost - (row.tokens * 2.5) / 1e6) < 1e-12);
+  });
+
+  test('uses the model a file declares, and --model for files that declare none', async () => {
+    const { stdout } = await cli(['count', 'test/fixtures/prompts/support-agent.prompt.md', 'test/fixtures/prompts/summarize.txt', '--model', 'gpt-4.1', '--json']);
+    const [declared, fallback] = JSON.parse(stdout);
+    assert.equal(declared.model, 'gpt-4o');
+    assert.equal(declared.modelSource, 'file');
+    assert.equal(fallback.model, 'gpt-4.1');
+    assert.equal(fallback.modelSource, 'cli');
+  });
+
+  test('labels counts for models without a public tokenizer as estimates (≈)', async () => {
+    const { code, stdout } = await cli(['count', 'test/fixtures/prompts/summarize.txt', '--model', 'claude-sonnet-4']);
+    assert.equal(code, 0);
+    assert.match(stdout, /≈[\d,]+ tokens \(estimate\)/);
+    const json = JSON.parse((await cli(['count', 'test/fixtures/prompts/summarize.txt', '--model', 'claude-sonnet-4', '--json'])).stdout);
+    assert.equal(json[0].exact, false);
+  });
+
+  test('rejects an unknown --model with the closest ids, exit 2', async () => {
+    const { code, stderr } = await cli(['count', 'test/fixtures/prompts/summarize.txt', '--model', 'gpt4o']);
+    assert.equal(code, 2);
+    assert.match(stderr, /Unknown model 'gpt4o'\. Closest: gpt-4o/);
+  });
+
+  test('names a missing, a binary and a non-UTF-8 file in one line each, counts the rest, exits 2', async () => {
+    await writeFile(join(scratch, 'image.prompt.md'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));
+    await writeFile(join(scratch, 'latin1.txt'), Buffer.concat([Buffer.from('first line\nsecond '), Buffer.from([0xe9, 0x74, 0xe9])]));
+    const missing = join(scratch, 'missing.txt');
+    const { code, stdout, stderr } = await cli(['count', missing, join(scratch, 'image.prompt.md'), join(scratch, 'latin1.txt'), 'test/fixtures/prompts/summarize.txt']);
+    assert.equal(code, 2);
+    const lines = stderr.split('\n');
+    assert.equal(lines.length, 3);
+    assert.equal(lines[0], `${missing}: no such file`);
+    assert.match(lines[1], /image\.prompt\.md:1:1: error: .*binary file/);
+    assert.match(lines[2], /latin1\.txt:2:8: error: .*not valid UTF-8/);
+    assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+    assert.match(stdout, /summarize\.txt: \d+ tokens/);
+  });
+
+  test('reports malformed frontmatter at its line and column and still counts the file', async () => {
+    const { code, stdout } = await cli(['count', 'test/fixtures/prompts/broken-frontmatter.prompt.md']);
+    assert.equal(code, 2);
+    assert.match(stdout, /broken-frontmatter\.prompt\.md:\d+:\d+: error: Frontmatter/);
+    assert.match(stdout, /broken-frontmatter\.prompt\.md: \d+ tokens/);
+  });
+
+  test('drops a UTF-8 BOM and counts `<|endoftext|>` as plain text', async () => {
+    const text = 'Summarise this.<|endoftext|> Then stop.\n';
+    await writeFile(join(scratch, 'bom.txt'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
+    const { code, stdout } = await cli(['count', join(scratch, 'bom.txt'), '--json']);
+    assert.equal(code, 0);
+    assert.equal(JSON.parse(stdout)[0].tokens, referenceCount(text));
+  });
+});
+
+describe('prompt-budget compare and models', () => {
+  test('compares one prompt across models, cheapest first, with estimates marked', async () => {
+    const { code, stdout } = await cli(['compare', 'test/fixtures/prompts/summarize.txt', '--models', 'gpt-4o,gpt-4o-mini,claude-sonnet-4', '--json']);
+    assert.equal(code, 0);
+    const { rows } = JSON.parse(stdout);
+    assert.deepEqual(rows.map((row: { modelId: string }) => row.modelId), ['gpt-4o-mini', 'gpt-4o', 'claude-sonnet-4']);
+    assert.equal(rows.find((row: { modelId: string }) => row.modelId === 'claude-sonnet-4').exact, false);
+    const text = (await cli(['compare', 'test/fixtures/prompts/summarize.txt', '--models', 'gpt-4o,claude-sonnet-4'])).stdout;
+    assert.match(text, /claude-sonnet-4\s+≈\d+/);
+  });
+
+  test('lists the catalog with limits, prices and where the prices come from', async () => {
+    const { code, stdout } = await cli(['models']);
+    assert.equal(code, 0);
+    const gpt4o = stdout.split('\n').find((line) => line.startsWith('gpt-4o '));
+    assert.ok(gpt4o, 'gpt-4o listed');
+    assert.match(gpt4o!, /128,000\s+16,384\s+\$2\.50\s+\$10\.00\s+o200k_base\s+@pydantic\/genai-prices/);
+  });
+});
+
+describe('prompt-budget check and report', () => {
+  test('enforces prompt-budget.yaml: exit 1 when a budget is over, problems as file:line:column', async () => {
+    const { code, stdout } = await cli(['check', 'test/fixtures/check']);
+    assert.equal(code, 1);
+    assert.match(stdout, /^test\/fixtures\/check\/prompt-budget\.yaml:19:21: error: Budget 'Support agent' costs \$[\d.]+ a month/m);
+    assert.match(stdout, /^test\/fixtures\/check\/prompt-budget\.yaml:21:37: warning: Glob 'prompts\/archive\/\*\*' of budget 'Summaries' matches no file\./m);
+    assert.match(stdout, /^test\/fixtures\/check\/prompts\/summaries\/weekly\.prompt\.md:3:18: error: Max output of 30 tokens is over tiny-local's limit of 20\./m);
+    assert.match(stdout, /✗ Support agent \(2 file\(s\)\)/);
+  });
+
+  test('--format json has the documented shape', async () => {
+    const { code, stdout } = await cli(['check', '--format', 'json'], checkFolder);
+    assert.equal(code, 1);
+    const json = JSON.parse(stdout);
+    const support = json.budgets.find((budget: { name: string }) => budget.name === 'Support agent');
+    assert.deepEqual(Object.keys(support).sort(), ['costPerCall', 'exact', 'files', 'monthlyCost', 'name', 'status', 'tokens']);
+    assert.deepEqual(support.files, ['prompts/support/agent.prompt.md', 'prompts/support/short.md']);
+    assert.equal(support.status, 'over');
+    const agent = await readFile(join(checkFolder, 'prompts/support/agent.prompt.md'), 'utf8');
+    assert.equal(support.tokens, referenceCount(agent.slice(agent.indexOf('---\n', 4) + 4)));
+    for (const problem of json.problems) assert.deepEqual(Object.keys(problem).sort(), ['column', 'file', 'line', 'message', 'rule', 'severity']);
+  });
+
+  test('--format sarif is SARIF 2.1.0 with rules and regions', async () => {
+    const { stdout } = await cli(['check', 'test/fixtures/check', '--format', 'sarif']);
+    const sarif = JSON.parse(stdout);
+    assert.equal(sarif.version, '2.1.0');
+    const monthly = sarif.runs[0].results.find((result: { ruleId: string }) => result.ruleId === 'budget-monthly-cost');
+    assert.equal(monthly.level, 'error');
+    assert.deepEqual(
+      { line: monthly.locations[0].physicalLocation.region.startLine, column: monthly.locations[0].physicalLocation.region.startColumn },
+      { line: 19, column: 21 },
+    );
+  });
+
+  test('a broken config is exit 2 with the file, line and column of each problem', async () => {
+    const folder = await mkdtemp(join(scratch, 'broken-'));
+    await writeFile(join(folder, 'prompt-budget.yaml'), 'version: 1\nbudgets:\n  - name: A\n    files: ["**/*.md"]\n    maxInputToken: 10\n    maxCostPerCall: -1\n');
+    const { code, stderr } = await cli(['check', folder]);
+    assert.equal(code, 2);
+    assert.match(stderr, /prompt-budget\.yaml:5:5: warning: Unknown key 'maxInputToken'\. Did you mean 'maxInputTokens'\?/);
+    assert.match(stderr, /prompt-budget\.yaml:6:21: error: .*maxCostPerCall/);
+  });
+
+  test('report --format csv escapes cells that a spreadsheet would run as formulas', async () => {
+    const folder = await mkdtemp(join(scratch, 'csv-'));
+    await writeFile(join(folder, 'prompt-budget.yaml'), 'version: 1\nbudgets:\n  - name: "=HYPERLINK(\\"x\\")"\n    files: ["*.prompt.md"]\n');
+    await writeFile(join(folder, 'a.prompt.md'), 'Hello there.\n');
+    const { code, stdout } = await cli(['report', folder, '--format', 'csv']);
+    assert.equal(code, 0);
+    assert.match(stdout, /^budget,"'=HYPERLINK\(""x""\)",/m);
+    assert.doesNotMatch(stdout, /^[^,\n]*,=/m);
+  });
+});
+
+describe('prompt-budget usage', () => {
+  test('--help and --version exit 0; bad usage exits 2 with a hint', async () => {
+    assert.equal((await cli(['--help'])).code, 0);
+    assert.match((await cli(['--version'])).stdout, /^\d+\.\d+\.\d+$/);
+    const unknown = await cli(['counts', 'x']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown command 'counts'/);
+    const badFlag = await cli(['count', '--nope', 'x']);
+    assert.equal(badFlag.code, 2);
+    assert.equal((await cli(['count'])).code, 2);
+  });
+
+  test('the bundled bin sets its exit code and counts a 100 MB file in a 1 GB heap', async () => {
+    const bin = join(repo, 'dist/cli.js');
+    const block = 'Translate the customer message below into French, keeping the tone.\n    indented code line = 42;\n// a comment line\n\nCJK 你好世界 and emoji 🙂 with numbers 1234567890.\n';
+    const copies = Math.ceil((100 * 1024 * 1024) / Buffer.byteLength(block));
+    const big = join(scratch, 'big.txt');
+    await writeFile(big, block.repeat(copies));
+    const run = promisify(execFile);
+    const { stdout } = await run(process.execPath, ['--max-old-space-size=1024', bin, 'count', big, '--json'], { maxBuffer: 1 << 20 });
+    // Each copy ends in a newline before a non-blank line, so the whole counts as the sum of copies.
+    assert.equal(JSON.parse(stdout)[0].tokens, referenceCount(block) * copies);
+    await assert.rejects(run(process.execPath, [bin, 'count', join(scratch, 'nope.txt')]), (error: { code: number }) => error.code === 2);
+  });
+});
