@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { LivePromptCount, type TextChange } from '../../src/core/livePromptCount';
+import { countPrompt } from '../../src/core/prompts/countPrompt';
+import { parsePrompt } from '../../src/core/prompts/parsePrompt';
+import { loadTokenCounter } from '../../src/core/tokenize/tokenCounter';
+import type { TokenizerId } from '../../src/core/types';
+
+// Pieces a prompt is made of, including the ones that stress chunk joins and frontmatter.
+const PIECES = [
+  'You are a helpful assistant.',
+  ' ',
+  '   ',
+  '\n',
+  '\n\n',
+  '\r\n',
+  '# Role\n',
+  '## Examples\n',
+  '---\n',
+  'model: GPT-4o\n',
+  'maxOutputTokens: 512\n',
+  '// note\n',
+  '/path/to/file',
+  '```js\nconst x = 1;\n```\n',
+  '{{customer_name}}',
+  '${input:topic}',
+  'système 你好 🙂',
+  '1234567',
+  '<|endoftext|>',
+  'user:\n',
+  'assistant:\n',
+];
+
+const documentText = fc.array(fc.constantFrom(...PIECES), { maxLength: 40 }).map((parts) => parts.join(''));
+const frontmatterDocument = documentText.map((body) => `---\nmodel: GPT-4o\nmaxOutputTokens: 100\n---\n${body}`);
+
+/** A random edit of `text`: its range is picked by fractions so it always fits. */
+const edit = fc.record({
+  start: fc.double({ min: 0, max: 1, noNaN: true }),
+  length: fc.double({ min: 0, max: 0.3, noNaN: true }),
+  text: fc.array(fc.constantFrom(...PIECES), { maxLength: 3 }).map((parts) => parts.join('')),
+});
+
+function toChange(text: string, raw: { start: number; length: number; text: string }): TextChange {
+  const offset = Math.floor(raw.start * text.length);
+  const deletedLength = Math.min(text.length - offset, Math.floor(raw.length * text.length));
+  return { offset, deletedLength, text: raw.text };
+}
+
+async function assertLiveEqualsFresh(fileName: string, tokenizer: TokenizerId, initial: fc.Arbitrary<string>): Promise<void> {
+  const counter = await loadTokenCounter(tokenizer);
+  fc.assert(
+    fc.property(initial, fc.array(edit, { minLength: 1, maxLength: 8 }), (text, edits) => {
+      const live = new LivePromptCount(fileName, text, counter);
+      let current = text;
+      for (const raw of edits) {
+        const change = toChange(current, raw);
+        current = current.slice(0, change.offset) + change.text + current.slice(change.offset + change.deletedLength);
+        live.applyChanges([change]);
+        const fresh = countPrompt(parsePrompt(fileName, current), counter);
+        const { count } = live.result();
+        assert.equal(live.currentText, current);
+        assert.equal(count.tokens, fresh.tokens, `tokens after editing to ${JSON.stringify(current)}`);
+        assert.deepEqual(count.segmentTokens, fresh.segmentTokens);
+      }
+    }),
+    { numRuns: 150 },
+  );
+}
+
+describe('live counting in the editor', () => {
+  test('a Markdown prompt edited at random counts what a fresh count of the new text gives', async () => {
+    await assertLiveEqualsFresh('notes.md', 'o200k_base', documentText);
+  });
+
+  test('a .prompt.md whose frontmatter and body are edited stays exact (cl100k_base)', async () => {
+    await assertLiveEqualsFresh('agent.prompt.md', 'cl100k_base', frontmatterDocument);
+  });
+
+  test('a Prompty chat file stays exact, message framing included', async () => {
+    await assertLiveEqualsFresh('chat.prompty', 'o200k_base', frontmatterDocument);
+  });
+
+  test('estimates stay the same however the edits fall', async () => {
+    await assertLiveEqualsFresh('draft.txt', 'estimate', documentText);
+  });
+
+  test('several changes in one event (multi-cursor) apply in order', async () => {
+    const counter = await loadTokenCounter('o200k_base');
+    const live = new LivePromptCount('a.md', '# A\nalpha\n# B\nbeta\n', counter);
+    // VS Code reports multi-cursor edits last-first, each relative to the text the previous left.
+    live.applyChanges([
+      { offset: 14, deletedLength: 4, text: 'BETA' },
+      { offset: 4, deletedLength: 5, text: 'ALPHA' },
+    ]);
+    assert.equal(live.currentText, '# A\nALPHA\n# B\nBETA\n');
+    assert.equal(live.result().count.tokens, counter.count('# A\nALPHA\n# B\nBETA\n'));
+  });
+
+  test('switching tokenizer recounts with the new one', async () => {
+    const o200k = await loadTokenCounter('o200k_base');
+    const cl100k = await loadTokenCounter('cl100k_base');
+    const text = 'Réponds en français, s’il te plaît. 東京の天気は？\n';
+    const live = new LivePromptCount('p.txt', text, o200k);
+    live.setCounter(cl100k);
+    assert.equal(live.result().count.tokens, cl100k.count(text));
+    assert.equal(live.result().count.tokenizer, 'cl100k_base');
+  });
+});
