@@ -1,4 +1,7 @@
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { CONFIG_FILE_NAMES } from '../core/budgets/findConfigFile';
+import { budgetsForFile } from '../core/budgets/matchBudgets';
+import { budgetContext } from '../core/checkWorkspace';
 import type { PromptContext } from '../core/analyzePrompt';
 import type { BudgetConfig } from '../core/budgets/budgetConfig';
 import { DEFAULT_WARN_AT } from '../core/budgets/budgetConfig';
@@ -19,6 +22,49 @@ export interface CliContext {
   /** A --model the catalog does not know (printed already): commands stop with exit 2. */
   usageError?: string;
   configProblems: Problem[];
+}
+
+/** The nearest folder at or above `startDir` that holds a prompt-budget.yaml, if any. */
+export async function findConfigFolder(io: CliIo, startDir: string): Promise<string | undefined> {
+  let dir = resolve(io.cwd, startDir);
+  for (;;) {
+    for (const name of CONFIG_FILE_NAMES) {
+      try {
+        await io.readFile(join(dir, name));
+        return dir;
+      } catch {
+        // not here
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** Contexts for files in different folders, one per config folder, loaded once each. */
+export class CliContexts {
+  private readonly byFolder = new Map<string, Promise<CliContext>>();
+
+  constructor(
+    private readonly io: CliIo,
+    private readonly options: CliOptions,
+  ) {}
+
+  /** The context of the config nearest to `file` (or of --config), with its budget's model applied. */
+  async forFile(file: string): Promise<{ context: CliContext; promptContext: PromptContext }> {
+    const folder = this.options.config ? this.io.cwd : ((await findConfigFolder(this.io, dirname(resolve(this.io.cwd, file)))) ?? this.io.cwd);
+    let pending = this.byFolder.get(folder);
+    if (!pending) {
+      pending = loadCliContext(this.io, this.options, folder);
+      this.byFolder.set(folder, pending);
+    }
+    const context = await pending;
+    const [budget] = context.config ? budgetsForFile(context.config, relative(context.root, resolve(this.io.cwd, file)).split(sep).join('/')) : [];
+    // --model is an explicit choice for this run: it wins over a budget's model, not over the file's.
+    const promptContext = budget && !this.options.model ? budgetContext(budget, context.promptContext) : context.promptContext;
+    return { context, promptContext };
+  }
 }
 
 /**

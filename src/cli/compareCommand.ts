@@ -4,7 +4,7 @@ import { parsePrompt } from '../core/prompts/parsePrompt';
 import { loadTokenCounter } from '../core/tokenize/tokenCounter';
 import type { ModelInfo } from '../core/types';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
-import { loadCliContext } from './cliContext';
+import { CliContexts } from './cliContext';
 import { readPromptText } from './countCommand';
 import { formatProblem } from './printProblems';
 import { formatTable } from './formatTable';
@@ -17,7 +17,7 @@ export async function runCompare(args: string[], options: CliOptions, io: CliIo)
     return EXIT_USAGE;
   }
   const [file] = args;
-  const context = await loadCliContext(io, options);
+  const { context } = await new CliContexts(io, options).forFile(file);
   if (context.usageError) return EXIT_USAGE;
   const catalog = context.promptContext.catalog;
   let models: ModelInfo[];

@@ -4,7 +4,7 @@ import { formatTokens, formatUsd } from '../core/catalog/format';
 import { LineIndex } from '../core/textPosition';
 import type { Problem } from '../core/types';
 import { describeReadError, EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
-import { loadCliContext } from './cliContext';
+import { CliContexts } from './cliContext';
 import { formatProblem } from './printProblems';
 import { findingProblem } from '../core/checkWorkspace';
 import type { CliOptions } from './runCli';
@@ -36,18 +36,20 @@ export async function runCount(files: string[], options: CliOptions, io: CliIo):
     io.stderr("prompt-budget count: name at least one file.\nRun 'prompt-budget --help' for usage.");
     return EXIT_USAGE;
   }
-  const context = await loadCliContext(io, options);
-  if (context.usageError) return EXIT_USAGE;
-  let failed = context.failed;
+  const contexts = new CliContexts(io, options);
+  let failed = false;
   const rows: CountRow[] = [];
   for (const file of files) {
+    const { context, promptContext } = await contexts.forFile(file);
+    if (context.usageError) return EXIT_USAGE;
+    if (context.failed) failed = true;
     const text = await readPromptText(io, file);
     if (typeof text !== 'string') {
       io.stderr(text.message);
       failed = true;
       continue;
     }
-    const analysis = await analyzePrompt(file, text, context.promptContext);
+    const analysis = await analyzePrompt(file, text, promptContext);
     const row = toCountRow(analysis, text);
     rows.push(row);
     // Malformed input is exit 2; a prompt over its model's limits is reported, and enforced by `check`.
@@ -120,5 +122,16 @@ function printCountRow(io: CliIo, row: CountRow): void {
 }
 
 function describeSource(source: string): string {
-  return source === 'file' ? 'declared in file' : source === 'cli' ? '--model' : source === 'config' ? 'prompt-budget.yaml' : 'default';
+  switch (source) {
+    case 'file':
+      return 'declared in file';
+    case 'cli':
+      return '--model';
+    case 'budget':
+      return 'its budget';
+    case 'config':
+      return 'defaultModel of prompt-budget.yaml';
+    default:
+      return 'default';
+  }
 }

@@ -110,8 +110,10 @@ export function evaluateCountedPrompt(
   let expected: CallCost | undefined;
   if (model) {
     const outputBasis = declaredMaxOutputTokens !== undefined ? 'declared' : model.maxOutputTokens ? 'model-max' : 'none';
-    const worstOutput = declaredMaxOutputTokens ?? model.maxOutputTokens ?? 0;
-    worstCase = { ...costPerCall(model, count.tokens, worstOutput), outputBasis };
+    // A declared max above the model's cap cannot be produced (the max-output rule flags it).
+    const worstOutput = Math.min(declaredMaxOutputTokens ?? Infinity, model.maxOutputTokens ?? Infinity);
+    const worstOutputTokens = Number.isFinite(worstOutput) ? worstOutput : 0;
+    worstCase = { ...costPerCall(model, count.tokens, worstOutputTokens), outputBasis };
     if (context.expectedOutputTokens !== undefined) {
       expected = costPerCall(model, count.tokens, context.expectedOutputTokens);
     }
