@@ -1,2 +1,359 @@
-// Placeholder until this surface lands; replaced by its implementation.
-export function registerBudgetTree(..._args: unknown[]): void {}
+// The "Prompt Budgets" view: each budget of prompt-budget.yaml with its status, figures and files,
+// the prompt files in no budget, and a node when the config has errors. It renders what
+// WorkspaceScan computed (the CLI's engine); it never counts.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { PromptAnalysis } from '../core/analyzePrompt';
+import type { BudgetEvaluation, BudgetStatus, FileEvaluation, FileUsage, LimitUsage } from '../core/budgets/evaluateBudget';
+import { formatPercent } from '../core/budgets/formatPercent';
+import { formatTokens, formatUsd } from '../core/catalog/format';
+import { COMMAND } from './commandIds';
+import { registerCommand } from './log';
+import type { ModelChoice } from './modelChoice';
+import type { PromptContexts } from './promptContexts';
+import type { FolderBudgets, WorkspaceBudgets } from './workspaceBudgets';
+import { BUDGETS_VIEW_ID, WorkspaceScan, type FolderScan } from './workspaceScan';
+import { countWorkerPath } from './promptDocuments';
+
+export type BudgetTreeNode =
+  | { kind: 'folder'; folder: vscode.WorkspaceFolder }
+  | { kind: 'configError'; folder: vscode.WorkspaceFolder; configUri: vscode.Uri; stale: boolean; errors: number }
+  | { kind: 'budget'; folder: vscode.WorkspaceFolder; evaluation: BudgetEvaluation }
+  | { kind: 'noBudget'; folder: vscode.WorkspaceFolder; files: FileUsage[] }
+  | { kind: 'file'; folder: vscode.WorkspaceFolder; usage: FileEvaluation | FileUsage; budget?: BudgetEvaluation; analysis?: PromptAnalysis }
+  | { kind: 'message'; folder: vscode.WorkspaceFolder; file: string; label: string; tokens: number; exact: boolean };
+
+/** `viewItem` values for menus: `view == promptBudget.budgets && viewItem == promptBudget.file`. */
+export const TREE_ITEM_CONTEXT = {
+  folder: 'promptBudget.folder',
+  configError: 'promptBudget.configError',
+  budget: 'promptBudget.budget',
+  noBudget: 'promptBudget.noBudget',
+  file: 'promptBudget.file',
+  message: 'promptBudget.message',
+} as const;
+
+const NO_BUDGET_LABEL = 'No budget';
+
+/** Tree data for the budgets view; `refresh()` redraws it from the scan's latest results. */
+export class BudgetTreeProvider implements vscode.TreeDataProvider<BudgetTreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<BudgetTreeNode | undefined>();
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(
+    readonly scan: WorkspaceScan,
+    private readonly budgets: WorkspaceBudgets,
+  ) {
+    this.disposables.push(
+      scan.onDidChange(() => this.refresh()),
+      budgets.onDidChange(() => this.refresh()),
+    );
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  getChildren(node?: BudgetTreeNode): BudgetTreeNode[] {
+    if (!node) {
+      const scans = this.scan.folders();
+      if (scans.length > 1) return scans.map((scan) => ({ kind: 'folder', folder: scan.folder }));
+      return scans.length === 1 ? this.folderChildren(scans[0]) : [];
+    }
+    switch (node.kind) {
+      case 'folder': {
+        const scan = this.scan.folders().find((candidate) => candidate.folder.uri.toString() === node.folder.uri.toString());
+        return scan ? this.folderChildren(scan) : [];
+      }
+      case 'budget': {
+        const scan = this.folderScan(node.folder);
+        return node.evaluation.files.map((usage) => ({
+          kind: 'file',
+          folder: node.folder,
+          usage,
+          budget: node.evaluation,
+          analysis: scan?.results.get(usage.file)?.byBudget.get(node.evaluation.name),
+        }));
+      }
+      case 'noBudget': {
+        const scan = this.folderScan(node.folder);
+        return node.files.map((usage) => ({ kind: 'file', folder: node.folder, usage, analysis: scan?.results.get(usage.file)?.analysis }));
+      }
+      case 'file':
+        return chatMessages(node);
+      default:
+        return [];
+    }
+  }
+
+  getTreeItem(node: BudgetTreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'folder':
+        return folderItem(node.folder);
+      case 'configError':
+        return configErrorItem(node);
+      case 'budget':
+        return budgetItem(node.evaluation);
+      case 'noBudget':
+        return noBudgetItem(node.files);
+      case 'file':
+        return fileItem(node);
+      case 'message':
+        return messageItem(node);
+    }
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+
+  private folderScan(folder: vscode.WorkspaceFolder): FolderScan | undefined {
+    return this.scan.folders().find((candidate) => candidate.folder.uri.toString() === folder.uri.toString());
+  }
+
+  private folderChildren(scan: FolderScan): BudgetTreeNode[] {
+    const nodes: BudgetTreeNode[] = [];
+    const budgets: FolderBudgets | undefined = this.budgets.folderOf(scan.folder.uri);
+    const errors = budgets?.problems.filter((problem) => problem.severity === 'error').length ?? 0;
+    if (budgets?.configUri && errors > 0) {
+      nodes.push({ kind: 'configError', folder: scan.folder, configUri: budgets.configUri, stale: budgets.stale, errors });
+    }
+    const check = scan.check;
+    if (!check) return nodes;
+    for (const evaluation of check.budgets) nodes.push({ kind: 'budget', folder: scan.folder, evaluation });
+    if (check.unbudgeted.length > 0) nodes.push({ kind: 'noBudget', folder: scan.folder, files: check.unbudgeted });
+    return nodes;
+  }
+}
+
+/** The view and its actions; the provider is returned for the extension's API (tests read the tree through it). */
+export function registerBudgetTree(
+  context: vscode.ExtensionContext,
+  contexts: PromptContexts,
+  budgets: WorkspaceBudgets,
+  choice: ModelChoice,
+): BudgetTreeProvider {
+  const scan = new WorkspaceScan(countWorkerPath(context.extensionPath), budgets, contexts, choice);
+  const provider = new BudgetTreeProvider(scan, budgets);
+  const view = vscode.window.createTreeView(BUDGETS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
+  // The workspace is scanned when the view is first shown, never on activation.
+  const startWhenVisible = () => {
+    if (view.visible) void scan.start();
+  };
+  context.subscriptions.push(
+    scan,
+    provider,
+    view,
+    view.onDidChangeVisibility(startWhenVisible),
+    scan.onDidChange(() => updateBadge(view, scan)),
+    registerCommand(COMMAND.refreshBudgets, () => scan.rescan()),
+  );
+  startWhenVisible();
+  return provider;
+}
+
+function updateBadge(view: vscode.TreeView<BudgetTreeNode>, scan: WorkspaceScan): void {
+  const over = scan.folders().flatMap((folder) => folder.check?.budgets ?? []).filter((budget) => budget.status === 'over').length;
+  view.badge = over > 0 ? { value: over, tooltip: `${over} ${over === 1 ? 'budget' : 'budgets'} over the limit` } : undefined;
+}
+
+function folderItem(folder: vscode.WorkspaceFolder): vscode.TreeItem {
+  const item = new vscode.TreeItem(folder.name, vscode.TreeItemCollapsibleState.Expanded);
+  item.iconPath = vscode.ThemeIcon.Folder;
+  item.resourceUri = folder.uri;
+  item.contextValue = TREE_ITEM_CONTEXT.folder;
+  return item;
+}
+
+function configErrorItem(node: Extract<BudgetTreeNode, { kind: 'configError' }>): vscode.TreeItem {
+  const name = path.posix.basename(node.configUri.path);
+  const item = new vscode.TreeItem(`${name} has errors`, vscode.TreeItemCollapsibleState.None);
+  item.description = node.stale ? 'last valid version in force' : 'no budgets in force';
+  item.tooltip = `${node.errors} ${node.errors === 1 ? 'error' : 'errors'} in ${name} (see Problems). ${
+    node.stale ? 'The budgets below are those of the last valid version.' : 'No budgets apply until they are fixed.'
+  }`;
+  item.iconPath = statusIcon('over');
+  item.contextValue = TREE_ITEM_CONTEXT.configError;
+  item.command = { command: 'vscode.open', title: 'Open Budget Config', arguments: [node.configUri] };
+  return item;
+}
+
+/** The budget line: `1.2k / 2k tok · $0.004/call · $18.00/mo`, `≈` before estimated figures. */
+export function budgetDescription(evaluation: BudgetEvaluation): string {
+  if (evaluation.files.length === 0) return 'no files';
+  const approx = evaluation.exact ? '' : '≈';
+  const limit = evaluation.budget.maxInputTokens;
+  const parts = [`${approx}${formatTokens(evaluation.tokens, 'compact')}${limit !== undefined ? ` / ${formatTokens(limit, 'compact')}` : ''} tok`];
+  if (evaluation.costPerCall !== undefined) parts.push(`${approx}${formatUsd(evaluation.costPerCall)}/call`);
+  if (evaluation.monthlyCost !== undefined) parts.push(`${approx}${formatUsd(evaluation.monthlyCost)}/mo`);
+  return parts.join(' · ');
+}
+
+function budgetItem(evaluation: BudgetEvaluation): vscode.TreeItem {
+  const item = new vscode.TreeItem(
+    evaluation.name,
+    evaluation.files.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+  );
+  item.description = budgetDescription(evaluation);
+  item.iconPath = statusIcon(evaluation.status);
+  item.tooltip = budgetTooltip(evaluation);
+  item.contextValue = TREE_ITEM_CONTEXT.budget;
+  return item;
+}
+
+function budgetTooltip(evaluation: BudgetEvaluation): vscode.MarkdownString {
+  const { budget, limits } = evaluation;
+  const approx = evaluation.exact ? '' : '≈';
+  const rows: string[] = [];
+  const row = (label: string, usage: LimitUsage | undefined, limit: number | undefined, format: (value: number) => string) => {
+    if (limit === undefined) return;
+    const used = usage ? `${approx}${format(usage.used)}` : '—';
+    const share = usage ? formatPercent(usage.ratio) : '—';
+    rows.push(`| ${label} | ${used} | ${format(limit)} | ${share} | ${usage ? STATUS_WORD[usage.status] : 'no files'} |`);
+  };
+  const tokens = (value: number) => formatTokens(value);
+  row('Input tokens per call (largest prompt)', limits.inputTokens, budget.maxInputTokens, tokens);
+  row(`Total tokens per call (with ${formatTokens(budget.expectedOutputTokens ?? 0)} output)`, limits.totalTokens, budget.maxTotalTokens, tokens);
+  row('Cost per call (dearest prompt)', limits.costPerCall, budget.maxCostPerCall, formatUsd);
+  row('Monthly cost (all prompts)', limits.monthlyCost, budget.maxMonthlyCost, formatUsd);
+
+  const markdown = new vscode.MarkdownString(undefined, true);
+  markdown.appendMarkdown(`**${escapeMarkdown(evaluation.name)}**: ${STATUS_WORD[evaluation.status]}\n\n`);
+  if (rows.length > 0) {
+    markdown.appendMarkdown('| Limit | Used | Allowed | Share | |\n|---|---:|---:|---:|---|\n');
+    markdown.appendMarkdown(`${rows.join('\n')}\n\n`);
+  } else {
+    markdown.appendMarkdown('No limits set.\n\n');
+  }
+  const models = [...new Set(evaluation.files.map((file) => file.model))];
+  const facts = [
+    `Files: ${evaluation.files.length}`,
+    `Model: ${models.length > 0 ? models.map((model) => `\`${model}\``).join(', ') : '—'}`,
+    `Counts: ${evaluation.exact ? 'exact' : 'estimate (no public tokenizer for a model)'}`,
+  ];
+  if (evaluation.costPerCall !== undefined) facts.push(`Cost per call: ${approx}${formatUsd(evaluation.costPerCall)} (dearest prompt)`);
+  if (budget.expectedOutputTokens !== undefined) facts.push(`Expected output: ${formatTokens(budget.expectedOutputTokens)} tokens per call`);
+  if (evaluation.callsPerDay !== undefined) facts.push(`Calls per day: ${formatTokens(evaluation.callsPerDay)} per prompt`);
+  if (evaluation.monthlyCost !== undefined) facts.push(`Monthly cost: ${approx}${formatUsd(evaluation.monthlyCost)}`);
+  if (evaluation.unpricedFiles.length > 0) facts.push(`No price, left out of costs: ${evaluation.unpricedFiles.map(escapeMarkdown).join(', ')}`);
+  markdown.appendMarkdown(facts.join('  \n'));
+  return markdown;
+}
+
+function noBudgetItem(files: readonly FileUsage[]): vscode.TreeItem {
+  const item = new vscode.TreeItem(NO_BUDGET_LABEL, vscode.TreeItemCollapsibleState.Collapsed);
+  item.description = `${files.length} ${files.length === 1 ? 'file' : 'files'}`;
+  item.tooltip = 'Prompt files that no budget in prompt-budget.yaml matches: checked against their model’s limits only.';
+  item.iconPath = new vscode.ThemeIcon('circle-outline');
+  item.contextValue = TREE_ITEM_CONTEXT.noBudget;
+  return item;
+}
+
+/** A file's line: `1,234 tok · $0.0031 · 62%`; the share is of the budget's tightest limit. */
+export function fileDescription(usage: FileEvaluation | FileUsage, budget?: BudgetEvaluation): string {
+  const approx = usage.exact ? '' : '≈';
+  const parts = [`${approx}${formatTokens(usage.tokens)} tok`];
+  if (usage.costPerCall !== undefined) parts.push(`${approx}${formatUsd(usage.costPerCall)}`);
+  const share = budget && 'status' in usage ? budgetShare(usage, budget) : undefined;
+  if (share !== undefined) parts.push(formatPercent(share));
+  return parts.join(' · ');
+}
+
+/** The largest share the file uses of one of its budget's limits; per-call limits first, else its part of the monthly cap. */
+export function budgetShare(file: FileEvaluation, budget: BudgetEvaluation): number | undefined {
+  const { maxInputTokens, maxTotalTokens, maxCostPerCall, maxMonthlyCost } = budget.budget;
+  const ratios: number[] = [];
+  if (maxInputTokens !== undefined) ratios.push(ratio(file.tokens, maxInputTokens));
+  if (maxTotalTokens !== undefined) ratios.push(ratio(file.totalTokens, maxTotalTokens));
+  if (maxCostPerCall !== undefined && file.costPerCall !== undefined) ratios.push(ratio(file.costPerCall, maxCostPerCall));
+  if (ratios.length === 0 && maxMonthlyCost !== undefined && file.monthlyCost !== undefined) ratios.push(ratio(file.monthlyCost, maxMonthlyCost));
+  return ratios.length > 0 ? Math.max(...ratios) : undefined;
+}
+
+function fileItem(node: Extract<BudgetTreeNode, { kind: 'file' }>): vscode.TreeItem {
+  const { usage, budget, analysis, folder } = node;
+  const uri = vscode.Uri.joinPath(folder.uri, usage.file);
+  const hasMessages = analysis?.parsed.isChat === true && analysis.parsed.segments.length > 0;
+  const item = new vscode.TreeItem(path.posix.basename(usage.file), hasMessages ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  item.resourceUri = uri;
+  item.description = fileDescription(usage, budget);
+  const status = 'status' in usage ? usage.status : undefined;
+  // The file's own icon when it is within its limits; the status icon when it is not.
+  if (status && status !== 'ok') item.iconPath = statusIcon(status);
+  item.tooltip = fileTooltip(node);
+  item.contextValue = TREE_ITEM_CONTEXT.file;
+  item.command = { command: 'vscode.open', title: 'Open File', arguments: [uri] };
+  return item;
+}
+
+function fileTooltip(node: Extract<BudgetTreeNode, { kind: 'file' }>): vscode.MarkdownString {
+  const { usage, budget, analysis } = node;
+  const approx = usage.exact ? '' : '≈';
+  const markdown = new vscode.MarkdownString(undefined, true);
+  markdown.appendMarkdown(`**${escapeMarkdown(usage.file)}**\n\n`);
+  const lines = [
+    `Input: ${approx}${formatTokens(usage.tokens)} tokens (${usage.exact ? `exact${analysis ? `, ${analysis.count.tokenizer}` : ''}` : 'estimate'})`,
+    `Model: \`${usage.model}\``,
+  ];
+  if (usage.costPerCall !== undefined) {
+    const output = usage.outputTokens ? ` with ${formatTokens(usage.outputTokens)} output tokens` : ', input only';
+    lines.push(`Cost per call: ${approx}${formatUsd(usage.costPerCall)}${output}`);
+  } else {
+    lines.push('Cost per call: no price for this model');
+  }
+  if ('monthlyCost' in usage && usage.monthlyCost !== undefined) lines.push(`Monthly: ${approx}${formatUsd(usage.monthlyCost)}`);
+  if (budget && 'status' in usage) {
+    const share = budgetShare(usage, budget);
+    lines.push(`Budget: ${escapeMarkdown(budget.name)}${share !== undefined ? `, ${formatPercent(share)} of its tightest limit` : ''} (${STATUS_WORD[usage.status]})`);
+    for (const finding of usage.findings) lines.push(`$(${finding.severity === 'error' ? 'error' : 'warning'}) ${escapeMarkdown(finding.message)}`);
+  } else {
+    lines.push('Budget: none (checked against the model’s limits only)');
+  }
+  markdown.appendMarkdown(lines.join('  \n'));
+  return markdown;
+}
+
+function chatMessages(node: Extract<BudgetTreeNode, { kind: 'file' }>): BudgetTreeNode[] {
+  const analysis = node.analysis;
+  if (!analysis?.parsed.isChat) return [];
+  return analysis.parsed.segments.map((segment, index) => ({
+    kind: 'message',
+    folder: node.folder,
+    file: node.usage.file,
+    label: segment.label,
+    tokens: analysis.count.segmentTokens[index] ?? 0,
+    exact: analysis.count.exact,
+  }));
+}
+
+function messageItem(node: Extract<BudgetTreeNode, { kind: 'message' }>): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+  item.description = `${node.exact ? '' : '≈'}${formatTokens(node.tokens)} tok`;
+  item.iconPath = new vscode.ThemeIcon('comment');
+  item.contextValue = TREE_ITEM_CONTEXT.message;
+  item.command = { command: 'vscode.open', title: 'Open File', arguments: [vscode.Uri.joinPath(node.folder.uri, node.file)] };
+  return item;
+}
+
+const STATUS_WORD: Record<BudgetStatus, string> = { ok: 'within budget', warning: 'close to the limit', over: 'over budget' };
+
+/** The status icon in the theme's test and problem colours. */
+export function statusIcon(status: BudgetStatus): vscode.ThemeIcon {
+  switch (status) {
+    case 'ok':
+      return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+    case 'warning':
+      return new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    case 'over':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+  }
+}
+
+function ratio(used: number, limit: number): number {
+  return limit > 0 ? used / limit : used > 0 ? Infinity : 0;
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}

@@ -1,2 +1,151 @@
-// Placeholder until this surface lands; replaced by its implementation.
-export function registerConfigCommands(..._args: unknown[]): void {}
+// The budgets view's config actions: create, open, and export a report (the CLI's `report`).
+import * as vscode from 'vscode';
+import { CONFIG_FILE_NAMES } from '../core/budgets/findConfigFile';
+import { starterConfig } from '../core/budgets/starterConfig';
+import type { WorkspaceCheck } from '../core/checkWorkspace';
+import { reportRows } from '../core/report/reportRows';
+import { reportTable } from '../core/report/reportTable';
+import { toCsv } from '../core/report/toCsv';
+import { toJson } from '../core/report/toJson';
+import { toMarkdownTable } from '../core/report/toMarkdownTable';
+import type { Problem } from '../core/types';
+import { CLI_VERSION } from '../cli/version';
+import { COMMAND } from './commandIds';
+import { log, registerCommand } from './log';
+import type { WorkspaceBudgets } from './workspaceBudgets';
+import type { WorkspaceScan } from './workspaceScan';
+
+export type ReportFormat = 'csv' | 'json' | 'md';
+
+interface FormatPick extends vscode.QuickPickItem {
+  format: ReportFormat;
+}
+
+const FORMAT_PICKS: FormatPick[] = [
+  { label: 'CSV', description: 'raw numbers, for spreadsheets', format: 'csv' },
+  { label: 'JSON', description: 'versioned shape for scripts', format: 'json' },
+  { label: 'Markdown', description: 'a table for pull requests and wikis', format: 'md' },
+];
+
+const SAVE_FILTERS: Record<ReportFormat, Record<string, string[]>> = {
+  csv: { CSV: ['csv'] },
+  json: { JSON: ['json'] },
+  md: { Markdown: ['md'] },
+};
+
+export function registerConfigCommands(context: vscode.ExtensionContext, budgets: WorkspaceBudgets, scan: WorkspaceScan): void {
+  context.subscriptions.push(
+    registerCommand(COMMAND.createConfig, (folderUri?: vscode.Uri) => createConfig(folderUri)),
+    registerCommand(COMMAND.openConfig, () => openConfig(budgets)),
+    // Arguments let tests and keybindings skip the pickers: (format, target file, folder).
+    registerCommand(COMMAND.exportReport, (format?: ReportFormat, target?: vscode.Uri, folderUri?: vscode.Uri) =>
+      exportReport(budgets, scan, format, target, folderUri),
+    ),
+  );
+}
+
+/** The report text, the same as `prompt-budget report --format <format>` prints for the folder. */
+export function reportText(check: WorkspaceCheck, configProblems: readonly Problem[], format: ReportFormat): string {
+  const rows = reportRows(check.budgets, check.unbudgeted);
+  if (format === 'json') {
+    return toJson({ budgets: check.budgets, unbudgeted: check.unbudgeted, problems: [...configProblems, ...check.problems] }, { toolVersion: CLI_VERSION });
+  }
+  if (format === 'csv') {
+    const table = reportTable(rows, 'raw');
+    return toCsv([table.headers, ...table.rows]);
+  }
+  const table = reportTable(rows, 'display');
+  return toMarkdownTable(table.headers, table.rows);
+}
+
+async function createConfig(folderUri?: vscode.Uri): Promise<void> {
+  const folder = folderUri ? vscode.workspace.getWorkspaceFolder(folderUri) : await pickFolder('Create prompt-budget.yaml in');
+  if (!folder) {
+    if (!vscode.workspace.workspaceFolders?.length) void vscode.window.showInformationMessage('Open a folder to create a budget config in it.');
+    return;
+  }
+  const existing = await existingConfig(folder);
+  if (existing) {
+    await vscode.window.showTextDocument(existing);
+    void vscode.window.showInformationMessage(`${vscode.workspace.asRelativePath(existing)} already exists; opened it.`);
+    return;
+  }
+  const uri = vscode.Uri.joinPath(folder.uri, CONFIG_FILE_NAMES[0]);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(starterConfig()));
+  log().info(`Created ${uri.toString()}`);
+  await vscode.window.showTextDocument(uri);
+}
+
+async function openConfig(budgets: WorkspaceBudgets): Promise<void> {
+  const active = vscode.window.activeTextEditor?.document.uri;
+  const withConfig = budgets.all().filter((state) => state.configUri);
+  const state = (active && budgets.folderOf(active)?.configUri ? budgets.folderOf(active) : undefined) ?? (withConfig.length === 1 ? withConfig[0] : undefined);
+  if (state?.configUri) {
+    await vscode.window.showTextDocument(state.configUri);
+    return;
+  }
+  if (withConfig.length > 1) {
+    const folder = await vscode.window.showWorkspaceFolderPick({
+      placeHolder: 'Open the budget config of',
+    });
+    const picked = folder && budgets.folderOf(folder.uri)?.configUri;
+    if (picked) await vscode.window.showTextDocument(picked);
+    return;
+  }
+  const create = 'Create Budget Config';
+  const answer = await vscode.window.showInformationMessage('This workspace has no prompt-budget.yaml.', create);
+  if (answer === create) await vscode.commands.executeCommand(COMMAND.createConfig);
+}
+
+async function exportReport(
+  budgets: WorkspaceBudgets,
+  scan: WorkspaceScan,
+  format?: ReportFormat,
+  target?: vscode.Uri,
+  folderUri?: vscode.Uri,
+): Promise<vscode.Uri | undefined> {
+  const folder = folderUri ? vscode.workspace.getWorkspaceFolder(folderUri) : await pickFolder('Export the budget report of');
+  if (!folder) return undefined;
+  const chosen = format ?? (await vscode.window.showQuickPick(FORMAT_PICKS, { title: 'Prompt Budget: Export Budget Report', placeHolder: 'Format' }))?.format;
+  if (!chosen) return undefined;
+  const file =
+    target ??
+    (await vscode.window.showSaveDialog({
+      title: 'Export Budget Report',
+      defaultUri: vscode.Uri.joinPath(folder.uri, `prompt-budget-report.${chosen}`),
+      filters: SAVE_FILTERS[chosen],
+    }));
+  if (!file) return undefined;
+  await scan.whenIdle();
+  const check = scan.folders().find((candidate) => candidate.folder.uri.toString() === folder.uri.toString())?.check;
+  if (!check) throw new Error(`No prompt files scanned in ${folder.name}.`);
+  const configProblems = budgets.folderOf(folder.uri)?.problems ?? [];
+  await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(reportText(check, configProblems, chosen)));
+  log().info(`Exported the budget report of ${folder.name} to ${file.toString()}`);
+  if (!target) {
+    const open = 'Open';
+    void vscode.window.showInformationMessage(`Budget report saved to ${vscode.workspace.asRelativePath(file)}.`, open).then((answer) => {
+      if (answer === open) void vscode.window.showTextDocument(file);
+    });
+  }
+  return file;
+}
+
+async function existingConfig(folder: vscode.WorkspaceFolder): Promise<vscode.Uri | undefined> {
+  for (const name of CONFIG_FILE_NAMES) {
+    const uri = vscode.Uri.joinPath(folder.uri, name);
+    try {
+      await vscode.workspace.fs.stat(uri);
+      return uri;
+    } catch {
+      // Not there: try the next name.
+    }
+  }
+  return undefined;
+}
+
+async function pickFolder(placeHolder: string): Promise<vscode.WorkspaceFolder | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length <= 1) return folders[0];
+  return vscode.window.showWorkspaceFolderPick({ placeHolder });
+}

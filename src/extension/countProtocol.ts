@@ -1,6 +1,23 @@
 // Messages between the extension host and the count worker. No `vscode` import: the worker bundles this.
+import type { PromptContext } from '../core/analyzePrompt';
+import type { BudgetConfig } from '../core/budgets/budgetConfig';
+import type { WorkspaceFileResult } from '../core/checkWorkspace';
 import type { TextChange } from '../core/livePromptCount';
-import type { ParsedPrompt, PromptCount, TokenizerId } from '../core/types';
+import type { ModelOverride, ParsedPrompt, PromptCount, TokenizerId } from '../core/types';
+
+/** One file of a workspace scan: read by the worker from `path` (a local file), or sent as `bytes` (other schemes). */
+export interface ScanFile {
+  relativePath: string;
+  path?: string;
+  bytes?: Uint8Array;
+}
+
+/** What a scan analyses under: plain data, so it crosses to the worker; the worker rebuilds the catalog. */
+export interface ScanSettings {
+  config?: BudgetConfig;
+  settingsModels: readonly ModelOverride[];
+  context: Omit<PromptContext, 'catalog'>;
+}
 
 export type CountRequest =
   | { kind: 'open'; uri: string; version: number; fileName: string; text: string; tokenizer: TokenizerId }
@@ -8,9 +25,17 @@ export type CountRequest =
   | { kind: 'tokenizer'; uri: string; version: number; tokenizer: TokenizerId }
   | { kind: 'close'; uri: string }
   | { kind: 'boundaries'; id: number; tokenizer: TokenizerId; text: string }
-  | { kind: 'countText'; id: number; fileName: string; text: string; tokenizers: TokenizerId[] };
+  | { kind: 'countText'; id: number; fileName: string; text: string; tokenizers: TokenizerId[] }
+  | { kind: 'scanFiles'; id: number; files: ScanFile[]; settings: ScanSettings }
+  | { kind: 'cancelScan'; id: number };
 
 export type CountResponse =
   | { kind: 'counted'; uri: string; version: number; parsed: ParsedPrompt; count: PromptCount; elapsedMs: number }
   | { kind: 'failed'; uri: string; version: number; message: string }
   | { kind: 'reply'; id: number; boundaries?: number[]; counts?: { parsed: ParsedPrompt; byTokenizer: Partial<Record<TokenizerId, PromptCount>> }; error?: string };
+
+/** Replies to `scanFiles`; a union of their own, so document counting's handlers stay as they are. */
+export type ScanResponse =
+  /** A batch of a scan's results; `done` of `total` files are analysed so far. */
+  | { kind: 'scanned'; id: number; results: WorkspaceFileResult[]; done: number; total: number }
+  | { kind: 'scanDone'; id: number; cancelled: boolean; error?: string };

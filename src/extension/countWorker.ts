@@ -1,12 +1,17 @@
 // The count worker: tokenizer ranks load here and every count runs here, so typing in a
 // 4 MB prompt never blocks the extension host. No `vscode` import.
+import { readFile } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
+import { analyzeWorkspaceFile, type WorkspaceFileResult } from '../core/checkWorkspace';
+import { ModelCatalog } from '../core/catalog/modelCatalog';
+import { decodePromptText } from '../core/decodePromptText';
 import { LivePromptCount } from '../core/livePromptCount';
 import { countPrompt } from '../core/prompts/countPrompt';
 import { parsePrompt } from '../core/prompts/parsePrompt';
 import { loadTokenCounter } from '../core/tokenize/tokenCounter';
-import type { PromptCount, TokenizerId } from '../core/types';
-import type { CountRequest, CountResponse } from './countProtocol';
+import type { PromptAnalysis } from '../core/analyzePrompt';
+import type { Problem, PromptCount, TokenizerId } from '../core/types';
+import type { CountRequest, CountResponse, ScanFile, ScanResponse, ScanSettings } from './countProtocol';
 
 interface OpenDocument {
   live: Promise<LivePromptCount>;
@@ -17,7 +22,7 @@ const documents = new Map<string, OpenDocument>();
 const dirty = new Set<string>();
 let flushScheduled = false;
 
-function post(response: CountResponse): void {
+function post(response: CountResponse | ScanResponse): void {
   parentPort?.postMessage(response);
 }
 
@@ -67,7 +72,87 @@ function handle(request: CountRequest): void {
         (error: unknown) => post({ kind: 'reply', id: request.id, error: String(error) }),
       );
       return;
+    case 'scanFiles': {
+      const { id, files, settings } = request;
+      // One scan at a time, in the order asked: a file saved during a scan is analysed after it.
+      scans = scans.then(() =>
+        scanFiles(id, files, settings).then(
+          (cancelled) => post({ kind: 'scanDone', id, cancelled }),
+          (error: unknown) => post({ kind: 'scanDone', id, cancelled: false, error: error instanceof Error ? error.message : String(error) }),
+        ),
+      );
+      return;
+    }
+    case 'cancelScan':
+      cancelledScans.add(request.id);
+      return;
   }
+}
+
+let scans: Promise<void> = Promise.resolve();
+const cancelledScans = new Set<number>();
+// Results go out in batches: one message per file would flood the extension host's event loop.
+const SCAN_BATCH_FILES = 64;
+const SCAN_BATCH_MS = 100;
+// Files read ahead in parallel while earlier ones are counted.
+const SCAN_READ_AHEAD = 16;
+
+/** Analyses each file under its budgets (the CLI's engine) and posts the results in batches; true when cancelled. */
+async function scanFiles(id: number, files: readonly ScanFile[], settings: ScanSettings): Promise<boolean> {
+  const { config, settingsModels, context } = settings;
+  let catalog = ModelCatalog.builtIn().withOverrides(settingsModels, 'settings');
+  if (config) catalog = catalog.withOverrides(config.models, 'workspace');
+  const promptContext = { ...context, catalog };
+  let batch: WorkspaceFileResult[] = [];
+  let batchStarted = performance.now();
+  let done = 0;
+  const flushBatch = () => {
+    post({ kind: 'scanned', id, results: batch, done, total: files.length });
+    batch = [];
+    batchStarted = performance.now();
+  };
+  const reads = files.slice(0, SCAN_READ_AHEAD).map(readScanFile);
+  for (let index = 0; index < files.length; index++) {
+    if (cancelledScans.delete(id)) return true;
+    if (index + SCAN_READ_AHEAD < files.length) reads.push(readScanFile(files[index + SCAN_READ_AHEAD]));
+    const text = await reads[index];
+    reads[index] = Promise.resolve('');
+    const result = await analyzeWorkspaceFile({ relativePath: files[index].relativePath, text }, config, promptContext);
+    batch.push(withoutSegmentText(result));
+    done++;
+    if (batch.length >= SCAN_BATCH_FILES || performance.now() - batchStarted >= SCAN_BATCH_MS) flushBatch();
+  }
+  cancelledScans.delete(id);
+  if (batch.length > 0 || files.length === 0) flushBatch();
+  return false;
+}
+
+async function readScanFile(file: ScanFile): Promise<string | { problem: Problem }> {
+  const label = file.relativePath;
+  try {
+    const bytes = file.bytes ?? (file.path !== undefined ? await readFile(file.path) : new Uint8Array());
+    const decoded = decodePromptText(label, bytes);
+    return 'text' in decoded ? decoded.text : decoded;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : 'cannot be read';
+    return { problem: { file: label, line: 1, column: 1, severity: 'error', rule: 'unreadable', message: `${label}: ${reason}` } };
+  }
+}
+
+// The extension host keeps thousands of results: it needs counts and labels, not the prompts' text again.
+function withoutSegmentText(result: WorkspaceFileResult): WorkspaceFileResult {
+  const strip = (analysis: PromptAnalysis): PromptAnalysis => ({
+    ...analysis,
+    parsed: {
+      ...analysis.parsed,
+      segments: analysis.parsed.segments.map((segment) => ({ ...segment, text: '' })),
+      rendered: undefined,
+    },
+  });
+  const byBudget = new Map([...result.byBudget].map(([name, analysis]) => [name, strip(analysis)]));
+  const first = result.budgets[0];
+  return { ...result, analysis: result.analysis && (first ? byBudget.get(first) : strip(result.analysis)), byBudget };
 }
 
 async function countText(fileName: string, text: string, tokenizers: TokenizerId[]) {

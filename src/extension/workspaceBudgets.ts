@@ -20,6 +20,8 @@ export interface FolderBudgets {
   /** True when the file on disk or in the editor has errors and `config` is an older good one. */
   stale: boolean;
   problems: Problem[];
+  /** Findings about the config that need the workspace's files (globs that match nothing, monthly cost), from the last scan. */
+  scanProblems?: Problem[];
 }
 
 const CONFIG_GLOB = `{${CONFIG_FILE_NAMES.join(',')}}`;
@@ -35,6 +37,7 @@ export class WorkspaceBudgets implements vscode.Disposable {
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [];
+  private hasConfig: boolean | undefined;
   /** Fires when any folder's config in force, or its problems, change. */
   readonly onDidChange = this.changed.event;
 
@@ -52,6 +55,19 @@ export class WorkspaceBudgets implements vscode.Disposable {
       }),
     );
     for (const folder of vscode.workspace.workspaceFolders ?? []) this.addFolder(folder);
+    this.disposables.push(this.onDidChange(() => this.updateHasConfigContext()));
+    this.updateHasConfigContext();
+  }
+
+  /**
+   * Shows findings of a workspace scan on the folder's config file, next to its own problems.
+   * Ignored while the file has errors: the findings describe the last good version, not the text shown.
+   */
+  setScanProblems(folder: vscode.WorkspaceFolder, problems: readonly Problem[]): void {
+    const state = this.folders.get(folder.uri.toString());
+    if (!state) return;
+    state.scanProblems = [...problems];
+    this.showDiagnostics(state);
   }
 
   /** The budgets state of the folder holding `uri`. */
@@ -129,13 +145,17 @@ export class WorkspaceBudgets implements vscode.Disposable {
     if (!state) return;
     const found = editedUri ? { uri: editedUri, text: openText(editedUri) } : await findConfig(folder);
     if (state.configUri && state.configUri.toString() !== found?.uri.toString()) this.diagnostics.delete(state.configUri);
-    if (!found || found.text === undefined) {
+    // Positions of the last scan's findings may not fit the new text; the next scan sets them again.
+    state.scanProblems = [];
+    if (!found || (found.text === undefined && !found.problem)) {
       Object.assign(state, { configUri: found?.uri, config: undefined, stale: false, problems: [] });
       this.changed.fire();
       return;
     }
     const fileLabel = vscode.workspace.asRelativePath(found.uri);
-    const parsed = parseConfigText(fileLabel, found.text, found.uri);
+    // A config that is not UTF-8 is an error to fix, not an empty config.
+    const parsed =
+      found.text !== undefined ? parseConfigText(fileLabel, found.text, found.uri) : { config: undefined, problems: [{ ...found.problem!, file: fileLabel }] };
     state.configUri = found.uri;
     state.problems = parsed.problems;
     if (parsed.config) {
@@ -144,7 +164,14 @@ export class WorkspaceBudgets implements vscode.Disposable {
     } else {
       state.stale = state.config !== undefined;
     }
-    const diagnostics = parsed.problems.map(toDiagnostic);
+    this.showDiagnostics(state);
+    log().info(`${fileLabel}: ${parsed.config ? 'loaded' : 'has errors'} (${parsed.problems.length} problem(s))`);
+    this.changed.fire();
+  }
+
+  private showDiagnostics(state: FolderBudgets): void {
+    if (!state.configUri) return;
+    const diagnostics = [...state.problems, ...(state.stale ? [] : (state.scanProblems ?? []))].map(toDiagnostic);
     if (state.stale) {
       const notice = new vscode.Diagnostic(
         new vscode.Range(0, 0, 0, 0),
@@ -154,9 +181,15 @@ export class WorkspaceBudgets implements vscode.Disposable {
       notice.source = 'Prompt Budget';
       diagnostics.unshift(notice);
     }
-    this.diagnostics.set(found.uri, diagnostics);
-    log().info(`${fileLabel}: ${parsed.config ? 'loaded' : 'has errors'} (${parsed.problems.length} problem(s))`);
-    this.changed.fire();
+    this.diagnostics.set(state.configUri, diagnostics);
+  }
+
+  private updateHasConfigContext(): void {
+    const hasConfig = this.all().some((state) => state.configUri !== undefined);
+    if (hasConfig === this.hasConfig) return;
+    this.hasConfig = hasConfig;
+    // The Prompt Budgets view shows its welcome ("Create Budget Config") while this is false.
+    void vscode.commands.executeCommand('setContext', 'promptBudget.hasConfig', hasConfig);
   }
 }
 
@@ -174,7 +207,7 @@ function openText(uri: vscode.Uri): string | undefined {
   return vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString())?.getText();
 }
 
-async function findConfig(folder: vscode.WorkspaceFolder): Promise<{ uri: vscode.Uri; text?: string } | undefined> {
+async function findConfig(folder: vscode.WorkspaceFolder): Promise<{ uri: vscode.Uri; text?: string; problem?: Problem } | undefined> {
   for (const name of CONFIG_FILE_NAMES) {
     const uri = vscode.Uri.joinPath(folder.uri, name);
     let bytes: Uint8Array;
@@ -186,7 +219,7 @@ async function findConfig(folder: vscode.WorkspaceFolder): Promise<{ uri: vscode
     const open = openText(uri);
     if (open !== undefined) return { uri, text: open };
     const decoded = decodePromptText(name, bytes);
-    return { uri, text: 'text' in decoded ? decoded.text : '' };
+    return 'text' in decoded ? { uri, text: decoded.text } : { uri, problem: decoded.problem };
   }
   return undefined;
 }
