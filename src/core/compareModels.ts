@@ -1,7 +1,12 @@
 // The same prompt's tokens and cost across models; shared by `prompt-budget compare` and the webview.
 import { costPerCall } from './catalog/cost';
+import { formatTokens, formatUsd } from './catalog/format';
 import { countPrompt } from './prompts/countPrompt';
-import type { ModelInfo, ParsedPrompt, TokenCounter, TokenizerId } from './types';
+import type { Cell, Table } from './report/reportTable';
+import type { ModelInfo, ParsedPrompt, PromptCount, SourceNote, TokenCounter, TokenizerId } from './types';
+
+/** Where the worst-case output comes from: the prompt's declared max output, the model's cap, or neither. */
+export type OutputBasis = 'declared' | 'model-max' | 'none';
 
 export interface ModelComparisonRow {
   modelId: string;
@@ -14,11 +19,55 @@ export interface ModelComparisonRow {
   inputCost: number | null;
   /** Worst case: the declared max output (capped at the model's), else the model's max output. */
   outputTokens: number;
+  outputBasis: OutputBasis;
   outputCost: number | null;
   costPerCall: number | null;
   contextWindow: number | null;
   /** Share of the context window that input plus worst-case output fill, 0..∞. */
   contextShare: number | null;
+  /** Share of the context window that the input alone fills, 0..∞. */
+  inputShare: number | null;
+  /** Where the price and the limits came from, and as of when. */
+  sources: { prices?: SourceNote; limits?: SourceNote };
+}
+
+/** The worst-case output of one call: the declared max output capped at the model's, else the model's max. */
+export function worstCaseOutput(parsed: ParsedPrompt, model: ModelInfo): { tokens: number; basis: OutputBasis } {
+  const declared = parsed.maxOutputTokens?.value;
+  const cap = model.maxOutputTokens;
+  if (declared !== undefined) return { tokens: Math.min(declared, cap ?? declared), basis: 'declared' };
+  return cap !== undefined ? { tokens: cap, basis: 'model-max' } : { tokens: 0, basis: 'none' };
+}
+
+/** One row per model from counts already made (the extension's worker counts once per tokenizer). */
+export function compareCountedModels(
+  parsed: ParsedPrompt,
+  models: readonly ModelInfo[],
+  countFor: (tokenizer: TokenizerId) => PromptCount,
+): ModelComparisonRow[] {
+  return models.map((model) => {
+    const count = countFor(model.tokenizer);
+    const output = worstCaseOutput(parsed, model);
+    const cost = model.pricing ? costPerCall(model, count.tokens, output.tokens) : undefined;
+    const window = model.contextWindow || null;
+    return {
+      modelId: model.id,
+      modelName: model.name,
+      provider: model.provider,
+      tokens: count.tokens,
+      exact: count.exact,
+      tokenizer: count.tokenizer,
+      inputCost: cost ? cost.input : null,
+      outputTokens: output.tokens,
+      outputBasis: output.basis,
+      outputCost: cost ? cost.output : null,
+      costPerCall: cost ? cost.total : null,
+      contextWindow: window,
+      contextShare: window ? (count.tokens + output.tokens) / window : null,
+      inputShare: window ? count.tokens / window : null,
+      sources: model.sources,
+    };
+  });
 }
 
 /** Counts one parsed prompt for each model, loading each tokenizer once. */
@@ -27,32 +76,185 @@ export async function compareModels(
   models: ModelInfo[],
   loadCounter: (tokenizer: TokenizerId) => Promise<TokenCounter>,
 ): Promise<ModelComparisonRow[]> {
-  const countsByTokenizer = new Map<TokenizerId, ReturnType<typeof countPrompt>>();
-  const rows: ModelComparisonRow[] = [];
-  for (const model of models) {
-    let count = countsByTokenizer.get(model.tokenizer);
-    if (!count) {
-      count = countPrompt(parsed, await loadCounter(model.tokenizer));
-      countsByTokenizer.set(model.tokenizer, count);
-    }
-    const declared = parsed.maxOutputTokens?.value;
-    const cap = model.maxOutputTokens;
-    const outputTokens = declared !== undefined ? Math.min(declared, cap ?? declared) : (cap ?? 0);
-    const cost = model.pricing ? costPerCall(model, count.tokens, outputTokens) : undefined;
-    rows.push({
-      modelId: model.id,
-      modelName: model.name,
-      provider: model.provider,
-      tokens: count.tokens,
-      exact: count.exact,
-      tokenizer: count.tokenizer,
-      inputCost: cost ? cost.input : null,
-      outputTokens,
-      outputCost: cost ? cost.output : null,
-      costPerCall: cost ? cost.total : null,
-      contextWindow: model.contextWindow ?? null,
-      contextShare: model.contextWindow ? (count.tokens + outputTokens) / model.contextWindow : null,
-    });
+  const counts = new Map<TokenizerId, PromptCount>();
+  for (const tokenizer of new Set(models.map((model) => model.tokenizer))) {
+    counts.set(tokenizer, countPrompt(parsed, await loadCounter(tokenizer)));
   }
-  return rows;
+  return compareCountedModels(parsed, models, (tokenizer) => counts.get(tokenizer)!);
+}
+
+/** Columns the comparison can be sorted by. */
+export const COMPARISON_SORT_KEYS = ['model', 'provider', 'tokens', 'inputCost', 'outputCost', 'costPerCall', 'contextShare'] as const;
+export type ComparisonSortKey = (typeof COMPARISON_SORT_KEYS)[number];
+export type SortDirection = 'ascending' | 'descending';
+
+/**
+ * Rows sorted by a column. Rows without a value (unpriced models, unknown context windows) come last
+ * in either direction; ties go by model id, so the order is stable across updates.
+ */
+export function sortComparisonRows(
+  rows: readonly ModelComparisonRow[],
+  key: ComparisonSortKey = 'costPerCall',
+  direction: SortDirection = 'ascending',
+): ModelComparisonRow[] {
+  const sign = direction === 'ascending' ? 1 : -1;
+  return [...rows].sort((a, b) => {
+    const valueA = sortValue(a, key);
+    const valueB = sortValue(b, key);
+    if (valueA === null || valueB === null) {
+      if (valueA !== valueB) return valueA === null ? 1 : -1;
+    } else if (valueA !== valueB) {
+      const order = typeof valueA === 'string' ? valueA.localeCompare(valueB as string) : valueA - (valueB as number);
+      if (order !== 0) return sign * order;
+    }
+    return a.modelId.localeCompare(b.modelId);
+  });
+}
+
+function sortValue(row: ModelComparisonRow, key: ComparisonSortKey): string | number | null {
+  switch (key) {
+    case 'model':
+      return row.modelName.toLowerCase();
+    case 'provider':
+      return row.provider.toLowerCase();
+    case 'tokens':
+      return row.tokens;
+    default:
+      return row[key];
+  }
+}
+
+/** The per-1,000-calls figure; null when unpriced. */
+export function perThousandCalls(row: ModelComparisonRow): number | null {
+  return row.costPerCall === null ? null : row.costPerCall * 1000;
+}
+
+/** A row's figures as people read them: "≈1,234", "$0.0031", "n/a", "132.0% (over)". */
+export interface ComparisonDisplayRow {
+  model: string;
+  modelId: string;
+  provider: string;
+  tokens: string;
+  inputCost: string;
+  outputTokens: string;
+  outputCost: string;
+  costPerCall: string;
+  perThousandCalls: string;
+  contextWindow: string;
+  context: string;
+  over: boolean;
+}
+
+const NOT_AVAILABLE = 'n/a';
+
+/** Formats a row for the webview and the Markdown table; estimates carry `≈`, unpriced models `n/a`. */
+export function formatComparisonRow(row: ModelComparisonRow): ComparisonDisplayRow {
+  const approx = row.exact ? '' : '≈';
+  const money = (value: number | null, estimated: boolean) => (value === null ? NOT_AVAILABLE : `${estimated ? approx : ''}${formatUsd(value)}`);
+  return {
+    model: row.modelName,
+    modelId: row.modelId,
+    provider: row.provider,
+    tokens: `${approx}${formatTokens(row.tokens)}`,
+    inputCost: money(row.inputCost, true),
+    outputTokens: row.outputBasis === 'none' ? NOT_AVAILABLE : formatTokens(row.outputTokens),
+    // The output is a stated number of tokens, so its cost is not an estimate.
+    outputCost: money(row.outputCost, false),
+    costPerCall: money(row.costPerCall, true),
+    perThousandCalls: money(perThousandCalls(row), true),
+    contextWindow: row.contextWindow === null ? NOT_AVAILABLE : formatTokens(row.contextWindow),
+    context: row.contextShare === null ? NOT_AVAILABLE : `${(row.contextShare * 100).toFixed(1)}%${row.contextShare > 1 ? ' (over)' : ''}`,
+    over: row.contextShare !== null && row.contextShare > 1,
+  };
+}
+
+const TABLE_HEADERS = [
+  'model',
+  'model id',
+  'provider',
+  'tokens',
+  'exact',
+  'input cost (USD)',
+  'worst-case output tokens',
+  'output basis',
+  'output cost (USD)',
+  'cost per call (USD)',
+  'per 1,000 calls (USD)',
+  'context window',
+  'context used',
+];
+
+/**
+ * The comparison as a table: raw numbers (CSV: empty cells for unknowns, shares as fractions) or
+ * display text (Markdown: "≈1,234", "$0.0031", "n/a").
+ */
+export function comparisonTable(rows: readonly ModelComparisonRow[], style: 'raw' | 'display'): Table {
+  return {
+    headers: [...TABLE_HEADERS],
+    rows: rows.map((row): Cell[] => {
+      if (style === 'raw') {
+        return [
+          row.modelName,
+          row.modelId,
+          row.provider,
+          row.tokens,
+          row.exact,
+          row.inputCost,
+          row.outputTokens,
+          row.outputBasis,
+          row.outputCost,
+          row.costPerCall,
+          perThousandCalls(row),
+          row.contextWindow,
+          row.contextShare,
+        ];
+      }
+      const shown = formatComparisonRow(row);
+      return [
+        shown.model,
+        shown.modelId,
+        shown.provider,
+        shown.tokens,
+        row.exact ? 'yes' : 'estimate',
+        shown.inputCost,
+        shown.outputTokens,
+        row.outputBasis,
+        shown.outputCost,
+        shown.costPerCall,
+        shown.perThousandCalls,
+        shown.contextWindow,
+        shown.context,
+      ];
+    }),
+  };
+}
+
+/** Columns of the display table that hold numbers, right-aligned in Markdown. */
+export const COMPARISON_RIGHT_ALIGNED = TABLE_HEADERS.map((_, index) => (index >= 3 && index !== 4 && index !== 7 ? 'right' : 'left') as 'left' | 'right');
+
+/** What the worst-case output column is based on, in words: declared, model max, or a mix. */
+export function describeOutputBasis(rows: readonly ModelComparisonRow[], declared: number | undefined): string {
+  if (declared !== undefined) {
+    const capped = rows.some((row) => row.outputBasis === 'declared' && row.outputTokens < declared);
+    return `Worst-case output: the prompt's declared max output of ${formatTokens(declared)} tokens${capped ? ", capped at the model's max output where that is lower" : ''}.`;
+  }
+  return "Worst-case output: each model's max output (the prompt declares none).";
+}
+
+/** The distinct sources of the rows' prices and limits, e.g. "Prices: @pydantic/genai-prices, as of 2025-06-01". */
+export function describeSources(rows: readonly ModelComparisonRow[]): string[] {
+  const lines: string[] = [];
+  for (const [label, pick] of [
+    ['Prices', (row: ModelComparisonRow) => row.sources.prices],
+    ['Limits', (row: ModelComparisonRow) => row.sources.limits],
+  ] as const) {
+    const notes = new Map<string, SourceNote>();
+    for (const row of rows) {
+      const note = pick(row);
+      if (note) notes.set(`${note.source}\u0000${note.asOf}`, note);
+    }
+    if (notes.size === 0) continue;
+    lines.push(`${label}: ${[...notes.values()].map((note) => (note.asOf ? `${note.source}, as of ${note.asOf}` : note.source)).join('; ')}`);
+  }
+  return lines;
 }

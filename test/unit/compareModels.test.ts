@@ -1,0 +1,195 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { getEncoding } from 'js-tiktoken';
+import {
+  compareCountedModels,
+  compareModels,
+  comparisonTable,
+  describeOutputBasis,
+  describeSources,
+  formatComparisonRow,
+  sortComparisonRows,
+  type ModelComparisonRow,
+} from '../../src/core/compareModels';
+import { toCsv } from '../../src/core/report/toCsv';
+import { toMarkdownTable } from '../../src/core/report/toMarkdownTable';
+import { parsePrompt } from '../../src/core/prompts/parsePrompt';
+import { loadTokenCounter } from '../../src/core/tokenize/tokenCounter';
+import type { ModelInfo, PromptCount, TokenizerId } from '../../src/core/types';
+
+function model(id: string, fields: Partial<ModelInfo>): ModelInfo {
+  return { id, name: id, provider: 'test', aliases: [], tokenizer: 'o200k_base', sources: {}, origin: 'settings', ...fields };
+}
+
+const exactCount: PromptCount = { tokens: 1_000, exact: true, tokenizer: 'o200k_base', segmentTokens: [1_000], overheadTokens: 0 };
+const estimatedCount: PromptCount = { tokens: 1_200, exact: false, tokenizer: 'estimate', segmentTokens: [1_200], overheadTokens: 0 };
+const countFor = (tokenizer: TokenizerId): PromptCount => (tokenizer === 'estimate' ? estimatedCount : exactCount);
+
+const bigOutput = model('big-output', {
+  name: 'Big Output',
+  contextWindow: 128_000,
+  maxOutputTokens: 16_000,
+  pricing: { inputPerMillion: 2, outputPerMillion: 10 },
+  sources: { prices: { source: 'price list', asOf: '2025-10-01' }, limits: { source: 'model docs', asOf: '2025-11' } },
+});
+const smallWindow = model('small-window', {
+  name: 'Small Window',
+  contextWindow: 4_000,
+  maxOutputTokens: 4_000,
+  pricing: { inputPerMillion: 1, outputPerMillion: 1 },
+  sources: { prices: { source: 'price list', asOf: '2025-10-01' } },
+});
+const estimated = model('estimated', { name: 'Estimated', tokenizer: 'estimate', contextWindow: 200_000, maxOutputTokens: 8_000, pricing: { inputPerMillion: 3, outputPerMillion: 15 } });
+const unpriced = model('unpriced', { name: 'Unpriced', contextWindow: 32_000 });
+
+const noDeclaration = parsePrompt('plain.prompt.md', 'Summarise the ticket.');
+const declared500 = parsePrompt('declared.prompt.md', '---\nmaxTokens: 500\n---\nSummarise the ticket.');
+const declared20k = parsePrompt('declared.prompt.md', '---\nmaxTokens: 20000\n---\nSummarise the ticket.');
+
+function row(rows: ModelComparisonRow[], id: string): ModelComparisonRow {
+  const found = rows.find((candidate) => candidate.modelId === id);
+  assert.ok(found, `no row for ${id}`);
+  return found;
+}
+
+describe('compareCountedModels', () => {
+  test("prices worst-case output at each model's max output when the prompt declares none", () => {
+    const rows = compareCountedModels(noDeclaration, [bigOutput], countFor);
+    const big = row(rows, 'big-output');
+    assert.equal(big.outputTokens, 16_000);
+    assert.equal(big.outputBasis, 'model-max');
+    assert.equal(big.inputCost, (1_000 * 2) / 1e6);
+    assert.equal(big.outputCost, (16_000 * 10) / 1e6);
+    assert.equal(big.costPerCall, (1_000 * 2 + 16_000 * 10) / 1e6);
+    assert.equal(big.contextShare, 17_000 / 128_000);
+    assert.equal(big.inputShare, 1_000 / 128_000);
+  });
+
+  test("uses the declared max output, capped at the model's own max", () => {
+    const small = compareCountedModels(declared500, [bigOutput], countFor);
+    assert.deepEqual([small[0].outputTokens, small[0].outputBasis], [500, 'declared']);
+    const capped = compareCountedModels(declared20k, [bigOutput, smallWindow], countFor);
+    assert.deepEqual(
+      capped.map((entry) => [entry.modelId, entry.outputTokens, entry.outputBasis]),
+      [
+        ['big-output', 16_000, 'declared'],
+        ['small-window', 4_000, 'declared'],
+      ],
+    );
+  });
+
+  test('shows when input plus worst-case output does not fit the context window', () => {
+    const [small] = compareCountedModels(noDeclaration, [smallWindow], countFor);
+    assert.equal(small.contextShare, 5_000 / 4_000);
+    const shown = formatComparisonRow(small);
+    assert.equal(shown.over, true);
+    assert.equal(shown.context, '125.0% (over)');
+  });
+
+  test('leaves the costs of a model without a price empty, not zero', () => {
+    const [none] = compareCountedModels(noDeclaration, [unpriced], countFor);
+    assert.deepEqual([none.inputCost, none.outputCost, none.costPerCall], [null, null, null]);
+    assert.equal(none.outputBasis, 'none');
+    const shown = formatComparisonRow(none);
+    assert.deepEqual([shown.inputCost, shown.costPerCall, shown.perThousandCalls, shown.outputTokens], ['n/a', 'n/a', 'n/a', 'n/a']);
+  });
+
+  test('marks estimated tokens and the costs that depend on them with ≈', () => {
+    const [approx] = compareCountedModels(noDeclaration, [estimated], countFor);
+    assert.equal(approx.exact, false);
+    const shown = formatComparisonRow(approx);
+    assert.equal(shown.tokens, '≈1,200');
+    assert.equal(shown.inputCost, '≈$0.0036');
+    assert.equal(shown.outputCost, '$0.12');
+    assert.equal(shown.costPerCall, '≈$0.12');
+    assert.equal(shown.perThousandCalls, '≈$123.60');
+  });
+});
+
+describe('compareModels (the CLI path)', () => {
+  test('counts with each tokenizer once and agrees with tiktoken for GPT-4o', async () => {
+    const text = 'You are a support agent for Acme Cloud. Be brief, friendly and precise.\n';
+    const parsed = parsePrompt('agent.txt', text);
+    const loaded: TokenizerId[] = [];
+    const rows = await compareModels(parsed, [bigOutput, smallWindow, estimated], async (tokenizer) => {
+      loaded.push(tokenizer);
+      return loadTokenCounter(tokenizer);
+    });
+    assert.deepEqual(loaded.sort(), ['estimate', 'o200k_base']);
+    const expected = getEncoding('o200k_base').encode(text).length;
+    assert.equal(row(rows, 'big-output').tokens, expected);
+    assert.equal(row(rows, 'small-window').tokens, expected);
+    assert.equal(row(rows, 'estimated').exact, false);
+  });
+});
+
+describe('sortComparisonRows', () => {
+  const rows = compareCountedModels(noDeclaration, [bigOutput, unpriced, smallWindow, estimated], countFor);
+  const ids = (sorted: ModelComparisonRow[]) => sorted.map((entry) => entry.modelId);
+
+  test('puts the cheapest call first and models without a price last', () => {
+    assert.deepEqual(ids(sortComparisonRows(rows)), ['small-window', 'estimated', 'big-output', 'unpriced']);
+  });
+
+  test('keeps models without a price last when sorted most expensive first', () => {
+    assert.deepEqual(ids(sortComparisonRows(rows, 'costPerCall', 'descending')), ['big-output', 'estimated', 'small-window', 'unpriced']);
+  });
+
+  test('sorts by name, tokens and context use; ties fall back to the model id', () => {
+    assert.deepEqual(ids(sortComparisonRows(rows, 'model', 'descending')), ['unpriced', 'small-window', 'estimated', 'big-output']);
+    assert.deepEqual(ids(sortComparisonRows(rows, 'tokens')), ['big-output', 'small-window', 'unpriced', 'estimated']);
+    assert.deepEqual(ids(sortComparisonRows(rows, 'contextShare', 'descending')), ['small-window', 'big-output', 'estimated', 'unpriced']);
+  });
+
+  test('does not reorder the rows it is given', () => {
+    const before = ids(rows);
+    sortComparisonRows(rows, 'model');
+    assert.deepEqual(ids(rows), before);
+  });
+});
+
+describe('comparison table, CSV and Markdown', () => {
+  const injected = model('=HYPERLINK("http://evil.example","x")', {
+    name: '=HYPERLINK("http://evil.example","x")',
+    provider: '@local',
+    contextWindow: 8_192,
+    maxOutputTokens: 1_000,
+    pricing: { inputPerMillion: 0, outputPerMillion: 0 },
+  });
+
+  test('writes CSV with raw numbers, empty cells for unknowns, and formula-like names defused', () => {
+    const rows = sortComparisonRows(compareCountedModels(noDeclaration, [injected, unpriced, bigOutput], countFor));
+    const table = comparisonTable(rows, 'raw');
+    const lines = toCsv([table.headers, ...table.rows]).split('\r\n');
+    assert.equal(
+      lines[0],
+      'model,model id,provider,tokens,exact,input cost (USD),worst-case output tokens,output basis,output cost (USD),cost per call (USD),"per 1,000 calls (USD)",context window,context used',
+    );
+    assert.equal(lines[1], `"'=HYPERLINK(""http://evil.example"",""x"")","'=HYPERLINK(""http://evil.example"",""x"")",'@local,1000,true,0,1000,model-max,0,0,0,8192,0.244140625`);
+    assert.equal(lines[2], 'Big Output,big-output,test,1000,true,0.002,16000,model-max,0.16,0.162,162,128000,0.1328125');
+    assert.equal(lines[3], 'Unpriced,unpriced,test,1000,true,,0,none,,,,32000,0.03125');
+    assert.equal(lines[4], '');
+  });
+
+  test('writes Markdown with the figures people read and pipes escaped', () => {
+    const piped = model('a|b', { name: 'A | B', contextWindow: 8_000, maxOutputTokens: 1_000, pricing: { inputPerMillion: 1, outputPerMillion: 2 } });
+    const rows = compareCountedModels(noDeclaration, [piped, estimated], countFor);
+    const table = comparisonTable(rows, 'display');
+    const markdown = toMarkdownTable(table.headers, table.rows);
+    assert.match(markdown, /^\| A \\\| B \| a\\\|b \| test \| 1,000 \| yes \| \$0\.001 \| 1,000 \| model-max \| \$0\.002 \| \$0\.003 \| \$3\.00 \| 8,000 \| 25\.0% \|$/m);
+    assert.match(markdown, /^\| Estimated \| estimated \| test \| ≈1,200 \| estimate \| ≈\$0\.0036 \|/m);
+  });
+});
+
+describe('notes under the comparison', () => {
+  test('says which output the worst case assumes', () => {
+    const rows = compareCountedModels(declared20k, [bigOutput, smallWindow], countFor);
+    assert.equal(describeOutputBasis(rows, 20_000), "Worst-case output: the prompt's declared max output of 20,000 tokens, capped at the model's max output where that is lower.");
+    assert.equal(describeOutputBasis(rows, undefined), "Worst-case output: each model's max output (the prompt declares none).");
+  });
+
+  test('names each distinct source of prices and limits once, with its date', () => {
+    const rows = compareCountedModels(noDeclaration, [bigOutput, smallWindow, unpriced], countFor);
+    assert.deepEqual(describeSources(rows), ['Prices: price list, as of 2025-10-01', 'Limits: model docs, as of 2025-11']);
+  });
+});
