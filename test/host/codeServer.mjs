@@ -291,19 +291,7 @@ export async function startCodeServer({ workspace, port, extensionDir, userDataD
       // already gone
     }
   };
-  // Never leave a server behind when the runner itself exits.
-  const onExit = () => killGroup('SIGKILL');
-  process.once('exit', onExit);
-
-  const stop = async () => {
-    process.removeListener('exit', onExit);
-    if (!exited) {
-      killGroup('SIGTERM');
-      const timer = setTimeout(() => killGroup('SIGKILL'), 5000);
-      await exitPromise;
-      clearTimeout(timer);
-    }
-    killGroup('SIGKILL'); // stragglers in the group
+  const removeScratch = () => {
     // Unlink our extension link first so removing the scratch folder cannot reach the working tree.
     if (extensionDir.startsWith(scratch) && existsSync(extensionDir)) {
       for (const entry of readdirSync(extensionDir)) {
@@ -311,6 +299,24 @@ export async function startCodeServer({ workspace, port, extensionDir, userDataD
       }
     }
     rmSync(scratch, { recursive: true, force: true });
+  };
+  // Never leave a server (or its scratch folder) behind when the runner itself exits.
+  const onExit = () => {
+    killGroup('SIGKILL');
+    removeScratch();
+  };
+  process.once('exit', onExit);
+
+  const stop = async () => {
+    if (!exited) {
+      killGroup('SIGTERM');
+      const timer = setTimeout(() => killGroup('SIGKILL'), 5000);
+      await exitPromise;
+      clearTimeout(timer);
+    }
+    killGroup('SIGKILL'); // stragglers in the group
+    removeScratch();
+    process.removeListener('exit', onExit);
   };
 
   const base = `http://127.0.0.1:${port}`;

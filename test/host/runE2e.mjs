@@ -77,6 +77,8 @@ function withTimeout(promise, ms, name) {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({ options: { grep: { type: 'string', default: process.env.PROMPT_BUDGET_TEST_GREP || undefined } } });
+  // Ctrl+C: exit through process.exit so the server's exit hook ends its process group.
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
   let result = { passed: 0, failed: 1 };
   try {
     result = await runE2e({ grep: values.grep });

@@ -103,14 +103,23 @@ function relayable(text) {
   return text.trim() !== '' && !isNoise(text) && !WORKBENCH_CHATTER.test(text);
 }
 
+// Ctrl+C: exit through process.exit so the servers' exit hooks end their process groups.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+
 const timer = setTimeout(async () => {
-  console.log(`integration: timed out after ${Math.round(TIMEOUT_MS / 60_000)} min waiting for the tests to finish`);
+  const limit = TIMEOUT_MS >= 60_000 ? `${Math.round(TIMEOUT_MS / 60_000)} min` : `${Math.round(TIMEOUT_MS / 1000)} s`;
+  console.log(`integration: timed out after ${limit} waiting for the tests to finish (set PROMPT_BUDGET_TEST_TIMEOUT_MS to change)`);
   await finish(1, { passed: totals.passed, failed: totals.failed + 1 });
 }, TIMEOUT_MS);
 timer.unref();
 
+let finishing = false;
+
 async function finish(exitCode, counts) {
-  for (const cleanup of cleanups.reverse()) await Promise.resolve().then(cleanup).catch(() => {});
+  // The timeout and main() can both get here; the first one decides the outcome.
+  if (finishing) return;
+  finishing = true;
+  for (const cleanup of [...cleanups].reverse()) await Promise.resolve().then(cleanup).catch(() => {});
   console.log(`${counts.passed} passed, ${counts.failed} failed`);
   process.exit(exitCode);
 }
@@ -119,6 +128,7 @@ try {
   await main();
   await finish(totals.failed > 0 ? 1 : 0, totals);
 } catch (error) {
+  if (finishing) await new Promise(() => {}); // the timeout is already cleaning up and will exit
   console.log(`integration: ${error instanceof HostError ? error.message : error.stack}`);
   await finish(1, { passed: totals.passed, failed: totals.failed + 1 });
 }
