@@ -21,6 +21,7 @@ export interface CountRow {
   inputCost: number | null;
   outputTokens: number;
   outputBasis: string;
+  declaredMaxOutputTokens: number | null;
   outputCost: number | null;
   costPerCall: number | null;
   contextWindow: number | null;
@@ -87,6 +88,7 @@ function toCountRow(analysis: PromptAnalysis, text: string): CountRow {
     inputCost: analysis.priced && worstCase ? worstCase.input : null,
     outputTokens: worstCase?.outputTokens ?? 0,
     outputBasis: worstCase?.outputBasis ?? 'none',
+    declaredMaxOutputTokens: analysis.declaredMaxOutputTokens ?? null,
     outputCost: analysis.priced && worstCase ? worstCase.output : null,
     costPerCall: analysis.priced && worstCase ? worstCase.total : null,
     contextWindow: resolved.model?.contextWindow ?? null,
@@ -110,7 +112,7 @@ function printCountRow(io: CliIo, row: CountRow): void {
       row.outputBasis === 'none'
         ? 'output not declared'
         : `worst-case output ${formatTokens(row.outputTokens)} tok ${formatUsd(row.outputCost)}` +
-          (row.outputBasis === 'model-max' ? ' (model max)' : ' (declared max)');
+          (row.outputBasis === 'model-max' ? " (model's max)" : row.outputTokens < (row.declaredMaxOutputTokens ?? 0) ? " (declared max, capped at the model's)" : ' (declared max)');
     parts.push(`input ${approx}${formatUsd(row.inputCost)}`, output);
   } else {
     parts.push('price unknown');
