@@ -31,9 +31,21 @@ const common = {
   plugins: watch ? [problemMatcher] : [],
 };
 
+/**
+ * The price package is half a megabyte of data needed only when the first prompt is priced:
+ * the extension and its worker load it from its own file then, so activation never parses it.
+ */
+const pricesInOwnFile = {
+  name: 'prices-in-own-file',
+  setup(build) {
+    build.onResolve({ filter: /^@pydantic\/genai-prices$/ }, () => ({ path: './genaiPrices.js', external: true }));
+  },
+};
+
 const builds = [
-  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  { ...common, entryPoints: ['src/extension/countWorker.ts'], outfile: 'dist/countWorker.js' },
+  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [...common.plugins, pricesInOwnFile] },
+  { ...common, entryPoints: ['src/extension/countWorker.ts'], outfile: 'dist/countWorker.js', plugins: [...common.plugins, pricesInOwnFile] },
+  { ...common, entryPoints: ['node_modules/@pydantic/genai-prices/dist/index.cjs'], outfile: 'dist/genaiPrices.js' },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 
