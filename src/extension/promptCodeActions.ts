@@ -58,7 +58,9 @@ export class PromptCodeActions implements vscode.CodeActionProvider {
         actions.push(...this.switchModel(document, analysis, diagnostic));
       }
     }
-    return actions;
+    // max-output and context-with-output on one value both suggest the same number: offer it once.
+    const titles = new Set<string>();
+    return actions.filter((action) => !titles.has(action.title) && titles.add(action.title));
   }
 
   private switchModel(document: vscode.TextDocument, analysis: DocumentAnalysis, diagnostic: vscode.Diagnostic): vscode.CodeAction[] {
