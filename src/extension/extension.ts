@@ -1,7 +1,7 @@
 // Wires Prompt Budget's surfaces. Activation only registers: no encoder loads and no
 // workspace scan runs here; counting starts in a worker when a prompt is first shown.
 import * as vscode from 'vscode';
-import { registerBudgetTree } from './budgetTree';
+import { registerBudgetTree, type BudgetTreeProvider } from './budgetTree';
 import { registerCompareView } from './compareView';
 import { registerConfigCommands } from './configCommands';
 import { COMMAND } from './commandIds';
@@ -27,6 +27,7 @@ export interface PromptBudgetApi {
   statusBar: PromptStatusBar;
   inlineCounts: InlineCounts;
   tokenBoundaries: TokenBoundaries;
+  budgetTree: BudgetTreeProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
@@ -45,11 +46,11 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
   registerPromptDiagnostics(context, documents, diagnostics, contexts, budgets);
   registerPromptCodeActions(context, documents, contexts, choice);
   registerCompareView(context, documents, contexts);
-  registerBudgetTree(context, documents, contexts, budgets);
-  registerConfigCommands(context, budgets);
+  const budgetTree = registerBudgetTree(context, contexts, budgets, choice);
+  registerConfigCommands(context, budgets, budgetTree.scan);
   context.subscriptions.push(registerCommand(COMMAND.showLog, () => log().show()));
 
-  return { documents, contexts, budgets, choice, statusBar, inlineCounts, tokenBoundaries };
+  return { documents, contexts, budgets, choice, statusBar, inlineCounts, tokenBoundaries, budgetTree };
 }
 
 export function deactivate(): void {

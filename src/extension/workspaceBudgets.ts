@@ -38,6 +38,7 @@ export class WorkspaceBudgets implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [];
   private hasConfig: boolean | undefined;
+  private readonly loading: Promise<void>[] = [];
   /** Fires when any folder's config in force, or its problems, change. */
   readonly onDidChange = this.changed.event;
 
@@ -88,6 +89,11 @@ export class WorkspaceBudgets implements vscode.Disposable {
     return budgetsForFile(state.config, relativePath(state.folder, uri));
   }
 
+  /** Resolves when every folder's config has been read once. */
+  async whenLoaded(): Promise<void> {
+    await Promise.all(this.loading);
+  }
+
   /** Reads every folder's config again (the "refresh" action). */
   async refresh(): Promise<void> {
     await Promise.all([...this.folders.values()].map((state) => this.read(state.folder)));
@@ -108,7 +114,7 @@ export class WorkspaceBudgets implements vscode.Disposable {
     watcher.onDidChange(reread);
     watcher.onDidDelete(reread);
     this.watchers.set(key, watcher);
-    void this.read(folder);
+    this.loading.push(this.read(folder));
   }
 
   private removeFolder(folder: vscode.WorkspaceFolder): void {

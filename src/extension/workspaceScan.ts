@@ -75,6 +75,7 @@ export class WorkspaceScan implements vscode.Disposable {
   private rescanTimer: ReturnType<typeof setTimeout> | undefined;
   private aggregateTimer: ReturnType<typeof setTimeout> | undefined;
   private nextRequestId = 1;
+  private lastAggregateMs = 0;
   private started: Promise<void> | undefined;
   /** Fires when any folder's results change. */
   readonly onDidChange = this.changed.event;
@@ -131,6 +132,8 @@ export class WorkspaceScan implements vscode.Disposable {
   }
 
   private async firstScan(): Promise<void> {
+    // Scanning before the configs are read would count every file twice.
+    await this.budgets.whenLoaded();
     this.disposables.push(
       vscode.workspace.onDidChangeWorkspaceFolders((event) => {
         for (const folder of event.removed) this.removeFolder(folder);
@@ -394,19 +397,22 @@ export class WorkspaceScan implements vscode.Disposable {
 
   private scheduleAggregate(): void {
     if (this.aggregateTimer) return;
-    this.aggregateTimer = setTimeout(() => this.aggregate(), AGGREGATE_INTERVAL_MS);
+    // On a huge workspace an aggregation takes tens of milliseconds: space them so they stay a small share of the time.
+    this.aggregateTimer = setTimeout(() => this.aggregate(), Math.max(AGGREGATE_INTERVAL_MS, 4 * this.lastAggregateMs));
   }
 
   /** Re-evaluates every folder's budgets from its per-file results. */
   private aggregate(): void {
     clearTimeout(this.aggregateTimer);
     this.aggregateTimer = undefined;
+    const started = performance.now();
     for (const state of this.states.values()) {
       if (!state.settings) continue;
       const files = [...state.results.values()].sort((a, b) => compareText(a.relativePath, b.relativePath));
       state.check = evaluateWorkspace(state.config, files, [...state.paths]);
       if (state.pendingRequests === 0 && state.config) this.budgets.setScanProblems(state.folder, configFindings(state.check, state.config));
     }
+    this.lastAggregateMs = performance.now() - started;
     this.changed.fire();
     if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
