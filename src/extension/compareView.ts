@@ -168,7 +168,16 @@ export class CompareView implements vscode.Disposable {
     panel.webview.html = this.html;
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
+      // A hidden webview is torn down; when shown again its script starts afresh and says 'ready'.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
+      panel.webview.onDidReceiveMessage((message: unknown) =>
+        this.handleMessage(message).catch((error: unknown) => {
+          log().error('Compare Models: answering the webview failed', error);
+          void vscode.window.showErrorMessage(`Prompt Budget: ${error instanceof Error ? error.message : String(error)}`);
+        }),
+      ),
       documents.onDidAnalyze((analysis) => {
         if (this.isSubject(analysis.uri)) this.schedule();
       }),
@@ -318,7 +327,8 @@ export class CompareView implements vscode.Disposable {
     });
   }
 
-  private onMessage(raw: unknown): void {
+  /** Answers a message from the webview; anything but the known commands is logged and dropped. */
+  async handleMessage(raw: unknown): Promise<void> {
     const message = incomingMessage(raw);
     if (!message) {
       log().warn(`Compare Models: ignored an unexpected message from the webview: ${JSON.stringify(raw)?.slice(0, 200)}`);
@@ -332,12 +342,10 @@ export class CompareView implements vscode.Disposable {
         return;
       case 'copyMarkdown':
         this.sort = message.sort ?? this.sort;
-        void this.copyMarkdown();
-        return;
+        return this.copyMarkdown();
       case 'saveCsv':
         this.sort = message.sort ?? this.sort;
-        void this.saveCsv();
-        return;
+        return this.saveCsv();
     }
   }
 
