@@ -2,7 +2,7 @@
 // workspace scan runs here; counting starts in a worker when a prompt is first shown.
 import * as vscode from 'vscode';
 import { registerBudgetTree, type BudgetTreeProvider } from './budgetTree';
-import { registerCompareView } from './compareView';
+import { registerCompareView, type CompareViews } from './compareView';
 import { registerConfigCommands } from './configCommands';
 import { COMMAND } from './commandIds';
 import { registerInlineCounts, type InlineCounts } from './inlineCounts';
@@ -27,6 +27,7 @@ export interface PromptBudgetApi {
   statusBar: PromptStatusBar;
   inlineCounts: InlineCounts;
   tokenBoundaries: TokenBoundaries;
+  compareViews: CompareViews;
   budgetTree: BudgetTreeProvider;
 }
 
@@ -45,12 +46,12 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
   const tokenBoundaries = registerTokenBoundaries(context, documents, contexts);
   registerPromptDiagnostics(context, documents, diagnostics, contexts, budgets);
   registerPromptCodeActions(context, documents, contexts, choice);
-  registerCompareView(context, documents, contexts);
+  const compareViews = registerCompareView(context, documents, contexts);
   const budgetTree = registerBudgetTree(context, contexts, budgets, choice);
   registerConfigCommands(context, budgets, budgetTree.scan);
   context.subscriptions.push(registerCommand(COMMAND.showLog, () => log().show()));
 
-  return { documents, contexts, budgets, choice, statusBar, inlineCounts, tokenBoundaries, budgetTree };
+  return { documents, contexts, budgets, choice, statusBar, inlineCounts, tokenBoundaries, compareViews, budgetTree };
 }
 
 export function deactivate(): void {
