@@ -106,7 +106,8 @@ export function modelsThatFit(models: readonly ModelInfo[], analysis: DocumentAn
   const current = analysis.resolved.model?.id;
   const cost = (model: ModelInfo) => (model.pricing ? costPerCall(model, analysis.count.tokens, output).total : Infinity);
   return models
-    .filter((model) => model.id !== current && model.contextWindow !== undefined && model.contextWindow >= needed)
+    // A model without output (an embedding model) cannot run a prompt, however large its window.
+    .filter((model) => model.id !== current && (model.maxOutputTokens ?? 0) > 0 && (model.contextWindow ?? 0) >= needed)
     .sort((a, b) => cost(a) - cost(b) || (a.contextWindow ?? 0) - (b.contextWindow ?? 0) || a.id.localeCompare(b.id))
     .slice(0, MODEL_SUGGESTIONS);
 }

@@ -22,16 +22,31 @@ function quickFixes(uri: vscode.Uri, range: vscode.Range): Thenable<vscode.CodeA
   return vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, vscode.CodeActionKind.QuickFix.value);
 }
 
+/** An untitled Markdown prompt with its own name, so no earlier untitled document's state can leak in. */
+async function untitledMarkdown(name: string, content: string): Promise<vscode.TextDocument> {
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'untitled', path: name }));
+  const editor = await vscode.window.showTextDocument(document);
+  assert.ok(await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), content)));
+  return document;
+}
+
 describe('Diagnostics and quick fixes', () => {
   let api: PromptBudgetApi;
+
+  const edited = ['over-window.prompt.md', 'max-output.prompt.md', 'plain.prompt.md'];
+  const onDisk = new Map<string, string>();
+  const readFixture = async (name: string) => new TextDecoder().decode(await vscode.workspace.fs.readFile(fixtureUri(name)));
 
   before(async () => {
     api = await extensionApi();
     await addTinyModel();
+    for (const name of edited) onDisk.set(name, await readFixture(name));
   });
   after(async () => {
     await closeAllEditors();
     await removeTinyModel();
+    // Quick fixes edit the open document only: the files must be as they were.
+    for (const name of edited) assert.equal(await readFixture(name), onDisk.get(name), `${name} was changed on disk`);
   });
 
   it('reports a prompt over its context window as an error on the body', async () => {
@@ -83,7 +98,7 @@ describe('Diagnostics and quick fixes', () => {
     const catalog = api.contexts.catalogFor(document.uri);
     // The edit replaces the declared model with the offered model's id.
     const offered = actions.map((action) => catalog.find(action.edit!.entries()[0][1][0].newText));
-    assert.ok(offered.every((model) => model && (model.contextWindow ?? 0) >= tokens), actions.map((action) => action.title).join(', '));
+    assert.ok(offered.every((model) => model && (model.contextWindow ?? 0) >= tokens && (model.maxOutputTokens ?? 0) > 0), actions.map((action) => action.title).join(', '));
     const prices = offered.map((model) => model!.pricing!.inputPerMillion * tokens);
     assert.deepEqual(prices, [...prices].sort((a, b) => a - b));
 
@@ -116,8 +131,7 @@ describe('Diagnostics and quick fixes', () => {
   });
 
   it('warns about an unknown declared model, naming close ids, at the model value', async () => {
-    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: '---\nmodel: gpt-4oo\n---\nHello there.\n' });
-    await vscode.window.showTextDocument(document);
+    const document = await untitledMarkdown('unknown-model.md', '---\nmodel: gpt-4oo\n---\nHello there.\n');
     // Untitled markdown is a plain Markdown prompt: frontmatter model is read the same way.
     const [diagnostic] = await diagnosticsWhen(document.uri, (all) => all.some((d) => ruleOf(d) === 'unknown-model'), 'an unknown-model warning');
     assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Warning);
@@ -127,13 +141,27 @@ describe('Diagnostics and quick fixes', () => {
   });
 
   it('shows broken frontmatter as a problem at its line and column', async () => {
-    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: '---\nmodel: [gpt-4o\n---\nHello.\n' });
-    await vscode.window.showTextDocument(document);
+    const document = await untitledMarkdown('broken-frontmatter.md', '---\nmodel: [gpt-4o\n---\nHello.\n');
     const all = await diagnosticsWhen(document.uri, (found) => found.some((d) => ruleOf(d) === 'frontmatter-syntax'), 'a frontmatter-syntax problem');
     const problem = all.find((d) => ruleOf(d) === 'frontmatter-syntax')!;
     assert.equal(problem.severity, vscode.DiagnosticSeverity.Error);
     assert.ok(problem.range.start.line >= 1 && problem.range.start.line <= 2, describeDiagnostic(problem));
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('shows a budget’s per-file limit on the first line of the prompt’s body', async () => {
+    // budgets/summaries/ belongs to the budget-tree fixtures: budget 'Summaries' allows 50 input tokens.
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(fixtureUri('..'), 'budgets', 'summaries', 'weekly.prompt.md'));
+    await vscode.window.showTextDocument(document);
+    const tokens = o200k().encode(document.getText()).length;
+    assert.ok(tokens >= 40, `the fixture should be near or over 50 tokens, is ${tokens}`);
+    const all = await diagnosticsWhen(document.uri, (found) => found.some((d) => ruleOf(d) === 'budget-input-tokens'), 'a budget-input-tokens finding');
+    const finding = all.find((d) => ruleOf(d) === 'budget-input-tokens')!;
+    assert.equal(finding.severity, tokens > 50 ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+    assert.deepEqual(finding.range, new vscode.Range(0, 0, 0, document.lineAt(0).text.trimEnd().length));
+    if (tokens > 50) assert.equal(finding.message, `budgets/summaries/weekly.prompt.md is ${tokens} tokens; budget 'Summaries' allows 50.`);
+    // The monthly cost belongs to the whole budget: it is shown on the config, never on a prompt.
+    assert.ok(!all.some((d) => ruleOf(d) === 'budget-monthly-cost'));
   });
 
   it('clears a prompt’s diagnostics when it is closed', async () => {
