@@ -127,7 +127,8 @@ export function evaluateWorkspace(
   const unbudgeted = files.filter((file) => file.budgets.length === 0 && file.analysis).map((file) => fileUsage(file.relativePath, file.analysis!));
   for (const file of files) problems.push(...file.problems);
   if (config) problems.push(...unmatchedGlobs(config, allRelativePaths));
-  problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  // Plain code-unit order: localeCompare is far slower on thousands of problems and gains nothing here.
+  problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column);
   return { budgets, unbudgeted, files: [...files], problems };
 }
 

@@ -5,7 +5,6 @@ export const COMMAND = {
   showTokenBoundaries: 'promptBudget.showTokenBoundaries',
   hideTokenBoundaries: 'promptBudget.hideTokenBoundaries',
   toggleInlineCounts: 'promptBudget.toggleInlineCounts',
-  setMaxOutputTokens: 'promptBudget.setMaxOutputTokens',
   useModel: 'promptBudget.useModel',
   createConfig: 'promptBudget.createConfig',
   openConfig: 'promptBudget.openConfig',

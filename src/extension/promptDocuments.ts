@@ -45,6 +45,7 @@ const UNTITLED_LANGUAGES = new Set(['markdown', 'plaintext', 'prompt']);
 export class PromptDocuments implements vscode.Disposable {
   private worker: Worker | undefined;
   private readonly tracked = new Map<string, TrackedDocument>();
+  private notPrompt = new WeakMap<vscode.TextDocument, number>();
   private readonly analyses = new Map<string, DocumentAnalysis>();
   private readonly pendingReplies = new Map<number, (response: Extract<CountResponse, { kind: 'reply' }>) => void>();
   private nextRequestId = 1;
@@ -67,7 +68,11 @@ export class PromptDocuments implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((document) => this.track(document)),
       vscode.workspace.onDidChangeTextDocument((event) => this.onChange(event)),
       vscode.workspace.onDidCloseTextDocument((document) => this.forget(document.uri)),
-      contexts.onDidChange(() => this.reevaluateAll()),
+      contexts.onDidChange(() => {
+        // `promptBudget.files` or a config's globs may have made other files prompts.
+        this.notPrompt = new WeakMap();
+        this.reevaluateAll();
+      }),
     );
     for (const document of vscode.workspace.textDocuments) this.track(document);
   }
@@ -89,7 +94,12 @@ export class PromptDocuments implements vscode.Disposable {
   track(document: vscode.TextDocument): boolean {
     const key = document.uri.toString();
     if (this.tracked.has(key)) return true;
-    if (!this.isPromptDocument(document)) return false;
+    // Deciding may read the whole text (chat JSON): decide once per document version.
+    if (this.notPrompt.get(document) === document.version) return false;
+    if (!this.isPromptDocument(document)) {
+      this.notPrompt.set(document, document.version);
+      return false;
+    }
     const tokenizer = this.tokenizerGuess(document);
     this.tracked.set(key, { tokenizer, version: document.version });
     this.send({

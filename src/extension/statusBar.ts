@@ -23,6 +23,7 @@ export class PromptStatusBar implements vscode.Disposable {
   private selectionTimer: ReturnType<typeof setTimeout> | undefined;
   private selection: { uri: string; version: number; tokens: number; count: number } | undefined;
   private selectionGeneration = 0;
+  private activeIsPrompt: boolean | undefined;
 
   constructor(
     private readonly documents: PromptDocuments,
@@ -91,7 +92,13 @@ export class PromptStatusBar implements vscode.Disposable {
 
   private render(): void {
     const editor = vscode.window.activeTextEditor;
-    if (!editor || !this.documents.isPromptDocument(editor.document)) {
+    const isPrompt = editor !== undefined && this.documents.track(editor.document);
+    if (isPrompt !== this.activeIsPrompt) {
+      this.activeIsPrompt = isPrompt;
+      // Drives the editor title's Compare Models button.
+      void vscode.commands.executeCommand('setContext', 'promptBudget.isPrompt', isPrompt);
+    }
+    if (!editor || !isPrompt) {
       this.item.hide();
       return;
     }

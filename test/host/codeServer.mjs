@@ -173,6 +173,8 @@ function cleanEnv() {
 /** Settings that keep the workbench quiet and deterministic: no welcome page, tours, update checks or telemetry. */
 export const QUIET_SETTINGS = {
   'workbench.startupEditor': 'none',
+  // Tests edit fixtures in memory and revert them; nothing may reach the disk on its own.
+  'files.autoSave': 'off',
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
   'workbench.tips.enabled': false,
   'workbench.enableExperiments': false,

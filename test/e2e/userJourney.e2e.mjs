@@ -1,0 +1,79 @@
+// A prompt engineer's first minutes, on the repository's example workspace (what `npm start`
+// opens): open a prompt, read the status bar and the inline counts, find the problem in the
+// Problems panel, compare models, and look at the budgets. Each step saves a screenshot.
+import { join } from 'node:path';
+import { repoRoot } from '../host/codeServer.mjs';
+import { dismissNotifications, openFile, runCommand, screenshot, waitForWorkbench, workbenchUrl } from '../host/workbench.mjs';
+
+const examples = join(repoRoot, 'examples');
+const statusItem = (page) => page.locator('.statusbar-item', { hasText: / tok · / }).first();
+
+export const checks = [
+  {
+    name: 'journey: the example workspace opens with Prompt Budget',
+    async run({ page, server }) {
+      await page.goto(workbenchUrl(server, { folder: examples }));
+      await waitForWorkbench(page);
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'prompt-budget.yaml' }).waitFor({ timeout: 30_000 });
+    },
+  },
+  {
+    name: 'journey: the status bar shows tokens, cost per call and the model of the open prompt',
+    async run({ page }) {
+      await openFile(page, 'agent.prompt.md');
+      const item = statusItem(page);
+      await item.waitFor({ timeout: 30_000 });
+      const text = (await item.innerText()).replace(/\s+/g, ' ').trim();
+      // 140 tokens is what OpenAI's tokenizer gives the body (the CLI test checks the count itself).
+      if (!/140 tok · \$[\d.]+ · gpt-4o/.test(text)) throw new Error(`status bar says "${text}"`);
+    },
+  },
+  {
+    name: 'journey: inline counts follow each section',
+    async run({ page }) {
+      const counts = page.locator('.editor-instance .view-line', { hasText: /· \d+ tok/ });
+      await counts.first().waitFor({ timeout: 20_000 });
+      const lines = await counts.allInnerTexts();
+      // Four sections: Role, Rules, Context, Question.
+      if (lines.length !== 4) throw new Error(`expected 4 inline counts, saw ${lines.length}: ${lines.join(' | ')}`);
+      await dismissNotifications(page);
+      await screenshot(page, 'editor');
+    },
+  },
+  {
+    name: 'journey: the Problems panel names the max output that the model cannot produce',
+    async run({ page }) {
+      await page.keyboard.press('Control+Shift+M');
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: "Max output of 20,000 tokens is over gpt-4o's limit of 16,384" });
+      await row.first().waitFor({ timeout: 20_000 });
+      await screenshot(page, 'problems');
+      await page.keyboard.press('Control+Shift+M');
+    },
+  },
+  {
+    name: 'journey: Compare Models opens a table of models with costs',
+    async run({ page }) {
+      await runCommand(page, 'Prompt Budget: Compare Models');
+      await page.locator('.tabs-container .tab', { hasText: /Compare/ }).first().waitFor({ timeout: 20_000 });
+      // A webview is an iframe holding the page's own iframe.
+      const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+      await frame.locator('table tbody tr').nth(2).waitFor({ timeout: 30_000 });
+      const text = await frame.locator('table').innerText();
+      if (!/gpt-4o-mini/.test(text) || !/≈/.test(text)) throw new Error(`comparison table lacks expected rows: ${text.slice(0, 200)}`);
+      await screenshot(page, 'compare');
+    },
+  },
+  {
+    name: 'journey: the Prompt Budgets view shows each budget with its status',
+    async run({ page }) {
+      await page.keyboard.press('Control+Shift+E');
+      const header = page.locator('.pane-header', { hasText: 'Prompt Budgets' });
+      await header.waitFor({ timeout: 10_000 });
+      if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+      for (const name of ['Support agent', 'Summaries', 'Experiments']) {
+        await page.locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
+      }
+      await screenshot(page, 'budgets');
+    },
+  },
+];
