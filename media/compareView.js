@@ -129,7 +129,7 @@
     output.style.width = `${Math.max(0, Math.min(row.contextShare, 1) - inputShare) * 100}%`;
     bar.append(input, output);
     cell.append(bar);
-    const label = element('span', shown.over ? 'context-label over-text' : 'context-label muted', `${shown.context} of ${shown.contextWindow}`);
+    const label = element('span', shown.over ? 'context-label over-text' : 'context-label muted', `${shown.context} of ${shown.contextWindowCompact}`);
     cell.append(label);
     return cell;
   }

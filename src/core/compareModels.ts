@@ -141,6 +141,8 @@ export interface ComparisonDisplayRow {
   costPerCall: string;
   perThousandCalls: string;
   contextWindow: string;
+  /** The window in tight spaces: '128k', '1.05M'. */
+  contextWindowCompact: string;
   context: string;
   over: boolean;
 }
@@ -163,6 +165,7 @@ export function formatComparisonRow(row: ModelComparisonRow): ComparisonDisplayR
     costPerCall: money(row.costPerCall, true),
     perThousandCalls: money(perThousandCalls(row), true),
     contextWindow: row.contextWindow === null ? NOT_AVAILABLE : formatTokens(row.contextWindow),
+    contextWindowCompact: row.contextWindow === null ? NOT_AVAILABLE : formatTokens(row.contextWindow, 'compact'),
     context: row.contextShare === null ? NOT_AVAILABLE : `${(row.contextShare * 100).toFixed(1)}%${row.contextShare > 1 ? ' (over)' : ''}`,
     over: row.contextShare !== null && row.contextShare > 1,
   };
@@ -254,7 +257,13 @@ export function describeSources(rows: readonly ModelComparisonRow[]): string[] {
       if (note) notes.set(`${note.source}\u0000${note.asOf}`, note);
     }
     if (notes.size === 0) continue;
-    lines.push(`${label}: ${[...notes.values()].map((note) => (note.asOf ? `${note.source}, as of ${note.asOf}` : note.source)).join('; ')}`);
+    lines.push(`${label}: ${[...notes.values()].map(describeSource).join('; ')}`);
   }
   return lines;
+}
+
+// "as of 2025-11" for dates; overrides say "as configured", which reads better in brackets.
+function describeSource(note: SourceNote): string {
+  if (!note.asOf || note.source.includes(note.asOf)) return note.source;
+  return /^\d/.test(note.asOf) ? `${note.source}, as of ${note.asOf}` : `${note.source} (${note.asOf})`;
 }

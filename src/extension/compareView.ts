@@ -420,7 +420,7 @@ export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): s
           ${header('Worst-case output', 'outputCost', true)}
           ${header('Per call', 'costPerCall', true)}
           ${header('Per 1,000 calls', undefined, true)}
-          ${header('Context window', 'contextShare')}
+          ${header('Context', 'contextShare')}
         </tr>
       </thead>
       <tbody id="rows"></tbody>

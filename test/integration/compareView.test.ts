@@ -172,7 +172,7 @@ describe('Prompt Budget: Compare Models webview', () => {
     const costs = message.rows.slice(0, -1).map((entry) => entry.row.costPerCall as number);
     assert.deepEqual(costs, [...costs].sort((a, b) => a - b));
 
-    assert.ok(message.notes.sources.some((line) => /^Prices: .+, as of \d{4}-\d{2}/.test(line)), message.notes.sources.join('\n'));
+    assert.ok(message.notes.sources.some((line) => /^Prices: .*\d{4}-\d{2}-\d{2}/.test(line)), message.notes.sources.join('\n'));
     assert.ok(message.notes.sources.some((line) => /^Limits: /.test(line)));
   });
 

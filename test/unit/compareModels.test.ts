@@ -191,5 +191,8 @@ describe('notes under the comparison', () => {
   test('names each distinct source of prices and limits once, with its date', () => {
     const rows = compareCountedModels(noDeclaration, [bigOutput, smallWindow, unpriced], countFor);
     assert.deepEqual(describeSources(rows), ['Prices: price list, as of 2025-10-01', 'Limits: model docs, as of 2025-11']);
+    const configured = model('negotiated', { pricing: { inputPerMillion: 1, outputPerMillion: 1 }, sources: { prices: { source: 'User settings override', asOf: 'as configured' } } });
+    const withOverride = compareCountedModels(noDeclaration, [bigOutput, configured], countFor);
+    assert.deepEqual(describeSources(withOverride)[0], 'Prices: price list, as of 2025-10-01; User settings override (as configured)');
   });
 });
