@@ -233,21 +233,23 @@ describe('Prompt Budget: Compare Models webview', () => {
   });
 
   it('follows edits to the prompt', async () => {
-    const editor = await openFixture('edited.prompt.md');
+    // An untitled prompt: edits stay in memory, and no fixture on disk can be saved by accident.
+    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: "Summarise the customer's ticket in two sentences.\n" });
+    const editor = await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.One });
     await vscode.commands.executeCommand('promptBudget.compareModels');
-    const before = await delivered('rows for edited.prompt.md', (candidate) => candidate.subject.title.endsWith('edited.prompt.md'));
-    const body = () => editor.document.getText().replace(FRONTMATTER, '');
-    assert.equal(row(before.message, 'gpt-4o').row.tokens, tiktokenCount('o200k_base', body()));
+    const title = vscode.workspace.asRelativePath(document.uri);
+    const before = await delivered(`rows for ${title}`, (candidate) => candidate.subject.title === document.uri.path);
+    assert.equal(row(before.message, 'gpt-4o').row.tokens, tiktokenCount('o200k_base', document.getText()));
     assert.match(before.message.notes.output, /each model's max output/);
 
     try {
-      const added = '\nList the products the customer mentions, each with its plan and the date of the problem.';
-      const end = editor.document.positionAt(editor.document.getText().length);
-      assert.ok(await editor.edit((edit) => edit.insert(end, added)));
-      const expected = tiktokenCount('o200k_base', body());
+      const added = 'List the products the customer mentions, each with its plan and the date of the problem.\n';
+      assert.ok(await editor.edit((edit) => edit.insert(document.positionAt(document.getText().length), added)));
+      const expected = tiktokenCount('o200k_base', document.getText());
       const after = await delivered(`gpt-4o at ${expected} tokens after the edit`, (candidate) => candidate.rows.some((entry) => entry.row.modelId === 'gpt-4o' && entry.row.tokens === expected));
       assert.equal(after.view, before.view);
     } finally {
+      await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.One });
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     }
   });
