@@ -45,7 +45,6 @@ describe('Prompt Budget: Compare Models webview', () => {
     api.compareViews.current?.dispose();
     const config = vscode.workspace.getConfiguration('promptBudget');
     for (const key of ['compareModels', 'models']) await config.update(key, previous[key], vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   /** The open view once it has delivered a message that `accept` holds for to its webview. */
