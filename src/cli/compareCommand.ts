@@ -1,4 +1,4 @@
-import { compareModels, type ModelComparisonRow } from '../core/compareModels';
+import { compareModels, sortComparisonRows, type ModelComparisonRow } from '../core/compareModels';
 import { formatTokens, formatUsd } from '../core/catalog/format';
 import { parsePrompt } from '../core/prompts/parsePrompt';
 import { loadTokenCounter } from '../core/tokenize/tokenCounter';
@@ -41,20 +41,13 @@ export async function runCompare(args: string[], options: CliOptions, io: CliIo)
   }
   const parsed = parsePrompt(file, text);
   for (const problem of parsed.problems) io.stderr(formatProblem(problem));
-  const rows = await compareModels(parsed, models, loadTokenCounter);
-  rows.sort(byCostThenName);
+  const rows = sortComparisonRows(await compareModels(parsed, models, loadTokenCounter));
   if (options.json) {
     io.stdout(JSON.stringify({ file, rows }, null, 2));
   } else {
     printComparison(io, file, rows);
   }
   return parsed.problems.some((problem) => problem.severity === 'error') || context.failed ? EXIT_USAGE : EXIT_OK;
-}
-
-function byCostThenName(a: ModelComparisonRow, b: ModelComparisonRow): number {
-  const costA = a.costPerCall ?? Infinity;
-  const costB = b.costPerCall ?? Infinity;
-  return costA - costB || a.modelId.localeCompare(b.modelId);
 }
 
 function printComparison(io: CliIo, file: string, rows: ModelComparisonRow[]): void {
