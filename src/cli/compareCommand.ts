@@ -1,4 +1,4 @@
-import { compareModels, sortComparisonRows, type ModelComparisonRow } from '../core/compareModels';
+import { compareModels, defaultComparisonModels, sortComparisonRows, type ModelComparisonRow } from '../core/compareModels';
 import { formatTokens, formatUsd } from '../core/catalog/format';
 import { parsePrompt } from '../core/prompts/parsePrompt';
 import { loadTokenCounter } from '../core/tokenize/tokenCounter';
@@ -32,7 +32,7 @@ export async function runCompare(args: string[], options: CliOptions, io: CliIo)
       models.push(resolution.model);
     }
   } else {
-    models = catalog.list();
+    models = defaultComparisonModels(catalog.list());
   }
   const text = await readPromptText(io, file);
   if (typeof text !== 'string') {

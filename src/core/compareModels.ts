@@ -267,3 +267,8 @@ function describeSource(note: SourceNote): string {
   if (!note.asOf || note.source.includes(note.asOf)) return note.source;
   return /^\d/.test(note.asOf) ? `${note.source}, as of ${note.asOf}` : `${note.source} (${note.asOf})`;
 }
+
+/** The models a comparison shows by default: every model that answers (embedding models produce no output). */
+export function defaultComparisonModels(models: readonly ModelInfo[]): ModelInfo[] {
+  return models.filter((model) => model.maxOutputTokens !== 0);
+}

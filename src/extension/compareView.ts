@@ -16,6 +16,7 @@ import {
   type ComparisonSortKey,
   type ModelComparisonRow,
   type SortDirection,
+  defaultComparisonModels,
 } from '../core/compareModels';
 import { toCsv } from '../core/report/toCsv';
 import { toMarkdownTable } from '../core/report/toMarkdownTable';
@@ -293,11 +294,11 @@ export class CompareView implements vscode.Disposable {
     };
   }
 
-  /** The `promptBudget.compareModels` models, else every model of the file's catalog. */
+  /** The `promptBudget.compareModels` models, else every model of the file's catalog that answers. */
   private modelsFor(uri: vscode.Uri): { models: ModelInfo[]; unknown: string[] } {
     const catalog = this.contexts.catalogFor(uri);
     const ids = readSettings(uri).compareModels.map((id) => id.trim()).filter(Boolean);
-    if (ids.length === 0) return { models: catalog.list(), unknown: [] };
+    if (ids.length === 0) return { models: defaultComparisonModels(catalog.list()), unknown: [] };
     const models = new Map<string, ModelInfo>();
     const unknown: string[] = [];
     for (const id of ids) {

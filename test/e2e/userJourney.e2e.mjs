@@ -31,11 +31,20 @@ export const checks = [
   {
     name: 'journey: inline counts follow each section',
     async run({ page }) {
-      const counts = page.locator('.editor-instance .view-line', { hasText: /· \d+ tok/ });
-      await counts.first().waitFor({ timeout: 20_000 });
-      const lines = await counts.allInnerTexts();
+      // VS Code draws decoration text as CSS `::after` content, so read it from computed styles.
+      const readCounts = () =>
+        page.evaluate(() =>
+          [...document.querySelectorAll('.editor-instance .view-line span')]
+            .map((element) => getComputedStyle(element, '::after').content)
+            .filter((content) => /· \d+ tok/.test(content)),
+        );
+      let counts = [];
+      for (let attempt = 0; attempt < 40 && counts.length < 4; attempt++) {
+        counts = await readCounts();
+        if (counts.length < 4) await page.waitForTimeout(250);
+      }
       // Four sections: Role, Rules, Context, Question.
-      if (lines.length !== 4) throw new Error(`expected 4 inline counts, saw ${lines.length}: ${lines.join(' | ')}`);
+      if (counts.length !== 4) throw new Error(`expected 4 inline counts, saw ${counts.length}: ${counts.join(' | ')}`);
       await dismissNotifications(page);
       await screenshot(page, 'editor');
     },
@@ -44,15 +53,19 @@ export const checks = [
     name: 'journey: the Problems panel names the max output that the model cannot produce',
     async run({ page }) {
       await page.keyboard.press('Control+Shift+M');
+      // VS Code's own prompt-file checks list many entries too; filter to what Prompt Budget says.
+      const filter = page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
+      await filter.waitFor({ timeout: 10_000 });
+      await filter.fill('Prompt Budget');
       const row = page.locator('.markers-panel .monaco-list-row', { hasText: "Max output of 20,000 tokens is over gpt-4o's limit of 16,384" });
       await row.first().waitFor({ timeout: 20_000 });
       await screenshot(page, 'problems');
-      await page.keyboard.press('Control+Shift+M');
     },
   },
   {
     name: 'journey: Compare Models opens a table of models with costs',
     async run({ page }) {
+      await page.keyboard.press('Control+J'); // hide the Problems panel: room for the table
       await runCommand(page, 'Prompt Budget: Compare Models');
       await page.locator('.tabs-container .tab', { hasText: /Compare/ }).first().waitFor({ timeout: 20_000 });
       // A webview is an iframe holding the page's own iframe.
@@ -60,19 +73,33 @@ export const checks = [
       await frame.locator('table tbody tr').nth(2).waitFor({ timeout: 30_000 });
       const text = await frame.locator('table').innerText();
       if (!/gpt-4o-mini/.test(text) || !/≈/.test(text)) throw new Error(`comparison table lacks expected rows: ${text.slice(0, 200)}`);
+      // The table wants the whole width, as a user would give it.
+      await runCommand(page, 'Maximize Editor Group');
+      await page.waitForTimeout(500);
       await screenshot(page, 'compare');
     },
   },
   {
     name: 'journey: the Prompt Budgets view shows each budget with its status',
     async run({ page }) {
+      // Room for the view: only the prompt in the editor area (the panel was hidden for the comparison).
+      await page.locator('.tabs-container .tab', { hasText: 'Compare Models' }).locator('.codicon-close').click();
       await page.keyboard.press('Control+Shift+E');
       const header = page.locator('.pane-header', { hasText: 'Prompt Budgets' });
       await header.waitFor({ timeout: 10_000 });
       if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+      // Collapse the folder tree so the budgets view gets the height.
+      const folders = page.locator('.pane-header', { hasText: 'examples' }).first();
+      if ((await folders.getAttribute('aria-expanded')) === 'true') await folders.click();
+      const view = page.locator('.pane', { has: header });
       for (const name of ['Support agent', 'Summaries', 'Experiments']) {
-        await page.locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
+        await view.locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
       }
+      // The scan reports in batches: wait for every budget's figures, as `prompt-budget check` gives them.
+      await view.locator('.monaco-list-row', { hasText: /Support agent\s*140 \/ 600 tok/ }).first().waitFor({ timeout: 30_000 });
+      await view.locator('.monaco-list-row', { hasText: /Summaries\s*86 \/ 2k tok/ }).first().waitFor({ timeout: 30_000 });
+      const over = await view.locator('.monaco-list-row', { hasText: 'Experiments' }).first().innerText();
+      if (!/574 \/ 400 tok/.test(over.replace(/\s+/g, ' '))) throw new Error(`Experiments row says "${over}"`);
       await screenshot(page, 'budgets');
     },
   },

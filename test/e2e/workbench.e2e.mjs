@@ -1,12 +1,17 @@
 // What a user sees first: the workbench renders, lists Prompt Budget as installed, and opens a
 // prompt file from Quick Open. Run by test/host/runE2e.mjs; checks run in order in one window,
 // so a later check can build on what an earlier one opened.
-import { editorText, openFile, screenshot } from '../host/workbench.mjs';
+import { editorText, openFile, screenshot, waitForWorkbench } from '../host/workbench.mjs';
 
 export const checks = [
   {
     name: 'workbench renders the fixture workspace',
-    async run({ page }) {
+    async run({ page, server }) {
+      // Other check files may have opened another folder in this window.
+      if (!page.url().startsWith(server.url)) {
+        await page.goto(server.url);
+        await waitForWorkbench(page);
+      }
       await page.locator('.monaco-workbench .part.editor').waitFor();
       // The explorer listing the fixture means the server-side file system answered.
       await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'hello.prompt.md' }).waitFor({ timeout: 30_000 });
