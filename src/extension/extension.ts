@@ -32,6 +32,7 @@ export interface PromptBudgetApi {
 }
 
 export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
+  const started = performance.now();
   // One diagnostic collection for prompts and prompt-budget.yaml alike.
   const diagnostics = vscode.languages.createDiagnosticCollection('promptBudget');
   const choice = new ModelChoice(context);
@@ -51,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
   registerConfigCommands(context, budgets, budgetTree.scan);
   context.subscriptions.push(registerCommand(COMMAND.showLog, () => log().show()));
 
+  log().info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
   return { documents, contexts, budgets, choice, statusBar, inlineCounts, tokenBoundaries, compareViews, budgetTree };
 }
 
