@@ -15,6 +15,14 @@ describe('Prompt Budget in a real VS Code', () => {
     assert.strictEqual(extension.isActive, true);
   });
 
+  it('reports how long activation took', async () => {
+    const extension = vscode.extensions.getExtension<{ activationMs: number }>(EXTENSION_ID)!;
+    const api = await extension.activate();
+    assert.ok(Number.isFinite(api.activationMs));
+    // Reported, not asserted against a limit: timings belong to benchmarks, not to tests.
+    console.log(`activate() took ${api.activationMs.toFixed(1)} ms`);
+  });
+
   it('opens the fixture workspace', async () => {
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'no workspace folder is open');
