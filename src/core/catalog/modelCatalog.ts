@@ -1,6 +1,7 @@
 // The models the extension and the CLI know: built-in ones, then user overrides on top.
 // Importing this module is cheap; the price package loads on the first `ModelCatalog.builtIn()`.
 import type { ModelInfo, ModelOverride, ModelPricing } from '../types';
+import { editDistance } from '../editDistance';
 import { buildBuiltInModels } from './builtInModels';
 
 /** What `ModelCatalog.resolve` returns: the model, or a message naming the closest known ids. */
@@ -282,16 +283,3 @@ function compactKey(name: string): string {
   return nameKey(name).replace(/[\s_.\-/:]+/g, '');
 }
 
-/** Levenshtein distance. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length];
-}
