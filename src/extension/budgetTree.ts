@@ -9,6 +9,7 @@ import { formatPercent } from '../core/budgets/formatPercent';
 import { formatTokens, formatUsd } from '../core/catalog/format';
 import { COMMAND } from './commandIds';
 import { registerCommand } from './log';
+import { escapeMarkdown } from './promptWording';
 import type { ModelChoice } from './modelChoice';
 import type { PromptContexts } from './promptContexts';
 import type { FolderBudgets, WorkspaceBudgets } from './workspaceBudgets';
@@ -354,6 +355,3 @@ function ratio(used: number, limit: number): number {
   return limit > 0 ? used / limit : used > 0 ? Infinity : 0;
 }
 
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
-}

@@ -44,6 +44,12 @@ export interface CompareSubject {
   selection?: { start: number; end: number };
 }
 
+/** What one comparison produced: the rows (for the exports) and the message the webview shows. */
+interface ComparisonResult {
+  rows: ModelComparisonRow[];
+  message: RowsMessage;
+}
+
 /** The one message the extension posts: everything the webview shows. */
 export interface RowsMessage {
   command: 'rows';
@@ -190,6 +196,9 @@ export class CompareView implements vscode.Disposable {
         this.schedule();
       }),
       contexts.onDidChange(() => this.schedule()),
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        if (this.isSubject(document.uri) && document.uri.scheme === 'untitled') this.schedule();
+      }),
     );
     void this.update();
   }
@@ -219,7 +228,7 @@ export class CompareView implements vscode.Disposable {
     const rows = sortComparisonRows(this.rows, sort.key, sort.direction);
     const table = comparisonTable(rows, 'display');
     const notes = [this.last?.notes.output, this.rows.some((row) => !row.exact) ? '≈ = estimate (no public tokenizer).' : undefined];
-    return `Cost per call by model for ${title}. ${notes.filter(Boolean).join(' ')}\n\n${toMarkdownTable(table.headers, table.rows, COMPARISON_RIGHT_ALIGNED)}`;
+    return `Worst-case cost per call by model for ${title}. ${notes.filter(Boolean).join(' ')}\n\n${toMarkdownTable(table.headers, table.rows, COMPARISON_RIGHT_ALIGNED)}`;
   }
 
   /** The comparison as CSV with raw numbers; cells that could run as formulas are defused. */
@@ -253,20 +262,24 @@ export class CompareView implements vscode.Disposable {
   private async update(): Promise<void> {
     clearTimeout(this.timer);
     const generation = ++this.generation;
-    const message = await this.compare().catch((error: unknown): RowsMessage => {
+    const result = await this.compare().catch((error: unknown): ComparisonResult => {
       log().error('Compare Models: counting failed', error);
-      return this.emptyMessage('Could not count this prompt', error instanceof Error ? error.message : String(error));
+      return this.emptyResult('Could not count this prompt', error instanceof Error ? error.message : String(error));
     });
-    // A newer update started while this one counted: its result wins.
+    // A newer update started while this one counted: its result wins, for the view and the exports.
     if (generation !== this.generation || this.disposed) return;
-    this.last = message;
+    this.rows = result.rows;
+    this.last = result.message;
     this.post();
   }
 
-  private async compare(): Promise<RowsMessage> {
+  private async compare(): Promise<ComparisonResult> {
     const subject = this.subject;
-    if (!subject) return this.emptyMessage('No prompt', 'Open a prompt file and run Prompt Budget: Compare Models.');
-    const document = await vscode.workspace.openTextDocument(subject.uri);
+    if (!subject) return this.emptyResult('No prompt', 'Open a prompt file and run Prompt Budget: Compare Models.');
+    // An untitled document exists only while it is open: opening its URI again would make a new, empty one.
+    const open = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === subject.uri.toString());
+    if (!open && subject.uri.scheme === 'untitled') return this.emptyResult('The prompt was closed', 'Open a prompt file and run Prompt Budget: Compare Models.');
+    const document = open ?? (await vscode.workspace.openTextDocument(subject.uri));
     const { models, unknown } = this.modelsFor(document.uri);
     const tokenizers = [...new Set(models.map((model) => model.tokenizer))];
     const selection = subject.selection && clampSelection(subject.selection, document.getText().length);
@@ -277,9 +290,9 @@ export class CompareView implements vscode.Disposable {
     const declared = counted?.parsed.maxOutputTokens ?? (selection ? this.documents.get(document.uri)?.parsed.maxOutputTokens : undefined);
     const parsed = counted ? { ...counted.parsed, maxOutputTokens: declared } : undefined;
     const countedModels = models.filter((model) => counted?.byTokenizer[model.tokenizer]);
-    this.rows = parsed && counted ? compareCountedModels(parsed, countedModels, (tokenizer) => counted.byTokenizer[tokenizer]!) : [];
-    const rows = sortComparisonRows(this.rows, this.sort.key, this.sort.direction);
-    return {
+    const counts = parsed && counted ? compareCountedModels(parsed, countedModels, (tokenizer) => counted.byTokenizer[tokenizer]!) : [];
+    const rows = sortComparisonRows(counts, this.sort.key, this.sort.direction);
+    const message: RowsMessage = {
       command: 'rows',
       subject: describeSubject(document, selection),
       // Sources go out once, as notes: the rows need only their figures.
@@ -292,6 +305,7 @@ export class CompareView implements vscode.Disposable {
       },
       state: { uri: subject.uri.toString(), selection, sort: this.sort },
     };
+    return { rows: counts, message };
   }
 
   /** The `promptBudget.compareModels` models, else every model of the file's catalog that answers. */
@@ -309,8 +323,11 @@ export class CompareView implements vscode.Disposable {
     return { models: [...models.values()], unknown };
   }
 
+  private emptyResult(title: string, problem: string): ComparisonResult {
+    return { rows: [], message: this.emptyMessage(title, problem) };
+  }
+
   private emptyMessage(title: string, problem: string): RowsMessage {
-    this.rows = [];
     return {
       command: 'rows',
       subject: { title, detail: '' },
@@ -419,8 +436,8 @@ export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): s
           ${header('Tokens', 'tokens', true)}
           ${header('Input', 'inputCost', true)}
           ${header('Worst-case output', 'outputCost', true)}
-          ${header('Per call', 'costPerCall', true)}
-          ${header('Per 1,000 calls', undefined, true)}
+          ${header('Worst-case per call', 'costPerCall', true)}
+          ${header('Worst case per 1,000 calls', undefined, true)}
           ${header('Context', 'contextShare')}
         </tr>
       </thead>
@@ -429,7 +446,7 @@ export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): s
   </div>
   <p id="empty" class="muted" hidden>No models to compare. Check the <code>promptBudget.compareModels</code> setting.</p>
   <section class="chart-section" aria-labelledby="chart-title">
-    <h2 id="chart-title">Cost per call</h2>
+    <h2 id="chart-title">Worst-case cost per call</h2>
     <ol id="chart" class="chart"></ol>
   </section>
   <footer>

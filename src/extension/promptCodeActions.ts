@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { PromptFinding } from '../core/analyzePrompt';
 import { costPerCall } from '../core/catalog/cost';
+import { ESTIMATE_FACTOR } from '../core/tokenize/tokenCounter';
 import { formatTokens } from '../core/catalog/format';
 import type { ModelInfo, TextRange } from '../core/types';
 import { COMMAND } from './commandIds';
@@ -65,10 +66,20 @@ export class PromptCodeActions implements vscode.CodeActionProvider {
 
   private switchModel(document: vscode.TextDocument, analysis: DocumentAnalysis, diagnostic: vscode.Diagnostic): vscode.CodeAction[] {
     const declared = analysis.parsed.model;
-    return modelsThatFit(this.contexts.catalogFor(document.uri).list(), analysis).map((model) => {
-      const action = new vscode.CodeAction(`Switch to ${model.name} (${formatTokens(model.contextWindow ?? 0, 'compact')} context)`, vscode.CodeActionKind.QuickFix);
+    const source = analysis.resolved.source;
+    if (source === 'budget') {
+      // The budget's model wins over the picker: the fix is in prompt-budget.yaml (or a model in the file).
+      const action = new vscode.CodeAction("Open prompt-budget.yaml to change this budget's model", vscode.CodeActionKind.QuickFix);
       action.diagnostics = [diagnostic];
-      if (declared && analysis.resolved.source === 'file') {
+      action.command = { title: action.title, command: COMMAND.openConfig };
+      return [action];
+    }
+    return modelsThatFit(this.contexts.catalogFor(document.uri).list(), analysis).map((model) => {
+      const fromFile = declared && source === 'file';
+      const where = fromFile ? '' : ' for this workspace';
+      const action = new vscode.CodeAction(`Switch to ${model.name}${where} (${formatTokens(model.contextWindow ?? 0, 'compact')} context)`, vscode.CodeActionKind.QuickFix);
+      action.diagnostics = [diagnostic];
+      if (fromFile) {
         action.edit = new vscode.WorkspaceEdit();
         action.edit.replace(document.uri, toRange(document, declared.range), replacementKeepingQuotes(document.getText(toRange(document, declared.range)), model.id));
       } else {
@@ -102,12 +113,17 @@ function lowerMaxOutput(
 /** Up to three models whose context window holds the prompt plus its declared output, cheapest call first. */
 export function modelsThatFit(models: readonly ModelInfo[], analysis: DocumentAnalysis): ModelInfo[] {
   const output = analysis.declaredMaxOutputTokens ?? 0;
-  const needed = analysis.count.tokens + output;
   const current = analysis.resolved.model?.id;
-  const cost = (model: ModelInfo) => (model.pricing ? costPerCall(model, analysis.count.tokens, output).total : Infinity);
+  // Another tokenizer counts differently: an estimate runs ESTIMATE_FACTOR above o200k_base.
+  const inputFor = (model: ModelInfo) => {
+    if (model.tokenizer === analysis.count.tokenizer) return analysis.count.tokens;
+    if (model.tokenizer === 'estimate') return Math.round(analysis.count.tokens * ESTIMATE_FACTOR);
+    return analysis.count.exact ? analysis.count.tokens : Math.round(analysis.count.tokens / ESTIMATE_FACTOR);
+  };
+  const cost = (model: ModelInfo) => (model.pricing ? costPerCall(model, inputFor(model), output).total : Infinity);
   return models
     // A model without output (an embedding model) cannot run a prompt, however large its window.
-    .filter((model) => model.id !== current && (model.maxOutputTokens ?? 0) > 0 && (model.contextWindow ?? 0) >= needed)
+    .filter((model) => model.id !== current && (model.maxOutputTokens ?? 0) > 0 && (model.contextWindow ?? 0) >= inputFor(model) + output)
     .sort((a, b) => cost(a) - cost(b) || (a.contextWindow ?? 0) - (b.contextWindow ?? 0) || a.id.localeCompare(b.id))
     .slice(0, MODEL_SUGGESTIONS);
 }

@@ -1,5 +1,5 @@
 import type { ModelSource, PromptAnalysis } from '../core/analyzePrompt';
-import type { CallCost, PromptCount } from '../core/types';
+import type { CallCost, PromptCount, SourceNote } from '../core/types';
 
 /** How a count was made, in words a user can check. */
 export function describeTokenizer(count: PromptCount): string {
@@ -25,11 +25,25 @@ export function describeModelSource(source: ModelSource, budgetName?: string): s
   }
 }
 
+/** What the status bar's cost means: input plus the expected output, the declared worst case, or input alone. */
+export type PerCallBasis = 'expected' | 'worst-case' | 'input-only';
+
 /** The cost shown as "per call": with the expected output if configured, else the declared worst case, else input only. */
-export function perCallCost(analysis: PromptAnalysis): CallCost | undefined {
+export function perCallCost(analysis: PromptAnalysis): (CallCost & { basis: PerCallBasis }) | undefined {
   if (!analysis.priced || !analysis.worstCase) return undefined;
-  if (analysis.expected) return analysis.expected;
-  if (analysis.worstCase.outputBasis === 'declared') return analysis.worstCase;
+  if (analysis.expected) return { ...analysis.expected, basis: 'expected' };
+  if (analysis.worstCase.outputBasis === 'declared') return { ...analysis.worstCase, basis: 'worst-case' };
   const { input, inputTokens } = analysis.worstCase;
-  return { inputTokens, outputTokens: 0, input, output: 0, total: input };
+  return { inputTokens, outputTokens: 0, input, output: 0, total: input, basis: 'input-only' };
+}
+
+/** Text from workspace files (model and budget names) made inert inside a trusted MarkdownString. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
+
+/** A figure's source and date, without saying the date twice when the source already names it. */
+export function describeSourceNote(note: SourceNote): string {
+  const source = escapeMarkdown(note.source);
+  return note.source.includes(note.asOf) ? source : `${source}, ${escapeMarkdown(note.asOf)}`;
 }

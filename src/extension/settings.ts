@@ -19,17 +19,26 @@ const TOKENIZERS: readonly TokenizerId[] = ['o200k_base', 'cl100k_base', 'estima
 /** Reads the settings for a resource (multi-root folders may differ). */
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
-  const expected = config.get<number | null>('expectedOutputTokens', null);
-  const warnAt = config.get<number>('warnAt', 0.8);
+  // Users can write any JSON into settings.json: every value is checked, and a wrong one falls
+  // back to its default instead of breaking the extension.
+  const expected = config.get<unknown>('expectedOutputTokens');
+  const warnAt = config.get<unknown>('warnAt');
+  const defaultModel = config.get<unknown>('defaultModel');
+  const inlineCounts = config.get<unknown>('inlineCounts.enabled');
+  const models = config.get<unknown>('models');
   return {
-    defaultModel: config.get<string>('defaultModel', 'gpt-4o').trim() || 'gpt-4o',
-    expectedOutputTokens: typeof expected === 'number' && expected >= 0 ? expected : undefined,
-    warnAt: warnAt > 0 && warnAt <= 1 ? warnAt : 0.8,
-    inlineCounts: config.get<boolean>('inlineCounts.enabled', true),
-    files: config.get<string[]>('files', []).filter((glob) => typeof glob === 'string' && glob.trim() !== ''),
-    models: modelOverrides(config.get<Record<string, unknown>>('models', {})),
-    compareModels: config.get<string[]>('compareModels', []).filter((id) => typeof id === 'string'),
+    defaultModel: typeof defaultModel === 'string' && defaultModel.trim() !== '' ? defaultModel.trim() : 'gpt-4o',
+    expectedOutputTokens: typeof expected === 'number' && Number.isFinite(expected) && expected >= 0 ? expected : undefined,
+    warnAt: typeof warnAt === 'number' && warnAt > 0 && warnAt <= 1 ? warnAt : 0.8,
+    inlineCounts: typeof inlineCounts === 'boolean' ? inlineCounts : true,
+    files: stringList(config.get<unknown>('files')),
+    models: models && typeof models === 'object' && !Array.isArray(models) ? modelOverrides(models as Record<string, unknown>) : [],
+    compareModels: stringList(config.get<unknown>('compareModels')).map((id) => id.trim()),
   };
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string' && item.trim() !== '') : [];
 }
 
 /** `promptBudget.models` is an object keyed by model id; bad entries are skipped, not fatal. */

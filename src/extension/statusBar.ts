@@ -3,7 +3,7 @@ import { formatTokens, formatUsd } from '../core/catalog/format';
 import { COMMAND } from './commandIds';
 import type { DocumentAnalysis, PromptDocuments } from './promptDocuments';
 import type { PromptContexts } from './promptContexts';
-import { describeModelSource, describeTokenizer, perCallCost } from './promptWording';
+import { describeModelSource, describeSourceNote, describeTokenizer, escapeMarkdown, perCallCost } from './promptWording';
 
 const SELECTION_DELAY_MS = 120;
 // Counting a thousand cursors' selections one by one would flood the worker for no use.
@@ -120,9 +120,17 @@ export class PromptStatusBar implements vscode.Disposable {
       ? `$(selection) ${approx}${formatTokens(selection.tokens)} of ${approx}${formatTokens(analysis.count.tokens)} tok`
       : `$(symbol-numeric) ${approx}${formatTokens(analysis.count.tokens)} tok`;
     const cost = perCallCost(analysis);
-    this.item.text = [tokens, cost ? `${approx}${formatUsd(cost.total)}` : undefined, model].filter(Boolean).join(' · ');
+    // ≤ marks a worst case (the declared max output); "input" a cost without any output.
+    const costText = cost
+      ? cost.basis === 'worst-case'
+        ? `≤${approx}${formatUsd(cost.total)}`
+        : cost.basis === 'input-only'
+          ? `${approx}${formatUsd(cost.total)} input`
+          : `${approx}${formatUsd(cost.total)}`
+      : undefined;
+    this.item.text = [tokens, costText, model].filter(Boolean).join(' · ');
     this.item.tooltip = tooltip(analysis, selection, this.contexts.contextFor(analysis.uri).budgetName);
-    this.item.accessibilityInformation = { label: `${analysis.count.tokens} tokens on ${model}`, role: 'button' };
+    this.item.accessibilityInformation = { label: `${analysis.count.exact ? '' : 'about '}${analysis.count.tokens} tokens on ${model}`, role: 'button' };
     const contextFindings = analysis.findings.filter((finding) => CONTEXT_RULES.has(finding.rule) || finding.rule === 'max-output');
     this.item.backgroundColor = contextFindings.some((finding) => finding.severity === 'error')
       ? new vscode.ThemeColor('statusBarItem.errorBackground')
@@ -137,7 +145,7 @@ function tooltip(analysis: DocumentAnalysis, selection: { tokens: number; count:
   const { count, resolved, worstCase, expected } = analysis;
   const model = resolved.model;
   const approx = count.exact ? '' : '≈';
-  const lines: string[] = [`**Prompt Budget** · ${model?.name ?? resolved.name}`, ''];
+  const lines: string[] = [`**Prompt Budget** · ${escapeMarkdown(model?.name ?? resolved.name)}`, ''];
   lines.push(`Input: **${approx}${formatTokens(count.tokens)} tokens** (${describeTokenizer(count)})`);
   if (count.overheadTokens > 0) lines.push(`Includes ${formatTokens(count.overheadTokens)} tokens of chat message framing`);
   if (selection) lines.push(`Selection: ${approx}${formatTokens(selection.tokens)} tokens in ${selection.count} selection(s)`);
@@ -150,7 +158,7 @@ function tooltip(analysis: DocumentAnalysis, selection: { tokens: number; count:
   }
   lines.push('');
   if (!model) {
-    lines.push(`$(warning) ${resolved.unknownMessage ?? 'Unknown model.'}`);
+    lines.push(`$(warning) ${escapeMarkdown(resolved.unknownMessage ?? 'Unknown model.')}`);
   } else if (!analysis.priced || !worstCase) {
     lines.push('No known price for this model.');
   } else {
@@ -162,9 +170,9 @@ function tooltip(analysis: DocumentAnalysis, selection: { tokens: number; count:
     }
   }
   lines.push('');
-  lines.push(`Model: ${describeModelSource(resolved.source, budgetName)}`);
-  if (model?.sources.prices) lines.push(`Prices: ${model.sources.prices.source}, ${model.sources.prices.asOf}`);
-  if (model?.sources.limits) lines.push(`Limits: ${model.sources.limits.source}, ${model.sources.limits.asOf}`);
+  lines.push(`Model: ${describeModelSource(resolved.source, budgetName && escapeMarkdown(budgetName))}`);
+  if (model?.sources.prices) lines.push(`Prices: ${describeSourceNote(model.sources.prices)}`);
+  if (model?.sources.limits) lines.push(`Limits: ${describeSourceNote(model.sources.limits)}`);
   lines.push('', `[Switch model](command:${COMMAND.selectModel}) · [Compare models](command:${COMMAND.compareModels})`);
   const markdown = new vscode.MarkdownString(lines.join('  \n'), true);
   markdown.isTrusted = { enabledCommands: [COMMAND.selectModel, COMMAND.compareModels] };

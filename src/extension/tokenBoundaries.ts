@@ -77,6 +77,14 @@ export class TokenBoundaries implements vscode.Disposable {
       }
       ranges = [new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length))];
     }
+    // One decoration per token: a select-all of a large file would be millions of them.
+    const selectedLength = ranges.reduce((sum, range) => sum + document.offsetAt(range.end) - document.offsetAt(range.start), 0);
+    if (selectedLength > WHOLE_DOCUMENT_LIMIT) {
+      void vscode.window.showInformationMessage(
+        `The selection is over ${WHOLE_DOCUMENT_LIMIT.toLocaleString('en-US')} characters: select less text to see its token boundaries.`,
+      );
+      return undefined;
+    }
     const tokenizer = this.tokenizerOf(document);
     const version = document.version;
     const generation = ++this.generation;

@@ -22,6 +22,8 @@ export interface FolderBudgets {
   problems: Problem[];
   /** Findings about the config that need the workspace's files (globs that match nothing, monthly cost), from the last scan. */
   scanProblems?: Problem[];
+  /** Counts reads of this folder's config, so an older, slower read never overwrites a newer one. */
+  readGeneration?: number;
 }
 
 const CONFIG_GLOB = `{${CONFIG_FILE_NAMES.join(',')}}`;
@@ -52,7 +54,12 @@ export class WorkspaceBudgets implements vscode.Disposable {
       // Diagnostics follow the editor's unsaved text, so a typo shows while typing.
       vscode.workspace.onDidChangeTextDocument((event) => {
         const folder = this.folderOfConfig(event.document.uri);
-        if (folder) this.scheduleRead(folder, event.document.uri);
+        if (folder) this.scheduleRead(folder);
+      }),
+      // Closed without saving: the file on disk is what is in force again.
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        const folder = this.folderOfConfig(document.uri);
+        if (folder) this.scheduleRead(folder);
       }),
     );
     for (const folder of vscode.workspace.workspaceFolders ?? []) this.addFolder(folder);
@@ -134,22 +141,26 @@ export class WorkspaceBudgets implements vscode.Disposable {
     return CONFIG_FILE_NAMES.includes(relative) ? folder : undefined;
   }
 
-  private scheduleRead(folder: vscode.WorkspaceFolder, editedUri?: vscode.Uri): void {
+  private scheduleRead(folder: vscode.WorkspaceFolder): void {
     const key = folder.uri.toString();
     clearTimeout(this.pending.get(key));
     this.pending.set(
       key,
       setTimeout(() => {
         this.pending.delete(key);
-        void this.read(folder, editedUri);
+        void this.read(folder);
       }, REPARSE_DELAY_MS),
     );
   }
 
-  private async read(folder: vscode.WorkspaceFolder, editedUri?: vscode.Uri): Promise<void> {
+  private async read(folder: vscode.WorkspaceFolder): Promise<void> {
     const state = this.folders.get(folder.uri.toString());
     if (!state) return;
-    const found = editedUri ? { uri: editedUri, text: openText(editedUri) } : await findConfig(folder);
+    const generation = (state.readGeneration = (state.readGeneration ?? 0) + 1);
+    // The first config name that exists wins, as in the CLI; its open editor's text counts over the disk's.
+    const found = await findConfig(folder);
+    // A newer read started while this one waited on the file system: its result wins.
+    if (state.readGeneration !== generation || this.folders.get(folder.uri.toString()) !== state) return;
     if (state.configUri && state.configUri.toString() !== found?.uri.toString()) this.diagnostics.delete(state.configUri);
     // Positions of the last scan's findings may not fit the new text; the next scan sets them again.
     state.scanProblems = [];

@@ -265,7 +265,7 @@ describe('Prompt Budget: Compare Models webview', () => {
     await view.handleMessage({ command: 'copyMarkdown', sort: { key: 'model', direction: 'descending' } });
     const markdown = await vscode.env.clipboard.readText();
     assert.equal(markdown, view.markdown({ key: 'model', direction: 'descending' }));
-    assert.match(markdown, /^Cost per call by model for .*refund-reply\.prompt\.md\./);
+    assert.match(markdown, /^Worst-case cost per call by model for .*refund-reply\.prompt\.md\./);
     const tableRows = markdown.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| model |') && !line.startsWith('| ---'));
     // Model names descending: the formula-like id sorts by its name, which is its id.
     assert.deepEqual(
