@@ -1,5 +1,6 @@
 // Inline counts: a muted "· 312 tok" after the first line of each message or section.
 import * as vscode from 'vscode';
+import { firstNonBlankLine } from './documentRanges';
 import { formatTokens } from '../core/catalog/format';
 import { COMMAND } from './commandIds';
 import { registerCommand } from './log';
@@ -103,12 +104,3 @@ export function inlineCountDecorations(document: vscode.TextDocument, analysis: 
   return decorations;
 }
 
-function firstNonBlankLine(document: vscode.TextDocument, start: number, end: number): vscode.TextLine | undefined {
-  const first = document.positionAt(start).line;
-  const last = document.positionAt(Math.max(start, end - 1)).line;
-  for (let line = first; line <= last; line++) {
-    const textLine = document.lineAt(line);
-    if (!textLine.isEmptyOrWhitespace) return textLine;
-  }
-  return undefined;
-}

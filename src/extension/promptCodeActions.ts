@@ -1,6 +1,7 @@
 // Quick fixes for Prompt Budget's diagnostics: lower a max output that does not fit, or switch
 // a prompt that overflows its context window to a model whose window fits it.
 import * as vscode from 'vscode';
+import { toRange } from './documentRanges';
 import type { PromptFinding } from '../core/analyzePrompt';
 import { costPerCall } from '../core/catalog/cost';
 import { ESTIMATE_FACTOR } from '../core/tokenize/tokenCounter';
@@ -142,8 +143,4 @@ function numberRange(text: string, range: TextRange, value: number): TextRange |
 function replacementKeepingQuotes(old: string, id: string): string {
   const quote = /^(["'])[\s\S]*\1$/.exec(old)?.[1];
   return quote ? `${quote}${id}${quote}` : id;
-}
-
-function toRange(document: vscode.TextDocument, range: TextRange): vscode.Range {
-  return new vscode.Range(document.positionAt(range.start), document.positionAt(range.end));
 }

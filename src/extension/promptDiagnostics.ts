@@ -2,6 +2,7 @@
 // and the per-file limits of the budgets that match them. Recomputed on every analysis.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { firstNonBlankLine, toRange } from './documentRanges';
 import type { PromptFinding } from '../core/analyzePrompt';
 import { evaluateBudget } from '../core/budgets/evaluateBudget';
 import { fileUsage } from '../core/checkWorkspace';
@@ -72,19 +73,9 @@ export function promptDiagnostics(
   return result;
 }
 
-function toRange(document: vscode.TextDocument, range: TextRange): vscode.Range {
-  return new vscode.Range(document.positionAt(range.start), document.positionAt(range.end));
-}
-
 /** The first non-blank line of the prompt's body, without its indentation: where budget findings belong. */
 function bodyFirstLine(document: vscode.TextDocument, body: TextRange): vscode.Range {
-  const first = document.positionAt(body.start).line;
-  const last = document.positionAt(Math.max(body.start, body.end - 1)).line;
-  for (let line = first; line <= last; line++) {
-    const textLine = document.lineAt(line);
-    if (!textLine.isEmptyOrWhitespace) {
-      return new vscode.Range(line, textLine.firstNonWhitespaceCharacterIndex, line, textLine.text.trimEnd().length);
-    }
-  }
-  return document.lineAt(first).range;
+  const line = firstNonBlankLine(document, body.start, body.end);
+  if (!line) return document.lineAt(document.positionAt(body.start).line).range;
+  return new vscode.Range(line.lineNumber, line.firstNonWhitespaceCharacterIndex, line.lineNumber, line.text.trimEnd().length);
 }
