@@ -6,6 +6,7 @@ import type { PromptContext } from '../core/analyzePrompt';
 import type { BudgetConfig } from '../core/budgets/budgetConfig';
 import { DEFAULT_WARN_AT } from '../core/budgets/budgetConfig';
 import { ModelCatalog } from '../core/catalog/modelCatalog';
+import { catalogWithOverrides } from '../core/catalogWithOverrides';
 import { readBudgetConfig } from '../core/readBudgetConfig';
 import type { Problem } from '../core/types';
 import type { CliIo } from './cliIo';
@@ -88,7 +89,7 @@ export async function loadCliContext(io: CliIo, options: CliOptions, dir: string
   }));
   if (printProblems) for (const problem of configProblems) io.stderr(formatProblem(problem));
   const config = read?.parsed.config;
-  const catalog = config ? builtIn.withOverrides(config.models, 'workspace') : builtIn;
+  const catalog = catalogWithOverrides([], config, builtIn);
   const failed = configProblems.some((problem) => problem.severity === 'error');
   let fallbackModel = 'gpt-4o';
   let fallbackSource: PromptContext['fallbackSource'] = 'default';

@@ -19,19 +19,22 @@ export interface ScanSettings {
   context: Omit<PromptContext, 'catalog'>;
 }
 
+// `openId` tells one opening of a uri from the next: an untitled document closed and opened again
+// reuses its uri and starts again at version 1, so uri and version alone could take an old reply for new.
 export type CountRequest =
-  | { kind: 'open'; uri: string; version: number; fileName: string; text: string; tokenizer: TokenizerId }
-  | { kind: 'change'; uri: string; version: number; changes: TextChange[] }
-  | { kind: 'tokenizer'; uri: string; version: number; tokenizer: TokenizerId }
-  | { kind: 'close'; uri: string }
+  | { kind: 'open'; uri: string; openId: number; version: number; fileName: string; text: string; tokenizer: TokenizerId }
+  | { kind: 'change'; uri: string; openId: number; version: number; changes: TextChange[] }
+  | { kind: 'tokenizer'; uri: string; openId: number; version: number; tokenizer: TokenizerId }
+  | { kind: 'close'; uri: string; openId: number }
   | { kind: 'boundaries'; id: number; tokenizer: TokenizerId; text: string }
   | { kind: 'countText'; id: number; fileName: string; text: string; tokenizers: TokenizerId[] }
   | { kind: 'scanFiles'; id: number; files: ScanFile[]; settings: ScanSettings }
+  /** Stops a scan between two files (its folder is being analysed again); it ends with `scanDone` and `cancelled`. */
   | { kind: 'cancelScan'; id: number };
 
 export type CountResponse =
-  | { kind: 'counted'; uri: string; version: number; parsed: ParsedPrompt; count: PromptCount; elapsedMs: number }
-  | { kind: 'failed'; uri: string; version: number; message: string }
+  | { kind: 'counted'; uri: string; openId: number; version: number; parsed: ParsedPrompt; count: PromptCount; elapsedMs: number }
+  | { kind: 'failed'; uri: string; openId: number; version: number; message: string }
   | { kind: 'reply'; id: number; boundaries?: number[]; counts?: { parsed: ParsedPrompt; byTokenizer: Partial<Record<TokenizerId, PromptCount>> }; error?: string };
 
 /** Replies to `scanFiles`; a union of their own, so document counting's handlers stay as they are. */

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import { analyzeWorkspaceFile, type WorkspaceFileResult } from '../core/checkWorkspace';
-import { ModelCatalog } from '../core/catalog/modelCatalog';
+import { catalogWithOverrides } from '../core/catalogWithOverrides';
 import { decodePromptText } from '../core/decodePromptText';
 import { LivePromptCount } from '../core/livePromptCount';
 import { countPrompt } from '../core/prompts/countPrompt';
@@ -14,6 +14,7 @@ import type { Problem, PromptCount, TokenizerId } from '../core/types';
 import type { CountRequest, CountResponse, ScanFile, ScanResponse, ScanSettings } from './countProtocol';
 
 interface OpenDocument {
+  openId: number;
   live: Promise<LivePromptCount>;
   version: number;
 }
@@ -30,12 +31,12 @@ function handle(request: CountRequest): void {
   switch (request.kind) {
     case 'open': {
       const live = loadTokenCounter(request.tokenizer).then((counter) => new LivePromptCount(request.fileName, request.text, counter));
-      documents.set(request.uri, { live, version: request.version });
+      documents.set(request.uri, { openId: request.openId, live, version: request.version });
       markDirty(request.uri);
       return;
     }
     case 'change': {
-      const document = documents.get(request.uri);
+      const document = openDocument(request.uri, request.openId);
       if (!document) return;
       document.version = request.version;
       document.live = document.live.then((live) => {
@@ -46,7 +47,7 @@ function handle(request: CountRequest): void {
       return;
     }
     case 'tokenizer': {
-      const document = documents.get(request.uri);
+      const document = openDocument(request.uri, request.openId);
       if (!document) return;
       document.version = request.version;
       document.live = Promise.all([document.live, loadTokenCounter(request.tokenizer)]).then(([live, counter]) => {
@@ -57,6 +58,8 @@ function handle(request: CountRequest): void {
       return;
     }
     case 'close':
+      // A close that crossed a newer open of the same uri leaves that one alone.
+      if (!openDocument(request.uri, request.openId)) return;
       documents.delete(request.uri);
       dirty.delete(request.uri);
       return;
@@ -74,22 +77,29 @@ function handle(request: CountRequest): void {
       return;
     case 'scanFiles': {
       const { id, files, settings } = request;
+      queuedScans.add(id);
       // One scan at a time, in the order asked: a file saved during a scan is analysed after it.
       scans = scans.then(() =>
         scanFiles(id, files, settings).then(
           (cancelled) => post({ kind: 'scanDone', id, cancelled }),
           (error: unknown) => post({ kind: 'scanDone', id, cancelled: false, error: error instanceof Error ? error.message : String(error) }),
-        ),
+        ).finally(() => {
+          queuedScans.delete(id);
+          cancelledScans.delete(id);
+        }),
       );
       return;
     }
     case 'cancelScan':
-      cancelledScans.add(request.id);
+      // A scan that has finished already has nothing to stop (and must not leave its id behind).
+      if (queuedScans.has(request.id)) cancelledScans.add(request.id);
       return;
   }
 }
 
 let scans: Promise<void> = Promise.resolve();
+/** Scans asked for and not yet done; those also in `cancelledScans` stop at their next file. */
+const queuedScans = new Set<number>();
 const cancelledScans = new Set<number>();
 // Results go out in batches: one message per file would flood the extension host's event loop.
 const SCAN_BATCH_FILES = 64;
@@ -100,9 +110,7 @@ const SCAN_READ_AHEAD = 16;
 /** Analyses each file under its budgets (the CLI's engine) and posts the results in batches; true when cancelled. */
 async function scanFiles(id: number, files: readonly ScanFile[], settings: ScanSettings): Promise<boolean> {
   const { config, settingsModels, context } = settings;
-  let catalog = ModelCatalog.builtIn().withOverrides(settingsModels, 'settings');
-  if (config) catalog = catalog.withOverrides(config.models, 'workspace');
-  const promptContext = { ...context, catalog };
+  const promptContext = { ...context, catalog: catalogWithOverrides(settingsModels, config) };
   let batch: WorkspaceFileResult[] = [];
   let batchStarted = performance.now();
   let done = 0;
@@ -113,7 +121,7 @@ async function scanFiles(id: number, files: readonly ScanFile[], settings: ScanS
   };
   const reads = files.slice(0, SCAN_READ_AHEAD).map(readScanFile);
   for (let index = 0; index < files.length; index++) {
-    if (cancelledScans.delete(id)) return true;
+    if (cancelledScans.has(id)) return true;
     if (index + SCAN_READ_AHEAD < files.length) reads.push(readScanFile(files[index + SCAN_READ_AHEAD]));
     const text = await reads[index];
     reads[index] = Promise.resolve('');
@@ -122,7 +130,6 @@ async function scanFiles(id: number, files: readonly ScanFile[], settings: ScanS
     done++;
     if (batch.length >= SCAN_BATCH_FILES || performance.now() - batchStarted >= SCAN_BATCH_MS) flushBatch();
   }
-  cancelledScans.delete(id);
   if (batch.length > 0 || files.length === 0) flushBatch();
   return false;
 }
@@ -162,6 +169,11 @@ async function countText(fileName: string, text: string, tokenizers: TokenizerId
   return { parsed, byTokenizer };
 }
 
+function openDocument(uri: string, openId: number): OpenDocument | undefined {
+  const document = documents.get(uri);
+  return document?.openId === openId ? document : undefined;
+}
+
 // Several edits that arrive together produce one result, not one per keystroke.
 function markDirty(uri: string): void {
   dirty.add(uri);
@@ -175,16 +187,16 @@ function flush(): void {
   for (const uri of dirty) {
     const document = documents.get(uri);
     if (!document) continue;
-    const version = document.version;
+    const { openId, version } = document;
     const started = performance.now();
     document.live.then(
       (live) => {
         // A newer edit has arrived since: its own flush will report.
         if (documents.get(uri) !== document || document.version !== version) return;
         const { parsed, count } = live.result();
-        post({ kind: 'counted', uri, version, parsed, count, elapsedMs: performance.now() - started });
+        post({ kind: 'counted', uri, openId, version, parsed, count, elapsedMs: performance.now() - started });
       },
-      (error: unknown) => post({ kind: 'failed', uri, version, message: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => post({ kind: 'failed', uri, openId, version, message: error instanceof Error ? error.message : String(error) }),
     );
   }
   dirty.clear();

@@ -1,17 +1,38 @@
 import * as vscode from 'vscode';
 import type { ModelSource, PromptContext } from '../core/analyzePrompt';
 import type { BudgetConfig } from '../core/budgets/budgetConfig';
-import { ModelCatalog } from '../core/catalog/modelCatalog';
+import { globsMatcher, isListedPromptFile } from '../core/budgets/matchBudgets';
+import type { ModelCatalog } from '../core/catalog/modelCatalog';
+import { catalogWithOverrides } from '../core/catalogWithOverrides';
 import type { ModelOverride } from '../core/types';
 import type { ModelChoice } from './modelChoice';
 import type { PromptContextSource } from './promptDocuments';
 import { readSettings, SETTINGS_SECTION } from './settings';
-import type { WorkspaceBudgets } from './workspaceBudgets';
-import picomatch from 'picomatch';
+import { relativePath, type WorkspaceBudgets } from './workspaceBudgets';
 
 /** A prompt's context plus the budget that governs it, for the tooltip and the tree. */
 export interface PromptContextDetails extends PromptContext {
   budgetName?: string;
+}
+
+/** The models a file without a declaration of its own may be counted for; unset ones are skipped. */
+export interface FallbackCandidates {
+  budget?: string;
+  /** The picked model: the editor's choice, never the workspace check's (CI has no picker). */
+  picker?: string;
+  config?: string;
+  setting: string;
+}
+
+/** The fallback model and where it came from: budget > picker > config `defaultModel` > setting. */
+export function fallbackModelOf(candidates: FallbackCandidates): Pick<PromptContext, 'fallbackModel' | 'fallbackSource'> {
+  const ordered: [string | undefined, ModelSource][] = [
+    [candidates.budget, 'budget'],
+    [candidates.picker, 'picker'],
+    [candidates.config, 'config'],
+  ];
+  const found = ordered.find(([name]) => name);
+  return found ? { fallbackModel: found[0]!, fallbackSource: found[1] } : { fallbackModel: candidates.setting, fallbackSource: 'setting' };
 }
 
 /**
@@ -23,6 +44,8 @@ export class PromptContexts implements PromptContextSource, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [];
   private catalogCache: { settingsModels: readonly ModelOverride[]; config?: BudgetConfig; catalog: ModelCatalog }[] = [];
+  // `promptBudget.files` compiled once per distinct list (folders may differ), until settings change.
+  private settingsGlobs = new Map<string, (relativePath: string) => boolean>();
   readonly onDidChange = this.changed.event;
 
   constructor(
@@ -36,6 +59,7 @@ export class PromptContexts implements PromptContextSource, vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration(SETTINGS_SECTION)) {
           this.catalogCache = [];
+          this.settingsGlobs.clear();
           this.changed.fire();
         }
       }),
@@ -50,8 +74,7 @@ export class PromptContexts implements PromptContextSource, vscode.Disposable {
       (entry) => entry.config === config && JSON.stringify(entry.settingsModels) === JSON.stringify(settingsModels),
     );
     if (cached) return cached.catalog;
-    let catalog = ModelCatalog.builtIn().withOverrides(settingsModels, 'settings');
-    if (config) catalog = catalog.withOverrides(config.models, 'workspace');
+    const catalog = catalogWithOverrides(settingsModels, config);
     this.catalogCache = [...this.catalogCache.slice(-7), { settingsModels, config, catalog }];
     return catalog;
   }
@@ -60,32 +83,48 @@ export class PromptContexts implements PromptContextSource, vscode.Disposable {
     const settings = readSettings(uri);
     const config = this.budgets.folderOf(uri)?.config;
     const [budget] = this.budgets.budgetsFor(uri);
-    const candidates: [string | undefined, ModelSource][] = [
-      [budget?.model, 'budget'],
-      [this.choice.chosen, 'picker'],
-      [config?.defaultModel, 'config'],
-      [settings.defaultModel, 'setting'],
-    ];
-    const [fallbackModel, fallbackSource] = candidates.find(([name]) => name) as [string, ModelSource];
     return {
       catalog: this.catalogFor(uri),
-      fallbackModel,
-      fallbackSource,
+      ...fallbackModelOf({ budget: budget?.model, picker: this.choice.chosen, config: config?.defaultModel, setting: settings.defaultModel }),
       expectedOutputTokens: budget?.expectedOutputTokens ?? settings.expectedOutputTokens,
       warnAt: budget?.warnAt ?? config?.warnAt ?? settings.warnAt,
       budgetName: budget?.name,
     };
   }
 
-  /** Files matched by `promptBudget.files`, the config's `files`, or any budget's globs. */
+  /**
+   * The context a folder's files are checked under before their budgets apply, as `prompt-budget
+   * check` builds it: the config's `defaultModel`, else the setting; no picked model and no
+   * expected output (only a budget sets one), so the budgets view agrees with CI.
+   */
+  checkContextFor(folderUri: vscode.Uri): Omit<PromptContext, 'catalog'> {
+    const settings = readSettings(folderUri);
+    const config = this.budgets.folderOf(folderUri)?.config;
+    return {
+      ...fallbackModelOf({ config: config?.defaultModel, setting: settings.defaultModel }),
+      warnAt: config?.warnAt ?? settings.warnAt,
+    };
+  }
+
+  /** Files matched by `promptBudget.files`, the config's `files`, or any budget's globs, unless the config ignores them. */
   isExtraPromptFile(uri: vscode.Uri): boolean {
-    if (this.budgets.budgetsFor(uri).length > 0) return true;
-    const globs = [...readSettings(uri).files, ...(this.budgets.folderOf(uri)?.config?.files.map((glob) => glob.pattern) ?? [])];
-    if (globs.length === 0) return false;
-    return picomatch(globs, { dot: true })(vscode.workspace.asRelativePath(uri, false));
+    const folder = this.budgets.folderOf(uri);
+    const path = folder ? relativePath(folder.folder, uri) : vscode.workspace.asRelativePath(uri, false);
+    return isListedPromptFile(folder?.config, path, this.settingsGlobsFor(uri));
   }
 
   dispose(): void {
     for (const disposable of this.disposables) disposable.dispose();
+  }
+
+  private settingsGlobsFor(uri: vscode.Uri): (relativePath: string) => boolean {
+    const globs = readSettings(uri).files;
+    const key = JSON.stringify(globs);
+    let matcher = this.settingsGlobs.get(key);
+    if (!matcher) {
+      matcher = globsMatcher(globs);
+      this.settingsGlobs.set(key, matcher);
+    }
+    return matcher;
   }
 }

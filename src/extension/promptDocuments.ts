@@ -30,13 +30,21 @@ export interface PromptContextSource {
 }
 
 interface TrackedDocument {
+  /** This opening of the uri (an untitled uri is reused after a close). */
+  openId: number;
+  /** The tokenizer the worker counts with now; counts made with another are dropped. */
   tokenizer: TokenizerId;
+  /** The version last sent to the worker. */
   version: number;
-  latest?: { parsed: ParsedPrompt; count: PromptCount; elapsedMs: number };
+  /** The latest count, with the version and tokenizer it was made on: analyses are labelled from it. */
+  latest?: { version: number; parsed: ParsedPrompt; count: PromptCount; elapsedMs: number };
 }
 
 // Languages whose untitled documents are counted too (a scratch prompt has no file name yet).
 const UNTITLED_LANGUAGES = new Set(['markdown', 'plaintext', 'prompt']);
+// Whether a .json file is a chat file is decided from its text, once per document and on save,
+// never per keystroke. Larger files are not taken for chat files by content.
+const CHAT_JSON_MAX_CHARS = 2 * 1024 * 1024;
 
 /**
  * The one place that counts open prompt documents. Surfaces never recount: they read `get()`
@@ -45,7 +53,9 @@ const UNTITLED_LANGUAGES = new Set(['markdown', 'plaintext', 'prompt']);
 export class PromptDocuments implements vscode.Disposable {
   private worker: Worker | undefined;
   private readonly tracked = new Map<string, TrackedDocument>();
-  private notPrompt = new WeakMap<vscode.TextDocument, number>();
+  // Whether a document is a prompt by its format (name, and content for .json): decided once per document, again on save.
+  private readonly formatDecisions = new WeakMap<vscode.TextDocument, boolean>();
+  private nextOpenId = 1;
   private readonly analyses = new Map<string, DocumentAnalysis>();
   private readonly pendingReplies = new Map<number, (response: Extract<CountResponse, { kind: 'reply' }>) => void>();
   private nextRequestId = 1;
@@ -67,10 +77,18 @@ export class PromptDocuments implements vscode.Disposable {
       this.forgotten,
       vscode.workspace.onDidOpenTextDocument((document) => this.track(document)),
       vscode.workspace.onDidChangeTextDocument((event) => this.onChange(event)),
-      vscode.workspace.onDidCloseTextDocument((document) => this.forget(document.uri)),
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        this.formatDecisions.delete(document);
+        this.forget(document.uri);
+      }),
+      vscode.workspace.onDidSaveTextDocument((document) => {
+        // A saved .json may have gained or lost its messages.
+        this.formatDecisions.delete(document);
+        this.retrack(document);
+      }),
       contexts.onDidChange(() => {
-        // `promptBudget.files` or a config's globs may have made other files prompts.
-        this.notPrompt = new WeakMap();
+        // `promptBudget.files` or a config's globs may have made other files prompts, or taken them out.
+        for (const document of vscode.workspace.textDocuments) this.retrack(document);
         this.reevaluateAll();
       }),
     );
@@ -81,8 +99,16 @@ export class PromptDocuments implements vscode.Disposable {
   isPromptDocument(document: vscode.TextDocument): boolean {
     if (document.uri.scheme === 'untitled') return UNTITLED_LANGUAGES.has(document.languageId);
     if (!['file', 'vscode-remote', 'vscode-vfs'].includes(document.uri.scheme)) return false;
-    if (detectPromptFormat(document.fileName, document.languageId === 'json' ? document.getText() : undefined)) return true;
-    return this.contexts.isExtraPromptFile(document.uri);
+    return this.hasPromptFormat(document) || this.contexts.isExtraPromptFile(document.uri);
+  }
+
+  /** The tokenizer a document is (or would be) counted with: its analysis's, else its fallback model's. */
+  tokenizerFor(uri: vscode.Uri): TokenizerId {
+    const analysis = this.analyses.get(uri.toString());
+    if (analysis) return analysis.count.tokenizer;
+    const context = this.contexts.contextFor(uri);
+    const resolution = context.catalog.resolve(context.fallbackModel);
+    return 'model' in resolution ? resolution.model.tokenizer : 'estimate';
   }
 
   /** The latest analysis of a document, if it is a prompt file and has been counted. */
@@ -94,17 +120,16 @@ export class PromptDocuments implements vscode.Disposable {
   track(document: vscode.TextDocument): boolean {
     const key = document.uri.toString();
     if (this.tracked.has(key)) return true;
-    // Deciding may read the whole text (chat JSON): decide once per document version.
-    if (this.notPrompt.get(document) === document.version) return false;
-    if (!this.isPromptDocument(document)) {
-      this.notPrompt.set(document, document.version);
-      return false;
-    }
-    const tokenizer = this.tokenizerGuess(document);
-    this.tracked.set(key, { tokenizer, version: document.version });
+    if (document.isClosed || !this.isPromptDocument(document)) return false;
+    // Counted first with the fallback model's tokenizer; a declared model that needs another is
+    // caught in evaluate() and recounted.
+    const tokenizer = this.tokenizerFor(document.uri);
+    const openId = this.nextOpenId++;
+    this.tracked.set(key, { openId, tokenizer, version: document.version });
     this.send({
       kind: 'open',
       uri: key,
+      openId,
       version: document.version,
       fileName: document.uri.scheme === 'untitled' ? untitledFileName(document) : document.fileName,
       text: document.getText(),
@@ -130,14 +155,18 @@ export class PromptDocuments implements vscode.Disposable {
   /** Re-evaluates every tracked document (model, settings or budgets changed). */
   reevaluateAll(): void {
     for (const [key, tracked] of this.tracked) {
-      if (tracked.latest) this.evaluate(vscode.Uri.parse(key), tracked);
+      // A count of an older version is on its way out: the newer one is evaluated under the new context when it comes.
+      if (tracked.latest?.version === tracked.version) this.evaluate(vscode.Uri.parse(key), tracked);
     }
   }
 
   dispose(): void {
     for (const disposable of this.disposables) disposable.dispose();
-    void this.worker?.terminate();
+    const worker = this.worker;
     this.worker = undefined;
+    void worker?.terminate();
+    // The exit handler ignores a worker that is no longer ours: answer the waiting callers here.
+    this.failPendingReplies('Prompt Budget was shut down');
     this.tracked.clear();
     this.analyses.clear();
   }
@@ -154,6 +183,7 @@ export class PromptDocuments implements vscode.Disposable {
     this.send({
       kind: 'change',
       uri: key,
+      openId: tracked.openId,
       version: event.document.version,
       changes: event.contentChanges.map((change) => ({ offset: change.rangeOffset, deletedLength: change.rangeLength, text: change.text })),
     });
@@ -161,18 +191,30 @@ export class PromptDocuments implements vscode.Disposable {
 
   private forget(uri: vscode.Uri): void {
     const key = uri.toString();
-    if (!this.tracked.delete(key)) return;
+    const tracked = this.tracked.get(key);
+    if (!tracked) return;
+    this.tracked.delete(key);
     this.analyses.delete(key);
-    this.send({ kind: 'close', uri: key });
+    // Nothing to close in a worker that is not running (it exited, or never started).
+    this.worker?.postMessage({ kind: 'close', uri: key, openId: tracked.openId } satisfies CountRequest);
     this.forgotten.fire(uri);
   }
 
-  // The worker counts with this tokenizer before it knows the file's declared model; a
-  // declaration that needs another tokenizer is caught in evaluate() and recounted.
-  private tokenizerGuess(document: vscode.TextDocument): TokenizerId {
-    const context = this.contexts.contextFor(document.uri);
-    const resolution = context.catalog.resolve(context.fallbackModel);
-    return 'model' in resolution ? resolution.model.tokenizer : 'estimate';
+  /** Tracks a document that has become a prompt, forgets one that no longer is. */
+  private retrack(document: vscode.TextDocument): void {
+    if (document.isClosed) return;
+    const tracked = this.tracked.has(document.uri.toString());
+    if (tracked && !this.isPromptDocument(document)) this.forget(document.uri);
+    else if (!tracked) this.track(document);
+  }
+
+  private hasPromptFormat(document: vscode.TextDocument): boolean {
+    let decision = this.formatDecisions.get(document);
+    if (decision === undefined) {
+      decision = detectPromptFormat(document.fileName, chatCandidateText(document)) !== undefined;
+      this.formatDecisions.set(document, decision);
+    }
+    return decision;
   }
 
   private onWorkerMessage(response: CountResponse): void {
@@ -182,31 +224,41 @@ export class PromptDocuments implements vscode.Disposable {
       return;
     }
     const tracked = this.tracked.get(response.uri);
-    // Stale: a newer edit is on its way and will bring its own result.
-    if (!tracked || response.version !== tracked.version) return;
+    // Stale: of an earlier opening of this uri, or a newer edit is on its way and will bring its own result.
+    if (!tracked || response.openId !== tracked.openId || response.version !== tracked.version) return;
     if (response.kind === 'failed') {
       log().error(`Counting ${response.uri} failed: ${response.message}`);
       return;
     }
-    tracked.latest = { parsed: response.parsed, count: response.count, elapsedMs: response.elapsedMs };
+    // Counted before the model changed: the recount with the new tokenizer follows.
+    if (response.count.tokenizer !== tracked.tokenizer) return;
+    tracked.latest = { version: response.version, parsed: response.parsed, count: response.count, elapsedMs: response.elapsedMs };
     this.evaluate(vscode.Uri.parse(response.uri), tracked);
   }
 
   private evaluate(uri: vscode.Uri, tracked: TrackedDocument): void {
     if (!tracked.latest) return;
-    const { parsed, count, elapsedMs } = tracked.latest;
+    const { version, parsed, count, elapsedMs } = tracked.latest;
     const context = this.contexts.contextFor(uri);
     const resolved = resolvePromptModel(parsed, context);
     const tokenizer = tokenizerFor(resolved);
-    if (tokenizer !== tracked.tokenizer) {
-      tracked.tokenizer = tokenizer;
-      this.send({ kind: 'tokenizer', uri: uri.toString(), version: tracked.version, tokenizer });
+    if (tokenizer !== count.tokenizer) {
+      if (tokenizer !== tracked.tokenizer) {
+        tracked.tokenizer = tokenizer;
+        this.send({ kind: 'tokenizer', uri: uri.toString(), openId: tracked.openId, version: tracked.version, tokenizer });
+      }
       return;
     }
     const analysis = evaluateCountedPrompt(uri.fsPath || uri.toString(), parsed, resolved, count, context);
-    const documentAnalysis: DocumentAnalysis = { ...analysis, uri, version: tracked.version, elapsedMs };
+    // Labelled with the version the text was counted on, not the newest one sent.
+    const documentAnalysis: DocumentAnalysis = { ...analysis, uri, version, elapsedMs };
     this.analyses.set(uri.toString(), documentAnalysis);
     this.analyzed.fire(documentAnalysis);
+  }
+
+  private failPendingReplies(error: string): void {
+    for (const [id, reply] of this.pendingReplies) reply({ kind: 'reply', id, error });
+    this.pendingReplies.clear();
   }
 
   private request(request: Extract<CountRequest, { id: number }>): Promise<Extract<CountResponse, { kind: 'reply' }>> {
@@ -231,8 +283,7 @@ export class PromptDocuments implements vscode.Disposable {
       // Start afresh on the next request; documents re-open as they are edited or viewed.
       this.worker = undefined;
       this.tracked.clear();
-      for (const [id, reply] of this.pendingReplies) reply({ kind: 'reply', id, error: `count worker exited (${code})` });
-      this.pendingReplies.clear();
+      this.failPendingReplies(`count worker exited (${code})`);
       log().warn(`Count worker exited with code ${code}`);
     });
     this.worker = worker;
@@ -243,6 +294,16 @@ export class PromptDocuments implements vscode.Disposable {
 /** Where the bundled worker script lives inside the installed extension. */
 export function countWorkerPath(extensionPath: string): string {
   return path.join(extensionPath, 'dist', 'countWorker.js');
+}
+
+/** The text a .json document's chat-ness is decided on, or undefined when it cannot be a chat file. */
+function chatCandidateText(document: vscode.TextDocument): string | undefined {
+  if (document.languageId !== 'json' || !document.fileName.toLowerCase().endsWith('.json')) return undefined;
+  const text = document.getText();
+  if (text.length > CHAT_JSON_MAX_CHARS) return undefined;
+  // Every chat message has a "role" key: a file without one is not parsed at all. (detectPromptFormat
+  // also takes a malformed file with `"role":` for a chat file, so its syntax errors are reported.)
+  return text.includes('"role"') ? text : undefined;
 }
 
 function untitledFileName(document: vscode.TextDocument): string {

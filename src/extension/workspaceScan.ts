@@ -3,7 +3,6 @@
 // file and re-aggregates them with the core's evaluateWorkspace, which is cheap.
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { PromptContext } from '../core/analyzePrompt';
 import type { BudgetConfig } from '../core/budgets/budgetConfig';
 import { evaluateWorkspace, selectPromptFiles, type WorkspaceCheck, type WorkspaceFileResult } from '../core/checkWorkspace';
 import type { Problem } from '../core/types';
@@ -37,8 +36,10 @@ interface FolderState {
   check?: WorkspaceCheck;
   /** Bumped by every full analysis; results of an older one are dropped. */
   generation: number;
-  /** Worker requests not yet answered. */
+  /** Steps not yet finished (listing, analyses): the folder is idle at 0. */
   pendingRequests: number;
+  /** Scan requests the worker has not finished: cancelled when a newer analysis starts. */
+  scanIds: Set<number>;
   listed?: Promise<void>;
 }
 
@@ -77,6 +78,7 @@ export class WorkspaceScan implements vscode.Disposable {
   private nextRequestId = 1;
   private lastAggregateMs = 0;
   private started: Promise<void> | undefined;
+  private disposed = false;
   /** Fires when any folder's results change. */
   readonly onDidChange = this.changed.event;
 
@@ -84,7 +86,8 @@ export class WorkspaceScan implements vscode.Disposable {
     private readonly workerPath: string,
     private readonly budgets: WorkspaceBudgets,
     private readonly contexts: PromptContexts,
-    private readonly choice: ModelChoice,
+    // Unused: the scan checks files as CI does, and CI has no picked model. Kept for budgetTree.ts's call.
+    _choice?: ModelChoice,
   ) {}
 
   /** Starts the first scan (once); later calls return the same promise. */
@@ -101,7 +104,7 @@ export class WorkspaceScan implements vscode.Disposable {
   /** Starts the scan if needed and resolves when no scan or update is in flight. */
   async whenIdle(): Promise<void> {
     await this.start();
-    if (this.isIdle()) return;
+    if (this.isIdle() || this.disposed) return;
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -124,11 +127,17 @@ export class WorkspaceScan implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const timer of [this.updateTimer, this.rescanTimer, this.aggregateTimer, this.workerIdleTimer]) clearTimeout(timer);
     for (const watcher of this.watchers.values()) watcher.dispose();
     for (const disposable of this.disposables) disposable.dispose();
-    void this.worker?.terminate();
+    const worker = this.worker;
     this.worker = undefined;
+    void worker?.terminate();
+    // The exit handler ignores a worker that is no longer ours: settle the waiting requests here.
+    for (const [id, handler] of [...this.batchHandlers]) handler({ kind: 'scanDone', id, cancelled: true, error: 'Prompt Budget was shut down' });
+    this.batchHandlers.clear();
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   private async firstScan(): Promise<void> {
@@ -154,7 +163,7 @@ export class WorkspaceScan implements vscode.Disposable {
 
   private addFolder(folder: vscode.WorkspaceFolder): FolderState {
     const key = folder.uri.toString();
-    const state: FolderState = { folder, paths: new Set(), results: new Map(), generation: 0, pendingRequests: 0 };
+    const state: FolderState = { folder, paths: new Set(), results: new Map(), generation: 0, pendingRequests: 0, scanIds: new Set() };
     this.states.set(key, state);
     // Every file, not only prompts: a new file may match a budget's glob, and unmatched globs need them all.
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'));
@@ -170,14 +179,22 @@ export class WorkspaceScan implements vscode.Disposable {
     this.watchers.get(key)?.dispose();
     this.watchers.delete(key);
     const state = this.states.get(key);
-    if (state) state.generation++;
+    if (state) this.newGeneration(state);
     this.states.delete(key);
     this.changed.fire();
+    this.releaseIfIdle();
+  }
+
+  /** Starts a new generation: results of the older one are dropped, and its scans in the worker stop. */
+  private newGeneration(state: FolderState): number {
+    for (const id of state.scanIds) this.worker?.postMessage({ kind: 'cancelScan', id } satisfies CountRequest);
+    state.scanIds.clear();
+    return ++state.generation;
   }
 
   /** Analyses every prompt file of a folder under its current config; `list` finds the files again first. */
   private async scanFolder(state: FolderState, list: boolean, progress?: vscode.Progress<{ message?: string; increment?: number }>): Promise<void> {
-    const generation = ++state.generation;
+    const generation = this.newGeneration(state);
     // Counted from the start, so that whenIdle() waits for the listing too.
     state.pendingRequests++;
     try {
@@ -186,7 +203,11 @@ export class WorkspaceScan implements vscode.Disposable {
     } finally {
       state.pendingRequests--;
     }
-    if (generation !== state.generation) return;
+    if (generation !== state.generation) {
+      // Overtaken by a newer analysis (or the folder was removed): that one, if any, finishes the work.
+      this.releaseIfIdle();
+      return;
+    }
     this.readSettings(state);
     const selected = selectPromptFiles(state.config, [...state.paths].sort());
     const keep = new Set(selected);
@@ -210,18 +231,12 @@ export class WorkspaceScan implements vscode.Disposable {
   /** The config in force and the folder-wide context, as plain data for the worker. */
   private readSettings(state: FolderState): void {
     const config = this.budgets.folderOf(state.folder.uri)?.config;
-    const settings = readSettings(state.folder.uri);
-    const candidates: [string | undefined, PromptContext['fallbackSource']][] = [
-      [this.choice.chosen, 'picker'],
-      [config?.defaultModel, 'config'],
-      [settings.defaultModel, 'setting'],
-    ];
-    const [fallbackModel, fallbackSource] = candidates.find(([name]) => name) as [string, PromptContext['fallbackSource']];
-    // Budgets set their own model, expected output and warnAt on top (core budgetContext), as in the CLI.
-    const context = { fallbackModel, fallbackSource, expectedOutputTokens: settings.expectedOutputTokens, warnAt: config?.warnAt ?? settings.warnAt };
+    const settingsModels = readSettings(state.folder.uri).models;
+    // As `prompt-budget check` does: budgets set their own model, expected output and warnAt on top (core budgetContext).
+    const context = this.contexts.checkContextFor(state.folder.uri);
     state.config = config;
-    state.settings = { config, settingsModels: settings.models, context };
-    state.settingsKey = JSON.stringify({ models: settings.models, context });
+    state.settings = { config, settingsModels, context };
+    state.settingsKey = JSON.stringify({ models: settingsModels, context });
   }
 
   /** Sends files to the worker in requests of REQUEST_FILES and applies each batch of results as it comes. */
@@ -234,7 +249,7 @@ export class WorkspaceScan implements vscode.Disposable {
         if (generation !== state.generation) break;
         const files = await this.scanFiles(state.folder, paths.slice(start, start + REQUEST_FILES));
         requests.push(
-          this.request(files, state.settings!, (results) => {
+          this.request(state, files, state.settings!, (results) => {
             done += results.length;
             onProgress?.(done);
             if (generation !== state.generation) return;
@@ -267,8 +282,10 @@ export class WorkspaceScan implements vscode.Disposable {
     );
   }
 
-  private request(files: ScanFile[], settings: ScanSettings, onResults: (results: WorkspaceFileResult[]) => void): Promise<void> {
+  private request(state: FolderState, files: ScanFile[], settings: ScanSettings, onResults: (results: WorkspaceFileResult[]) => void): Promise<void> {
+    if (this.disposed) return Promise.resolve();
     const id = this.nextRequestId++;
+    state.scanIds.add(id);
     return new Promise((resolve, reject) => {
       this.batchHandlers.set(id, (response) => {
         if (response.kind === 'scanned') {
@@ -276,6 +293,7 @@ export class WorkspaceScan implements vscode.Disposable {
           return;
         }
         this.batchHandlers.delete(id);
+        state.scanIds.delete(id);
         this.scheduleWorkerExit();
         if (response.error) reject(new Error(response.error));
         else resolve();
@@ -377,6 +395,8 @@ export class WorkspaceScan implements vscode.Disposable {
       void this.analyze(state, state.generation, [...paths]).catch((error: unknown) => log().error('Analysing changed prompt files failed', error));
     }
     this.pendingUpdates.clear();
+    // Nothing may have been sent (no folder had work): waiters must not wait for an aggregation that never comes.
+    this.releaseIfIdle();
   }
 
   private scheduleRescan(): void {
@@ -392,6 +412,8 @@ export class WorkspaceScan implements vscode.Disposable {
           log().error('Re-analysing prompt files failed', error),
         );
       }
+      // Often nothing changed, and nothing was started: then the scan is idle now.
+      this.releaseIfIdle();
     }, RESCAN_DELAY_MS);
   }
 
@@ -405,6 +427,7 @@ export class WorkspaceScan implements vscode.Disposable {
   private aggregate(): void {
     clearTimeout(this.aggregateTimer);
     this.aggregateTimer = undefined;
+    if (this.disposed) return;
     const started = performance.now();
     for (const state of this.states.values()) {
       if (!state.settings) continue;
@@ -414,6 +437,11 @@ export class WorkspaceScan implements vscode.Disposable {
     }
     this.lastAggregateMs = performance.now() - started;
     this.changed.fire();
+    this.releaseIfIdle();
+  }
+
+  /** Resolves whenIdle()'s waiters once nothing is scheduled or in flight; called wherever work ends. */
+  private releaseIfIdle(): void {
     if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 

@@ -33,6 +33,33 @@ export function isPromptFile(
   return listed || budgetsForFile(config, path).length > 0;
 }
 
+/**
+ * Whether a file is a prompt by name beyond the recognised formats: listed by the config (its
+ * top-level `files` or some budget) or by `alsoMatches` (e.g. an editor setting's globs), and
+ * not `ignore`d by the config.
+ */
+export function isListedPromptFile(
+  config: Pick<BudgetConfig, 'budgets' | 'files' | 'ignore'> | undefined,
+  relativePath: string,
+  alsoMatches: (relativePath: string) => boolean = () => false,
+): boolean {
+  const path = normalizePath(relativePath);
+  if (!config) return alsoMatches(path);
+  if (matchesAny(config.ignore, path)) return false;
+  return alsoMatches(path) || matchesAny(config.files, path) || budgetsForFile(config, path).length > 0;
+}
+
+/**
+ * A matcher for plain glob strings (e.g. an editor setting), compiled once, with the same rules as
+ * the config's globs: `dot: true`, a leading './' ignored, paths compared in posix form.
+ */
+export function globsMatcher(patterns: readonly string[]): (relativePath: string) => boolean {
+  const cleaned = patterns.map((pattern) => pattern.replace(/^(\.\/)+/, '')).filter((pattern) => pattern !== '');
+  if (cleaned.length === 0) return () => false;
+  const matcher = picomatch(cleaned, { dot: true, windows: false });
+  return (relativePath) => matcher(normalizePath(relativePath));
+}
+
 /** Warnings for globs that match none of the given files (all files under the config's folder), at each glob. */
 export function unmatchedGlobs(config: Pick<BudgetConfig, 'file' | 'budgets' | 'files'>, relativePaths: readonly string[]): Problem[] {
   const paths = relativePaths.map(normalizePath);
