@@ -1,5 +1,5 @@
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { CONFIG_FILE_NAMES } from '../core/budgets/findConfigFile';
+import { findConfigFile } from '../core/budgets/findConfigFile';
 import { budgetsForFile } from '../core/budgets/matchBudgets';
 import { budgetContext } from '../core/checkWorkspace';
 import type { PromptContext } from '../core/analyzePrompt';
@@ -29,14 +29,8 @@ export interface CliContext {
 export async function findConfigFolder(io: CliIo, startDir: string): Promise<string | undefined> {
   let dir = resolve(io.cwd, startDir);
   for (;;) {
-    for (const name of CONFIG_FILE_NAMES) {
-      try {
-        await io.readFile(join(dir, name));
-        return dir;
-      } catch {
-        // not here
-      }
-    }
+    const folder = dir;
+    if (await findConfigFile((name) => io.readFile(join(folder, name)))) return dir;
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;

@@ -1,5 +1,4 @@
-import { compareModels, defaultComparisonModels, sortComparisonRows, type ModelComparisonRow } from '../core/compareModels';
-import { formatTokens, formatUsd } from '../core/catalog/format';
+import { compareModels, defaultComparisonModels, formatComparisonRow, sortComparisonRows, type ModelComparisonRow } from '../core/compareModels';
 import { parsePrompt } from '../core/prompts/parsePrompt';
 import { loadTokenCounter } from '../core/tokenize/tokenCounter';
 import type { ModelInfo } from '../core/types';
@@ -53,17 +52,10 @@ export async function runCompare(args: string[], options: CliOptions, io: CliIo)
 function printComparison(io: CliIo, file: string, rows: ModelComparisonRow[]): void {
   const header = ['model', 'tokens', 'input', 'worst-case output', 'per call', 'per 1,000 calls', 'context'];
   const table = rows.map((row) => {
-    const approx = row.exact ? '' : '≈';
-    const money = (value: number | null) => (value === null ? 'n/a' : `${approx}${formatUsd(value)}`);
-    return [
-      row.modelId,
-      `${approx}${formatTokens(row.tokens)}`,
-      money(row.inputCost),
-      row.outputCost === null ? 'n/a' : `${formatTokens(row.outputTokens)} tok ${formatUsd(row.outputCost)}`,
-      money(row.costPerCall),
-      row.costPerCall === null ? 'n/a' : `${approx}${formatUsd(row.costPerCall * 1000)}`,
-      row.contextShare === null ? 'n/a' : `${(row.contextShare * 100).toFixed(1)}%`,
-    ];
+    const shown = formatComparisonRow(row);
+    // One cell for the output: its tokens and their cost, or n/a when either is unknown.
+    const output = row.outputBasis === 'none' || row.outputCost === null ? 'n/a' : `${shown.outputTokens} tok ${shown.outputCost}`;
+    return [shown.modelId, shown.tokens, shown.inputCost, output, shown.costPerCall, shown.perThousandCalls, shown.context];
   });
   io.stdout(`${file}: cost per call by model, cheapest first (worst case: declared or model max output; ≈ = estimate)`);
   for (const line of formatTable(header, table, true)) io.stdout(line);

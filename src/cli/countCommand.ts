@@ -1,6 +1,8 @@
-import { analyzePrompt, type PromptAnalysis } from '../core/analyzePrompt';
+import { analyzePrompt, type ModelSource, type PromptAnalysis } from '../core/analyzePrompt';
 import { decodePromptText } from '../core/decodePromptText';
-import { formatTokens, formatUsd } from '../core/catalog/format';
+import { describeModelSource } from '../core/describeModelSource';
+import type { OutputBasis } from '../core/catalog/cost';
+import { approxMark, formatPercent, formatTokens, formatUsd } from '../core/catalog/format';
 import { LineIndex } from '../core/textPosition';
 import type { Problem } from '../core/types';
 import { describeReadError, EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
@@ -14,16 +16,17 @@ export interface CountRow {
   file: string;
   format: string;
   model: string;
-  modelSource: string;
+  modelSource: ModelSource;
   tokens: number;
   exact: boolean;
   tokenizer: string;
   inputCost: number | null;
   outputTokens: number;
-  outputBasis: string;
+  outputBasis: OutputBasis;
   declaredMaxOutputTokens: number | null;
   outputCost: number | null;
-  costPerCall: number | null;
+  /** Input plus the worst-case output (`outputTokens`); `check`'s costPerCall uses the expected output instead. */
+  worstCaseCostPerCall: number | null;
   contextWindow: number | null;
   segments: { label: string; line: number; tokens: number }[];
   variables: string[];
@@ -90,7 +93,7 @@ function toCountRow(analysis: PromptAnalysis, text: string): CountRow {
     outputBasis: worstCase?.outputBasis ?? 'none',
     declaredMaxOutputTokens: analysis.declaredMaxOutputTokens ?? null,
     outputCost: analysis.priced && worstCase ? worstCase.output : null,
-    costPerCall: analysis.priced && worstCase ? worstCase.total : null,
+    worstCaseCostPerCall: analysis.priced && worstCase ? worstCase.total : null,
     contextWindow: resolved.model?.contextWindow ?? null,
     segments: parsed.segments.map((segment, index) => ({
       label: segment.label,
@@ -104,9 +107,9 @@ function toCountRow(analysis: PromptAnalysis, text: string): CountRow {
 }
 
 function printCountRow(io: CliIo, row: CountRow): void {
-  const approx = row.exact ? '' : '≈';
+  const approx = approxMark(row.exact);
   const how = row.exact ? `exact, ${row.tokenizer}` : 'estimate';
-  const parts = [`${approx}${formatTokens(row.tokens)} tokens (${how})`, `${row.model} (${describeSource(row.modelSource)})`];
+  const parts = [`${approx}${formatTokens(row.tokens)} tokens (${how})`, `${row.model} (${describeModelSource(row.modelSource)})`];
   if (row.inputCost !== null && row.outputCost !== null) {
     const output =
       row.outputBasis === 'none'
@@ -117,23 +120,8 @@ function printCountRow(io: CliIo, row: CountRow): void {
   } else {
     parts.push('price unknown');
   }
-  if (row.contextWindow) parts.push(`${((row.tokens / row.contextWindow) * 100).toFixed(1)}% of ${formatTokens(row.contextWindow)} context`);
+  if (row.contextWindow) parts.push(`${approx}${formatPercent(row.tokens / row.contextWindow, 1)} of ${formatTokens(row.contextWindow)} context`);
   if (row.renderedTokens !== null) parts.push(`with sample values ${approx}${formatTokens(row.renderedTokens)} tokens`);
   io.stdout(`${row.file}: ${parts.join(' · ')}`);
   for (const problem of row.problems) io.stdout(`  ${formatProblem(problem)}`);
-}
-
-function describeSource(source: string): string {
-  switch (source) {
-    case 'file':
-      return 'declared in file';
-    case 'cli':
-      return '--model';
-    case 'budget':
-      return 'its budget';
-    case 'config':
-      return 'defaultModel of prompt-budget.yaml';
-    default:
-      return 'default';
-  }
 }

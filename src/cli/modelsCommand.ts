@@ -1,4 +1,5 @@
 import { formatTokens, formatUsd } from '../core/catalog/format';
+import type { SourceNote } from '../core/types';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { loadCliContext } from './cliContext';
 import { formatTable } from './formatTable';
@@ -17,7 +18,7 @@ export async function runModels(args: string[], options: CliOptions, io: CliIo):
     io.stdout(JSON.stringify(models, null, 2));
     return context.failed ? EXIT_USAGE : EXIT_OK;
   }
-  const header = ['id', 'provider', 'context', 'max output', 'input $/M', 'output $/M', 'tokenizer', 'source'];
+  const header = ['id', 'provider', 'context', 'max output', 'input $/M', 'output $/M', 'tokenizer', 'prices from', 'limits from'];
   const rows = models.map((model) => [
     model.id,
     model.provider,
@@ -26,8 +27,16 @@ export async function runModels(args: string[], options: CliOptions, io: CliIo):
     model.pricing ? formatUsd(model.pricing.inputPerMillion) : 'n/a',
     model.pricing ? formatUsd(model.pricing.outputPerMillion) : 'n/a',
     model.tokenizer === 'estimate' ? '≈ estimate' : model.tokenizer,
-    model.origin === 'catalog' ? `${model.sources.prices?.source ?? 'n/a'} ${model.sources.prices?.asOf ?? ''}`.trim() : model.origin,
+    compactSource(model.sources.prices),
+    compactSource(model.sources.limits),
   ]);
   for (const line of formatTable(header, rows)) io.stdout(line);
   return context.failed ? EXIT_USAGE : EXIT_OK;
+}
+
+/** A source in a table cell: its name without the bracketed detail, and its date ("OpenAI model docs 2025-11"); `--json` has the rest. */
+function compactSource(note: SourceNote | undefined): string {
+  if (!note) return 'n/a';
+  const name = note.source.replace(/\s*\([^)]*\)$/, '');
+  return /^\d/.test(note.asOf) ? `${name} ${note.asOf}` : name;
 }

@@ -1,7 +1,7 @@
 // One prompt file, end to end: parse -> resolve model -> count -> cost -> limits.
 // The CLI, the workspace check and the editor all go through here, so they agree.
 import type { ModelCatalog } from './catalog/modelCatalog';
-import { costPerCall } from './catalog/cost';
+import { costPerCall, worstCaseOutput, type OutputBasis } from './catalog/cost';
 import { evaluateLimits, type LimitFinding } from './budgets/evaluateLimits';
 import { countPrompt } from './prompts/countPrompt';
 import { parsePrompt } from './prompts/parsePrompt';
@@ -51,7 +51,7 @@ export interface PromptAnalysis {
   /** Declared max output in the file, if any. */
   declaredMaxOutputTokens?: number;
   /** Input plus the worst-case output: the declared max output, else the model's cap. */
-  worstCase?: CallCost & { outputBasis: 'declared' | 'model-max' | 'none' };
+  worstCase?: CallCost & { outputBasis: OutputBasis };
   /** Input plus the configured expected output, when one is configured. */
   expected?: CallCost;
   /** Whether the model has a known price (a local model at price 0 is priced). */
@@ -109,17 +109,15 @@ export function evaluateCountedPrompt(
   let worstCase: PromptAnalysis['worstCase'];
   let expected: CallCost | undefined;
   if (model) {
-    const outputBasis = declaredMaxOutputTokens !== undefined ? 'declared' : model.maxOutputTokens ? 'model-max' : 'none';
-    // A declared max above the model's cap cannot be produced (the max-output rule flags it).
-    const worstOutput = Math.min(declaredMaxOutputTokens ?? Infinity, model.maxOutputTokens ?? Infinity);
-    const worstOutputTokens = Number.isFinite(worstOutput) ? worstOutput : 0;
-    worstCase = { ...costPerCall(model, count.tokens, worstOutputTokens), outputBasis };
+    const output = worstCaseOutput(declaredMaxOutputTokens, model);
+    worstCase = { ...costPerCall(model, count.tokens, output.tokens), outputBasis: output.basis };
     if (context.expectedOutputTokens !== undefined) {
       expected = costPerCall(model, count.tokens, context.expectedOutputTokens);
     }
     for (const finding of evaluateLimits({
       modelId: model.id,
       inputTokens: count.tokens,
+      exact: count.exact,
       maxOutputTokens: declaredMaxOutputTokens,
       contextWindow: model.contextWindow,
       modelMaxOutputTokens: model.maxOutputTokens,

@@ -1,12 +1,11 @@
 // The same prompt's tokens and cost across models; shared by `prompt-budget compare` and the webview.
-import { costPerCall } from './catalog/cost';
-import { formatTokens, formatUsd } from './catalog/format';
+import { costPerCall, worstCaseOutput, type OutputBasis } from './catalog/cost';
+import { approxMark, formatPercent, formatTokens, formatUsd } from './catalog/format';
 import { countPrompt } from './prompts/countPrompt';
 import type { Cell, Table } from './report/reportTable';
 import type { ModelInfo, ParsedPrompt, PromptCount, SourceNote, TokenCounter, TokenizerId } from './types';
 
-/** Where the worst-case output comes from: the prompt's declared max output, the model's cap, or neither. */
-export type OutputBasis = 'declared' | 'model-max' | 'none';
+export type { OutputBasis } from './catalog/cost';
 
 export interface ModelComparisonRow {
   modelId: string;
@@ -31,14 +30,6 @@ export interface ModelComparisonRow {
   sources: { prices?: SourceNote; limits?: SourceNote };
 }
 
-/** The worst-case output of one call: the declared max output capped at the model's, else the model's max. */
-export function worstCaseOutput(parsed: ParsedPrompt, model: ModelInfo): { tokens: number; basis: OutputBasis } {
-  const declared = parsed.maxOutputTokens?.value;
-  const cap = model.maxOutputTokens;
-  if (declared !== undefined) return { tokens: Math.min(declared, cap ?? declared), basis: 'declared' };
-  return cap !== undefined ? { tokens: cap, basis: 'model-max' } : { tokens: 0, basis: 'none' };
-}
-
 /** One row per model from counts already made (the extension's worker counts once per tokenizer). */
 export function compareCountedModels(
   parsed: ParsedPrompt,
@@ -47,7 +38,7 @@ export function compareCountedModels(
 ): ModelComparisonRow[] {
   return models.map((model) => {
     const count = countFor(model.tokenizer);
-    const output = worstCaseOutput(parsed, model);
+    const output = worstCaseOutput(parsed.maxOutputTokens?.value, model);
     const cost = model.pricing ? costPerCall(model, count.tokens, output.tokens) : undefined;
     const window = model.contextWindow || null;
     return {
@@ -151,7 +142,7 @@ const NOT_AVAILABLE = 'n/a';
 
 /** Formats a row for the webview and the Markdown table; estimates carry `≈`, unpriced models `n/a`. */
 export function formatComparisonRow(row: ModelComparisonRow): ComparisonDisplayRow {
-  const approx = row.exact ? '' : '≈';
+  const approx = approxMark(row.exact);
   const money = (value: number | null, estimated: boolean) => (value === null ? NOT_AVAILABLE : `${estimated ? approx : ''}${formatUsd(value)}`);
   return {
     model: row.modelName,
@@ -166,7 +157,7 @@ export function formatComparisonRow(row: ModelComparisonRow): ComparisonDisplayR
     perThousandCalls: money(perThousandCalls(row), true),
     contextWindow: row.contextWindow === null ? NOT_AVAILABLE : formatTokens(row.contextWindow),
     contextWindowCompact: row.contextWindow === null ? NOT_AVAILABLE : formatTokens(row.contextWindow, 'compact'),
-    context: row.contextShare === null ? NOT_AVAILABLE : `${(row.contextShare * 100).toFixed(1)}%${row.contextShare > 1 ? ' (over)' : ''}`,
+    context: row.contextShare === null ? NOT_AVAILABLE : `${approx}${formatPercent(row.contextShare, 1)}${row.contextShare > 1 ? ' (over)' : ''}`,
     over: row.contextShare !== null && row.contextShare > 1,
   };
 }

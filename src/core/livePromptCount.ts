@@ -44,13 +44,6 @@ export class LivePromptCount {
     this.body = this.newBodyCounter();
   }
 
-  /** Replaces the whole text (a document reverted or reloaded). */
-  setText(text: string): void {
-    this.text = text;
-    this.parsed = parsePrompt(this.fileName, text);
-    this.body = this.newBodyCounter();
-  }
-
   /** Applies content changes in the order given, each relative to the text the previous one left. */
   applyChanges(changes: readonly TextChange[]): void {
     let text = this.text;

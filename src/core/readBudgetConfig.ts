@@ -1,5 +1,5 @@
 // Finds and parses a folder's prompt-budget.yaml; the caller passes how files are read.
-import { CONFIG_FILE_NAMES } from './budgets/findConfigFile';
+import { findConfigFile } from './budgets/findConfigFile';
 import { parseBudgetConfig, type ParsedBudgetConfig } from './budgets/parseBudgetConfig';
 import type { ModelCatalog } from './catalog/modelCatalog';
 import { decodePromptText } from './decodePromptText';
@@ -21,25 +21,28 @@ export async function readBudgetConfig(
   catalog: ModelCatalog,
   explicitFile?: string,
 ): Promise<BudgetConfigRead | undefined> {
-  const candidates = explicitFile ? [{ path: explicitFile, file: explicitFile }] : CONFIG_FILE_NAMES.map((name) => ({ path: join(dir, name), file: name }));
-  for (const { path, file } of candidates) {
+  if (explicitFile) {
+    const file = explicitFile;
     let bytes: Uint8Array | undefined;
+    let code: string | undefined = 'ENOENT';
     try {
-      bytes = await readFile(path);
+      bytes = await readFile(file);
     } catch (error) {
-      if (explicitFile) {
-        const code = (error as { code?: string }).code;
-        const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read';
-        return { file, parsed: { problems: [{ file, line: 1, column: 1, severity: 'error', rule: 'config-unreadable', message: `${file}: ${reason}` }] } };
-      }
-      continue;
+      code = (error as { code?: string }).code;
     }
-    if (!bytes) continue;
-    const decoded = decodePromptText(file, bytes);
-    if ('problem' in decoded) return { file, parsed: { problems: [decoded.problem] } };
-    return { file, parsed: parseConfigWithCatalog(file, decoded.text, catalog) };
+    if (!bytes) {
+      const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read';
+      return { file, parsed: { problems: [{ file, line: 1, column: 1, severity: 'error', rule: 'config-unreadable', message: `${file}: ${reason}` }] } };
+    }
+    return { file, parsed: parseConfigBytes(file, bytes, catalog) };
   }
-  return undefined;
+  const found = await findConfigFile((name) => readFile(join(dir, name)));
+  return found && { file: found.name, parsed: parseConfigBytes(found.name, found.found, catalog) };
+}
+
+function parseConfigBytes(file: string, bytes: Uint8Array, catalog: ModelCatalog): ParsedBudgetConfig {
+  const decoded = decodePromptText(file, bytes);
+  return 'problem' in decoded ? { problems: [decoded.problem] } : parseConfigWithCatalog(file, decoded.text, catalog);
 }
 
 /** Parses config text, checking model names against the catalog (the config's own `models` count as known). */

@@ -1,21 +1,12 @@
 // The budgets view's config actions: create, open, and export a report (the CLI's `report`).
 import * as vscode from 'vscode';
-import { CONFIG_FILE_NAMES } from '../core/budgets/findConfigFile';
+import { CONFIG_FILE_NAMES, findConfigFile } from '../core/budgets/findConfigFile';
 import { starterConfig } from '../core/budgets/starterConfig';
-import type { WorkspaceCheck } from '../core/checkWorkspace';
-import { reportRows } from '../core/report/reportRows';
-import { reportTable } from '../core/report/reportTable';
-import { toCsv } from '../core/report/toCsv';
-import { toJson } from '../core/report/toJson';
-import { toMarkdownTable } from '../core/report/toMarkdownTable';
-import type { Problem } from '../core/types';
-import { CLI_VERSION } from '../cli/version';
+import { renderReport, type ReportFormat } from '../core/report/renderReport';
 import { COMMAND } from './commandIds';
 import { log, registerCommand } from './log';
 import type { WorkspaceBudgets } from './workspaceBudgets';
 import type { WorkspaceScan } from './workspaceScan';
-
-export type ReportFormat = 'csv' | 'json' | 'md';
 
 interface FormatPick extends vscode.QuickPickItem {
   format: ReportFormat;
@@ -34,28 +25,16 @@ const SAVE_FILTERS: Record<ReportFormat, Record<string, string[]>> = {
 };
 
 export function registerConfigCommands(context: vscode.ExtensionContext, budgets: WorkspaceBudgets, scan: WorkspaceScan): void {
+  // The JSON report names the tool's version: the extension's own, the same as the CLI's it ships with.
+  const toolVersion = String((context.extension.packageJSON as { version?: unknown }).version ?? '');
   context.subscriptions.push(
     registerCommand(COMMAND.createConfig, (folderUri?: vscode.Uri) => createConfig(folderUri)),
     registerCommand(COMMAND.openConfig, () => openConfig(budgets)),
     // Arguments let tests and keybindings skip the pickers: (format, target file, folder).
     registerCommand(COMMAND.exportReport, (format?: ReportFormat, target?: vscode.Uri, folderUri?: vscode.Uri) =>
-      exportReport(budgets, scan, format, target, folderUri),
+      exportReport(budgets, scan, toolVersion, format, target, folderUri),
     ),
   );
-}
-
-/** The report text, the same as `prompt-budget report --format <format>` prints for the folder. */
-export function reportText(check: WorkspaceCheck, configProblems: readonly Problem[], format: ReportFormat): string {
-  const rows = reportRows(check.budgets, check.unbudgeted);
-  if (format === 'json') {
-    return toJson({ budgets: check.budgets, unbudgeted: check.unbudgeted, problems: [...configProblems, ...check.problems] }, { toolVersion: CLI_VERSION });
-  }
-  if (format === 'csv') {
-    const table = reportTable(rows, 'raw');
-    return toCsv([table.headers, ...table.rows]);
-  }
-  const table = reportTable(rows, 'display');
-  return toMarkdownTable(table.headers, table.rows);
 }
 
 async function createConfig(folderUri?: vscode.Uri): Promise<void> {
@@ -100,6 +79,7 @@ async function openConfig(budgets: WorkspaceBudgets): Promise<void> {
 async function exportReport(
   budgets: WorkspaceBudgets,
   scan: WorkspaceScan,
+  toolVersion: string,
   format?: ReportFormat,
   target?: vscode.Uri,
   folderUri?: vscode.Uri,
@@ -120,7 +100,9 @@ async function exportReport(
   const check = scan.folders().find((candidate) => candidate.folder.uri.toString() === folder.uri.toString())?.check;
   if (!check) throw new Error(`No prompt files scanned in ${folder.name}.`);
   const configProblems = budgets.folderOf(folder.uri)?.problems ?? [];
-  await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(reportText(check, configProblems, chosen)));
+  // The same text as `prompt-budget report --format <format>` prints for the folder.
+  const text = renderReport({ ...check, problems: [...configProblems, ...check.problems] }, chosen, toolVersion);
+  await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(text));
   log().info(`Exported the budget report of ${folder.name} to ${file.toString()}`);
   if (!target) {
     const open = 'Open';
@@ -132,16 +114,12 @@ async function exportReport(
 }
 
 async function existingConfig(folder: vscode.WorkspaceFolder): Promise<vscode.Uri | undefined> {
-  for (const name of CONFIG_FILE_NAMES) {
+  const found = await findConfigFile(async (name) => {
     const uri = vscode.Uri.joinPath(folder.uri, name);
-    try {
-      await vscode.workspace.fs.stat(uri);
-      return uri;
-    } catch {
-      // Not there: try the next name.
-    }
-  }
-  return undefined;
+    await vscode.workspace.fs.stat(uri);
+    return uri;
+  });
+  return found?.found;
 }
 
 async function pickFolder(placeHolder: string): Promise<vscode.WorkspaceFolder | undefined> {

@@ -248,12 +248,26 @@ describe('parseBudgetConfig', () => {
 });
 
 describe('findConfigFile', () => {
-  test('prefers prompt-budget.yaml, then .yml, then the hidden file', () => {
+  // A folder as the probe sees it: reading a name that is absent rejects, as fs.readFile and workspace.fs.stat do.
+  const folder = (names: string[]) => async (name: string) => {
+    if (!names.includes(name)) throw Object.assign(new Error(`${name}: not found`), { code: 'ENOENT' });
+    return `contents of ${name}`;
+  };
+
+  test('prefers prompt-budget.yaml, then .yml, then the hidden file', async () => {
     assert.deepEqual(CONFIG_FILE_NAMES, ['prompt-budget.yaml', 'prompt-budget.yml', '.prompt-budget.yaml']);
-    assert.equal(findConfigFile(['.prompt-budget.yaml', 'prompt-budget.yml', 'README.md']), 'prompt-budget.yml');
-    assert.equal(findConfigFile(['.prompt-budget.yaml', 'prompt-budget.yaml']), 'prompt-budget.yaml');
-    assert.equal(findConfigFile(['.prompt-budget.yaml']), '.prompt-budget.yaml');
-    assert.equal(findConfigFile(['Prompt-Budget.yaml', 'budget.yaml']), undefined);
+    assert.equal((await findConfigFile(folder(['.prompt-budget.yaml', 'prompt-budget.yml', 'README.md'])))?.name, 'prompt-budget.yml');
+    assert.deepEqual(await findConfigFile(folder(['.prompt-budget.yaml', 'prompt-budget.yaml'])), {
+      name: 'prompt-budget.yaml',
+      found: 'contents of prompt-budget.yaml',
+    });
+    assert.equal((await findConfigFile(folder(['.prompt-budget.yaml'])))?.name, '.prompt-budget.yaml');
+  });
+
+  test('matches names exactly, and finds nothing in a folder without a config', async () => {
+    assert.equal(await findConfigFile(folder(['Prompt-Budget.yaml', 'budget.yaml'])), undefined);
+    // A probe may also say "absent" by returning undefined.
+    assert.equal(await findConfigFile(async () => undefined), undefined);
   });
 });
 

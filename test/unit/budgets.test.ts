@@ -54,6 +54,20 @@ describe('evaluateBudget', () => {
     near(evaluation.limits.monthlyCost?.ratio, 165.6 / 50);
   });
 
+  test('an estimated count (no public tokenizer) reads ≈ in every figure it drives, not in the limits', () => {
+    const claude: FileUsage = { ...priced('prompts/support/refund.md', 2772, 400, 3, 15, 'claude-sonnet-4'), exact: false };
+    const evaluation = evaluateBudget({ ...support, maxTotalTokens: 3000, maxCostPerCall: 0.015, maxMonthlyCost: 2000 }, [claude]);
+    assert.deepEqual(
+      evaluation.findings.map((finding) => finding.message),
+      [
+        "prompts/support/refund.md is ≈2,772 tokens; budget 'Support agent' allows 2,000.",
+        "prompts/support/refund.md with 400 output tokens is ≈3,172 tokens; budget 'Support agent' allows 3,000 in total.",
+        "A call with prompts/support/refund.md costs ≈$0.014, ≈95% of the $0.015 budget 'Support agent' allows.",
+        "Budget 'Support agent' costs ≈$2,147.40 a month (1 prompt x 5,000 calls a day x 30 days); its limit is $2,000.00.",
+      ],
+    );
+  });
+
   test('cost per call: warning at warnAt, error over, on the file', () => {
     const gpt4o = { name: 'Research', warnAt: 0.8, maxCostPerCall: 0.01 };
     const cheap = priced('r/short.md', 1_200, 400, 2.5, 10, 'gpt-4o'); // $0.007

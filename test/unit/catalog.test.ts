@@ -184,6 +184,18 @@ describe('resolving a name', () => {
     assert.equal(claude.suggestions[0], 'claude-sonnet-4');
   });
 
+  test('suggests only ids close to an unknown name, and none for an unrelated one', () => {
+    assert.deepEqual(catalog.resolve('totally-unrelated-model'), { error: "Unknown model 'totally-unrelated-model'.", suggestions: [] });
+    const suggestions = (name: string): string[] => {
+      const resolution = catalog.resolve(name);
+      return 'suggestions' in resolution ? resolution.suggestions : [];
+    };
+    assert.deepEqual(suggestions('llama-3-70b'), []);
+    // A prefix of known ids still suggests them, however short.
+    assert.ok(suggestions('gemini').length > 0);
+    assert.ok(suggestions('gemini').every((id) => id.startsWith('gemini')));
+  });
+
   test('says so when no name is given', () => {
     assert.deepEqual(catalog.resolve('  '), { error: 'No model given.', suggestions: [] });
   });

@@ -62,6 +62,17 @@ describe('prompt-budget count', () => {
     assert.ok(Math.abs(row.inputCost - (row.tokens * 2.5) / 1e6) < 1e-12);
   });
 
+  test('--json names the worst-case cost for what it is: input plus the declared max output', async () => {
+    await writeFile(join(scratch, 'capped.prompt.md'), '---\nmodel: gpt-4o\nmaxOutputTokens: 500\n---\nLabel this ticket.\n');
+    const { stdout } = await cli(['count', join(scratch, 'capped.prompt.md'), '--json']);
+    const [row] = JSON.parse(stdout);
+    assert.equal(row.costPerCall, undefined, "not to be confused with check's costPerCall (input plus expected output)");
+    assert.equal(row.outputBasis, 'declared');
+    assert.equal(row.outputTokens, 500);
+    assert.ok(Math.abs(row.worstCaseCostPerCall - (row.inputCost + row.outputCost)) < 1e-12);
+    assert.ok(Math.abs(row.outputCost - (row.outputTokens * 10) / 1e6) < 1e-12);
+  });
+
   test('uses the model a file declares, and --model for files that declare none', async () => {
     const { stdout } = await cli(['count', 'test/fixtures/prompts/support-agent.prompt.md', 'test/fixtures/prompts/summarize.txt', '--model', 'gpt-4.1', '--json']);
     const [declared, fallback] = JSON.parse(stdout);
@@ -75,6 +86,7 @@ describe('prompt-budget count', () => {
     const { code, stdout } = await cli(['count', 'test/fixtures/prompts/summarize.txt', '--model', 'claude-sonnet-4']);
     assert.equal(code, 0);
     assert.match(stdout, /≈[\d,]+ tokens \(estimate\)/);
+    assert.match(stdout, /· ≈\d+\.\d% of 200,000 context/, 'the share of the window is an estimate too');
     const json = JSON.parse((await cli(['count', 'test/fixtures/prompts/summarize.txt', '--model', 'claude-sonnet-4', '--json'])).stdout);
     assert.equal(json[0].exact, false);
   });
@@ -125,14 +137,19 @@ describe('prompt-budget compare and models', () => {
     assert.equal(rows.find((row: { modelId: string }) => row.modelId === 'claude-sonnet-4').exact, false);
     const text = (await cli(['compare', 'test/fixtures/prompts/summarize.txt', '--models', 'gpt-4o,claude-sonnet-4'])).stdout;
     assert.match(text, /claude-sonnet-4\s+≈\d+/);
+    const claude = text.split('\n').find((line) => line.startsWith('claude-sonnet-4'));
+    // The same cells as Compare Models: worst-case output from the model's max, per 1,000 calls, context share.
+    assert.match(claude!, /64,000 tok \$0\.96\s+≈\$0\.96\s+≈\$960\.\d+\s+≈\d+\.\d%/);
   });
 
-  test('lists the catalog with limits, prices and where the prices come from', async () => {
+  test('lists the catalog with limits, prices and where each comes from, with dates', async () => {
     const { code, stdout } = await cli(['models']);
     assert.equal(code, 0);
-    const gpt4o = stdout.split('\n').find((line) => line.startsWith('gpt-4o '));
+    const [header, ...lines] = stdout.split('\n');
+    assert.match(header, /prices from\s+limits from$/);
+    const gpt4o = lines.find((line) => line.startsWith('gpt-4o '));
     assert.ok(gpt4o, 'gpt-4o listed');
-    assert.match(gpt4o!, /128,000\s+16,384\s+\$2\.50\s+\$10\.00\s+o200k_base\s+@pydantic\/genai-prices/);
+    assert.match(gpt4o!, /128,000\s+16,384\s+\$2\.50\s+\$10\.00\s+o200k_base\s+@pydantic\/genai-prices [\d.]+ \d{4}-\d\d-\d\d\s+OpenAI model docs \d{4}-\d\d$/);
   });
 });
 

@@ -11,6 +11,8 @@ import {
   sortComparisonRows,
   type ModelComparisonRow,
 } from '../../src/core/compareModels';
+import { evaluateCountedPrompt } from '../../src/core/analyzePrompt';
+import { ModelCatalog } from '../../src/core/catalog/modelCatalog';
 import { toCsv } from '../../src/core/report/toCsv';
 import { toMarkdownTable } from '../../src/core/report/toMarkdownTable';
 import { parsePrompt } from '../../src/core/prompts/parsePrompt';
@@ -103,6 +105,28 @@ describe('compareCountedModels', () => {
     assert.equal(shown.outputCost, '$0.12');
     assert.equal(shown.costPerCall, '≈$0.12');
     assert.equal(shown.perThousandCalls, '≈$123.60');
+    // (1,200 + 8,000) / 200,000 of the window, from an estimated count.
+    assert.equal(shown.context, '≈4.6%');
+  });
+
+  test('never shows a share under the window as 100%', () => {
+    const nearlyFull = model('nearly-full', { contextWindow: 1_000_400, maxOutputTokens: 999_000, pricing: { inputPerMillion: 1, outputPerMillion: 1 } });
+    const [row] = compareCountedModels(noDeclaration, [nearlyFull], countFor);
+    assert.ok(row.contextShare! < 1);
+    assert.equal(formatComparisonRow(row).context, '99.9%');
+  });
+
+  test('agrees with the editor on the worst case of a model that produces no output', () => {
+    const embedding = model('embedding', { contextWindow: 8_192, maxOutputTokens: 0, pricing: { inputPerMillion: 0.02, outputPerMillion: 0 } });
+    const [row] = compareCountedModels(noDeclaration, [embedding], countFor);
+    const analysis = evaluateCountedPrompt('plain.prompt.md', noDeclaration, { name: 'embedding', source: 'cli', model: embedding, suggestions: [] }, exactCount, {
+      catalog: ModelCatalog.builtIn(),
+      fallbackModel: 'embedding',
+      fallbackSource: 'cli',
+      warnAt: 0.8,
+    });
+    assert.deepEqual([row.outputTokens, row.outputBasis], [0, 'model-max']);
+    assert.deepEqual([analysis.worstCase?.outputTokens, analysis.worstCase?.outputBasis], [row.outputTokens, row.outputBasis]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { costPerCall, pricesForInput } from '../../src/core/catalog/cost';
-import { formatTokens, formatUsd } from '../../src/core/catalog/format';
+import { formatPercent, formatTokens, formatUsd } from '../../src/core/catalog/format';
 import { ModelCatalog } from '../../src/core/catalog/modelCatalog';
 import type { ModelInfo, ModelPricing } from '../../src/core/types';
 
@@ -101,5 +101,20 @@ describe('formatTokens', () => {
     assert.equal(formatTokens(128_000, 'compact'), '128k');
     assert.equal(formatTokens(999_999, 'compact'), '1M');
     assert.equal(formatTokens(1_047_576, 'compact'), '1.05M');
+  });
+});
+
+describe('formatPercent', () => {
+  test('rounds down, so a share under a limit never reads 100%', () => {
+    assert.equal(formatPercent(0.996), '99%');
+    assert.equal(formatPercent(0.9996, 1), '99.9%');
+    assert.equal(formatPercent(1), '100%');
+    assert.equal(formatPercent(1.25, 1), '125.0%');
+  });
+
+  test('keeps whole shares whole despite floating point', () => {
+    assert.equal(formatPercent(0.29), '29%');
+    assert.equal(formatPercent(0.001, 1), '0.1%');
+    assert.equal(formatPercent(0), '0%');
   });
 });

@@ -64,6 +64,17 @@ describe('evaluateLimits', () => {
     assert.deepEqual(evaluateLimits({ inputTokens: 9_000_000, maxOutputTokens: 1e6, warnAt: 0.8 }), []);
   });
 
+  test('an estimated count marks the prompt\'s figures with ≈, never the limits', () => {
+    const [over] = evaluateLimits({ ...gpt4o, exact: false, inputTokens: 240_000 });
+    assert.equal(over.message, "Prompt is ≈240,000 tokens; gpt-4o's context window is 128,000.");
+    const [close] = evaluateLimits({ ...gpt4o, exact: false, inputTokens: 127_900 });
+    assert.equal(close.message, "Prompt is ≈127,900 tokens, ≈99% of gpt-4o's context window of 128,000.");
+    const [sum] = evaluateLimits({ ...gpt4o, exact: false, inputTokens: 90_000, maxOutputTokens: 40_000 });
+    assert.equal(sum.message, "Prompt (≈90,000 tokens) plus max output (40,000) is ≈130,000 tokens; gpt-4o's context window is 128,000.");
+    const [exact] = evaluateLimits({ ...gpt4o, exact: true, inputTokens: 240_000 });
+    assert.doesNotMatch(exact.message, /≈/);
+  });
+
   test('warnAt 1 warns only at the limit itself', () => {
     assert.deepEqual(evaluateLimits({ ...gpt4o, warnAt: 1, inputTokens: 127_999 }), []);
     assert.equal(evaluateLimits({ ...gpt4o, warnAt: 1, inputTokens: 128_000 })[0].severity, 'warning');

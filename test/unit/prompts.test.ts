@@ -288,7 +288,39 @@ describe('chat JSON', () => {
     );
     assert.equal(parsed.segments[1].name, 'ticket_bot');
     assert.deepEqual(parsed.variables, ['ticketId']);
+    assert.deepEqual(
+      parsed.problems.map((problem) => [problem.rule, problem.severity, problem.line, problem.column, problem.message]),
+      [['uncounted-parts', 'info', 10, 9, 'Not counted: an image part of this message; its count is a lower bound.']],
+    );
     assert.ok(slice(text, parsed.bodyRange).startsWith('[\n    {\n      "role": "developer"'));
+  });
+
+  test('says which tool calls and tool definitions are left out of the count, as info', () => {
+    const text = JSON.stringify(
+      {
+        model: 'gpt-4o',
+        tools: [{ type: 'function', function: { name: 'refund', parameters: { type: 'object' } } }],
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'Refund order 42.' }, { type: 'input_audio', input_audio: { data: '', format: 'wav' } }] },
+          { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'refund', arguments: '{}' } }] },
+          { role: 'tool', tool_call_id: 'c1', content: 'Refunded.' },
+        ],
+      },
+      null,
+      2,
+    );
+    const parsed = parsePrompt('request.json', text);
+    assert.deepEqual(
+      parsed.problems.map((problem) => [problem.rule, problem.severity, problem.message]),
+      [
+        ['uncounted-parts', 'info', 'Not counted: a non-text part of this message; its count is a lower bound.'],
+        ['uncounted-parts', 'info', 'Not counted: `tool_calls` of this message; its count is a lower bound.'],
+        ['uncounted-parts', 'info', 'Not counted: the `tools` definitions, which the model reads as input; the count is a lower bound.'],
+      ],
+    );
+    assert.equal(parsed.problems[2].line, 3, 'on the tools key');
+    assert.deepEqual(parsed.segments.map((segment) => segment.text), ['Refund order 42.', '', 'Refunded.']);
+    assert.deepEqual(fixture('conversation.json').parsed.problems, [], 'a text-only chat has nothing uncounted');
   });
 
   test('decodes every JSON escape exactly as JSON.parse does', () => {

@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluateBudget, type FileUsage } from '../../src/core/budgets/evaluateBudget';
+import { renderReport } from '../../src/core/report/renderReport';
 import { reportRows } from '../../src/core/report/reportRows';
 import { REPORT_COLUMNS, reportTable } from '../../src/core/report/reportTable';
 import { toCsv } from '../../src/core/report/toCsv';
@@ -8,6 +9,9 @@ import { toJson, type JsonReport } from '../../src/core/report/toJson';
 import { toMarkdownTable } from '../../src/core/report/toMarkdownTable';
 import { toSarif, type SarifLog } from '../../src/core/report/toSarif';
 import type { Problem } from '../../src/core/types';
+import { RULE_DESCRIPTIONS } from '../../src/core/report/ruleDescriptions';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const triage: FileUsage = { file: 'prompts/support/triage.md', tokens: 1850, exact: true, model: 'gpt-4o-mini', costPerCall: 0.0005175, outputTokens: 400 };
 const refund: FileUsage = { file: 'prompts/support/refund.md', tokens: 2310, exact: true, model: 'gpt-4o-mini', costPerCall: 0.0005865, outputTokens: 400 };
@@ -42,6 +46,40 @@ describe('reportRows', () => {
     assert.equal(budgetRow[REPORT_COLUMNS.indexOf('tokens')], '2,310');
     assert.equal(budgetRow[REPORT_COLUMNS.indexOf('monthlyCost')], '$165.60');
     assert.equal(budgetRow[REPORT_COLUMNS.indexOf('costPerCall')], '$0.00059');
+    assert.equal(budgetRow[REPORT_COLUMNS.indexOf('exact')], 'yes');
+  });
+
+  test('as a display table, estimated figures carry ≈ and limits do not', () => {
+    const claude: FileUsage = { file: 'prompts/support/refund.md', tokens: 2772, exact: false, model: 'claude-sonnet-4', costPerCall: 0.0143, outputTokens: 400 };
+    const estimated = evaluateBudget({ name: 'Support agent', warnAt: 0.8, maxInputTokens: 4000, maxCostPerCall: 0.05, callsPerDay: 10 }, [claude]);
+    const [budgetRow, fileRow] = reportTable(reportRows([estimated]), 'display').rows;
+    const cell = (row: unknown[], column: (typeof REPORT_COLUMNS)[number]) => row[REPORT_COLUMNS.indexOf(column)];
+    assert.equal(cell(fileRow, 'tokens'), '≈2,772');
+    assert.equal(cell(fileRow, 'costPerCall'), '≈$0.014');
+    assert.equal(cell(fileRow, 'monthlyCost'), '≈$4.29');
+    assert.equal(cell(fileRow, 'exact'), 'estimate');
+    assert.equal(cell(fileRow, 'outputTokens'), '400', 'the expected output is a stated number');
+    assert.equal(cell(fileRow, 'maxInputTokens'), '4,000');
+    assert.equal(cell(budgetRow, 'tokens'), '≈2,772');
+    assert.equal(cell(budgetRow, 'maxCostPerCall'), '$0.05');
+    // Raw cells stay numbers and booleans for CSV and scripts.
+    assert.deepEqual(reportTable(reportRows([estimated]), 'raw').rows[1].slice(4, 6), [2772, false]);
+  });
+});
+
+describe('renderReport', () => {
+  const check = { budgets: [support], unbudgeted: [], problems: [] };
+
+  test('renders the same report in each format the CLI and the editor offer', () => {
+    const csv = renderReport(check, 'csv', '1.2.3');
+    assert.equal(csv.split('\r\n')[0], REPORT_COLUMNS.join(','));
+    assert.match(csv, /prompts\/support\/refund\.md,gpt-4o-mini,2310,true/);
+    const md = renderReport(check, 'md', '1.2.3');
+    assert.match(md, /^\| level \| budget \|/);
+    assert.match(md, /\| 2,310 \| yes \|/);
+    const json = JSON.parse(renderReport(check, 'json', '1.2.3')) as JsonReport;
+    assert.equal(json.tool.version, '1.2.3');
+    assert.equal(json.budgets[0].name, 'Support agent');
   });
 });
 
@@ -113,7 +151,7 @@ describe('toSarif', () => {
     const rules = log.runs[0].tool.driver.rules;
     assert.deepEqual(rules.map((rule) => rule.id), ['budget-input-tokens', 'unknown-key', 'prompt-note']);
     assert.equal(rules[0].name, 'BudgetInputTokens');
-    assert.equal(rules[0].helpUri, 'https://example.com/readme#budget-input-tokens');
+    assert.equal(rules[0].helpUri, 'https://example.com/readme#rule-budget-input-tokens', 'the README anchor of the rule');
     assert.equal(rules[0].defaultConfiguration.level, 'error');
     assert.match(rules[0].shortDescription.text, /maxInputTokens/);
     assert.equal(rules[2].shortDescription.text, 'prompt-note', 'an unknown rule falls back to its id');
@@ -138,5 +176,13 @@ describe('toSarif', () => {
   test('an absolute path outside the root stays a file uri', () => {
     const outside = JSON.parse(toSarif([{ ...problems[0], file: '/elsewhere/x.md' }], { toolVersion: '1' })) as SarifLog;
     assert.deepEqual(outside.runs[0].results[0].locations[0].physicalLocation.artifactLocation, { uri: 'file:///elsewhere/x.md' });
+  });
+});
+
+describe('rule documentation', () => {
+  test('every rule has a description and an anchor in the README that diagnostics link to', () => {
+    const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+    const anchors = [...readme.matchAll(/<a id="rule-([a-z0-9-]+)"><\/a>/g)].map((match) => match[1]).sort();
+    assert.deepEqual(anchors, Object.keys(RULE_DESCRIPTIONS).sort());
   });
 });

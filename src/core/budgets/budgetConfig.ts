@@ -17,9 +17,6 @@ export interface GlobPattern {
   position: SourcePosition;
 }
 
-/** The limit keys of a budget; each is optional and checked only when set. */
-export type BudgetLimitKey = 'maxInputTokens' | 'maxTotalTokens' | 'maxCostPerCall' | 'maxMonthlyCost';
-
 /** One entry of `budgets`: a group of prompt files and the limits they must stay within. */
 export interface Budget {
   name: string;

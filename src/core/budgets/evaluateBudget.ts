@@ -14,8 +14,7 @@ import type { Budget } from './budgetConfig';
 import { DAYS_PER_MONTH } from './budgetConfig';
 import { dropUndefined } from './dropUndefined';
 import { severityOf } from './evaluateLimits';
-import { formatTokens, formatUsd } from '../catalog/format';
-import { formatPercent } from './formatPercent';
+import { approxMark, formatPercent, formatTokens, formatUsd } from '../catalog/format';
 
 export type BudgetRule = 'budget-input-tokens' | 'budget-total-tokens' | 'budget-cost-per-call' | 'budget-monthly-cost';
 
@@ -117,6 +116,9 @@ export function evaluateBudget(budget: BudgetLimits, usage: readonly FileUsage[]
     const outputTokens = use.outputTokens ?? budget.expectedOutputTokens ?? 0;
     const totalTokens = use.tokens + outputTokens;
     const fileFindings: BudgetFinding[] = [];
+    // Figures from an estimated count carry ≈; the budget's limits and the expected output are stated numbers.
+    const approx = approxMark(use.exact);
+    const tokens = `${approx}${formatTokens(use.tokens)}`;
     const check = (rule: BudgetRule, used: number, limit: number | undefined, say: (severity: 'error' | 'warning', limit: number) => string): void => {
       if (limit === undefined) return;
       const severity = severityOf(used, limit, budget.warnAt);
@@ -125,21 +127,21 @@ export function evaluateBudget(budget: BudgetLimits, usage: readonly FileUsage[]
 
     check('budget-input-tokens', use.tokens, budget.maxInputTokens, (severity, limit) =>
       severity === 'error'
-        ? `${use.file} is ${formatTokens(use.tokens)} tokens; ${label} allows ${formatTokens(limit)}.`
-        : `${use.file} is ${formatTokens(use.tokens)} tokens, ${formatPercent(use.tokens / limit)} of the ${formatTokens(limit)} ${label} allows.`,
+        ? `${use.file} is ${tokens} tokens; ${label} allows ${formatTokens(limit)}.`
+        : `${use.file} is ${tokens} tokens, ${approx}${formatPercent(use.tokens / limit)} of the ${formatTokens(limit)} ${label} allows.`,
     );
     check('budget-total-tokens', totalTokens, budget.maxTotalTokens, (severity, limit) => {
-      const sum = `${use.file} with ${formatTokens(outputTokens)} output tokens is ${formatTokens(totalTokens)} tokens`;
+      const sum = `${use.file} with ${formatTokens(outputTokens)} output tokens is ${approx}${formatTokens(totalTokens)} tokens`;
       return severity === 'error'
         ? `${sum}; ${label} allows ${formatTokens(limit)} in total.`
-        : `${sum}, ${formatPercent(totalTokens / limit)} of the ${formatTokens(limit)} ${label} allows in total.`;
+        : `${sum}, ${approx}${formatPercent(totalTokens / limit)} of the ${formatTokens(limit)} ${label} allows in total.`;
     });
     if (use.costPerCall !== undefined) {
       const cost = use.costPerCall;
       check('budget-cost-per-call', cost, budget.maxCostPerCall, (severity, limit) =>
         severity === 'error'
-          ? `A call with ${use.file} costs ${formatUsd(cost)}; ${label} allows ${formatUsd(limit)}.`
-          : `A call with ${use.file} costs ${formatUsd(cost)}, ${formatPercent(cost / limit)} of the ${formatUsd(limit)} ${label} allows.`,
+          ? `A call with ${use.file} costs ${approx}${formatUsd(cost)}; ${label} allows ${formatUsd(limit)}.`
+          : `A call with ${use.file} costs ${approx}${formatUsd(cost)}, ${approx}${formatPercent(cost / limit)} of the ${formatUsd(limit)} ${label} allows.`,
       );
     }
     findings.push(...fileFindings);
@@ -171,12 +173,13 @@ export function evaluateBudget(budget: BudgetLimits, usage: readonly FileUsage[]
     if (severity) {
       const prompts = `${priced.length} ${priced.length === 1 ? 'prompt' : 'prompts'}`;
       const basis = `(${prompts} x ${formatTokens(callsPerDay)} calls a day x ${DAYS_PER_MONTH} days)`;
-      const head = `Budget '${budget.name}' costs ${formatUsd(monthlyCost)} a month ${basis}`;
+      const approx = approxMark(priced.every((file) => file.exact));
+      const head = `Budget '${budget.name}' costs ${approx}${formatUsd(monthlyCost)} a month ${basis}`;
       const unpriced = unpricedFiles.length > 0 ? ` Not counted, no price: ${unpricedFiles.join(', ')}.` : '';
       const message =
         severity === 'error'
           ? `${head}; its limit is ${formatUsd(limit)}.${unpriced}`
-          : `${head}, ${formatPercent(monthlyCost / limit)} of its ${formatUsd(limit)} limit.${unpriced}`;
+          : `${head}, ${approx}${formatPercent(monthlyCost / limit)} of its ${formatUsd(limit)} limit.${unpriced}`;
       findings.push({ rule: 'budget-monthly-cost', severity, used: monthlyCost, limit, message });
     }
   }

@@ -2,8 +2,7 @@
 // diagnostics, the workspace check and the CLI, so they all say the same thing.
 
 import type { Severity } from '../types';
-import { formatTokens } from '../catalog/format';
-import { formatPercent } from './formatPercent';
+import { approxMark, formatPercent, formatTokens } from '../catalog/format';
 
 export type LimitRule = 'context-window' | 'context-with-output' | 'max-output';
 
@@ -19,6 +18,8 @@ export interface LimitInput {
   warnAt: number;
   /** Named in messages ("gpt-4o's context window"); "the model" when absent. */
   modelId?: string;
+  /** False when `inputTokens` is an estimate: messages then mark the prompt's figures with ≈. Exact when absent. */
+  exact?: boolean;
 }
 
 export interface LimitFinding {
@@ -36,6 +37,9 @@ export function evaluateLimits(input: LimitInput): LimitFinding[] {
   const { inputTokens, maxOutputTokens, contextWindow, modelMaxOutputTokens, warnAt } = input;
   const model = input.modelId ? `${input.modelId}'s` : "the model's";
   const findings: LimitFinding[] = [];
+  // Only figures that come from the count are estimates; the limits and the declared max output are stated numbers.
+  const approx = approxMark(input.exact ?? true);
+  const prompt = `${approx}${formatTokens(inputTokens)}`;
 
   let windowSeverity: Severity | undefined;
   if (isLimit(contextWindow)) {
@@ -43,8 +47,8 @@ export function evaluateLimits(input: LimitInput): LimitFinding[] {
     if (windowSeverity) {
       const message =
         windowSeverity === 'error'
-          ? `Prompt is ${formatTokens(inputTokens)} tokens; ${model} context window is ${formatTokens(contextWindow)}.`
-          : `Prompt is ${formatTokens(inputTokens)} tokens, ${formatPercent(inputTokens / contextWindow)} of ${model} context window of ${formatTokens(contextWindow)}.`;
+          ? `Prompt is ${prompt} tokens; ${model} context window is ${formatTokens(contextWindow)}.`
+          : `Prompt is ${prompt} tokens, ${approx}${formatPercent(inputTokens / contextWindow)} of ${model} context window of ${formatTokens(contextWindow)}.`;
       findings.push({ rule: 'context-window', severity: windowSeverity, at: 'body', used: inputTokens, limit: contextWindow, message });
     }
 
@@ -53,11 +57,11 @@ export function evaluateLimits(input: LimitInput): LimitFinding[] {
       const total = inputTokens + maxOutputTokens;
       const severity = severityOf(total, contextWindow, warnAt);
       if (severity && rank(severity) > rank(windowSeverity)) {
-        const sum = `Prompt (${formatTokens(inputTokens)} tokens) plus max output (${formatTokens(maxOutputTokens)}) is ${formatTokens(total)} tokens`;
+        const sum = `Prompt (${prompt} tokens) plus max output (${formatTokens(maxOutputTokens)}) is ${approx}${formatTokens(total)} tokens`;
         const message =
           severity === 'error'
             ? `${sum}; ${model} context window is ${formatTokens(contextWindow)}.`
-            : `${sum}, ${formatPercent(total / contextWindow)} of ${model} context window of ${formatTokens(contextWindow)}.`;
+            : `${sum}, ${approx}${formatPercent(total / contextWindow)} of ${model} context window of ${formatTokens(contextWindow)}.`;
         findings.push({ rule: 'context-with-output', severity, at: 'maxOutput', used: total, limit: contextWindow, message });
       }
     }

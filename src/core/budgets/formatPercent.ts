@@ -1,4 +1,3 @@
-/** A ratio as a whole percentage, rounded down so that 99.6% of a limit never reads as 100%. */
-export function formatPercent(ratio: number): string {
-  return `${Math.floor(ratio * 100 + 1e-9)}%`;
-}
+// Moved to catalog/format.ts with the other formatters; this re-export remains only until
+// src/extension/budgetTree.ts imports it from there.
+export { formatPercent } from '../catalog/format';

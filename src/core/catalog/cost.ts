@@ -32,3 +32,16 @@ export function costPerCall(model: ModelInfo, inputTokens: number, outputTokens:
   const output = (outputTokens * prices.outputPerMillion) / 1_000_000;
   return { inputTokens, outputTokens, input, output, total: input + output, priced: true };
 }
+
+/** Where the worst-case output comes from: the prompt's declared max output, the model's cap, or neither. */
+export type OutputBasis = 'declared' | 'model-max' | 'none';
+
+/**
+ * The worst-case output of one call: the declared max output capped at the model's (a larger one
+ * cannot be produced; the max-output rule flags it), else the model's max output, else none known.
+ */
+export function worstCaseOutput(declaredMaxOutputTokens: number | undefined, model: ModelInfo): { tokens: number; basis: OutputBasis } {
+  const cap = model.maxOutputTokens;
+  if (declaredMaxOutputTokens !== undefined) return { tokens: Math.min(declaredMaxOutputTokens, cap ?? declaredMaxOutputTokens), basis: 'declared' };
+  return cap !== undefined ? { tokens: cap, basis: 'model-max' } : { tokens: 0, basis: 'none' };
+}

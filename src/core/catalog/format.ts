@@ -37,3 +37,19 @@ export function formatTokens(count: number, style: 'full' | 'compact' = 'full'):
 function trimZeros(fixed: string): string {
   return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 }
+
+/**
+ * A ratio as a percentage with `decimals` digits, rounded down so that a share under a limit never
+ * reads as 100% (99.96% reads '99.9%' with one decimal, '99%' with none).
+ */
+export function formatPercent(ratio: number, decimals = 0): string {
+  if (!Number.isFinite(ratio)) return ratio > 0 ? '∞%' : '?%';
+  const scale = 10 ** decimals;
+  // The tolerance keeps float noise (0.29 * 100 = 28.999999999999996) from losing a digit.
+  return `${(Math.floor(ratio * 100 * scale + 1e-9) / scale).toFixed(decimals)}%`;
+}
+
+/** The mark an estimated figure carries: '≈' unless the count is exact. */
+export function approxMark(exact: boolean): string {
+  return exact ? '' : '≈';
+}

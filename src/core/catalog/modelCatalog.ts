@@ -146,6 +146,7 @@ export class ModelCatalog {
     return base ? this.find(base) : undefined;
   }
 
+  /** The ids closest to `name`, at most SUGGESTION_COUNT; none when nothing is close. */
   private closestIds(name: string): string[] {
     const query = compactKey(name);
     const scored = this.models.map((model) => {
@@ -167,7 +168,12 @@ export class ModelCatalog {
         a.lengthGap - b.lengthGap ||
         a.id.localeCompare(b.id),
     );
-    return scored.slice(0, SUGGESTION_COUNT).map((entry) => entry.id);
+    // About one edit in three characters, as for config keys: 'gpt4o' finds 'gpt-4.1', 'llama-9' finds no 'gpt-4'.
+    const allowed = Math.max(1, Math.floor(query.length / 3));
+    return scored
+      .filter((entry) => entry.distance <= allowed)
+      .slice(0, SUGGESTION_COUNT)
+      .map((entry) => entry.id);
   }
 }
 

@@ -1,6 +1,6 @@
 // Chat JSON: an array of `{role, content, name?}` messages, or an object with `messages`
 // (an OpenAI-style request body, whose `model` and max tokens are read too).
-import type { DeclaredValue, ParsedPrompt, PromptSegment } from '../types';
+import type { DeclaredValue, ParsedPrompt, Problem, PromptSegment, TextRange } from '../types';
 import { jsonProperty, parseJsonWithRanges, type JsonNode } from './jsonWithRanges';
 import { problemAt, type PromptSource } from './promptSource';
 import { findVariables } from './variables';
@@ -15,8 +15,9 @@ export function chatMessagesNode(root: JsonNode): Extract<JsonNode, { kind: 'arr
 
 /**
  * Parses a chat JSON file. Each segment is one message, ranged over the whole message object; its
- * text is the decoded `content` string, or its `text` parts joined by newlines (images and other
- * parts are not counted). Malformed JSON gives a 'json-syntax' problem and the whole text as one segment.
+ * text is the decoded `content` string, or its `text` parts joined by newlines. Images and other
+ * parts, `tool_calls` and `tools` are not counted: an 'uncounted-parts' info problem says where, as
+ * the count is then a lower bound. Malformed JSON gives a 'json-syntax' problem and the whole text as one segment.
  */
 export function parseChatJson(source: PromptSource): ParsedPrompt {
   const { text } = source;
@@ -50,6 +51,7 @@ export function parseChatJson(source: PromptSource): ParsedPrompt {
   });
 
   const root = parsed.root;
+  const problems = [...messages.items.flatMap((item) => uncountedInMessage(source, item)), ...uncountedInRequest(source, root)];
   return {
     format: 'chat-json',
     isChat: true,
@@ -61,8 +63,55 @@ export function parseChatJson(source: PromptSource): ParsedPrompt {
       declaredCount(jsonProperty(root, 'max_tokens')) ??
       declaredCount(jsonProperty(root, 'max_output_tokens')),
     variables: findVariables(segments.map((segment) => segment.text)),
-    problems: [],
+    problems,
   };
+}
+
+// Text parts are counted; every other part (image_url, input_image, input_audio, file…) is not.
+const TEXT_PART_TYPES = new Set(['text', 'input_text']);
+
+/** An info problem on a message whose image (or other non-text) parts or tool calls are left out of the count. */
+function uncountedInMessage(source: PromptSource, message: JsonNode): Problem[] {
+  const left: string[] = [];
+  let at: TextRange | undefined;
+  const content = jsonProperty(message, 'content');
+  if (content?.kind === 'array') {
+    const others = content.items.filter((part) => !isCountedPart(part));
+    if (others.length > 0) {
+      const images = others.filter((part) => /image/.test(stringValue(jsonProperty(part, 'type')) ?? '')).length;
+      const rest = others.length - images;
+      if (images > 0) left.push(images === 1 ? 'an image part' : `${images} image parts`);
+      if (rest > 0) left.push(rest === 1 ? 'a non-text part' : `${rest} non-text parts`);
+      at = others[0].range;
+    }
+  }
+  for (const key of ['tool_calls', 'function_call']) {
+    const property = message.kind === 'object' ? message.properties.find((candidate) => candidate.key === key) : undefined;
+    if (property && property.value.kind !== 'null') {
+      left.push(`\`${key}\``);
+      at ??= property.keyRange;
+    }
+  }
+  if (!at) return [];
+  return [info(source, at, `Not counted: ${left.join(' and ')} of this message; its count is a lower bound.`)];
+}
+
+/** An info problem on a request body's tool definitions, which the provider adds to the prompt but the count leaves out. */
+function uncountedInRequest(source: PromptSource, root: JsonNode): Problem[] {
+  if (root.kind !== 'object') return [];
+  const tools = root.properties.filter((property) => (property.key === 'tools' || property.key === 'functions') && property.value.kind === 'array' && property.value.items.length > 0);
+  if (tools.length === 0) return [];
+  const names = tools.map((property) => `\`${property.key}\``).join(' and ');
+  return [info(source, tools[0].keyRange, `Not counted: the ${names} definitions, which the model reads as input; the count is a lower bound.`)];
+}
+
+function isCountedPart(part: JsonNode): boolean {
+  const type = stringValue(jsonProperty(part, 'type'));
+  return stringValue(jsonProperty(part, 'text')) !== undefined && (type === undefined || TEXT_PART_TYPES.has(type));
+}
+
+function info(source: PromptSource, range: TextRange, message: string): Problem {
+  return { ...problemAt(source, range, 'uncounted-parts', message), severity: 'info' };
 }
 
 function stringValue(node: JsonNode | undefined): string | undefined {
@@ -74,9 +123,8 @@ function contentText(node: JsonNode | undefined): string {
   if (node?.kind !== 'array') return '';
   const parts: string[] = [];
   for (const part of node.items) {
-    const type = stringValue(jsonProperty(part, 'type'));
     const partText = stringValue(jsonProperty(part, 'text'));
-    if (partText !== undefined && (type === 'text' || type === 'input_text' || type === undefined)) parts.push(partText);
+    if (partText !== undefined && isCountedPart(part)) parts.push(partText);
   }
   return parts.join('\n');
 }

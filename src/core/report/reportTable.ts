@@ -1,4 +1,4 @@
-import { formatTokens, formatUsd } from '../catalog/format';
+import { approxMark, formatTokens, formatUsd } from '../catalog/format';
 import type { ReportRow } from './reportRows';
 
 /** A table cell; null and undefined print as empty. */
@@ -28,16 +28,24 @@ export const REPORT_COLUMNS = [
 ] as const satisfies readonly (keyof ReportRow)[];
 
 const USD_COLUMNS: ReadonlySet<string> = new Set(['costPerCall', 'monthlyCost', 'maxCostPerCall', 'maxMonthlyCost']);
+/** Columns whose figures come from the count, so an estimated count makes them estimates; the rest are limits or stated output. */
+const COUNTED_COLUMNS: ReadonlySet<string> = new Set(['tokens', 'costPerCall', 'monthlyCost']);
 
-/** Report rows as a table: raw numbers for CSV and JSON consumers, or formatted ("2,310", "$0.0123") for people. */
+/**
+ * Report rows as a table: raw numbers for CSV and JSON consumers, or formatted for people ("2,310",
+ * "$0.0123", "≈2,772" for an estimate, `exact` as "yes" or "estimate").
+ */
 export function reportTable(rows: readonly ReportRow[], style: 'raw' | 'display' = 'raw'): Table {
   return {
     headers: [...REPORT_COLUMNS],
     rows: rows.map((row) =>
       REPORT_COLUMNS.map((column): Cell => {
         const value = row[column];
-        if (style === 'raw' || typeof value !== 'number') return value;
-        return USD_COLUMNS.has(column) ? formatUsd(value) : formatTokens(value);
+        if (style === 'raw') return value;
+        if (column === 'exact') return row.exact ? 'yes' : 'estimate';
+        if (typeof value !== 'number') return value;
+        const approx = COUNTED_COLUMNS.has(column) ? approxMark(row.exact) : '';
+        return approx + (USD_COLUMNS.has(column) ? formatUsd(value) : formatTokens(value));
       }),
     ),
   };

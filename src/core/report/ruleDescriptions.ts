@@ -1,4 +1,4 @@
-/** One-line descriptions of the rules of the budgets core, for SARIF and help texts. */
+/** One-line descriptions of every rule the core reports, for SARIF and help texts; the README's Rules table says the same. */
 export const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'context-window': 'The prompt is over (error) or close to (warning) the model context window.',
   'context-with-output': 'The prompt plus its declared max output is over or close to the model context window.',
@@ -7,6 +7,17 @@ export const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'budget-total-tokens': "A prompt's input plus expected output tokens are over or close to its budget's maxTotalTokens.",
   'budget-cost-per-call': "One call of a prompt costs more than, or close to, its budget's maxCostPerCall.",
   'budget-monthly-cost': "A budget's prompts cost more than, or close to, its maxMonthlyCost over 30 days at callsPerDay.",
+  'unknown-model': 'A model name is in neither the catalog nor the config file models; the count is an estimate.',
+  'model-mismatch': "A prompt file declares a model other than its budget's; the file's model is used.",
+  'uncounted-parts': 'Chat JSON parts that are not counted (images, audio, tool calls, tool definitions): the count is a lower bound.',
+  'frontmatter-syntax': 'The prompt file frontmatter is not valid YAML.',
+  'json-syntax': 'The chat JSON file is not valid JSON.',
+  'chat-shape': 'The chat JSON file is not a list of messages.',
+  'parse-failure': 'The prompt file could not be parsed in its format; it is counted as plain text.',
+  'binary-file': 'The file is binary (it contains NUL bytes) and is not counted.',
+  'not-utf8': 'The file is not valid UTF-8 and is not counted.',
+  'unreadable': 'The file could not be read.',
+  'config-unreadable': 'The config file named by --config could not be read.',
   'yaml-syntax': 'The config file is not valid YAML.',
   'unknown-key': 'The config file has a key Prompt Budget does not know (often a typo); it is ignored.',
   'invalid-type': 'A config value has the wrong type, e.g. a string where a number belongs.',
@@ -14,6 +25,5 @@ export const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'missing-key': 'A budget lacks a required key (name, files), or maxMonthlyCost lacks callsPerDay.',
   'duplicate-budget': 'Two budgets have the same name.',
   'unsupported-version': 'The config file declares a version this Prompt Budget cannot read.',
-  'unknown-model': 'A model name is in neither the catalog nor the config file models.',
   'unmatched-glob': 'A glob in the config matches no file, or an exclude removes no file.',
 };

@@ -112,7 +112,7 @@ export function toSarif(problems: readonly Problem[], options: SarifOptions): st
 
 function ruleFor(id: string, severity: Severity, options: SarifOptions): SarifRule {
   const text = options.ruleDescriptions?.[id] ?? RULE_DESCRIPTIONS[id] ?? id;
-  const helpUri = typeof options.rulesHelpUri === 'function' ? options.rulesHelpUri(id) : options.rulesHelpUri ? `${options.rulesHelpUri.replace(/#.*$/, '')}#${id}` : undefined;
+  const helpUri = typeof options.rulesHelpUri === 'function' ? options.rulesHelpUri(id) : options.rulesHelpUri ? `${options.rulesHelpUri.replace(/#.*$/, '')}#rule-${id}` : undefined;
   return {
     id,
     // SARIF suggests a PascalCase name: 'budget-cost-per-call' -> 'BudgetCostPerCall'.
