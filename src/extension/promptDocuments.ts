@@ -55,6 +55,8 @@ export class PromptDocuments implements vscode.Disposable {
   private readonly tracked = new Map<string, TrackedDocument>();
   // Whether a document is a prompt by its format (name, and content for .json): decided once per document, again on save.
   private readonly formatDecisions = new WeakMap<vscode.TextDocument, boolean>();
+  // The whole decision (format, or a glob of the settings or the config): also dropped when the contexts change.
+  private promptDecisions = new WeakMap<vscode.TextDocument, boolean>();
   private nextOpenId = 1;
   private readonly analyses = new Map<string, DocumentAnalysis>();
   private readonly pendingReplies = new Map<number, (response: Extract<CountResponse, { kind: 'reply' }>) => void>();
@@ -79,15 +81,18 @@ export class PromptDocuments implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((event) => this.onChange(event)),
       vscode.workspace.onDidCloseTextDocument((document) => {
         this.formatDecisions.delete(document);
+        this.promptDecisions.delete(document);
         this.forget(document.uri);
       }),
       vscode.workspace.onDidSaveTextDocument((document) => {
         // A saved .json may have gained or lost its messages.
         this.formatDecisions.delete(document);
+        this.promptDecisions.delete(document);
         this.retrack(document);
       }),
       contexts.onDidChange(() => {
         // `promptBudget.files` or a config's globs may have made other files prompts, or taken them out.
+        this.promptDecisions = new WeakMap();
         for (const document of vscode.workspace.textDocuments) this.retrack(document);
         this.reevaluateAll();
       }),
@@ -99,7 +104,13 @@ export class PromptDocuments implements vscode.Disposable {
   isPromptDocument(document: vscode.TextDocument): boolean {
     if (document.uri.scheme === 'untitled') return UNTITLED_LANGUAGES.has(document.languageId);
     if (!['file', 'vscode-remote', 'vscode-vfs'].includes(document.uri.scheme)) return false;
-    return this.hasPromptFormat(document) || this.contexts.isExtraPromptFile(document.uri);
+    // Asked on every keystroke in an untracked document: decided once, again on save and when the contexts change.
+    let decision = this.promptDecisions.get(document);
+    if (decision === undefined) {
+      decision = this.hasPromptFormat(document) || this.contexts.isExtraPromptFile(document.uri);
+      this.promptDecisions.set(document, decision);
+    }
+    return decision;
   }
 
   /** The tokenizer a document is (or would be) counted with: its analysis's, else its fallback model's. */
