@@ -5,12 +5,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PromptAnalysis } from '../core/analyzePrompt';
 import type { BudgetEvaluation, BudgetStatus, FileEvaluation, FileUsage, LimitUsage } from '../core/budgets/evaluateBudget';
-import { formatPercent } from '../core/budgets/formatPercent';
-import { formatTokens, formatUsd } from '../core/catalog/format';
+import { formatPercent, formatTokens, formatUsd } from '../core/catalog/format';
 import { COMMAND } from './commandIds';
 import { registerCommand } from './log';
 import { escapeMarkdown } from './promptWording';
-import type { ModelChoice } from './modelChoice';
 import type { PromptContexts } from './promptContexts';
 import type { FolderBudgets, WorkspaceBudgets } from './workspaceBudgets';
 import { BUDGETS_VIEW_ID, WorkspaceScan, type FolderScan } from './workspaceScan';
@@ -133,9 +131,8 @@ export function registerBudgetTree(
   context: vscode.ExtensionContext,
   contexts: PromptContexts,
   budgets: WorkspaceBudgets,
-  choice: ModelChoice,
 ): BudgetTreeProvider {
-  const scan = new WorkspaceScan(countWorkerPath(context.extensionPath), budgets, contexts, choice);
+  const scan = new WorkspaceScan(countWorkerPath(context.extensionPath), budgets, contexts);
   const provider = new BudgetTreeProvider(scan, budgets);
   const view = vscode.window.createTreeView(BUDGETS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   // The workspace is scanned when the view is first shown, never on activation.

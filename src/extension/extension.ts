@@ -46,11 +46,11 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
   const statusBar = registerStatusBar(context, documents, contexts);
   registerModelPicker(context, choice, contexts, documents);
   const inlineCounts = registerInlineCounts(context, documents);
-  const tokenBoundaries = registerTokenBoundaries(context, documents, contexts);
+  const tokenBoundaries = registerTokenBoundaries(context, documents);
   registerPromptDiagnostics(context, documents, diagnostics, contexts, budgets);
   registerPromptCodeActions(context, documents, contexts, choice);
   const compareViews = registerCompareView(context, documents, contexts);
-  const budgetTree = registerBudgetTree(context, contexts, budgets, choice);
+  const budgetTree = registerBudgetTree(context, contexts, budgets);
   registerConfigCommands(context, budgets, budgetTree.scan);
   context.subscriptions.push(registerCommand(COMMAND.showLog, () => log().show()));
 

@@ -1,4 +1,5 @@
 import type { ModelSource, PromptAnalysis } from '../core/analyzePrompt';
+import { describeModelSource as describeSourceWords } from '../core/describeModelSource';
 import type { CallCost, PromptCount, SourceNote } from '../core/types';
 
 /** How a count was made, in words a user can check. */
@@ -6,23 +7,10 @@ export function describeTokenizer(count: PromptCount): string {
   return count.exact ? `exact, ${count.tokenizer}` : 'estimate: no public tokenizer for this model';
 }
 
-/** Where the model a prompt is counted for came from. */
+/** Where the model a prompt is counted for came from, for the tooltip (Markdown). */
 export function describeModelSource(source: ModelSource, budgetName?: string): string {
-  switch (source) {
-    case 'file':
-      return 'declared in this file (wins over every other choice)';
-    case 'budget':
-      return `set by the budget “${budgetName ?? '?'}” in prompt-budget.yaml`;
-    case 'picker':
-      return 'picked for this workspace';
-    case 'config':
-      return '`defaultModel` of prompt-budget.yaml';
-    case 'cli':
-      return '--model';
-    case 'setting':
-    case 'default':
-      return 'the `promptBudget.defaultModel` setting';
-  }
+  const words = describeSourceWords(source, budgetName);
+  return source === 'file' ? `${words} (wins over every other choice)` : words;
 }
 
 /** What the status bar's cost means: input plus the expected output, the declared worst case, or input alone. */

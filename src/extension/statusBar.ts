@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatTokens, formatUsd } from '../core/catalog/format';
+import { formatPercent, formatTokens, formatUsd } from '../core/catalog/format';
 import { COMMAND } from './commandIds';
 import type { DocumentAnalysis, PromptDocuments } from './promptDocuments';
 import type { PromptContexts } from './promptContexts';
@@ -151,7 +151,7 @@ function tooltip(analysis: DocumentAnalysis, selection: { tokens: number; count:
   if (selection) lines.push(`Selection: ${approx}${formatTokens(selection.tokens)} tokens in ${selection.count} selection(s)`);
   if (count.renderedTokens !== undefined) lines.push(`With the file's sample values: ${approx}${formatTokens(count.renderedTokens)} tokens`);
   if (model?.contextWindow) {
-    lines.push(`Context window: ${((count.tokens / model.contextWindow) * 100).toFixed(1)}% of ${formatTokens(model.contextWindow)}`);
+    lines.push(`Context window: ${approx}${formatPercent(count.tokens / model.contextWindow, 1)} of ${formatTokens(model.contextWindow)}`);
   }
   if (analysis.declaredMaxOutputTokens !== undefined) {
     lines.push(`Declared max output: ${formatTokens(analysis.declaredMaxOutputTokens)} tokens (model cap ${model?.maxOutputTokens ? formatTokens(model.maxOutputTokens) : 'unknown'})`);

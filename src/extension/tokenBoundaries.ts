@@ -4,7 +4,6 @@ import * as vscode from 'vscode';
 import type { TokenizerId } from '../core/types';
 import { COMMAND } from './commandIds';
 import { registerCommand } from './log';
-import type { PromptContexts } from './promptContexts';
 import type { PromptDocuments } from './promptDocuments';
 
 /** Above this many characters the whole document is not coloured: the user selects a part. */
@@ -19,8 +18,8 @@ export interface ShownBoundaries {
   second: vscode.Range[];
 }
 
-export function registerTokenBoundaries(context: vscode.ExtensionContext, documents: PromptDocuments, contexts: PromptContexts): TokenBoundaries {
-  const boundaries = new TokenBoundaries(documents, contexts);
+export function registerTokenBoundaries(context: vscode.ExtensionContext, documents: PromptDocuments): TokenBoundaries {
+  const boundaries = new TokenBoundaries(documents);
   context.subscriptions.push(
     boundaries,
     registerCommand(COMMAND.showTokenBoundaries, () => boundaries.showInActiveEditor()),
@@ -43,7 +42,6 @@ export class TokenBoundaries implements vscode.Disposable {
 
   constructor(
     private readonly documents: PromptDocuments,
-    private readonly contexts: PromptContexts,
   ) {
     this.disposables.push(
       this.firstType,
@@ -85,7 +83,7 @@ export class TokenBoundaries implements vscode.Disposable {
       );
       return undefined;
     }
-    const tokenizer = this.tokenizerOf(document);
+    const tokenizer = this.documents.tokenizerFor(document.uri);
     const version = document.version;
     const generation = ++this.generation;
     const shown: ShownBoundaries = { version, tokenizer, first: [], second: [] };
@@ -137,11 +135,5 @@ export class TokenBoundaries implements vscode.Disposable {
   }
 
   // The prompt's own tokenizer; for any other file, the one of the model it would be counted for.
-  private tokenizerOf(document: vscode.TextDocument): TokenizerId {
-    const analysis = this.documents.get(document.uri);
-    if (analysis) return analysis.count.tokenizer;
-    const context = this.contexts.contextFor(document.uri);
-    const resolution = context.catalog.resolve(context.fallbackModel);
-    return 'model' in resolution ? resolution.model.tokenizer : 'estimate';
-  }
+
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Budget, BudgetConfig } from '../core/budgets/budgetConfig';
-import { CONFIG_FILE_NAMES } from '../core/budgets/findConfigFile';
+import { CONFIG_FILE_NAMES, findConfigFile } from '../core/budgets/findConfigFile';
 import { budgetsForFile } from '../core/budgets/matchBudgets';
 import { ModelCatalog } from '../core/catalog/modelCatalog';
 import { decodePromptText } from '../core/decodePromptText';
@@ -225,18 +225,11 @@ function openText(uri: vscode.Uri): string | undefined {
 }
 
 async function findConfig(folder: vscode.WorkspaceFolder): Promise<{ uri: vscode.Uri; text?: string; problem?: Problem } | undefined> {
-  for (const name of CONFIG_FILE_NAMES) {
-    const uri = vscode.Uri.joinPath(folder.uri, name);
-    let bytes: Uint8Array;
-    try {
-      bytes = await vscode.workspace.fs.readFile(uri);
-    } catch {
-      continue;
-    }
-    const open = openText(uri);
-    if (open !== undefined) return { uri, text: open };
-    const decoded = decodePromptText(name, bytes);
-    return 'text' in decoded ? { uri, text: decoded.text } : { uri, problem: decoded.problem };
-  }
-  return undefined;
+  const first = await findConfigFile<Uint8Array>(async (name) => vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, name)));
+  if (!first) return undefined;
+  const uri = vscode.Uri.joinPath(folder.uri, first.name);
+  const open = openText(uri);
+  if (open !== undefined) return { uri, text: open };
+  const decoded = decodePromptText(first.name, first.found);
+  return 'text' in decoded ? { uri, text: decoded.text } : { uri, problem: decoded.problem };
 }

@@ -8,7 +8,6 @@ import { evaluateWorkspace, selectPromptFiles, type WorkspaceCheck, type Workspa
 import type { Problem } from '../core/types';
 import type { CountRequest, ScanFile, ScanResponse, ScanSettings } from './countProtocol';
 import { log } from './log';
-import type { ModelChoice } from './modelChoice';
 import type { PromptContexts } from './promptContexts';
 import { readSettings } from './settings';
 import { relativePath, type WorkspaceBudgets } from './workspaceBudgets';
@@ -86,8 +85,6 @@ export class WorkspaceScan implements vscode.Disposable {
     private readonly workerPath: string,
     private readonly budgets: WorkspaceBudgets,
     private readonly contexts: PromptContexts,
-    // Unused: the scan checks files as CI does, and CI has no picked model. Kept for budgetTree.ts's call.
-    _choice?: ModelChoice,
   ) {}
 
   /** Starts the first scan (once); later calls return the same promise. */
