@@ -45,7 +45,7 @@ describe('Model picker', () => {
     assert.equal(api.choice.chosen, undefined);
     await currentAnalysis(api, editor.document, (analysis) => analysis.resolved.source === 'setting');
     await waitFor('the default model in the status bar', () => / · gpt-4o$/.test(statusText(api)));
-    assert.match(statusTooltip(api), /Model: the `promptBudget.defaultModel` setting/);
+    assert.match(statusTooltip(api), /Model: the promptBudget\.defaultModel setting/);
   });
 
   it('lets a model declared in the file win over the picker, and says so', async () => {
@@ -55,7 +55,7 @@ describe('Model picker', () => {
     assert.equal(analysis.resolved.source, 'file');
     assert.equal(analysis.resolved.model?.id, 'gpt-4o');
     await waitFor('the declared model in the status bar', () => / · gpt-4o$/.test(statusText(api)));
-    assert.match(statusTooltip(api), /Model: declared in this file \(wins over every other choice\)/);
+    assert.match(statusTooltip(api), /Model: declared in file \(wins over every other choice\)/);
     await api.choice.choose(undefined);
   });
 });

@@ -37,7 +37,7 @@ describe('Status bar', () => {
     assert.match(text, / · gpt-4o$/);
     const tooltip = statusTooltip(api);
     assert.match(tooltip, new RegExp(`Input: \\*\\*${expected} tokens\\*\\* \\(exact, o200k_base\\)`));
-    assert.match(tooltip, /Model: declared in this file/);
+    assert.match(tooltip, /Model: declared in file/);
     assert.match(tooltip, /Prices: .+/);
   });
 
