@@ -97,7 +97,12 @@ export class PromptDocuments implements vscode.Disposable {
         this.reevaluateAll();
       }),
     );
-    for (const document of vscode.workspace.textDocuments) this.track(document);
+    // Documents already open are picked up right after activation, so activate() itself stays cheap
+    // (deciding and counting them loads the catalog).
+    const initial = setTimeout(() => {
+      for (const document of vscode.workspace.textDocuments) this.track(document);
+    }, 0);
+    this.disposables.push({ dispose: () => clearTimeout(initial) });
   }
 
   /** Whether the document is a prompt file Prompt Budget counts. */

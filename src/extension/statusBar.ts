@@ -42,7 +42,9 @@ export class PromptStatusBar implements vscode.Disposable {
       }),
       documents.onDidForget(() => this.render()),
     );
-    this.refresh();
+    // After activation, like the documents' first count: activate() only wires.
+    const initial = setTimeout(() => this.refresh(), 0);
+    this.disposables.push({ dispose: () => clearTimeout(initial) });
   }
 
   /** Re-reads the active editor (it changed, or its document became a prompt). */
