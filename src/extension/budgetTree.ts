@@ -20,7 +20,15 @@ export type BudgetTreeNode =
   | { kind: 'budget'; folder: vscode.WorkspaceFolder; evaluation: BudgetEvaluation }
   | { kind: 'noBudget'; folder: vscode.WorkspaceFolder; files: FileUsage[] }
   | { kind: 'file'; folder: vscode.WorkspaceFolder; usage: FileEvaluation | FileUsage; budget?: BudgetEvaluation; analysis?: PromptAnalysis }
-  | { kind: 'message'; folder: vscode.WorkspaceFolder; file: string; label: string; tokens: number; exact: boolean };
+  | { kind: 'message'; folder: vscode.WorkspaceFolder; file: string; label: string; tokens: number; exact: boolean }
+  | { kind: 'unreadable'; folder: vscode.WorkspaceFolder; files: UnreadableFile[] }
+  | { kind: 'unreadableFile'; folder: vscode.WorkspaceFolder; file: UnreadableFile };
+
+/** A prompt file the scan could not count (binary, not UTF-8, unreadable): `check` fails on it too. */
+interface UnreadableFile {
+  relativePath: string;
+  message: string;
+}
 
 /** `viewItem` values for menus: `view == promptBudget.budgets && viewItem == promptBudget.file`. */
 export const TREE_ITEM_CONTEXT = {
@@ -30,6 +38,7 @@ export const TREE_ITEM_CONTEXT = {
   noBudget: 'promptBudget.noBudget',
   file: 'promptBudget.file',
   message: 'promptBudget.message',
+  unreadable: 'promptBudget.unreadable',
 } as const;
 
 const NO_BUDGET_LABEL = 'No budget';
@@ -81,6 +90,8 @@ export class BudgetTreeProvider implements vscode.TreeDataProvider<BudgetTreeNod
       }
       case 'file':
         return chatMessages(node);
+      case 'unreadable':
+        return node.files.map((file) => ({ kind: 'unreadableFile', folder: node.folder, file }));
       default:
         return [];
     }
@@ -100,6 +111,10 @@ export class BudgetTreeProvider implements vscode.TreeDataProvider<BudgetTreeNod
         return fileItem(node);
       case 'message':
         return messageItem(node);
+      case 'unreadable':
+        return unreadableItem(node.files);
+      case 'unreadableFile':
+        return unreadableFileItem(node);
     }
   }
 
@@ -122,6 +137,10 @@ export class BudgetTreeProvider implements vscode.TreeDataProvider<BudgetTreeNod
     if (!check) return nodes;
     for (const evaluation of check.budgets) nodes.push({ kind: 'budget', folder: scan.folder, evaluation });
     if (check.unbudgeted.length > 0) nodes.push({ kind: 'noBudget', folder: scan.folder, files: check.unbudgeted });
+    const unreadable = [...scan.results.values()]
+      .filter((result) => !result.analysis && result.problems.length > 0)
+      .map((result) => ({ relativePath: result.relativePath, message: result.problems[0].message }));
+    if (unreadable.length > 0) nodes.push({ kind: 'unreadable', folder: scan.folder, files: unreadable });
     return nodes;
   }
 }
@@ -245,6 +264,26 @@ function noBudgetItem(files: readonly FileUsage[]): vscode.TreeItem {
   item.tooltip = 'Prompt files that no budget in prompt-budget.yaml matches: checked against their model’s limits only.';
   item.iconPath = new vscode.ThemeIcon('circle-outline');
   item.contextValue = TREE_ITEM_CONTEXT.noBudget;
+  return item;
+}
+
+function unreadableItem(files: readonly UnreadableFile[]): vscode.TreeItem {
+  const item = new vscode.TreeItem('Not counted', vscode.TreeItemCollapsibleState.Expanded);
+  item.description = `${files.length} ${files.length === 1 ? 'file' : 'files'}`;
+  item.tooltip = 'Prompt files that could not be read as UTF-8 text (binary, another encoding, unreadable). `prompt-budget check` fails on them.';
+  item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+  item.contextValue = TREE_ITEM_CONTEXT.unreadable;
+  return item;
+}
+
+function unreadableFileItem(node: Extract<BudgetTreeNode, { kind: 'unreadableFile' }>): vscode.TreeItem {
+  const uri = vscode.Uri.joinPath(node.folder.uri, node.file.relativePath);
+  const item = new vscode.TreeItem(path.posix.basename(node.file.relativePath), vscode.TreeItemCollapsibleState.None);
+  item.resourceUri = uri;
+  item.description = node.file.message;
+  item.tooltip = node.file.message;
+  item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+  item.command = { command: 'revealInExplorer', title: 'Reveal in Explorer', arguments: [uri] };
   return item;
 }
 

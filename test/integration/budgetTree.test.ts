@@ -155,4 +155,21 @@ describe('Prompt Budgets tree', () => {
     await waitFor('the deleted draft to leave the tree', () => drafts() === 'no files');
     assert.deepEqual(tree.getChildren(budget('Drafts')), []);
   });
+
+  it('lists a prompt file it cannot count (binary) under "Not counted", as check fails on it', async () => {
+    const draftsFolder = vscode.Uri.joinPath(folderUri(), 'budgets/drafts');
+    const uri = vscode.Uri.joinPath(draftsFolder, 'image.prompt.md');
+    const notCounted = () => roots().find((node) => labelOf(node) === 'Not counted');
+    try {
+      await vscode.workspace.fs.writeFile(uri, new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0x0d, 0x0a]));
+      await waitFor('a "Not counted" node', () => notCounted() !== undefined);
+      const [file] = tree.getChildren(notCounted()!);
+      const item = tree.getTreeItem(file);
+      assert.equal(item.label, 'image.prompt.md');
+      assert.match(String(item.description), /binary file/);
+    } finally {
+      await vscode.workspace.fs.delete(draftsFolder, { recursive: true });
+    }
+    await waitFor('the node to go with the file', () => notCounted() === undefined);
+  });
 });
