@@ -9,6 +9,9 @@ import { LineIndex } from './textPosition';
 import { loadTokenCounter } from './tokenize/tokenCounter';
 import type { Problem, TokenCounter, TokenizerId } from './types';
 
+/** Folders never walked for prompts (version control, dependencies, our own VS Code): they can be huge. */
+export const SKIPPED_FOLDERS: readonly string[] = ['.git', 'node_modules', '.hg', '.svn', '.vscode-host'];
+
 // Without a config `files` list, only files that are prompts by their name are scanned: a
 // repository's README.md or package.json is not a prompt unless a budget says so.
 const DEDICATED_PROMPT_FILE = /(\.prompt\.md|\.prompty|\.prompt\.ya?ml)$/i;

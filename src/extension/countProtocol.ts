@@ -10,6 +10,8 @@ export interface ScanFile {
   relativePath: string;
   path?: string;
   bytes?: Uint8Array;
+  /** Why the extension host could not read it (other schemes): reported as unreadable, never counted as empty. */
+  readError?: string;
 }
 
 /** What a scan analyses under: plain data, so it crosses to the worker; the worker rebuilds the catalog. */
@@ -40,5 +42,6 @@ export type CountResponse =
 /** Replies to `scanFiles`; a union of their own, so document counting's handlers stay as they are. */
 export type ScanResponse =
   /** A batch of a scan's results; `done` of `total` files are analysed so far. */
-  | { kind: 'scanned'; id: number; results: WorkspaceFileResult[]; done: number; total: number }
+  /** `missing`: files that no longer exist (deleted after they were listed); they are not prompts to report. */
+  | { kind: 'scanned'; id: number; results: WorkspaceFileResult[]; missing: string[]; done: number; total: number }
   | { kind: 'scanDone'; id: number; cancelled: boolean; error?: string };

@@ -112,11 +112,13 @@ async function scanFiles(id: number, files: readonly ScanFile[], settings: ScanS
   const { config, settingsModels, context } = settings;
   const promptContext = { ...context, catalog: catalogWithOverrides(settingsModels, config) };
   let batch: WorkspaceFileResult[] = [];
+  let missing: string[] = [];
   let batchStarted = performance.now();
   let done = 0;
   const flushBatch = () => {
-    post({ kind: 'scanned', id, results: batch, done, total: files.length });
+    post({ kind: 'scanned', id, results: batch, missing, done, total: files.length });
     batch = [];
+    missing = [];
     batchStarted = performance.now();
   };
   const reads = files.slice(0, SCAN_READ_AHEAD).map(readScanFile);
@@ -125,25 +127,31 @@ async function scanFiles(id: number, files: readonly ScanFile[], settings: ScanS
     if (index + SCAN_READ_AHEAD < files.length) reads.push(readScanFile(files[index + SCAN_READ_AHEAD]));
     const text = await reads[index];
     reads[index] = Promise.resolve('');
-    const result = await analyzeWorkspaceFile({ relativePath: files[index].relativePath, text }, config, promptContext);
-    batch.push(withoutSegmentText(result));
     done++;
-    if (batch.length >= SCAN_BATCH_FILES || performance.now() - batchStarted >= SCAN_BATCH_MS) flushBatch();
+    if (text === MISSING) missing.push(files[index].relativePath);
+    else batch.push(withoutSegmentText(await analyzeWorkspaceFile({ relativePath: files[index].relativePath, text }, config, promptContext)));
+    if (batch.length + missing.length >= SCAN_BATCH_FILES || performance.now() - batchStarted >= SCAN_BATCH_MS) flushBatch();
   }
-  if (batch.length > 0 || files.length === 0) flushBatch();
+  if (batch.length > 0 || missing.length > 0 || files.length === 0) flushBatch();
   return false;
 }
 
-async function readScanFile(file: ScanFile): Promise<string | { problem: Problem }> {
+// Deleted between listing and reading: the watcher's delete event may not have reached the extension host yet.
+const MISSING = Symbol('missing');
+
+async function readScanFile(file: ScanFile): Promise<string | { problem: Problem } | typeof MISSING> {
   const label = file.relativePath;
+  const unreadable = (reason: string) => ({ problem: { file: label, line: 1, column: 1, severity: 'error' as const, rule: 'unreadable', message: `${label}: ${reason}` } });
+  if (file.readError !== undefined) return unreadable(file.readError);
+  if (file.bytes === undefined && file.path === undefined) return MISSING;
   try {
-    const bytes = file.bytes ?? (file.path !== undefined ? await readFile(file.path) : new Uint8Array());
+    const bytes = file.bytes ?? (await readFile(file.path!));
     const decoded = decodePromptText(label, bytes);
     return 'text' in decoded ? decoded.text : decoded;
   } catch (error) {
     const code = (error as { code?: string }).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : 'cannot be read';
-    return { problem: { file: label, line: 1, column: 1, severity: 'error', rule: 'unreadable', message: `${label}: ${reason}` } };
+    if (code === 'ENOENT') return MISSING;
+    return unreadable(code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a folder' : 'cannot be read');
   }
 }
 

@@ -4,7 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { BudgetConfig } from '../core/budgets/budgetConfig';
-import { evaluateWorkspace, selectPromptFiles, type WorkspaceCheck, type WorkspaceFileResult } from '../core/checkWorkspace';
+import { evaluateWorkspace, selectPromptFiles, SKIPPED_FOLDERS, type WorkspaceCheck, type WorkspaceFileResult } from '../core/checkWorkspace';
 import type { Problem } from '../core/types';
 import type { CountRequest, ScanFile, ScanResponse, ScanSettings } from './countProtocol';
 import { log } from './log';
@@ -46,7 +46,6 @@ interface FolderState {
 export const BUDGETS_VIEW_ID = 'promptBudget.budgets';
 
 // Folders that never hold a team's prompts and can be huge; the CLI skips the same ones.
-const SKIPPED_FOLDERS = ['node_modules', '.git', '.hg', '.svn', '.vscode-host'];
 const SKIPPED_GLOB = `**/{${SKIPPED_FOLDERS.join(',')}}/**`;
 // Files per worker request: local files go as paths; other schemes are read here and sent as bytes.
 const REQUEST_FILES = 500;
@@ -246,10 +245,12 @@ export class WorkspaceScan implements vscode.Disposable {
         if (generation !== state.generation) break;
         const files = await this.scanFiles(state.folder, paths.slice(start, start + REQUEST_FILES));
         requests.push(
-          this.request(state, files, state.settings!, (results) => {
-            done += results.length;
+          this.request(state, files, state.settings!, (results, missing) => {
+            done += results.length + missing.length;
             onProgress?.(done);
             if (generation !== state.generation) return;
+            // Gone before it could be read (a late watcher event, or a listing that raced a delete): as if deleted.
+            for (const path of missing) this.forgetPath(state, path);
             for (const result of results) {
               // Deleted while it was being read: the delete event has removed it already.
               if (state.paths.has(result.relativePath)) state.results.set(result.relativePath, result);
@@ -272,21 +273,28 @@ export class WorkspaceScan implements vscode.Disposable {
       paths.map(async (path) => {
         try {
           return { relativePath: path, bytes: await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, path)) };
-        } catch {
-          return { relativePath: path };
+        } catch (error) {
+          // No path and no bytes: the worker reports it missing; any other failure is a file that cannot be read.
+          if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') return { relativePath: path };
+          return { relativePath: path, readError: error instanceof vscode.FileSystemError && error.code === 'NoPermissions' ? 'permission denied' : 'cannot be read' };
         }
       }),
     );
   }
 
-  private request(state: FolderState, files: ScanFile[], settings: ScanSettings, onResults: (results: WorkspaceFileResult[]) => void): Promise<void> {
+  private request(
+    state: FolderState,
+    files: ScanFile[],
+    settings: ScanSettings,
+    onResults: (results: WorkspaceFileResult[], missing: readonly string[]) => void,
+  ): Promise<void> {
     if (this.disposed) return Promise.resolve();
     const id = this.nextRequestId++;
     state.scanIds.add(id);
     return new Promise((resolve, reject) => {
       this.batchHandlers.set(id, (response) => {
         if (response.kind === 'scanned') {
-          onResults(response.results);
+          onResults(response.results, response.missing);
           return;
         }
         this.batchHandlers.delete(id);
@@ -360,13 +368,18 @@ export class WorkspaceScan implements vscode.Disposable {
   }
 
   private fileDeleted(state: FolderState, uri: vscode.Uri): void {
-    const path = relativePath(state.folder, uri);
-    // A deleted folder gets one event: its files go with it.
-    const below = `${path}/`;
-    for (const known of [...state.paths]) if (known === path || known.startsWith(below)) state.paths.delete(known);
-    for (const known of [...state.results.keys()]) if (known === path || known.startsWith(below)) state.results.delete(known);
-    this.pendingUpdates.get(state.folder.uri.toString())?.delete(path);
+    this.forgetPath(state, relativePath(state.folder, uri));
     this.scheduleAggregate();
+  }
+
+  /** Drops a file, or a folder with every file below it (a deleted folder gets one event). */
+  private forgetPath(state: FolderState, path: string): void {
+    const below = `${path}/`;
+    const gone = (known: string) => known === path || known.startsWith(below);
+    for (const known of [...state.paths]) if (gone(known)) state.paths.delete(known);
+    for (const known of [...state.results.keys()]) if (gone(known)) state.results.delete(known);
+    const pending = this.pendingUpdates.get(state.folder.uri.toString());
+    for (const known of [...(pending ?? [])]) if (gone(known)) pending!.delete(known);
   }
 
   private stateOf(uri: vscode.Uri): FolderState | undefined {

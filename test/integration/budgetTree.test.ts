@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { symlinkSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { BudgetTreeNode, BudgetTreeProvider } from '../../src/extension/budgetTree';
 import { formatTokens, formatUsd } from '../../src/core/catalog/format';
@@ -154,6 +155,24 @@ describe('Prompt Budgets tree', () => {
     }
     await waitFor('the deleted draft to leave the tree', () => drafts() === 'no files');
     assert.deepEqual(tree.getChildren(budget('Drafts')), []);
+  });
+
+  it('drops a listed file that is gone when it is read, instead of listing it as not counted', async () => {
+    // A link to nowhere is listed by the watcher but cannot be opened: as a file deleted between listing and reading.
+    const draftsFolder = vscode.Uri.joinPath(folderUri(), 'budgets/drafts');
+    await vscode.workspace.fs.createDirectory(draftsFolder);
+    const link = vscode.Uri.joinPath(draftsFolder, 'dangling.prompt.md');
+    try {
+      symlinkSync(vscode.Uri.joinPath(draftsFolder, 'nowhere.md').fsPath, link.fsPath);
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(draftsFolder, 'real.prompt.md'), new TextEncoder().encode('Say hello.\n'));
+      await waitFor('the real draft in the tree', () => tree.getChildren(budget('Drafts')).some((node) => labelOf(node) === 'real.prompt.md'));
+      await tree.scan.whenIdle();
+      assert.deepEqual(tree.getChildren(budget('Drafts')).map(labelOf), ['real.prompt.md']);
+      assert.equal(roots().find((node) => labelOf(node) === 'Not counted'), undefined, 'a file that is not there is listed as not counted');
+    } finally {
+      await vscode.workspace.fs.delete(draftsFolder, { recursive: true });
+    }
+    await waitFor('the drafts to leave the tree', () => tree.getTreeItem(budget('Drafts')).description === 'no files');
   });
 
   it('lists a prompt file it cannot count (binary) under "Not counted", as check fails on it', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -205,6 +205,26 @@ describe('prompt-budget check and report', () => {
     assert.equal(code, 0);
     assert.match(stdout, /^budget,"'=HYPERLINK\(""x""\)",/m);
     assert.doesNotMatch(stdout, /^[^,\n]*,=/m);
+  });
+});
+
+describe('the files check walks', () => {
+  test('follows links as VS Code lists them: a linked file or folder is walked, a link to nowhere or back up is not', async () => {
+    const root = join(scratch, 'links');
+    await mkdir(join(root, 'shared'), { recursive: true });
+    await mkdir(join(root, 'prompts'), { recursive: true });
+    await mkdir(join(root, 'node_modules/pkg'), { recursive: true });
+    await writeFile(join(root, 'shared/base.prompt.md'), 'Be brief.\n');
+    await writeFile(join(root, 'node_modules/pkg/readme.prompt.md'), 'Not a team prompt.\n');
+    await symlink(join(root, 'shared/base.prompt.md'), join(root, 'prompts/linked.prompt.md'));
+    await symlink(join(root, 'shared'), join(root, 'prompts/shared-folder'));
+    await symlink(join(root, 'missing.md'), join(root, 'prompts/dangling.prompt.md'));
+    await symlink(root, join(root, 'shared/loop'));
+    assert.deepEqual(await listFilesBelow(root), [
+      'prompts/linked.prompt.md',
+      'prompts/shared-folder/base.prompt.md',
+      'shared/base.prompt.md',
+    ]);
   });
 });
 

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import type { CountRequest, ScanFile, ScanResponse, ScanSettings } from '../../src/extension/countProtocol';
+import type { WorkspaceFileResult } from '../../src/core/checkWorkspace';
+
+// The built worker, as the extension host starts it: no VS Code needed to scan files.
+const workerPath = resolve(__dirname, '../../../dist/countWorker.js');
+const settings: ScanSettings = { settingsModels: [], context: { fallbackModel: 'gpt-4o', fallbackSource: 'setting', warnAt: 0.8 } };
+
+async function scan(files: ScanFile[]): Promise<{ results: WorkspaceFileResult[]; missing: string[] }> {
+  const worker = new Worker(workerPath);
+  try {
+    return await new Promise((resolvePromise, reject) => {
+      const results: WorkspaceFileResult[] = [];
+      const missing: string[] = [];
+      worker.on('error', reject);
+      worker.on('message', (response: ScanResponse) => {
+        if (response.kind === 'scanned') {
+          results.push(...response.results);
+          missing.push(...response.missing);
+        } else if (response.error) reject(new Error(response.error));
+        else resolvePromise({ results, missing });
+      });
+      worker.postMessage({ kind: 'scanFiles', id: 1, files, settings } satisfies CountRequest);
+    });
+  } finally {
+    await worker.terminate();
+  }
+}
+
+describe('the scan worker', () => {
+  let root: string;
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'pb-scan-'));
+    await writeFile(join(root, 'present.prompt.md'), 'Summarise the ticket in one line.\n');
+  });
+  after(() => rm(root, { recursive: true, force: true }));
+
+  test('reports a listed file that was deleted before it was read as missing, not as a file it cannot count', async () => {
+    const { results, missing } = await scan([
+      { relativePath: 'present.prompt.md', path: join(root, 'present.prompt.md') },
+      { relativePath: 'gone.prompt.md', path: join(root, 'gone.prompt.md') },
+      // Other schemes: the extension host found no file, so it sent neither path nor bytes.
+      { relativePath: 'remote-gone.prompt.md' },
+    ]);
+    assert.deepEqual(missing, ['gone.prompt.md', 'remote-gone.prompt.md']);
+    assert.deepEqual(results.map((result) => result.relativePath), ['present.prompt.md']);
+    assert.ok(results[0].analysis && results[0].analysis.count.tokens > 0);
+    assert.deepEqual(results[0].problems, []);
+  });
+
+  test('reports a file the extension host could not read as unreadable, never as an empty prompt', async () => {
+    const { results, missing } = await scan([{ relativePath: 'locked.prompt.md', readError: 'permission denied' }]);
+    assert.deepEqual(missing, []);
+    assert.equal(results[0].analysis, undefined);
+    assert.deepEqual(
+      results[0].problems.map((problem) => `${problem.rule}: ${problem.message}`),
+      ['unreadable: locked.prompt.md: permission denied'],
+    );
+  });
+
+  test('analyses bytes sent by the extension host as it analyses a local file', async () => {
+    const text = 'Summarise the ticket in one line.\n';
+    const { results } = await scan([
+      { relativePath: 'a.prompt.md', path: join(root, 'present.prompt.md') },
+      { relativePath: 'b.prompt.md', bytes: new TextEncoder().encode(text) },
+    ]);
+    assert.equal(results[0].analysis?.count.tokens, results[1].analysis?.count.tokens);
+  });
+});
