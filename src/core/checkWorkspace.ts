@@ -31,6 +31,8 @@ export interface WorkspaceFileResult {
   budgets: string[];
   /** Where the prompt's body starts: per-file budget findings are shown there. */
   bodyStart?: { line: number; column: number };
+  /** Where each segment of `analysis` starts (1-based), so a view can open the file at a message. */
+  segmentStarts?: { line: number; column: number }[];
   /** Unreadable, binary, non-UTF-8, parse problems and limit findings, positioned. */
   problems: Problem[];
 }
@@ -79,6 +81,7 @@ export async function analyzeWorkspaceFile(
     if (!result.analysis) {
       result.analysis = analysis;
       result.bodyStart = lines.positionAt(analysis.parsed.bodyRange.start);
+      result.segmentStarts = analysis.parsed.segments.map((segment) => lines.positionAt(segment.range.start));
     }
     if (budget) result.byBudget.set(budget.name, analysis);
     for (const finding of analysis.findings) {

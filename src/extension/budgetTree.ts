@@ -19,10 +19,13 @@ export type BudgetTreeNode =
   | { kind: 'configError'; folder: vscode.WorkspaceFolder; configUri: vscode.Uri; stale: boolean; errors: number }
   | { kind: 'budget'; folder: vscode.WorkspaceFolder; evaluation: BudgetEvaluation }
   | { kind: 'noBudget'; folder: vscode.WorkspaceFolder; files: FileUsage[] }
-  | { kind: 'file'; folder: vscode.WorkspaceFolder; usage: FileEvaluation | FileUsage; budget?: BudgetEvaluation; analysis?: PromptAnalysis }
-  | { kind: 'message'; folder: vscode.WorkspaceFolder; file: string; label: string; tokens: number; exact: boolean }
+  | { kind: 'file'; folder: vscode.WorkspaceFolder; usage: FileEvaluation | FileUsage; budget?: BudgetEvaluation; analysis?: PromptAnalysis; segmentStarts?: TextPosition[] }
+  | { kind: 'message'; folder: vscode.WorkspaceFolder; file: string; label: string; tokens: number; exact: boolean; start?: TextPosition }
   | { kind: 'unreadable'; folder: vscode.WorkspaceFolder; files: UnreadableFile[] }
   | { kind: 'unreadableFile'; folder: vscode.WorkspaceFolder; file: UnreadableFile };
+
+/** 1-based, as the core reports positions. */
+type TextPosition = { line: number; column: number };
 
 /** A prompt file the scan could not count (binary, not UTF-8, unreadable): `check` fails on it too. */
 interface UnreadableFile {
@@ -82,11 +85,15 @@ export class BudgetTreeProvider implements vscode.TreeDataProvider<BudgetTreeNod
           usage,
           budget: node.evaluation,
           analysis: scan?.results.get(usage.file)?.byBudget.get(node.evaluation.name),
+          segmentStarts: scan?.results.get(usage.file)?.segmentStarts,
         }));
       }
       case 'noBudget': {
         const scan = this.folderScan(node.folder);
-        return node.files.map((usage) => ({ kind: 'file', folder: node.folder, usage, analysis: scan?.results.get(usage.file)?.analysis }));
+        return node.files.map((usage) => {
+          const result = scan?.results.get(usage.file);
+          return { kind: 'file', folder: node.folder, usage, analysis: result?.analysis, segmentStarts: result?.segmentStarts };
+        });
       }
       case 'file':
         return chatMessages(node);
@@ -361,6 +368,7 @@ function chatMessages(node: Extract<BudgetTreeNode, { kind: 'file' }>): BudgetTr
     label: segment.label,
     tokens: analysis.count.segmentTokens[index] ?? 0,
     exact: analysis.count.exact,
+    start: node.segmentStarts?.[index],
   }));
 }
 
@@ -369,7 +377,10 @@ function messageItem(node: Extract<BudgetTreeNode, { kind: 'message' }>): vscode
   item.description = `${node.exact ? '' : '≈'}${formatTokens(node.tokens)} tok`;
   item.iconPath = new vscode.ThemeIcon('comment');
   item.contextValue = TREE_ITEM_CONTEXT.message;
-  item.command = { command: 'vscode.open', title: 'Open File', arguments: [vscode.Uri.joinPath(node.folder.uri, node.file)] };
+  const uri = vscode.Uri.joinPath(node.folder.uri, node.file);
+  // At the message itself: a chat file can hold dozens of them.
+  const at = node.start && new vscode.Position(node.start.line - 1, node.start.column - 1);
+  item.command = { command: 'vscode.open', title: 'Open at Message', arguments: at ? [uri, { selection: new vscode.Range(at, at) }] : [uri] };
   return item;
 }
 

@@ -120,6 +120,13 @@ describe('Prompt Budgets tree', () => {
       children.map((item) => `${item.label}: ${item.description}`),
       [`system: ${messages[0]} tok`, `user: ${messages[1]} tok`],
     );
+    // A click opens the file at the message, not at its top.
+    const userMessage = children[1].command!;
+    await vscode.commands.executeCommand(userMessage.command, ...userMessage.arguments!);
+    const editor = await waitFor('triage.json in the editor', () => vscode.window.activeTextEditor?.document.uri.path.endsWith('/triage.json') && vscode.window.activeTextEditor);
+    const lineText = editor.document.lineAt(editor.selection.active.line).text;
+    assert.match(lineText, /"role": "user"/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   it('puts prompt files that no budget matches under "No budget"', async () => {
