@@ -18,11 +18,13 @@ export async function runModels(args: string[], options: CliOptions, io: CliIo):
     io.stdout(JSON.stringify(models, null, 2));
     return context.failed ? EXIT_USAGE : EXIT_OK;
   }
-  const header = ['id', 'provider', 'context', 'max output', 'input $/M', 'output $/M', 'tokenizer', 'prices from', 'limits from'];
+  const header = ['id', 'provider', 'context', 'max input', 'max output', 'input $/M', 'output $/M', 'tokenizer', 'prices from', 'limits from'];
   const rows = models.map((model) => [
     model.id,
     model.provider,
     model.contextWindow ? formatTokens(model.contextWindow) : 'n/a',
+    // The window is the input limit unless the model caps input below it.
+    model.maxInputTokens ? formatTokens(model.maxInputTokens) : model.contextWindow ? 'window' : 'n/a',
     model.maxOutputTokens ? formatTokens(model.maxOutputTokens) : 'n/a',
     model.pricing ? formatUsd(model.pricing.inputPerMillion) : 'n/a',
     model.pricing ? formatUsd(model.pricing.outputPerMillion) : 'n/a',

@@ -120,6 +120,7 @@ export function evaluateCountedPrompt(
       exact: count.exact,
       maxOutputTokens: declaredMaxOutputTokens,
       contextWindow: model.contextWindow,
+      modelMaxInputTokens: model.maxInputTokens,
       modelMaxOutputTokens: model.maxOutputTokens,
       warnAt: context.warnAt,
     })) {

@@ -59,6 +59,8 @@ export interface ModelInfo {
   /** Display names, provider-prefixed ids ('openai/gpt-4.1'), dated ids. Matched case-insensitively. */
   aliases: string[];
   contextWindow?: number;
+  /** A cap on input below the context window (GPT-5 keeps 128k of its 400k window for output). */
+  maxInputTokens?: number;
   maxOutputTokens?: number;
   pricing?: ModelPricing;
   tokenizer: TokenizerId;
@@ -74,6 +76,7 @@ export interface ModelOverride {
   provider?: string;
   aliases?: string[];
   contextWindow?: number;
+  maxInputTokens?: number;
   maxOutputTokens?: number;
   inputPerMillion?: number;
   outputPerMillion?: number;

@@ -56,7 +56,7 @@ export class PromptCodeActions implements vscode.CodeActionProvider {
       if (MAX_OUTPUT_RULES.has(rule)) {
         const action = lowerMaxOutput(document, analysis, finding, diagnostic);
         if (action) actions.push(action);
-      } else if (rule === 'context-window' && finding.severity === 'error') {
+      } else if ((rule === 'context-window' || rule === 'max-input') && finding.severity === 'error') {
         actions.push(...this.switchModel(document, analysis, diagnostic));
       }
     }
@@ -111,7 +111,7 @@ function lowerMaxOutput(
   return action;
 }
 
-/** Up to three models whose context window holds the prompt plus its declared output, cheapest call first. */
+/** Up to three models whose context window holds the prompt plus its declared output (and whose input cap the prompt), cheapest call first. */
 export function modelsThatFit(models: readonly ModelInfo[], analysis: DocumentAnalysis): ModelInfo[] {
   const output = analysis.declaredMaxOutputTokens ?? 0;
   const current = analysis.resolved.model?.id;
@@ -124,7 +124,13 @@ export function modelsThatFit(models: readonly ModelInfo[], analysis: DocumentAn
   const cost = (model: ModelInfo) => (model.pricing ? costPerCall(model, inputFor(model), output).total : Infinity);
   return models
     // A model without output (an embedding model) cannot run a prompt, however large its window.
-    .filter((model) => model.id !== current && (model.maxOutputTokens ?? 0) > 0 && (model.contextWindow ?? 0) >= inputFor(model) + output)
+    .filter(
+      (model) =>
+        model.id !== current &&
+        (model.maxOutputTokens ?? 0) > 0 &&
+        (model.contextWindow ?? 0) >= inputFor(model) + output &&
+        (model.maxInputTokens ?? Infinity) >= inputFor(model),
+    )
     .sort((a, b) => cost(a) - cost(b) || (a.contextWindow ?? 0) - (b.contextWindow ?? 0) || a.id.localeCompare(b.id))
     .slice(0, MODEL_SUGGESTIONS);
 }

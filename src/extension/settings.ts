@@ -55,6 +55,7 @@ function modelOverrides(raw: Record<string, unknown>): ModelOverride[] {
       provider: typeof entry.provider === 'string' ? entry.provider : undefined,
       aliases: Array.isArray(entry.aliases) ? entry.aliases.filter((alias): alias is string => typeof alias === 'string') : undefined,
       contextWindow: number('contextWindow'),
+      maxInputTokens: number('maxInputTokens'),
       maxOutputTokens: number('maxOutputTokens'),
       inputPerMillion: number('inputPerMillion'),
       outputPerMillion: number('outputPerMillion'),

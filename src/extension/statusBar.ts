@@ -8,7 +8,7 @@ import { describeModelSource, describeSourceNote, describeTokenizer, escapeMarkd
 const SELECTION_DELAY_MS = 120;
 // Counting a thousand cursors' selections one by one would flood the worker for no use.
 const MAX_COUNTED_SELECTIONS = 200;
-const CONTEXT_RULES = new Set(['context-window', 'context-with-output']);
+const CONTEXT_RULES = new Set(['context-window', 'max-input', 'context-with-output']);
 
 /** The status bar item: tokens, cost per call and model of the active prompt (or its selection). */
 export function registerStatusBar(context: vscode.ExtensionContext, documents: PromptDocuments, contexts: PromptContexts): PromptStatusBar {
@@ -154,6 +154,9 @@ function tooltip(analysis: DocumentAnalysis, selection: { tokens: number; count:
   if (count.renderedTokens !== undefined) lines.push(`With the file's sample values: ${approx}${formatTokens(count.renderedTokens)} tokens`);
   if (model?.contextWindow) {
     lines.push(`Context window: ${approx}${formatPercent(count.tokens / model.contextWindow, 1)} of ${formatTokens(model.contextWindow)}`);
+  }
+  if (model?.maxInputTokens && (!model.contextWindow || model.maxInputTokens < model.contextWindow)) {
+    lines.push(`Input limit: ${approx}${formatPercent(count.tokens / model.maxInputTokens, 1)} of ${formatTokens(model.maxInputTokens)}`);
   }
   if (analysis.declaredMaxOutputTokens !== undefined) {
     lines.push(`Declared max output: ${formatTokens(analysis.declaredMaxOutputTokens)} tokens (model cap ${model?.maxOutputTokens ? formatTokens(model.maxOutputTokens) : 'unknown'})`);

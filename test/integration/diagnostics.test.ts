@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { formatPercent } from '../../src/core/catalog/format';
 import type { PromptBudgetApi } from '../../src/extension/extension';
 import {
   addTinyModel,
@@ -14,12 +15,24 @@ import {
   openPrompt,
   removeTinyModel,
   ruleOf,
+  statusText,
+  statusTooltip,
   TINY_MODEL,
   waitFor,
 } from './editorTestSupport';
 
-function quickFixes(uri: vscode.Uri, range: vscode.Range): Thenable<vscode.CodeAction[]> {
-  return vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, vscode.CodeActionKind.QuickFix.value);
+/**
+ * The quick fixes at `range` whose title starts with `prefix`, once there are some. The workbench
+ * learns of new diagnostics a moment after the extension host, and passes only those it knows.
+ */
+async function quickFixes(uri: vscode.Uri, range: vscode.Range, prefix: string): Promise<vscode.CodeAction[]> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const all = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, vscode.CodeActionKind.QuickFix.value);
+    const actions = all.filter((action) => action.title.startsWith(prefix));
+    if (actions.length > 0 || Date.now() > deadline) return actions;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** An untitled Markdown prompt with its own name, so no earlier untitled document's state can leak in. */
@@ -75,8 +88,7 @@ describe('Diagnostics and quick fixes', () => {
     // `max_tokens: 90` is line 2; the value 90 is at characters 12-14.
     assert.deepEqual(all.map(describeDiagnostic).sort(), ['context-with-output Error 2:12-2:14', 'max-output Error 2:12-2:14']);
 
-    const actions = await quickFixes(document.uri, all[0].range);
-    const lower = actions.filter((action) => action.title.startsWith('Lower max output tokens'));
+    const lower = await quickFixes(document.uri, all[0].range, 'Lower max output tokens');
     // The model allows 32 output tokens and the window leaves 64 - 8: the smaller one fits both.
     assert.deepEqual(lower.map((action) => action.title), ['Lower max output tokens to 32']);
     assert.ok(lower[0].edit);
@@ -92,7 +104,7 @@ describe('Diagnostics and quick fixes', () => {
     const { editor } = await openPrompt(api, 'over-window.prompt.md');
     const document = editor.document;
     const [diagnostic] = await diagnosticsWhen(document.uri, (all) => all.some((d) => ruleOf(d) === 'context-window'), 'a context-window error');
-    const actions = (await quickFixes(document.uri, diagnostic.range)).filter((action) => action.title.startsWith('Switch to '));
+    const actions = await quickFixes(document.uri, diagnostic.range, 'Switch to ');
     assert.ok(actions.length >= 1 && actions.length <= 3, actions.map((action) => action.title).join(', '));
     const tokens = api.documents.get(document.uri)!.count.tokens;
     const catalog = api.contexts.catalogFor(document.uri);
@@ -117,7 +129,7 @@ describe('Diagnostics and quick fixes', () => {
     const filler = ' Keep every sentence short, plain and free of jargon so that anyone can follow it.'.repeat(6);
     assert.ok(await editor.edit((edit) => edit.insert(document.lineAt(0).range.end, filler)));
     const [diagnostic] = await diagnosticsWhen(document.uri, (all) => all.some((d) => ruleOf(d) === 'context-window'), 'a context-window error');
-    const [action] = (await quickFixes(document.uri, diagnostic.range)).filter((candidate) => candidate.title.startsWith('Switch to '));
+    const [action] = await quickFixes(document.uri, diagnostic.range, 'Switch to ');
     assert.ok(action?.command, 'a Switch action with a command');
     assert.equal(action.edit, undefined);
     assert.equal(action.command.command, 'promptBudget.useModel');
@@ -128,6 +140,36 @@ describe('Diagnostics and quick fixes', () => {
     await diagnosticsWhen(document.uri, (all) => all.length === 0, 'no diagnostics on the new model');
     await api.choice.choose(undefined);
     await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('holds a prompt to its model’s input limit where that is below the window, and offers models that take it', async () => {
+    const settings = vscode.workspace.getConfiguration('promptBudget');
+    const models = settings.get<Record<string, unknown>>('models') ?? {};
+    const capped = { name: 'Capped Input', provider: 'test', contextWindow: 1000, maxInputTokens: 20, maxOutputTokens: 500, inputPerMillion: 1, outputPerMillion: 2, tokenizer: 'o200k_base' };
+    await settings.update('models', { ...models, 'capped-input-test': capped }, vscode.ConfigurationTarget.Global);
+    try {
+      const body = 'Summarise the customer ticket below in two plain sentences, then label it billing, outage or other.\n';
+      const document = await untitledMarkdown('capped-input.md', `---\nmodel: capped-input-test\n---\n${body}`);
+      const tokens = o200k().encode(body).length;
+      const [diagnostic] = await diagnosticsWhen(document.uri, (all) => all.some((d) => ruleOf(d) === 'max-input'), 'a max-input error');
+      assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
+      assert.equal(diagnostic.message, `Prompt is ${tokens} tokens; capped-input-test's input limit is 20 (its 1,000-token context window keeps the rest for output).`);
+      assert.equal(typeof diagnostic.code === 'object' && diagnostic.code.target.fragment, 'rule-max-input');
+      // Well inside the window, yet over the input limit: no context-window finding as well.
+      assert.ok(!vscode.languages.getDiagnostics(document.uri).some((d) => ruleOf(d) === 'context-window'));
+      // The status bar says it too: an error background, and the share of the input limit.
+      await waitFor('the status bar on the capped prompt', () => statusText(api).endsWith('capped-input-test'));
+      assert.ok(statusTooltip(api).includes(`Input limit: ${formatPercent(tokens / 20, 1)} of 20`), statusTooltip(api));
+      assert.deepEqual(api.statusBar.item.backgroundColor, new vscode.ThemeColor('statusBarItem.errorBackground'));
+      const actions = await quickFixes(document.uri, diagnostic.range, 'Switch to ');
+      assert.ok(actions.length >= 1, 'no model offered');
+      const catalog = api.contexts.catalogFor(document.uri);
+      const offered = actions.map((action) => catalog.find(action.edit!.entries()[0][1][0].newText)!);
+      assert.ok(offered.every((model) => (model.maxInputTokens ?? Infinity) >= tokens), offered.map((model) => model.id).join(', '));
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    } finally {
+      await settings.update('models', models, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('warns about an unknown declared model, naming close ids, at the model value', async () => {

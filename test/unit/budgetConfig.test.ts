@@ -57,7 +57,7 @@ describe('parseBudgetConfig', () => {
     assert.deepEqual(support.positions.maxMonthlyCost, { line: 19, column: 21, endLine: 19, endColumn: 23 });
   });
 
-  test('reads the extended keys: files, ignore, exclude, aliases, cached prices, per-budget warnAt, a single glob string', () => {
+  test('reads the extended keys: files, ignore, exclude, aliases, an input cap, cached prices, per-budget warnAt, a single glob string', () => {
     const { config, problems } = parseBudgetConfig('prompt-budget.yaml', fixture('valid.yaml'), { isKnownModel });
     assert.deepEqual(problems, []);
     assert.ok(config);
@@ -65,6 +65,7 @@ describe('parseBudgetConfig', () => {
     assert.deepEqual(config.ignore.map((glob) => glob.pattern), ['prompts/drafts/**']);
     assert.deepEqual(config.models[0].aliases, ['llama-local']);
     assert.equal(config.models[0].provider, 'ollama');
+    assert.equal(config.models[0].maxInputTokens, 6144);
     assert.deepEqual(config.models[1], { id: 'gpt-4o', cachedInputPerMillion: 1.25 });
     const [support, nightly] = config.budgets;
     assert.deepEqual(support.exclude.map((glob) => glob.pattern), ['prompts/support/**/*.test.md']);

@@ -93,8 +93,8 @@ describe('unmatchedGlobs', () => {
       problems.map((problem) => `${problem.line}:${problem.column}-${problem.endLine}:${problem.endColumn} ${problem.severity} ${problem.rule} ${problem.message}`),
       [
         "4:28-4:42 warning unmatched-glob Glob '**/*.prompty' in 'files' matches no file.",
-        "21:15-21:45 warning unmatched-glob Exclude 'prompts/support/**/*.test.md' of budget 'Support agent' removes no file from it.",
-        "30:12-30:34 warning unmatched-glob Glob 'prompts/summaries/*.md' of budget 'Nightly summaries' matches no file.",
+        "22:15-22:45 warning unmatched-glob Exclude 'prompts/support/**/*.test.md' of budget 'Support agent' removes no file from it.",
+        "31:12-31:34 warning unmatched-glob Glob 'prompts/summaries/*.md' of budget 'Nightly summaries' matches no file.",
       ],
     );
     assert.ok(problems.every((problem) => problem.file === 'prompt-budget.yaml'));

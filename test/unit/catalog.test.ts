@@ -262,6 +262,26 @@ describe('overrides', () => {
     assert.equal(model('gpt-4o', snapshot).pricing?.inputPerMillion, 2.5);
   });
 
+  test('caps GPT-5, mini and nano input at 272,000 of their 400,000-token window, and no other model below its window', () => {
+    for (const id of ['gpt-5', 'gpt-5-mini', 'gpt-5-nano']) {
+      assert.equal(model(id).contextWindow, 400_000, id);
+      assert.equal(model(id).maxInputTokens, 272_000, id);
+    }
+    const capped = catalog.list().filter((entry) => entry.maxInputTokens !== undefined).map((entry) => entry.id);
+    assert.deepEqual(capped.sort(), ['gpt-5', 'gpt-5-mini', 'gpt-5-nano']);
+  });
+
+  test('an override may set an input cap; a new window without one drops the catalog cap', () => {
+    const raised = catalog.withOverrides([{ id: 'gpt-5', maxInputTokens: 300_000 }], 'settings');
+    assert.equal(model('gpt-5', raised).maxInputTokens, 300_000);
+    assert.equal(model('gpt-5', raised).sources.limits?.source, 'User settings override');
+    const widened = catalog.withOverrides([{ id: 'gpt-5', contextWindow: 1_000_000 }], 'workspace');
+    assert.equal(model('gpt-5', widened).maxInputTokens, undefined);
+    // A fine-tune of GPT-5 keeps its base's cap, as it keeps its window.
+    const tuned = catalog.withOverrides([{ id: 'ft:gpt-5-mini:acme::x', inputPerMillion: 1 }], 'workspace');
+    assert.equal(model('ft:gpt-5-mini:acme::x', tuned).maxInputTokens, 272_000);
+  });
+
   test('keeps the listed price when only the limits are overridden', () => {
     const capped = catalog.withOverrides([{ id: 'claude-sonnet-4', maxOutputTokens: 8_000 }], 'workspace');
     const sonnet = model('claude-sonnet-4', capped);

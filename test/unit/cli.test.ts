@@ -144,12 +144,13 @@ describe('prompt-budget compare and models', () => {
 
   test('lists the catalog with limits, prices and where each comes from, with dates', async () => {
     const { code, stdout } = await cli(['models']);
+    assert.match(stdout, /^gpt-5 +openai +400,000 +272,000 +128,000 /m);
     assert.equal(code, 0);
     const [header, ...lines] = stdout.split('\n');
     assert.match(header, /prices from\s+limits from$/);
     const gpt4o = lines.find((line) => line.startsWith('gpt-4o '));
     assert.ok(gpt4o, 'gpt-4o listed');
-    assert.match(gpt4o!, /128,000\s+16,384\s+\$2\.50\s+\$10\.00\s+o200k_base\s+@pydantic\/genai-prices [\d.]+ \d{4}-\d\d-\d\d\s+OpenAI model docs \d{4}-\d\d$/);
+    assert.match(gpt4o!, /128,000\s+window\s+16,384\s+\$2\.50\s+\$10\.00\s+o200k_base\s+@pydantic\/genai-prices [\d.]+ \d{4}-\d\d-\d\d\s+OpenAI model docs \d{4}-\d\d$/);
   });
 });
 

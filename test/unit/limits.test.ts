@@ -50,6 +50,36 @@ describe('evaluateLimits', () => {
     assert.deepEqual(findings.map((finding) => `${finding.rule}:${finding.severity}`), ['context-window:warning', 'context-with-output:error']);
   });
 
+  test('a model that caps input below its window holds the prompt to the cap: GPT-5 rejects 272,001 input tokens', () => {
+    const gpt5 = { modelId: 'gpt-5', contextWindow: 400_000, modelMaxInputTokens: 272_000, modelMaxOutputTokens: 128_000, warnAt: 0.8 };
+    assert.deepEqual(evaluateLimits({ ...gpt5, inputTokens: 272_001 }), [
+      {
+        rule: 'max-input',
+        severity: 'error',
+        at: 'body',
+        used: 272_001,
+        limit: 272_000,
+        message: "Prompt is 272,001 tokens; gpt-5's input limit is 272,000 (its 400,000-token context window keeps the rest for output).",
+      },
+    ]);
+    // Over the window too: one finding, the one the API reports first.
+    assert.deepEqual(evaluateLimits({ ...gpt5, inputTokens: 450_000 }).map((finding) => finding.rule), ['max-input']);
+    const [warning] = evaluateLimits({ ...gpt5, inputTokens: 217_600, exact: false });
+    assert.equal(warning.severity, 'warning');
+    assert.equal(warning.message, "Prompt is ≈217,600 tokens, ≈80% of gpt-5's input limit of 272,000 (its 400,000-token context window keeps the rest for output).");
+    assert.deepEqual(evaluateLimits({ ...gpt5, inputTokens: 217_599 }), []);
+    // The window still bounds input plus the declared output.
+    const withOutput = evaluateLimits({ ...gpt5, inputTokens: 250_000, maxOutputTokens: 160_000 });
+    assert.deepEqual(withOutput.map((finding) => `${finding.rule}:${finding.severity}`), ['max-input:warning', 'context-with-output:error', 'max-output:error']);
+  });
+
+  test('an input cap at or above the window changes nothing', () => {
+    const loose = { modelId: 'm', contextWindow: 8_000, modelMaxInputTokens: 8_000, warnAt: 0.8 };
+    assert.deepEqual(evaluateLimits({ ...loose, inputTokens: 9_000 }).map((finding) => finding.rule), ['context-window']);
+    // With no window published, the cap alone applies.
+    assert.deepEqual(evaluateLimits({ modelId: 'm', modelMaxInputTokens: 8_000, warnAt: 0.8, inputTokens: 9_000 }).map((finding) => finding.rule), ['max-input']);
+  });
+
   test('a declared max output over the model max is an error; at it, none', () => {
     const [over] = evaluateLimits({ ...gpt4o, inputTokens: 1_000, maxOutputTokens: 20_000 });
     assert.equal(over.rule, 'max-output');

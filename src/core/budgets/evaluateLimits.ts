@@ -1,10 +1,10 @@
-// The model's hard limits for one prompt: context window and max output. Shared by the editor's
+// The model's hard limits for one prompt: context window, max input and max output. Shared by the editor's
 // diagnostics, the workspace check and the CLI, so they all say the same thing.
 
 import type { Severity } from '../types';
 import { approxMark, formatPercent, formatTokens } from '../catalog/format';
 
-export type LimitRule = 'context-window' | 'context-with-output' | 'max-output';
+export type LimitRule = 'context-window' | 'max-input' | 'context-with-output' | 'max-output';
 
 export interface LimitInput {
   /** Input tokens of the prompt as it will be sent. */
@@ -12,6 +12,8 @@ export interface LimitInput {
   /** Max output declared by the prompt (e.g. frontmatter `max_tokens`). */
   maxOutputTokens?: number;
   contextWindow?: number;
+  /** The model's cap on input where it is below the context window (GPT-5: 272,000 of 400,000). */
+  modelMaxInputTokens?: number;
   /** The model's own cap on output tokens. */
   modelMaxOutputTokens?: number;
   /** Fraction of a limit at which a warning starts, in (0, 1]. */
@@ -32,38 +34,42 @@ export interface LimitFinding {
   message: string;
 }
 
-/** Checks a prompt against its model's context window and max output; over is an error, at `warnAt` or more a warning. */
+/** Checks a prompt against its model's context window, input cap and max output; over is an error, at `warnAt` or more a warning. */
 export function evaluateLimits(input: LimitInput): LimitFinding[] {
-  const { inputTokens, maxOutputTokens, contextWindow, modelMaxOutputTokens, warnAt } = input;
+  const { inputTokens, maxOutputTokens, contextWindow, modelMaxInputTokens, modelMaxOutputTokens, warnAt } = input;
   const model = input.modelId ? `${input.modelId}'s` : "the model's";
   const findings: LimitFinding[] = [];
   // Only figures that come from the count are estimates; the limits and the declared max output are stated numbers.
   const approx = approxMark(input.exact ?? true);
   const prompt = `${approx}${formatTokens(inputTokens)}`;
 
-  let windowSeverity: Severity | undefined;
-  if (isLimit(contextWindow)) {
-    windowSeverity = severityOf(inputTokens, contextWindow, warnAt);
-    if (windowSeverity) {
-      const message =
-        windowSeverity === 'error'
-          ? `Prompt is ${prompt} tokens; ${model} context window is ${formatTokens(contextWindow)}.`
-          : `Prompt is ${prompt} tokens, ${approx}${formatPercent(inputTokens / contextWindow)} of ${model} context window of ${formatTokens(contextWindow)}.`;
-      findings.push({ rule: 'context-window', severity: windowSeverity, at: 'body', used: inputTokens, limit: contextWindow, message });
-    }
+  // The prompt alone is held to the input cap where the model has one below its window (GPT-5 rejects
+  // more than 272,000 input tokens of its 400,000), else to the window.
+  const inputCap = isLimit(modelMaxInputTokens) && (!isLimit(contextWindow) || modelMaxInputTokens < contextWindow) ? modelMaxInputTokens : undefined;
+  const inputLimit = inputCap ?? (isLimit(contextWindow) ? contextWindow : undefined);
+  const inputSeverity = inputLimit !== undefined ? severityOf(inputTokens, inputLimit, warnAt) : undefined;
+  if (inputLimit !== undefined && inputSeverity) {
+    const rule = inputCap !== undefined ? 'max-input' : 'context-window';
+    const what = rule === 'max-input' ? `${model} input limit` : `${model} context window`;
+    const reserved = rule === 'max-input' && isLimit(contextWindow) ? ` (its ${formatTokens(contextWindow)}-token context window keeps the rest for output)` : '';
+    const message =
+      inputSeverity === 'error'
+        ? `Prompt is ${prompt} tokens; ${what} is ${formatTokens(inputLimit)}${reserved}.`
+        : `Prompt is ${prompt} tokens, ${approx}${formatPercent(inputTokens / inputLimit)} of ${what} of ${formatTokens(inputLimit)}${reserved}.`;
+    findings.push({ rule, severity: inputSeverity, at: 'body', used: inputTokens, limit: inputLimit, message });
+  }
 
-    // Only when it says more than the context-window finding: a prompt that alone overflows needs no second error.
-    if (maxOutputTokens !== undefined && maxOutputTokens > 0) {
-      const total = inputTokens + maxOutputTokens;
-      const severity = severityOf(total, contextWindow, warnAt);
-      if (severity && rank(severity) > rank(windowSeverity)) {
-        const sum = `Prompt (${prompt} tokens) plus max output (${formatTokens(maxOutputTokens)}) is ${approx}${formatTokens(total)} tokens`;
-        const message =
-          severity === 'error'
-            ? `${sum}; ${model} context window is ${formatTokens(contextWindow)}.`
-            : `${sum}, ${approx}${formatPercent(total / contextWindow)} of ${model} context window of ${formatTokens(contextWindow)}.`;
-        findings.push({ rule: 'context-with-output', severity, at: 'maxOutput', used: total, limit: contextWindow, message });
-      }
+  // Only when it says more than the prompt's own finding: a prompt that alone overflows needs no second error.
+  if (isLimit(contextWindow) && maxOutputTokens !== undefined && maxOutputTokens > 0) {
+    const total = inputTokens + maxOutputTokens;
+    const severity = severityOf(total, contextWindow, warnAt);
+    if (severity && rank(severity) > rank(inputSeverity)) {
+      const sum = `Prompt (${prompt} tokens) plus max output (${formatTokens(maxOutputTokens)}) is ${approx}${formatTokens(total)} tokens`;
+      const message =
+        severity === 'error'
+          ? `${sum}; ${model} context window is ${formatTokens(contextWindow)}.`
+          : `${sum}, ${approx}${formatPercent(total / contextWindow)} of ${model} context window of ${formatTokens(contextWindow)}.`;
+      findings.push({ rule: 'context-with-output', severity, at: 'maxOutput', used: total, limit: contextWindow, message });
     }
   }
 

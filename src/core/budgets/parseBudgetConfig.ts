@@ -35,6 +35,7 @@ export const MODEL_KEYS = [
   'provider',
   'aliases',
   'contextWindow',
+  'maxInputTokens',
   'maxOutputTokens',
   'inputPerMillion',
   'outputPerMillion',
@@ -351,6 +352,7 @@ function readModels(reader: ConfigReader, pair: Pair): ModelOverride[] {
           model.aliases = reader.readStringList(field, key);
           break;
         case 'contextWindow':
+        case 'maxInputTokens':
         case 'maxOutputTokens':
           model[key] = reader.readNumber(field, key, TOKEN_LIMIT);
           break;

@@ -29,6 +29,7 @@ export function buildBuiltInModels(at: Date, limits: readonly ModelLimits[] = MO
       provider: entry.provider,
       aliases,
       contextWindow: entry.contextWindow,
+      maxInputTokens: entry.maxInputTokens,
       maxOutputTokens: entry.maxOutputTokens,
       pricing: price.pricing,
       tokenizer: tokenizerForModel(entry.id),

@@ -202,13 +202,15 @@ function withoutPrefixes(name: string, isProvider: (provider: string) => boolean
 
 function mergeOverride(model: ModelInfo, override: ModelOverride, origin: OverrideOrigin): ModelInfo {
   const pricing = mergePricing(model.pricing, override);
-  const limitsChanged = override.contextWindow !== undefined || override.maxOutputTokens !== undefined;
+  const limitsChanged = override.contextWindow !== undefined || override.maxInputTokens !== undefined || override.maxOutputTokens !== undefined;
   return {
     ...model,
     name: override.name ?? model.name,
     provider: override.provider ?? model.provider,
     aliases: [...model.aliases, ...(override.aliases ?? [])],
     contextWindow: override.contextWindow ?? model.contextWindow,
+    // A larger window set by hand would otherwise keep the catalog's lower input cap.
+    maxInputTokens: override.maxInputTokens ?? (override.contextWindow === undefined ? model.maxInputTokens : undefined),
     maxOutputTokens: override.maxOutputTokens ?? model.maxOutputTokens,
     pricing,
     tokenizer: override.tokenizer ?? model.tokenizer,
@@ -239,16 +241,18 @@ function mergePricing(pricing: ModelPricing | undefined, override: ModelOverride
 /** A model the catalog did not have. A fine-tune inherits its base's provider, limits and tokenizer, not its price. */
 function newModel(override: ModelOverride, origin: OverrideOrigin, base: ModelInfo | undefined): ModelInfo {
   const contextWindow = override.contextWindow ?? base?.contextWindow;
+  const maxInputTokens = override.maxInputTokens ?? (override.contextWindow === undefined ? base?.maxInputTokens : undefined);
   const maxOutputTokens = override.maxOutputTokens ?? base?.maxOutputTokens;
-  const inheritsLimits = override.contextWindow === undefined && override.maxOutputTokens === undefined;
+  const inheritsLimits = override.contextWindow === undefined && override.maxInputTokens === undefined && override.maxOutputTokens === undefined;
   const pricing = mergePricing(undefined, override);
-  const hasLimits = contextWindow !== undefined || maxOutputTokens !== undefined;
+  const hasLimits = contextWindow !== undefined || maxInputTokens !== undefined || maxOutputTokens !== undefined;
   return {
     id: override.id.trim(),
     name: override.name ?? override.id.trim(),
     provider: override.provider ?? base?.provider ?? 'custom',
     aliases: override.aliases ?? [],
     contextWindow,
+    maxInputTokens,
     maxOutputTokens,
     pricing,
     // Without a named tokenizer, only an estimate is honest.

@@ -12,6 +12,8 @@ export interface ModelLimits {
   name: string;
   provider: BuiltInProvider;
   contextWindow: number;
+  /** Where the provider caps input below the context window. */
+  maxInputTokens?: number;
   maxOutputTokens: number;
   /** Names people write besides the id and display name (provider aliases such as 'claude-sonnet-4-0'). */
   aliases?: string[];
@@ -39,9 +41,12 @@ export const LIMIT_SOURCES: Readonly<Record<BuiltInProvider, SourceNote>> = {
 /** The curated built-in models; a model is only built in when the price package also prices it. */
 export const MODEL_LIMITS: readonly ModelLimits[] = [
   // OpenAI
-  { id: 'gpt-5', name: 'GPT-5', provider: 'openai', contextWindow: 400_000, maxOutputTokens: 128_000 },
-  { id: 'gpt-5-mini', name: 'GPT-5 mini', provider: 'openai', contextWindow: 400_000, maxOutputTokens: 128_000 },
-  { id: 'gpt-5-nano', name: 'GPT-5 nano', provider: 'openai', contextWindow: 400_000, maxOutputTokens: 128_000 },
+  // GPT-5, mini and nano take at most 272,000 input tokens: the 400,000 window keeps 128,000 for output.
+  // The API rejects more ("Input tokens exceed the configured limit of 272,000 tokens"); OpenAI's
+  // model pages and "Introducing GPT-5 for developers" (2025-08-07) state it.
+  { id: 'gpt-5', name: 'GPT-5', provider: 'openai', contextWindow: 400_000, maxInputTokens: 272_000, maxOutputTokens: 128_000 },
+  { id: 'gpt-5-mini', name: 'GPT-5 mini', provider: 'openai', contextWindow: 400_000, maxInputTokens: 272_000, maxOutputTokens: 128_000 },
+  { id: 'gpt-5-nano', name: 'GPT-5 nano', provider: 'openai', contextWindow: 400_000, maxInputTokens: 272_000, maxOutputTokens: 128_000 },
   { id: 'gpt-5.1', name: 'GPT-5.1', provider: 'openai', contextWindow: 400_000, maxOutputTokens: 128_000 },
   { id: 'gpt-4.1', name: 'GPT-4.1', provider: 'openai', contextWindow: 1_047_576, maxOutputTokens: 32_768 },
   { id: 'gpt-4.1-mini', name: 'GPT-4.1 mini', provider: 'openai', contextWindow: 1_047_576, maxOutputTokens: 32_768 },

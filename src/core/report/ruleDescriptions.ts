@@ -1,6 +1,7 @@
 /** One-line descriptions of every rule the core reports, for SARIF and help texts; the README's Rules table says the same. */
 export const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'context-window': 'The prompt is over (error) or close to (warning) the model context window.',
+  'max-input': 'The prompt is over or close to the model input limit, where that is below its context window (GPT-5: 272,000 of 400,000).',
   'context-with-output': 'The prompt plus its declared max output is over or close to the model context window.',
   'max-output': "The declared max output is over the model's own output limit.",
   'budget-input-tokens': "A prompt's input tokens are over or close to its budget's maxInputTokens.",
