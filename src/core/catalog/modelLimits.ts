@@ -1,6 +1,9 @@
 // Published limits of the built-in models. @pydantic/genai-prices has prices but no max output
 // tokens (and not every context window), so the limits come from the providers' own model docs.
 // Figures were taken from those pages as they stood at `asOf`; re-check them when adding a model.
+// Re-checked in 2026-11 against stored copies of those pages (dated 2025-08 to 2026-09): all stand;
+// GPT-5's 272,000-token input limit was added then. o1, o3 and Gemini 2.5 Flash were confirmed only by
+// secondary sources that quote the providers.
 import type { SourceNote } from '../types';
 
 /** A provider whose models the catalog ships, as named by @pydantic/genai-prices. */
