@@ -249,8 +249,7 @@ export class WorkspaceScan implements vscode.Disposable {
             done += results.length + missing.length;
             onProgress?.(done);
             if (generation !== state.generation) return;
-            // Gone before it could be read (a late watcher event, or a listing that raced a delete): as if deleted.
-            for (const path of missing) this.forgetPath(state, path);
+            for (const path of missing) this.fileMissing(state, path);
             for (const result of results) {
               // Deleted while it was being read: the delete event has removed it already.
               if (state.paths.has(result.relativePath)) state.results.set(result.relativePath, result);
@@ -370,6 +369,19 @@ export class WorkspaceScan implements vscode.Disposable {
   private fileDeleted(state: FolderState, uri: vscode.Uri): void {
     this.forgetPath(state, relativePath(state.folder, uri));
     this.scheduleAggregate();
+  }
+
+  /**
+   * A file gone when the worker read it: a late watcher event or a listing that raced a delete put it back.
+   * Its count goes now; the path goes too unless the file is back (deleted and written again), whose
+   * create event brings a new count.
+   */
+  private fileMissing(state: FolderState, path: string): void {
+    state.results.delete(path);
+    vscode.workspace.fs.stat(vscode.Uri.joinPath(state.folder.uri, path)).then(undefined, () => {
+      this.forgetPath(state, path);
+      this.scheduleAggregate();
+    });
   }
 
   /** Drops a file, or a folder with every file below it (a deleted folder gets one event). */
