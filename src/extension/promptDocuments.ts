@@ -32,6 +32,8 @@ export interface PromptContextSource {
 interface TrackedDocument {
   /** This opening of the uri (an untitled uri is reused after a close). */
   openId: number;
+  /** The document object of this opening: a close or open event of another opening must not touch it. */
+  document: vscode.TextDocument;
   /** The tokenizer the worker counts with now; counts made with another are dropped. */
   tokenizer: TokenizerId;
   /** The version last sent to the worker. */
@@ -82,7 +84,7 @@ export class PromptDocuments implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((document) => {
         this.formatDecisions.delete(document);
         this.promptDecisions.delete(document);
-        this.forget(document.uri);
+        this.forget(document.uri, document);
       }),
       vscode.workspace.onDidSaveTextDocument((document) => {
         // A saved .json may have gained or lost its messages.
@@ -135,13 +137,18 @@ export class PromptDocuments implements vscode.Disposable {
   /** Ensures a document is tracked (e.g. opened before activation); returns whether it is a prompt. */
   track(document: vscode.TextDocument): boolean {
     const key = document.uri.toString();
-    if (this.tracked.has(key)) return true;
+    const existing = this.tracked.get(key);
+    if (existing?.document === document) return true;
+    // A reused untitled uri whose earlier opening's close event has not arrived yet: that opening is over.
+    if (existing) this.forget(existing.document.uri, existing.document);
     if (document.isClosed || !this.isPromptDocument(document)) return false;
     // Counted first with the fallback model's tokenizer; a declared model that needs another is
     // caught in evaluate() and recounted.
     const tokenizer = this.tokenizerFor(document.uri);
     const openId = this.nextOpenId++;
-    this.tracked.set(key, { openId, tokenizer, version: document.version });
+    // An analysis left from an earlier opening (or a worker that exited) does not describe this text.
+    this.analyses.delete(key);
+    this.tracked.set(key, { openId, document, tokenizer, version: document.version });
     this.send({
       kind: 'open',
       uri: key,
@@ -190,7 +197,7 @@ export class PromptDocuments implements vscode.Disposable {
   private onChange(event: vscode.TextDocumentChangeEvent): void {
     const key = event.document.uri.toString();
     const tracked = this.tracked.get(key);
-    if (!tracked) {
+    if (tracked?.document !== event.document) {
       this.track(event.document);
       return;
     }
@@ -205,10 +212,11 @@ export class PromptDocuments implements vscode.Disposable {
     });
   }
 
-  private forget(uri: vscode.Uri): void {
+  /** Stops tracking `uri`; given `document`, only when that is the opening tracked (a late close of an earlier one is ignored). */
+  private forget(uri: vscode.Uri, document?: vscode.TextDocument): void {
     const key = uri.toString();
     const tracked = this.tracked.get(key);
-    if (!tracked) return;
+    if (!tracked || (document && tracked.document !== document)) return;
     this.tracked.delete(key);
     this.analyses.delete(key);
     // Nothing to close in a worker that is not running (it exited, or never started).
@@ -219,7 +227,7 @@ export class PromptDocuments implements vscode.Disposable {
   /** Tracks a document that has become a prompt, forgets one that no longer is. */
   private retrack(document: vscode.TextDocument): void {
     if (document.isClosed) return;
-    const tracked = this.tracked.has(document.uri.toString());
+    const tracked = this.tracked.get(document.uri.toString())?.document === document;
     if (tracked && !this.isPromptDocument(document)) this.forget(document.uri);
     else if (!tracked) this.track(document);
   }
