@@ -51,7 +51,7 @@ const builds = [
 ];
 
 // The worker and the CLI read the tokenizer ranks from dist/<encoding>.ranks (see scripts/buildRanks.mjs).
-writeRanks('dist');
+await writeRanks('dist');
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
