@@ -11,7 +11,8 @@ describe('what the extension host loads', () => {
       const text = readFileSync(join(dist, bundle), 'utf8');
       // js-tiktoken's ranks are a JS string of base64 tokens under `bpe_ranks`.
       assert.doesNotMatch(text, /bpe_ranks/, bundle);
-      assert.ok(statSync(join(dist, bundle)).size < 1_200_000, `${bundle} is ${statSync(join(dist, bundle)).size} bytes`);
+      // js-tiktoken's o200k_base ranks alone are over 2 MB of JavaScript.
+      assert.ok(statSync(join(dist, bundle)).size < 2_000_000, `${bundle} is ${statSync(join(dist, bundle)).size} bytes`);
     }
     for (const bundle of ['countWorker.js', 'cli.js']) assert.match(readFileSync(join(dist, bundle), 'utf8'), /\.ranks`/, bundle);
     assert.doesNotMatch(readFileSync(join(dist, 'extension.js'), 'utf8'), /\.ranks`/, 'the extension host never loads ranks');
