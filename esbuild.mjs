@@ -1,5 +1,6 @@
 // Bundles the extension, its count worker and the CLI. Type checking is separate: `npm run check`.
 import * as esbuild from 'esbuild';
+import { writeRanks } from './scripts/buildRanks.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -48,6 +49,9 @@ const builds = [
   { ...common, entryPoints: ['node_modules/@pydantic/genai-prices/dist/index.cjs'], outfile: 'dist/genaiPrices.js' },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
+
+// The worker and the CLI read the tokenizer ranks from dist/<encoding>.ranks (see scripts/buildRanks.mjs).
+await writeRanks('dist');
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

@@ -66,11 +66,18 @@ export class LivePromptCount {
   result(): LiveCount {
     this.dropStaleSegmentCounts();
     if (!this.body) return { parsed: this.parsed, count: countPrompt(this.parsed, this.cachedCounter()) };
-    const segmentTokens = this.parsed.segments.map((segment) => this.segmentTokens(segment.text));
+    const body = this.body;
+    // A section that starts and ends on chunk boundaries is summed from the body's chunk counts, so
+    // an edit in a long section costs what the edit touched, not a recount of the section.
+    const segmentTokens = this.parsed.segments.map(
+      (segment) =>
+        (segment.text.length === segment.range.end - segment.range.start ? body.counter.countBetween(segment.range.start - body.start, segment.range.end - body.start) : undefined) ??
+        this.segmentTokens(segment.text),
+    );
     return {
       parsed: this.parsed,
       count: {
-        tokens: this.body.counter.total,
+        tokens: body.counter.total,
         exact: this.counter.exact,
         tokenizer: this.counter.tokenizer,
         segmentTokens,

@@ -3,7 +3,13 @@
 // Each load and throughput figure comes from a fresh child process, so caches start cold and
 // peak memory (maxRSS) belongs to that library alone.
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { mixedText, seededRandom } from './mixedText';
+
+const DIST = resolve(__dirname, '../../../dist');
 
 type Library = 'core' | 'js-tiktoken' | 'tiktoken-wasm' | 'gpt-tokenizer';
 type Encoding = 'o200k_base' | 'cl100k_base';
@@ -101,15 +107,142 @@ async function measureEdits(encoding: Encoding): Promise<{ p50: number; p95: num
   return { p50: at(0.5), p95: at(0.95), max: latencies[latencies.length - 1], recountMs, setTextMs, chunks: document.chunkCount };
 }
 
+type WorkerReply = { kind: string; id?: number; error?: string; count?: { tokens: number }; counts?: { byTokenizer: Record<string, { tokens: number }> } };
+
+/**
+ * Runs inside a child: starts the built count worker (dist/countWorker.js) as the extension does,
+ * and times its first answers: the worker and bundle alone, then each encoding's first count (its
+ * ranks load), then a 1 MB document opened as an editor would. RSS is the whole child's.
+ */
+async function runWorkerChild(): Promise<Record<string, number>> {
+  const rssBefore = process.memoryUsage().rss;
+  let started = performance.now();
+  const worker = new Worker(join(DIST, 'countWorker.js'));
+  const replies = new Map<number, (reply: WorkerReply) => void>();
+  let counted: ((reply: WorkerReply) => void) | undefined;
+  worker.on('message', (reply: WorkerReply) => {
+    if (reply.kind === 'reply' && reply.id !== undefined) replies.get(reply.id)?.(reply);
+    if (reply.kind === 'counted') counted?.(reply);
+  });
+  let nextId = 1;
+  const countText = (tokenizers: string[]) =>
+    new Promise<WorkerReply>((done) => {
+      const id = nextId++;
+      replies.set(id, done);
+      worker.postMessage({ kind: 'countText', id, fileName: 'hello.txt', text: 'Hello, world', tokenizers });
+    });
+  await countText([]);
+  const workerReadyMs = performance.now() - started;
+  started = performance.now();
+  await countText(['o200k_base']);
+  const o200kReadyMs = performance.now() - started;
+  started = performance.now();
+  await countText(['cl100k_base']);
+  const cl100kReadyMs = performance.now() - started;
+  const text = mixedText(1_000_000);
+  started = performance.now();
+  const first = await new Promise<WorkerReply>((done) => {
+    counted = done;
+    worker.postMessage({ kind: 'open', uri: 'file:///big.md', openId: 1, version: 1, fileName: '/big.md', text, tokenizer: 'o200k_base' });
+  });
+  const openMs = performance.now() - started;
+  const rssMb = (process.memoryUsage().rss - rssBefore) / 1e6;
+  await worker.terminate();
+  return { workerReadyMs, o200kReadyMs, cl100kReadyMs, openMs, tokens: first.count?.tokens ?? -1, rssMb };
+}
+
+/** Runs inside a child: counts 1 MB of one repeated character, cold, with the core. */
+async function runRepeatChild(): Promise<Record<string, number>> {
+  const [character, length, encoding] = process.argv.slice(process.argv.indexOf('--repeat-child') + 1);
+  const { loadTokenCounter } = await import('../../src/core/tokenize/tokenCounter');
+  const counter = await loadTokenCounter(encoding as Encoding);
+  const text = character.repeat(Number(length));
+  const started = performance.now();
+  const tokens = counter.count(text);
+  return { ms: performance.now() - started, tokens, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+/** Median wall time of running `node args` `runs` times, and the last run's stdout. */
+function timeNode(args: string[], runs = 5): { ms: number; stdout: string } {
+  const times: number[] = [];
+  let stdout = '';
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    stdout = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)], stdout };
+}
+
+/** Encoder cold start in the built worker, and the CLI's whole-process times against bare node and tiktoken WASM. */
+async function measureStartup(): Promise<void> {
+  console.log('\nBuilt count worker (dist/countWorker.js) in a fresh process; median of 3');
+  const runs = [0, 1, 2].map(() => JSON.parse(execFileSync(process.execPath, [__filename, '--worker-child'], { encoding: 'utf8' })) as Record<string, number>);
+  const median = (key: string) => runs.map((run) => run[key]).sort((a, b) => a - b)[1];
+  console.log(`  worker started, bundle loaded: ${median('workerReadyMs').toFixed(0)} ms`);
+  console.log(`  o200k_base ready (ranks loaded, first count): ${median('o200kReadyMs').toFixed(0)} ms; cl100k_base: ${median('cl100kReadyMs').toFixed(0)} ms`);
+  console.log(`  1 MB document opened, first exact count: ${median('openMs').toFixed(0)} ms (${runs[0].tokens} tokens)`);
+  console.log(`  RSS added by the worker with both encodings and the 1 MB document: ${median('rssMb').toFixed(0)} MB`);
+
+  const folder = mkdtempSync(join(tmpdir(), 'prompt-budget-bench-'));
+  try {
+    const small = join(folder, 'small.prompt.md');
+    writeFileSync(small, `---\nmodel: gpt-4o\n---\n${mixedText(6_000, 3)}`);
+    const large = join(folder, 'large.txt');
+    const largeText = mixedText(900_000, 5);
+    writeFileSync(large, largeText);
+    const cli = join(DIST, 'cli.js');
+    const bare = timeNode(['-e', '0']);
+    const smallRun = timeNode([cli, 'count', small]);
+    console.log('\nCLI, whole process, median of 5');
+    console.log(`  bare node: ${bare.ms.toFixed(0)} ms; count a 6 KB prompt: ${smallRun.ms.toFixed(0)} ms (${(smallRun.ms / bare.ms).toFixed(1)}x bare node)`);
+    const cliLarge = timeNode([cli, 'count', large, '--json']);
+    const tiktokenScript = `const { get_encoding } = require(${JSON.stringify(require.resolve('tiktoken'))}); const text = require('node:fs').readFileSync(${JSON.stringify(large)}, 'utf8'); process.stdout.write(String(get_encoding('o200k_base').encode(text, [], []).length));`;
+    const wasmLarge = timeNode(['-e', tiktokenScript]);
+    const cliTokens = (JSON.parse(cliLarge.stdout) as Array<{ tokens: number }>)[0].tokens;
+    const agree = cliTokens === Number(wasmLarge.stdout) ? 'same count' : `MISMATCH: ${cliTokens} vs ${wasmLarge.stdout}`;
+    console.log(`  count a 900 KB file: ${cliLarge.ms.toFixed(0)} ms; tiktoken WASM (load + encode): ${wasmLarge.ms.toFixed(0)} ms (${(cliLarge.ms / wasmLarge.ms).toFixed(2)}x; ${agree})`);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** One line of 1 MB of one repeated character: the byte-pair merge must stay near-linear. */
+function measureRuns(): void {
+  console.log('\n1 MB of one repeated character, cold core in a fresh process (o200k_base)');
+  const inputs: Array<[string, string]> = [['a', 'a'], ['spaces', ' '], ['digits', '7'], ['CJK 東', '東']];
+  for (const [label, character] of inputs) {
+    const run = JSON.parse(execFileSync(process.execPath, [__filename, '--repeat-child', character, String(1_000_000), 'o200k_base'], { encoding: 'utf8' })) as Record<string, number>;
+    console.log(`  ${label.padEnd(8)} ${run.ms.toFixed(0).padStart(6)} ms  ${String(run.tokens).padStart(9)} tokens  maxRSS ${run.maxRssMb.toFixed(0)} MB`);
+  }
+  console.log('  (tiktoken, WASM or JS, is quadratic here: 100,000 characters take it 7-65 s. The unit tests check these runs');
+  console.log('   against it at 5,000-20,000 characters, and the heap merge token by token on random long pieces.)');
+}
+
 function formatRow(cells: Array<string | number>, widths: number[]): string {
   return cells.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  ');
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--worker-child')) {
+    process.stdout.write(JSON.stringify(await runWorkerChild()));
+    return;
+  }
+  if (process.argv.includes('--repeat-child')) {
+    process.stdout.write(JSON.stringify(await runRepeatChild()));
+    return;
+  }
   const childIndex = process.argv.indexOf('--child');
   if (childIndex !== -1) {
     const [library, encoding, size] = process.argv.slice(childIndex + 1);
     process.stdout.write(JSON.stringify(await runChild(library as Library, encoding as Encoding, Number(size))));
+    return;
+  }
+  if (process.argv.includes('--startup')) {
+    // `node out/test/bench/bench.js --startup`: only the cold-start, CLI and repeated-character sections.
+    await measureStartup();
+    measureRuns();
     return;
   }
   const libraries: Library[] = ['core', 'js-tiktoken', 'tiktoken-wasm', 'gpt-tokenizer'];
@@ -151,6 +284,8 @@ async function main(): Promise<void> {
     );
   }
   console.log('"recount" is countLargeText over the whole edited text (warm memo); "setText" the first chunked count.');
+  await measureStartup();
+  measureRuns();
   const memory = process.memoryUsage();
   console.log(`\nThis process (both encodings loaded, one 1 MB document each): heapUsed ${(memory.heapUsed / 1e6).toFixed(0)} MB, maxRSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 }

@@ -6,11 +6,25 @@ import { describe, test } from 'node:test';
 const dist = resolve(__dirname, '../../../dist');
 
 describe('what the extension host loads', () => {
-  test('the extension bundle carries no tokenizer ranks: they load in the count worker, on first use', () => {
-    const extension = readFileSync(join(dist, 'extension.js'), 'utf8');
-    const worker = readFileSync(join(dist, 'countWorker.js'), 'utf8');
-    assert.doesNotMatch(extension, /bpe_ranks/);
-    assert.match(worker, /bpe_ranks/);
+  test('no bundle carries tokenizer ranks as JavaScript: the worker and the CLI read the binary ranks files on first use', () => {
+    for (const bundle of ['extension.js', 'countWorker.js', 'cli.js']) {
+      const text = readFileSync(join(dist, bundle), 'utf8');
+      // js-tiktoken's ranks are a JS string of base64 tokens under `bpe_ranks`.
+      assert.doesNotMatch(text, /bpe_ranks/, bundle);
+      // js-tiktoken's o200k_base ranks alone are over 2 MB of JavaScript.
+      assert.ok(statSync(join(dist, bundle)).size < 2_000_000, `${bundle} is ${statSync(join(dist, bundle)).size} bytes`);
+    }
+    for (const bundle of ['countWorker.js', 'cli.js']) assert.match(readFileSync(join(dist, bundle), 'utf8'), /\.ranks`/, bundle);
+    assert.doesNotMatch(readFileSync(join(dist, 'extension.js'), 'utf8'), /\.ranks`/, 'the extension host never loads ranks');
+    for (const encoding of ['o200k_base', 'cl100k_base']) {
+      const file = readFileSync(join(dist, `${encoding}.ranks`));
+      assert.equal(file.subarray(0, 4).toString('latin1'), 'PBR1', encoding);
+    }
+  });
+
+  test('the packaged extension includes the ranks files', () => {
+    const ignore = readFileSync(resolve(__dirname, '../../../.vscodeignore'), 'utf8').split('\n');
+    assert.ok(ignore.includes('!dist/*.ranks'), '.vscodeignore lets dist/*.ranks into the .vsix');
   });
 
   test('the price data is a file of its own, required by the extension only when first needed', () => {

@@ -12,7 +12,8 @@ import {
   type EncodingName,
 } from '../../src/core/tokenize/tokenCounter';
 import { PieceTokenCounts } from '../../src/core/tokenize/pieceCounter';
-import { buildRankLookup, bytePairTokenLengths, utf8Latin1 } from '../../src/core/tokenize/bytePairEncoding';
+import { countPieceTokens, pieceTokenLengths, utf8Bytes } from '../../src/core/tokenize/bytePairEncoding';
+import { NO_RANK, RankTable } from '../../src/core/tokenize/rankTable';
 import { canCutAfterNewline, chunkEnds } from '../../src/core/tokenize/chunkText';
 import type { TokenCounter } from '../../src/core/types';
 
@@ -21,6 +22,7 @@ const corpus = fs
   .readdirSync(CORPUS_DIR)
   .filter((name) => !name.startsWith('.'))
   .map((name) => ({ name, text: fs.readFileSync(path.join(CORPUS_DIR, name), 'utf8') }));
+const DIST_DIR = path.resolve(__dirname, '../../../dist');
 const ENCODINGS: EncodingName[] = ['o200k_base', 'cl100k_base'];
 
 /** Realistic fragments random documents are built from. */
@@ -42,7 +44,7 @@ function referenceCount(encoding: WasmTiktoken, text: string): number {
 }
 
 describe('loading tokenizers', () => {
-  test('importing the tokenizer module loads no ranks until a counter is asked for', () => {
+  test('importing the tokenizer module loads no ranks until a counter is asked for, and never js-tiktoken', () => {
     assert.equal(isTokenizerLoaded('o200k_base'), false);
     assert.equal(isTokenizerLoaded('cl100k_base'), false);
     assert.equal(isTokenizerLoaded('estimate'), false);
@@ -114,21 +116,54 @@ for (const name of ENCODINGS) {
       assert.ok(callsAfterTwoPasses > 0);
     });
 
-    test('our byte-pair merge gives the same tokens as tiktoken for every piece, long runs included', () => {
-      const ranks = require(`js-tiktoken/ranks/${name}`) as { pat_str: string; bpe_ranks: string; special_tokens: Record<string, number> };
-      const rankOf = buildRankLookup(ranks);
+    test('the built ranks file holds exactly js-tiktoken\'s ranks and pattern', () => {
+      const source = require(`js-tiktoken/ranks/${name}`) as { pat_str: string; bpe_ranks: string };
+      const table = new RankTable(fs.readFileSync(path.join(DIST_DIR, `${name}.ranks`)));
+      assert.equal(table.pattern, source.pat_str);
+      let checked = 0;
+      for (const line of source.bpe_ranks.split('\n')) {
+        const fields = line.split(' ');
+        const firstRank = Number.parseInt(fields[1], 10);
+        for (let i = 2; i < fields.length; i++) {
+          const bytes = Buffer.from(fields[i], 'base64');
+          assert.equal(table.rankOf(bytes, 0, bytes.length), firstRank + i - 2);
+          checked++;
+        }
+      }
+      assert.ok(checked > 100_000, `${checked} tokens`);
+      const notAToken = Buffer.from('a token this long and odd is in no vocabulary');
+      assert.equal(table.rankOf(notAToken, 0, notAToken.length), NO_RANK);
+    });
+
+    test('our byte-pair merge gives the same tokens as tiktoken for every piece, long runs included', async () => {
+      const table = new RankTable(fs.readFileSync(path.join(DIST_DIR, `${name}.ranks`)));
       const countByOurMerge = (text: string): number => {
         let total = 0;
-        for (const match of text.matchAll(new RegExp(ranks.pat_str, 'gu'))) total += bytePairTokenLengths(utf8Latin1(match[0]), rankOf).length;
+        for (const match of text.matchAll(new RegExp(table.pattern, 'gu'))) total += countPieceTokens(utf8Bytes(match[0]), table);
         return total;
       };
       for (const { name: file, text } of corpus) assert.equal(countByOurMerge(text), referenceCount(reference, text), file);
       fc.assert(fc.property(documentText, (text) => countByOurMerge(text) === referenceCount(reference, text)), { numRuns: 200 });
-      // js-tiktoken alone needs seconds to tens of seconds for each of these.
-      const longRuns = ['-'.repeat(4000), ' '.repeat(3000) + 'x', '東京は日本の首都です'.repeat(300), 'QmFzZTY0'.repeat(500)];
-      const started = performance.now();
-      for (const text of longRuns) assert.equal(counter.count(text), referenceCount(reference, text));
-      assert.ok(performance.now() - started < 2000, 'long pieces count in well under a second each');
+      // Pieces of hundreds to thousands of bytes take the heap merge: its tokens, not just their number, must match.
+      const longPiece = fc
+        .tuple(fc.constantFrom('a', 'ab', ' ', '-', '=', '東', '京は', '0', 'x1', '🙂', 'é', 'the'), fc.integer({ min: 40, max: 1500 }), fc.constantFrom('', 'b', ' x', '!'))
+        .map(([unit, times, tail]) => unit.repeat(times) + tail);
+      fc.assert(
+        fc.property(longPiece, (text) => {
+          for (const match of text.matchAll(new RegExp(table.pattern, 'gu'))) {
+            const bytes = utf8Bytes(match[0]);
+            const expected = reference.encode(match[0], [], []);
+            const lengths = pieceTokenLengths(bytes, table);
+            if (lengths.length !== expected.length) return false;
+            if (lengths.some((length, i) => length !== reference.decode_single_token_bytes(expected[i]).length)) return false;
+          }
+          return true;
+        }),
+        { numRuns: 60 },
+      );
+      // Runs that are one piece each; the reference needs seconds for these (it is quadratic), our merge milliseconds.
+      const longRuns = ['-'.repeat(4000), ' '.repeat(3000) + 'x', '東京は日本の首都です'.repeat(300), 'QmFzZTY0'.repeat(500), 'a'.repeat(20_000), ' '.repeat(20_000), '7'.repeat(20_000), '東'.repeat(5_000)];
+      for (const text of longRuns) assert.equal(counter.count(text), referenceCount(reference, text), `${text.slice(0, 8)}… × ${text.length}`);
     });
 
     test('token boundaries cover the text, one per token, on character boundaries', () => {

@@ -1,77 +1,170 @@
-import type { TiktokenBPE } from 'js-tiktoken/lite';
-
-/** Token ranks keyed by the token's bytes as a Latin-1 string (one char per byte). */
-export type RankLookup = Map<string, number>;
-
-/** Reads every token's rank from the ranks file (`<prefix> <first rank> <base64>...` lines). */
-export function buildRankLookup(ranks: TiktokenBPE): RankLookup {
-  const lookup: RankLookup = new Map();
-  for (const line of ranks.bpe_ranks.split('\n')) {
-    if (!line) continue;
-    const fields = line.split(' ');
-    const firstRank = Number.parseInt(fields[1], 10);
-    // `atob` decodes base64 straight to a Latin-1 string, the key shape used here.
-    for (let i = 2; i < fields.length; i++) lookup.set(atob(fields[i]), firstRank + i - 2);
-  }
-  return lookup;
-}
-
-const textEncoder = new TextEncoder();
-
-/** The UTF-8 bytes of `text` as a Latin-1 string, which slices and hashes cheaply as a Map key. */
-export function utf8Latin1(text: string): string {
-  const bytes = textEncoder.encode(text);
-  let latin1 = '';
-  // fromCharCode takes its bytes as arguments: stay well under the engine's argument limit.
-  for (let i = 0; i < bytes.length; i += 8192) latin1 += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  return latin1;
-}
+import { hashSpan, joinHashes, NO_RANK, type RankTable } from './rankTable';
 
 /**
- * Byte lengths of the tokens byte-pair encoding makes of one pre-tokenizer piece (its UTF-8
- * bytes as Latin-1), using tiktoken's rule: repeatedly merge the adjacent pair whose merged bytes
- * have the lowest rank, the leftmost on ties. Unlike js-tiktoken's merge, which rebuilds a
- * comma-joined key for every pair on every round, this costs O(n) per merge with cheap steps,
- * so a 4,000-character run of CJK or dashes takes milliseconds rather than tens of seconds.
+ * Pieces up to this many bytes merge by scanning all pairs for the lowest rank (quadratic, but
+ * with no setup); longer ones keep their pairs in a heap, so a megabyte-long run of one
+ * character merges in O(n log n).
  */
-export function bytePairTokenLengths(piece: string, rankOf: RankLookup): number[] {
-  const length = piece.length;
+const SCAN_MERGE_MAX_BYTES = 128;
+
+const textEncoder = new TextEncoder();
+// Reused for ordinary pieces; pieces larger than this get a buffer of their own, so one huge
+// piece does not pin megabytes for the life of the process.
+const SCRATCH_BYTES = 1 << 16;
+const scratchBytes = new Uint8Array(SCRATCH_BYTES);
+const scratchNext = new Int32Array(SCAN_MERGE_MAX_BYTES + 1);
+const scratchRank = new Int32Array(SCAN_MERGE_MAX_BYTES);
+
+/** The UTF-8 bytes of `text` (lone surrogates as U+FFFD, as tiktoken receives them), possibly in a shared buffer. */
+export function utf8Bytes(text: string): Uint8Array {
+  const capacity = text.length * 3;
+  const buffer = capacity <= SCRATCH_BYTES ? scratchBytes : new Uint8Array(capacity);
+  const { written } = textEncoder.encodeInto(text, buffer);
+  return buffer.subarray(0, written);
+}
+
+/** Tokens tiktoken's byte-pair encoding makes of one pre-tokenizer piece's bytes. */
+export function countPieceTokens(bytes: Uint8Array, ranks: RankTable): number {
+  const length = bytes.length;
+  if (length <= 1) return length;
+  if (ranks.rankOf(bytes, 0, length) !== NO_RANK) return 1;
+  const { parts } = mergePiece(bytes, ranks);
+  return parts;
+}
+
+/** Byte lengths of the tokens of one piece, in order. */
+export function pieceTokenLengths(bytes: Uint8Array, ranks: RankTable): number[] {
+  const length = bytes.length;
   if (length === 0) return [];
-  if (length === 1 || rankOf.has(piece)) return [length];
-  // Parts as a linked list over byte positions: partStart[i] is where part i starts, next/previous
-  // link the parts still alive, pairRank[i] is the rank of part i merged with the part after it.
-  const next = new Int32Array(length);
-  const previous = new Int32Array(length);
-  const pairRank = new Float64Array(length);
-  for (let i = 0; i < length; i++) {
-    next[i] = i + 1;
-    previous[i] = i - 1;
-  }
-  const rankOfSpan = (start: number, end: number): number => rankOf.get(piece.slice(start, end)) ?? Infinity;
-  for (let i = 0; i < length - 1; i++) pairRank[i] = rankOfSpan(i, i + 2);
-  pairRank[length - 1] = Infinity;
-
-  for (;;) {
-    let best = -1;
-    let bestRank = Infinity;
-    for (let i = 0; i < length; i = next[i]) {
-      if (pairRank[i] < bestRank) {
-        bestRank = pairRank[i];
-        best = i;
-      }
-    }
-    if (best === -1) break;
-    // Merge part `best` with the part after it.
-    const removed = next[best];
-    const after = next[removed];
-    next[best] = after;
-    if (after < length) previous[after] = best;
-    pairRank[best] = after < length ? rankOfSpan(best, next[after]) : Infinity;
-    const before = previous[best];
-    if (before >= 0) pairRank[before] = rankOfSpan(before, after);
-  }
-
+  if (length === 1 || ranks.rankOf(bytes, 0, length) !== NO_RANK) return [length];
+  const { next } = mergePiece(bytes, ranks);
   const lengths: number[] = [];
   for (let i = 0; i < length; i = next[i]) lengths.push(next[i] - i);
   return lengths;
+}
+
+/**
+ * tiktoken's rule: repeatedly merge the adjacent pair of parts whose merged bytes have the
+ * lowest rank, the leftmost on ties, until no merged pair is a token. Parts are a linked list
+ * over byte positions: `next[i]` is where the part starting at `i` ends.
+ */
+function mergePiece(bytes: Uint8Array, ranks: RankTable): { parts: number; next: Int32Array } {
+  return bytes.length <= SCAN_MERGE_MAX_BYTES ? scanMerge(bytes, ranks) : heapMerge(bytes, ranks);
+}
+
+/** Finds each merge by scanning every pair: the least setup, for short pieces. */
+function scanMerge(bytes: Uint8Array, ranks: RankTable): { parts: number; next: Int32Array } {
+  const length = bytes.length;
+  const next = scratchNext;
+  const rank = scratchRank;
+  for (let i = 0; i < length; i++) {
+    next[i] = i + 1;
+    rank[i] = i + 2 <= length ? ranks.rankOf(bytes, i, i + 2) : NO_RANK;
+  }
+  let parts = length;
+  for (;;) {
+    let best = -1;
+    let beforeBest = -1;
+    let bestRank = NO_RANK;
+    for (let i = 0, before = -1; i < length; before = i, i = next[i]) {
+      if (rank[i] < bestRank) {
+        bestRank = rank[i];
+        best = i;
+        beforeBest = before;
+      }
+    }
+    if (best === -1) break;
+    const after = next[next[best]];
+    next[best] = after;
+    parts--;
+    rank[best] = after < length ? ranks.rankOf(bytes, best, next[after]) : NO_RANK;
+    if (beforeBest >= 0) rank[beforeBest] = ranks.rankOf(bytes, beforeBest, after);
+  }
+  return { parts, next };
+}
+
+// Heap keys pack (rank, position) into one double: ranks are below 2^20 and positions below
+// 2^32, so the product stays an exact integer and compares in the scan's order.
+const POSITION_RANGE = 2 ** 32;
+
+/**
+ * The same merges, with the pairs in a binary heap keyed by (rank, position): the top is always
+ * the pair the scan would pick. A merge changes two pairs; their old heap entries are left in
+ * place and skipped when they surface (their rank no longer matches). Each part keeps the hash
+ * of its bytes, so a merged pair is looked up without re-reading it. O(n log n) for n bytes.
+ */
+function heapMerge(bytes: Uint8Array, ranks: RankTable): { parts: number; next: Int32Array } {
+  const length = bytes.length;
+  const next = new Int32Array(length + 1);
+  const previous = new Int32Array(length);
+  // The rank of each part merged with the one after it; -1 for a part merged away.
+  const rank = new Int32Array(length);
+  const hash = new Int32Array(length);
+  // Each merge pops one entry and pushes at most two, so the heap never exceeds 2n entries.
+  const heap = new Float64Array(2 * length + 2);
+  let size = 0;
+
+  const push = (key: number): void => {
+    let k = size++;
+    while (k > 0) {
+      const parent = (k - 1) >> 1;
+      if (heap[parent] <= key) break;
+      heap[k] = heap[parent];
+      k = parent;
+    }
+    heap[k] = key;
+  };
+  const siftDown = (k: number): void => {
+    const key = heap[k];
+    for (;;) {
+      let child = 2 * k + 1;
+      if (child >= size) break;
+      if (child + 1 < size && heap[child + 1] < heap[child]) child++;
+      if (heap[child] >= key) break;
+      heap[k] = heap[child];
+      k = child;
+    }
+    heap[k] = key;
+  };
+  // Rank of part `left` joined with the part `right` (which ends at `end`).
+  const pairRank = (left: number, right: number, end: number): number => {
+    if (end - left > ranks.maxTokenLength) return NO_RANK;
+    return ranks.rankOfHashed(bytes, left, end, joinHashes(hash[left], hash[right], end - right));
+  };
+
+  for (let i = 0; i < length; i++) {
+    next[i] = i + 1;
+    previous[i] = i - 1;
+    hash[i] = hashSpan(bytes, i, i + 1);
+    rank[i] = i + 2 <= length ? ranks.rankOf(bytes, i, i + 2) : NO_RANK;
+    if (rank[i] !== NO_RANK) heap[size++] = rank[i] * POSITION_RANGE + i;
+  }
+  next[length] = length + 1;
+  for (let k = (size >> 1) - 1; k >= 0; k--) siftDown(k);
+
+  let parts = length;
+  while (size > 0) {
+    const key = heap[0];
+    heap[0] = heap[--size];
+    siftDown(0);
+    const keyRank = Math.floor(key / POSITION_RANGE);
+    const best = key - keyRank * POSITION_RANGE;
+    if (rank[best] !== keyRank) continue;
+    // Merge part `best` with the part after it.
+    const removed = next[best];
+    const after = next[removed];
+    hash[best] = joinHashes(hash[best], hash[removed], after - removed);
+    rank[removed] = -1;
+    next[best] = after;
+    if (after < length) previous[after] = best;
+    parts--;
+    rank[best] = after < length ? pairRank(best, after, next[after]) : NO_RANK;
+    if (rank[best] !== NO_RANK) push(rank[best] * POSITION_RANGE + best);
+    const beforeBest = previous[best];
+    if (beforeBest >= 0) {
+      rank[beforeBest] = pairRank(beforeBest, best, after);
+      if (rank[beforeBest] !== NO_RANK) push(rank[beforeBest] * POSITION_RANGE + beforeBest);
+    }
+  }
+  return { parts, next };
 }

@@ -41,6 +41,22 @@ export class DocumentTokenCounter {
     return this.chunks.length;
   }
 
+  /**
+   * Tokens in `[start, end)` of the current text when both ends fall on chunk boundaries (each
+   * section of a Markdown body does: a heading starts a chunk), from the chunks' counts, without
+   * recounting; undefined otherwise.
+   */
+  countBetween(start: number, end: number): number | undefined {
+    if (start === end) return 0;
+    const first = this.chunkIndexAt(start);
+    if (this.chunkStarts[first] !== start || end > this.textLength) return undefined;
+    let units = 0;
+    let index = first;
+    while (index < this.chunks.length && this.chunkStarts[index] < end) units += this.chunkUnits[index++];
+    const reached = index < this.chunks.length ? this.chunkStarts[index] : this.textLength;
+    return reached === end ? this.counter.fromUnits(units) : undefined;
+  }
+
   /** The current text, rebuilt from the chunks. */
   getText(): string {
     return this.chunks.join('');

@@ -1,7 +1,7 @@
-import type { Tiktoken, TiktokenBPE } from 'js-tiktoken/lite';
 import type { TokenCounter, TokenizerId } from '../types';
-import { buildRankLookup, bytePairTokenLengths, utf8Latin1, type RankLookup } from './bytePairEncoding';
+import { countPieceTokens, pieceTokenLengths, utf8Bytes } from './bytePairEncoding';
 import { PieceTokenCounts } from './pieceCounter';
+import { RankTable } from './rankTable';
 
 /** The OpenAI encodings the core counts exactly. */
 export type EncodingName = Exclude<TokenizerId, 'estimate'>;
@@ -26,26 +26,25 @@ export interface ChunkableTokenCounter extends TokenCounter {
 }
 
 interface LoadedEncoding {
-  readonly encoder: Tiktoken;
-  readonly ranks: TiktokenBPE;
+  readonly ranks: RankTable;
   readonly pieces: PieceTokenCounts;
-  /** Ranks by token bytes for our own merge; built when a long piece or boundaries first need it. */
-  rankLookup?: RankLookup;
 }
 
-/**
- * Pieces longer than this go through our own byte-pair merge: js-tiktoken's is quadratic with a
- * large constant (a 2,000-character run of spaces takes about a second). Shorter pieces use
- * js-tiktoken's `encode`, which needs no extra table.
- */
-const LONG_PIECE_LENGTH = 32;
+/** Reads the binary ranks file of an encoding (`<name>.ranks`, written by scripts/buildRanks.mjs). */
+export type RanksReader = (name: EncodingName) => Promise<Uint8Array>;
 
 // Per-process caches: an encoding is built once, on first request, and shared by every caller.
 const loadedEncodings = new Map<EncodingName, LoadedEncoding>();
 const pendingEncodings = new Map<EncodingName, Promise<LoadedEncoding>>();
 const counters = new Map<TokenizerId, ChunkableTokenCounter>();
+let readRanks: RanksReader = readRanksBesideBundle;
 
-/** A counter for `tokenizer`, loading its ranks (0.3–0.7 s) the first time only. */
+/** Where ranks come from, for hosts that do not load them from files next to the bundle. */
+export function setRanksReader(reader: RanksReader): void {
+  readRanks = reader;
+}
+
+/** A counter for `tokenizer`, loading its ranks (a few tens of ms) the first time only. */
 export async function loadTokenCounter(tokenizer: TokenizerId): Promise<ChunkableTokenCounter> {
   const ready = counters.get(tokenizer);
   if (ready) return ready;
@@ -101,35 +100,24 @@ function loadEncoding(name: EncodingName): Promise<LoadedEncoding> {
 }
 
 async function buildEncoding(name: EncodingName): Promise<LoadedEncoding> {
-  const { Tiktoken } = await import('js-tiktoken/lite');
-  const ranks = await importRanks(name);
-  const encoder = new Tiktoken(ranks);
-  const encoding: LoadedEncoding = {
-    encoder,
-    ranks,
-    pieces: new PieceTokenCounts(ranks.pat_str, (piece) => countPieceTokens(encoding, piece)),
-  };
-  return encoding;
-}
-
-/** Tokens of one pre-tokenizer piece. */
-function countPieceTokens(encoding: LoadedEncoding, piece: string): number {
-  if (piece.length > LONG_PIECE_LENGTH) return bytePairTokenLengths(utf8Latin1(piece), rankLookupOf(encoding)).length;
+  const ranks = new RankTable(await readRanks(name));
   // No special tokens: a literal `<|endoftext|>` in a prompt is billed as the text it is.
-  return encoding.encoder.encode(piece, [], []).length;
+  return { ranks, pieces: new PieceTokenCounts(ranks.pattern, (piece) => countPieceTokens(utf8Bytes(piece), ranks)) };
 }
 
-function rankLookupOf(encoding: LoadedEncoding): RankLookup {
-  return (encoding.rankLookup ??= buildRankLookup(encoding.ranks));
-}
-
-async function importRanks(name: EncodingName): Promise<TiktokenBPE> {
-  // Literal specifiers, so the bundler can see (and lazily wrap) both ranks modules.
-  switch (name) {
-    case 'o200k_base':
-      return (await import('js-tiktoken/ranks/o200k_base')).default;
-    case 'cl100k_base':
-      return (await import('js-tiktoken/ranks/cl100k_base')).default;
+/**
+ * Reads `<name>.ranks` from the folder of the running bundle (dist/). Compiled tests and benches
+ * run from out/src/core/tokenize, four levels below the project, and read the build's dist/.
+ */
+async function readRanksBesideBundle(name: EncodingName): Promise<Uint8Array> {
+  const { readFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const file = `${name}.ranks`;
+  try {
+    return await readFile(join(__dirname, file));
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ENOENT') throw error;
+    return await readFile(join(__dirname, '..', '..', '..', '..', 'dist', file));
   }
 }
 
@@ -191,13 +179,12 @@ class EstimateCounter implements ChunkableTokenCounter {
  * a multi-byte character ends, for display, where that character ends.
  */
 function tokenEndOffsets(encoding: LoadedEncoding, text: string): number[] {
-  const rankOf = rankLookupOf(encoding);
   const ends: number[] = [];
   encoding.pieces.forEachPiece(text, (pieceStart, piece) => {
     let offset = pieceStart;
     let bytesBeforeOffset = 0;
     let tokenEnd = 0;
-    for (const tokenLength of bytePairTokenLengths(utf8Latin1(piece), rankOf)) {
+    for (const tokenLength of pieceTokenLengths(utf8Bytes(piece), encoding.ranks)) {
       tokenEnd += tokenLength;
       while (bytesBeforeOffset < tokenEnd) {
         const code = text.charCodeAt(offset);

@@ -1,5 +1,5 @@
-// The ranks entry points are resolved through package.json "exports", which the project's
-// `moduleResolution: node` does not read; these declarations mirror js-tiktoken's own.
+// js-tiktoken (a devDependency: tests, the bench and scripts/buildRanks.mjs read its ranks) resolves
+// its ranks entry points through package.json "exports", which `moduleResolution: node` does not read.
 declare module 'js-tiktoken/ranks/o200k_base' {
   const ranks: import('js-tiktoken/lite').TiktokenBPE;
   export default ranks;

@@ -1,0 +1,131 @@
+// How quickly a 1 MB prompt's counts reach the editor: on opening, and after edits at its start,
+// middle and end. The figures are logged (the README's benchmark section quotes them), not
+// asserted: a timed assertion would flake on a busy machine. What is asserted is that every
+// count shown is exact.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { PromptBudgetApi } from '../../src/extension/extension';
+import type { DocumentAnalysis } from '../../src/extension/promptDocuments';
+import { formatTokens } from '../../src/core/catalog/format';
+import { mixedText } from '../bench/mixedText';
+import { closeAllEditors, extensionApi, fixtureUri, o200k } from './editorTestSupport';
+
+const EDITS_PER_PLACE = 50;
+
+/** Resolves when the document's current version is analysed and its inline counts and diagnostics show it. */
+function shown(api: PromptBudgetApi, document: vscode.TextDocument): Promise<DocumentAnalysis> {
+  const ready = (): DocumentAnalysis | undefined => {
+    const analysis = api.documents.get(document.uri);
+    if (!analysis || analysis.version !== document.version) return undefined;
+    const inline = api.inlineCounts.applied.get(document.uri.toString());
+    if (!inline || inline.length !== analysis.parsed.segments.length) return undefined;
+    const total = formatTokens(analysis.count.tokens);
+    const diagnostics = vscode.languages.getDiagnostics(document.uri);
+    return diagnostics.some((diagnostic) => diagnostic.message.includes(`${total} tokens`)) ? analysis : undefined;
+  };
+  return new Promise((resolve, reject) => {
+    const done = (analysis: DocumentAnalysis) => {
+      clearTimeout(timer);
+      for (const listener of listeners) listener.dispose();
+      resolve(analysis);
+    };
+    const check = () => {
+      const analysis = ready();
+      if (analysis) done(analysis);
+    };
+    // Diagnostics may be set after the analysis event (or the other way round): check on both.
+    const listeners = [api.documents.onDidAnalyze(() => setImmediate(check)), vscode.languages.onDidChangeDiagnostics(check)];
+    const timer = setTimeout(() => {
+      for (const listener of listeners) listener.dispose();
+      reject(new Error(`Timed out waiting for the counts of ${document.uri.path} v${document.version}`));
+    }, 60_000);
+    check();
+  });
+}
+
+function percentile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/** Opens `name` (1 MB of mixed prose, code and Markdown sections), edits it, checks every count, and logs the latencies. */
+async function measure(api: PromptBudgetApi, name: string, editsPerPlace: number): Promise<void> {
+  const uri = fixtureUri(name);
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(mixedText(1_000_000)));
+  try {
+    let started = performance.now();
+    const document = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(document, { preview: false });
+    await shown(api, document);
+    const openMs = performance.now() - started;
+
+    // When each version's change reached the extension host: from there on, the time is the extension's.
+    const changeArrived = new Map<number, number>();
+    const changes = vscode.workspace.onDidChangeTextDocument((event) => {
+      if (event.document === document) changeArrived.set(event.document.version, performance.now());
+    });
+    const figures: string[] = [`open ${openMs.toFixed(0)} ms`];
+    for (const place of ['start', 'middle', 'end'] as const) {
+      const latencies: number[] = [];
+      const ours: number[] = [];
+      for (let i = 0; i < editsPerPlace; i++) {
+        // Typing at the start of the third line, the start of the middle line, or the end of the text.
+        const last = document.lineAt(document.lineCount - 1).range.end;
+        const at = place === 'start' ? new vscode.Position(2, 0) : place === 'middle' ? new vscode.Position(document.lineCount >> 1, 0) : last;
+        // Two in three edits type a character, one in three deletes the one typed before.
+        const deleting = i % 3 === 2;
+        started = performance.now();
+        await editor.edit(
+          (edit) => {
+            if (deleting && place === 'end') edit.delete(new vscode.Range(last.translate(0, -1), last));
+            else if (deleting) edit.delete(new vscode.Range(at, at.translate(0, 1)));
+            else edit.insert(at, i % 2 ? ' ' : 'x');
+          },
+          { undoStopBefore: false, undoStopAfter: false },
+        );
+        await shown(api, document);
+        const now = performance.now();
+        latencies.push(now - started);
+        ours.push(now - (changeArrived.get(document.version) ?? started));
+      }
+      const spread = (values: number[]) => `p50 ${percentile(values, 0.5).toFixed(0)} / p95 ${percentile(values, 0.95).toFixed(0)} / max ${Math.max(...values).toFixed(0)} ms`;
+      figures.push(`${place}: edit to counts shown ${spread(latencies)}, change event to counts shown ${spread(ours)}`);
+    }
+    changes.dispose();
+    console.log(`Live counts of ${name} (1 MB, ${document.languageId}, ${editsPerPlace} edits per place): ${figures.join('; ')}`);
+
+    // Exact: the total, each section's count and inline count, against js-tiktoken.
+    const analysis = await shown(api, document);
+    const text = document.getText();
+    const encoder = o200k();
+    assert.equal(analysis.count.tokens, encoder.encode(text).length);
+    const inline = api.inlineCounts.applied.get(document.uri.toString()) ?? [];
+    assert.ok(analysis.parsed.segments.length > 100, `${analysis.parsed.segments.length} sections`);
+    analysis.parsed.segments.forEach((segment, index) => {
+      const expected = encoder.encode(text.slice(segment.range.start, segment.range.end)).length;
+      assert.equal(analysis.count.segmentTokens[index], expected, segment.label);
+      assert.equal(inline[index].renderOptions?.after?.contentText, `· ${formatTokens(expected)} tok`, segment.label);
+    });
+  } finally {
+    await closeAllEditors();
+    await vscode.workspace.fs.delete(uri);
+  }
+}
+
+describe('Live counts of a 1 MB prompt', function () {
+  this.timeout(600_000);
+  let api: PromptBudgetApi;
+  before(async () => {
+    api = await extensionApi();
+  });
+
+  it('a .prompt.md: exact on opening and after 50 edits at the start, middle and end (latencies logged)', async () => {
+    await measure(api, 'latency-1mb.prompt.md', 50);
+  });
+
+  // VS Code's own Markdown extension sends a .md file's whole text to its language server on every
+  // change, which keeps the extension host busy; the figures show what a user of .md files sees.
+  it('a .md: exact on opening and after 10 edits at the start, middle and end (latencies logged)', async () => {
+    await measure(api, 'latency-1mb.md', 10);
+  });
+});
