@@ -150,7 +150,7 @@ describe('prompt-budget compare and models', () => {
     assert.match(header, /prices from\s+limits from$/);
     const gpt4o = lines.find((line) => line.startsWith('gpt-4o '));
     assert.ok(gpt4o, 'gpt-4o listed');
-    assert.match(gpt4o!, /128,000\s+window\s+16,384\s+\$2\.50\s+\$10\.00\s+o200k_base\s+@pydantic\/genai-prices [\d.]+ \d{4}-\d\d-\d\d\s+OpenAI model docs \d{4}-\d\d$/);
+    assert.match(gpt4o!, /128,000\s+window\s+16,384\s+\$2\.50\s+\$10\.00\s+o200k_base\s+OpenAI price \d{4}-\d\d-\d\d\s+OpenAI model docs \d{4}-\d\d$/);
   });
 });
 
