@@ -1,5 +1,6 @@
 // "Prompt Budget: Compare Models": one webview panel with the current prompt (or selection)
 // priced across models. Counting happens in the service's worker; the webview only renders.
+import { defaultCompareSet } from '../core/catalog/compareDefaults';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -16,7 +17,6 @@ import {
   type ComparisonSortKey,
   type ModelComparisonRow,
   type SortDirection,
-  defaultComparisonModels,
 } from '../core/compareModels';
 import { toCsv } from '../core/report/toCsv';
 import { toMarkdownTable } from '../core/report/toMarkdownTable';
@@ -308,11 +308,11 @@ export class CompareView implements vscode.Disposable {
     return { rows: counts, message };
   }
 
-  /** The `promptBudget.compareModels` models, else every model of the file's catalog that answers. */
+  /** The `promptBudget.compareModels` models, else a current set of one or two per major provider. */
   private modelsFor(uri: vscode.Uri): { models: ModelInfo[]; unknown: string[] } {
     const catalog = this.contexts.catalogFor(uri);
     const ids = readSettings(uri).compareModels.map((id) => id.trim()).filter(Boolean);
-    if (ids.length === 0) return { models: defaultComparisonModels(catalog.list()), unknown: [] };
+    if (ids.length === 0) return { models: defaultCompareSet(catalog), unknown: [] };
     const models = new Map<string, ModelInfo>();
     const unknown: string[] = [];
     for (const id of ids) {
