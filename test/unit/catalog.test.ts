@@ -88,7 +88,10 @@ describe('built-in models', () => {
 
   test('applies every entry of the limits table: each still matches a model the price data prices', () => {
     const unused = MODEL_LIMITS.filter(
-      (entry) => !catalog.list().some((m) => m.provider === entry.provider && m.sellsOwnModel && m.sources.limits === entry.source && entry.ids.test(m.aliases.find((a) => entry.ids.test(a)) ?? m.id)),
+      (entry) =>
+        !catalog
+          .list()
+          .some((m) => m.provider === entry.provider && m.sellsOwnModel && [m.id, ...m.aliases].some((name) => entry.ids.test(name)) && m.limitSources?.maxOutputTokens === entry.source),
     );
     assert.deepEqual(unused.map((entry) => `${entry.provider} ${entry.ids}`), []);
   });

@@ -98,7 +98,7 @@ export function buildBuiltInModels(at: Date, data: PriceData = bundledPriceData(
         tokenizer: tokenizerForModel(entry.id),
         sources: {
           prices: { source: priceNote, asOf: data.date, url: provider.pricing_urls?.[0] },
-          limits: table?.source ?? limitSources.contextWindow ?? limitSources.maxOutputTokens,
+          limits: combinedLimitSource(limitSources),
         },
         origin: 'catalog',
         limitSources,
@@ -117,6 +117,14 @@ export function buildBuiltInModels(at: Date, data: PriceData = bundledPriceData(
     fallbacks: provider.fallback_model_providers ?? [],
   }));
   return { models, matchRules, unpriced, providers, data };
+}
+
+/** One note for all of a model's limits; where they come from two places, it names both. */
+function combinedLimitSource(sources: NonNullable<ModelInfo['limitSources']>): SourceNote | undefined {
+  const window = sources.contextWindow;
+  const output = sources.maxOutputTokens ?? sources.maxInputTokens;
+  if (!window || !output || window === output) return window ?? output;
+  return { source: `context window: ${window.source}; max output: ${output.source}`, asOf: output.asOf, url: output.url ?? window.url };
 }
 
 function unique(names: string[]): string[] {

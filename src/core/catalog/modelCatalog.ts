@@ -101,24 +101,23 @@ export class ModelCatalog {
    * is merged onto it; any other id (a dated snapshot, a fine-tune, a local model) becomes a model of its own.
    */
   withOverrides(overrides: readonly ModelOverride[], origin: OverrideOrigin): ModelCatalog {
+    if (overrides.length === 0) return this;
     const models = new Map<string, ModelInfo>(this.models.map((model) => [model.id, model]));
     const matchRules = new Map(this.index.matchRules);
-    let current: ModelCatalog = this;
     for (const override of overrides) {
-      const existing = current.modelNamed(override.id);
+      // Later entries of the same list see earlier ones (a model added, then given a price).
+      const existing = modelNamed([...models.values()], override.id);
       const merged = existing
         ? mergeOverride(existing, override, origin)
-        : newModel(override, origin, current.fineTuneBase(override.id));
+        : newModel(override, origin, this.fineTuneBase(override.id, models));
       if (existing) {
         models.delete(existing.id);
         const rule = matchRules.get(existing);
         if (rule) matchRules.set(merged, rule);
       }
       models.set(merged.id, merged);
-      // Later entries of the same list see earlier ones (a model added, then given a price).
-      current = new ModelCatalog([...models.values()], { ...this.index, matchRules });
     }
-    return current;
+    return new ModelCatalog([...models.values()], { ...this.index, matchRules });
   }
 
   /**
@@ -170,13 +169,6 @@ export class ModelCatalog {
       if (!claimed) this.byName.set(key, [model]);
       else if (!claimed.includes(model)) claimed.push(model);
     }
-  }
-
-  /** The model whose id or display name is `name`, not counting other aliases (an override of a dated id is a model of its own). */
-  private modelNamed(name: string): ModelInfo | undefined {
-    const key = looseKey(name);
-    const named = this.models.filter((model) => looseKey(model.id) === key || looseKey(model.name) === key);
-    return named.find((model) => model.sellsOwnModel !== false) ?? named[0];
   }
 
   private lookUpName(idOrAlias: string): LookUp {
@@ -291,10 +283,10 @@ export class ModelCatalog {
     return { ambiguous: makers.length > 0 ? makers : best };
   }
 
-  /** The base of an OpenAI fine-tune id 'ft:gpt-4o-mini:org::abc', when the catalog knows it. */
-  private fineTuneBase(id: string): ModelInfo | undefined {
+  /** The base of an OpenAI fine-tune id 'ft:gpt-4o-mini:org::abc', when the catalog (or an earlier override) knows it. */
+  private fineTuneBase(id: string, models: ReadonlyMap<string, ModelInfo>): ModelInfo | undefined {
     const base = /^ft:([^:]+):/i.exec(id.trim())?.[1];
-    return base ? this.find(base) : undefined;
+    return base ? (modelNamed([...models.values()], base) ?? this.find(base)) : undefined;
   }
 
   /** The ids closest to `name`, at most SUGGESTION_COUNT; none when nothing is close. Makers' own models first. */
@@ -337,6 +329,13 @@ export class ModelCatalog {
     this.suggestions.set(query, ids);
     return ids;
   }
+}
+
+/** The model whose id or display name is `name`, not counting other aliases (an override of a dated id is a model of its own). */
+function modelNamed(models: readonly ModelInfo[], name: string): ModelInfo | undefined {
+  const key = looseKey(name);
+  const named = models.filter((model) => looseKey(model.id) === key || looseKey(model.name) === key);
+  return named.find((model) => model.sellsOwnModel !== false) ?? named[0];
 }
 
 function mergeOverride(model: ModelInfo, override: ModelOverride, origin: OverrideOrigin): ModelInfo {
@@ -410,8 +409,12 @@ function overrideSource(origin: OverrideOrigin): { source: string; asOf: string 
     : { source: 'Workspace override', asOf: 'as configured' };
 }
 
+// One collator for every comparison: localeCompare with options builds a new one per call.
+const byName = new Intl.Collator('en', { numeric: true });
+const plain = new Intl.Collator();
+
 function compareModels(a: ModelInfo, b: ModelInfo): number {
-  return a.provider.localeCompare(b.provider) || a.name.localeCompare(b.name, 'en', { numeric: true }) || a.id.localeCompare(b.id);
+  return plain.compare(a.provider, b.provider) || byName.compare(a.name, b.name) || plain.compare(a.id, b.id);
 }
 
 function originRank(model: ModelInfo): number {
