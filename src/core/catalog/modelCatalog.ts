@@ -69,6 +69,7 @@ export class ModelCatalog {
   // Prompts name the same few models again and again; a match-rule scan over every model is not free.
   private readonly lookUps = new Map<string, LookUp>();
   private readonly suggestions = new Map<string, string[]>();
+  private compactNames: { model: ModelInfo; names: string[]; idLength: number }[] | undefined;
 
   /** @param index match rules, unpriced names and providers of the price data; a catalog of overrides alone needs none. */
   constructor(models: readonly ModelInfo[], index?: Partial<CatalogIndex>) {
@@ -295,8 +296,8 @@ export class ModelCatalog {
     const known = this.suggestions.get(query);
     if (known) return known;
     const allowed = Math.max(1, Math.floor(query.length / 3));
-    const scored = this.models.map((model) => {
-      const names = [model.id, ...model.aliases].map(compactKey);
+    this.compactNames ??= this.models.map((model) => ({ model, names: [model.id, ...model.aliases].map(compactKey), idLength: compactKey(model.id).length }));
+    const scored = this.compactNames.map(({ model, names, idLength }) => {
       let distance = Infinity;
       for (const candidate of names) {
         // Lengths alone rule a name out: no need to measure it.
@@ -310,7 +311,7 @@ export class ModelCatalog {
         distance: isPrefix ? Math.min(distance, 1) : distance,
         isPrefix,
         reseller: model.sellsOwnModel === false,
-        lengthGap: Math.abs(compactKey(model.id).length - query.length),
+        lengthGap: Math.abs(idLength - query.length),
       };
     });
     scored.sort(
