@@ -45,7 +45,8 @@ export function priceDataFromText(
 
 function readPriceDataFileSync(file: string): PriceData | undefined {
   try {
-    // Only a worker thread or a child process gets here, once; the extension host loads its data asynchronously.
+    // Once per process, on the first count (never during activation): the count worker and, when the
+    // user opted in to updates, the extension host read the cached data file here.
     const fs = require('node:fs') as typeof import('node:fs');
     const text = fs.readFileSync(file, 'utf8');
     const day = fs.statSync(file).mtime.toISOString().slice(0, 10);
