@@ -1,7 +1,7 @@
 // The built-in models: every model the price data prices per text token, from every provider, with
 // the limits of the maintained table where it has them.
 import type { ModelInfo, SourceNote } from '../types';
-import { limitsFor, MODEL_LIMITS, type LimitEntry } from './modelLimits';
+import { DISPLAY_NAMES, limitsFor, MODEL_LIMITS, type LimitEntry } from './modelLimits';
 import { toModelPricing } from './packagePrices';
 import { bundledPriceData, equalsNames, hasTimeOfDayPrices, matches, textPrices, type MatchRule, type PriceData, type PriceProvider } from './priceData';
 import { tokenizerForModel } from './tokenizerForModel';
@@ -83,7 +83,7 @@ export function buildBuiltInModels(at: Date, data: PriceData = bundledPriceData(
       if (hasTimeOfDayPrices(entry)) priceNote += '; standard price, off-peak discounts not applied';
       const model: ModelInfo = {
         id,
-        name: entry.name?.trim() || entry.id,
+        name: (sellsOwn ? DISPLAY_NAMES[entry.id] : undefined) ?? (entry.name?.trim() || entry.id),
         provider: provider.id,
         aliases: unique([
           ...(id !== entry.id ? [entry.id] : [`${provider.id}/${entry.id}`]),

@@ -106,6 +106,36 @@ export const MODEL_LIMITS: readonly LimitEntry[] = [
   { provider: 'deepseek', ids: /^deepseek-reasoner$/, maxOutputTokens: 65_536, source: DEEPSEEK },
 ];
 
+/**
+ * Display names where the price data's are rough ('gpt 4o mini', 'o4 Mini High', two models both
+ * called 'text embedding 3'): the names the makers use, as the catalog showed them before.
+ */
+export const DISPLAY_NAMES: Readonly<Record<string, string>> = {
+  'gpt-4o': 'GPT-4o',
+  'gpt-4o-mini': 'GPT-4o mini',
+  'gpt-4o-2024-05-13': 'GPT-4o (2024-05-13)',
+  'gpt-4.1': 'GPT-4.1',
+  'gpt-4.1-mini': 'GPT-4.1 mini',
+  'gpt-4.1-nano': 'GPT-4.1 nano',
+  'gpt-4-turbo': 'GPT-4 Turbo',
+  'gpt-4': 'GPT-4',
+  'gpt-4-32k': 'GPT-4 32k',
+  'gpt-3.5-turbo': 'GPT-3.5 Turbo',
+  'o1-mini': 'o1-mini',
+  'o1-preview': 'o1-preview',
+  'o3-mini': 'o3-mini',
+  'o3-pro': 'o3-pro',
+  'o4-mini': 'o4-mini',
+  'text-embedding-3-small': 'text-embedding-3-small',
+  'text-embedding-3-large': 'text-embedding-3-large',
+  'text-embedding-ada-002': 'text-embedding-ada-002',
+  'gemini-2.0-flash': 'Gemini 2.0 Flash',
+  'gemini-2.0-flash-lite': 'Gemini 2.0 Flash-Lite',
+  'gemini-2.5-flash-lite': 'Gemini 2.5 Flash-Lite',
+  'gemini-1.5-pro': 'Gemini 1.5 Pro',
+  'gemini-1.5-flash': 'Gemini 1.5 Flash',
+};
+
 /** The table's entry for a maker's model, if any. */
 export function limitsFor(provider: string, packageModelId: string, table: readonly LimitEntry[] = MODEL_LIMITS): LimitEntry | undefined {
   return table.find((entry) => entry.provider === provider && entry.ids.test(packageModelId));
