@@ -60,8 +60,10 @@ export function registerPriceUpdates(context: vscode.ExtensionContext): void {
     const message = `Prompt Budget: prices updated (${result.data.label}): ${catalog.list().length} models from ${catalog.providers().length} providers. Reload the window so every count uses them.`;
     log().info(message);
     if (interactive) {
-      const choice = await vscode.window.showInformationMessage(message, 'Reload Window');
-      if (choice === 'Reload Window') await vscode.commands.executeCommand('workbench.action.reloadWindow');
+      // Not awaited: the command is done once the prices are; the reload is the user's call.
+      void vscode.window.showInformationMessage(message, 'Reload Window').then((choice) => {
+        if (choice === 'Reload Window') void vscode.commands.executeCommand('workbench.action.reloadWindow');
+      });
     }
   };
 
