@@ -38,6 +38,7 @@
 
   byId('copy-markdown').addEventListener('click', () => vscode.postMessage({ command: 'copyMarkdown', sort }));
   byId('save-csv').addEventListener('click', () => vscode.postMessage({ command: 'saveCsv', sort }));
+  byId('add-model').addEventListener('click', () => vscode.postMessage({ command: 'addModel' }));
 
   function persist() {
     vscode.setState(Object.assign({}, latest ? latest.state : saved, { sort }));

@@ -5,6 +5,7 @@ import { runCompare } from './compareCommand';
 import { runModels } from './modelsCommand';
 import { runCheck } from './checkCommand';
 import { runReport } from './reportCommand';
+import { runPrices, usePriceOption } from './pricesCommand';
 import { CLI_VERSION } from './version';
 
 export const USAGE = `Usage: prompt-budget <command> [options]
@@ -13,6 +14,7 @@ Commands:
   count FILE... [--model ID] [--json]     tokens and cost per call of each prompt file
   compare FILE [--models a,b,...] [--json] the same prompt across models, side by side
   models [--json]                         the model catalog: limits, prices, sources
+  prices [update [--url URL]] [--json]    the price data in use; update fetches newer prices
   check [DIR] [--config FILE] [--format text|json|sarif]
                                           enforce prompt-budget.yaml (exit 1 when over)
   report [DIR] [--config FILE] [--format csv|json|md]
@@ -21,6 +23,7 @@ Commands:
 Options:
   --model ID      model to count for when a file declares none (default: the
                   config's defaultModel, else gpt-4o)
+  --prices FILE   price data to use (genai-prices data.json, or a saved update)
   -h, --help      show this help
   -v, --version   show the version
 
@@ -33,6 +36,8 @@ const OPTIONS = {
   json: { type: 'boolean' },
   format: { type: 'string' },
   config: { type: 'string' },
+  prices: { type: 'string' },
+  url: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -43,6 +48,8 @@ export type CliOptions = {
   json?: boolean;
   format?: string;
   config?: string;
+  prices?: string;
+  url?: string;
 };
 
 /** Runs one CLI invocation and returns its exit code. */
@@ -64,7 +71,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     (command || values.help ? io.stdout : io.stderr)(USAGE);
     return values.help ? 0 : EXIT_USAGE;
   }
+  if (!(await usePriceOption(values, io))) return EXIT_USAGE;
   switch (command) {
+    case 'prices':
+      return runPrices(args, values, io);
     case 'count':
       return runCount(args, values, io);
     case 'compare':

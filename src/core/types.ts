@@ -67,6 +67,14 @@ export interface ModelInfo {
   sources: { prices?: SourceNote; limits?: SourceNote };
   /** Where this entry was defined; overrides win over the catalog. */
   origin: 'catalog' | 'settings' | 'workspace';
+  /** The source of each limit, where they differ (context window from the price data, max output from provider docs). */
+  limitSources?: { contextWindow?: SourceNote; maxInputTokens?: SourceNote; maxOutputTokens?: SourceNote };
+  /** The price data flags the model as deprecated. */
+  deprecated?: boolean;
+  /** False when the provider resells another maker's model (OpenRouter, Bedrock, Azure…); its id is then 'provider/model'. */
+  sellsOwnModel?: boolean;
+  /** The price data's name for the provider ('OpenRouter'). */
+  providerName?: string;
 }
 
 /** A user's addition or override of a model (settings or prompt-budget.yaml `models`). */

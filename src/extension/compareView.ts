@@ -16,8 +16,9 @@ import {
   type ComparisonSortKey,
   type ModelComparisonRow,
   type SortDirection,
-  defaultComparisonModels,
 } from '../core/compareModels';
+import { defaultCompareSet } from '../core/catalog/compareDefaults';
+import { formatUsd } from '../core/catalog/format';
 import { toCsv } from '../core/report/toCsv';
 import { toMarkdownTable } from '../core/report/toMarkdownTable';
 import type { ModelInfo } from '../core/types';
@@ -66,7 +67,7 @@ interface PersistedState {
   sort?: ComparisonSort;
 }
 
-type IncomingMessage = { command: 'ready' } | { command: 'copyMarkdown' | 'saveCsv'; sort?: ComparisonSort };
+type IncomingMessage = { command: 'ready' | 'addModel' } | { command: 'copyMarkdown' | 'saveCsv'; sort?: ComparisonSort };
 
 const DEFAULT_SORT: ComparisonSort = { key: 'costPerCall', direction: 'ascending' };
 
@@ -308,11 +309,11 @@ export class CompareView implements vscode.Disposable {
     return { rows: counts, message };
   }
 
-  /** The `promptBudget.compareModels` models, else every model of the file's catalog that answers. */
-  private modelsFor(uri: vscode.Uri): { models: ModelInfo[]; unknown: string[] } {
+  /** The `promptBudget.compareModels` models, else a current set of one or two per major provider. */
+  private modelsFor(uri: vscode.Uri | undefined): { models: ModelInfo[]; unknown: string[] } {
     const catalog = this.contexts.catalogFor(uri);
     const ids = readSettings(uri).compareModels.map((id) => id.trim()).filter(Boolean);
-    if (ids.length === 0) return { models: defaultComparisonModels(catalog.list()), unknown: [] };
+    if (ids.length === 0) return { models: defaultCompareSet(catalog), unknown: [] };
     const models = new Map<string, ModelInfo>();
     const unknown: string[] = [];
     for (const id of ids) {
@@ -364,7 +365,35 @@ export class CompareView implements vscode.Disposable {
       case 'saveCsv':
         this.sort = message.sort ?? this.sort;
         return this.saveCsv();
+      case 'addModel':
+        return this.addModel();
     }
+  }
+
+  /** "Add model…": any model of the catalog joins promptBudget.compareModels (the default set first, when the setting is empty). */
+  private async addModel(): Promise<void> {
+    const uri = this.subject?.uri;
+    const catalog = this.contexts.catalogFor(uri);
+    const shown = new Set(this.modelsFor(uri).models.map((model) => model.id));
+    const picks = catalog
+      .list()
+      .filter((model) => !shown.has(model.id) && model.maxOutputTokens !== 0)
+      .map((model) => ({
+        label: `${model.name}${model.deprecated ? ' (deprecated)' : ''}`,
+        description: `${model.id} · ${model.providerName ?? model.provider}`,
+        detail: model.pricing ? `${formatUsd(model.pricing.inputPerMillion)} in / ${formatUsd(model.pricing.outputPerMillion)} out per 1M tokens` : 'price unknown',
+        id: model.id,
+      }));
+    const picked = await vscode.window.showQuickPick(picks, {
+      title: 'Prompt Budget: Add Model to Comparison',
+      placeHolder: 'Type a model id, provider or name',
+      matchOnDescription: true,
+    });
+    if (!picked) return;
+    const config = vscode.workspace.getConfiguration('promptBudget', uri);
+    const ids = [...shown, picked.id];
+    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await config.update('compareModels', ids, target);
   }
 
   private async copyMarkdown(): Promise<void> {
@@ -422,6 +451,7 @@ export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): s
     <div class="actions">
       <button type="button" id="copy-markdown">Copy as Markdown</button>
       <button type="button" id="save-csv" class="secondary">Save as CSV</button>
+      <button type="button" id="add-model" class="secondary">Add model…</button>
     </div>
   </header>
   <p id="problem" class="problem" role="alert" hidden></p>
@@ -462,7 +492,7 @@ export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): s
 function incomingMessage(raw: unknown): IncomingMessage | undefined {
   if (!raw || typeof raw !== 'object') return undefined;
   const { command, sort } = raw as { command?: unknown; sort?: unknown };
-  if (command === 'ready') return { command };
+  if (command === 'ready' || command === 'addModel') return { command };
   if (command !== 'copyMarkdown' && command !== 'saveCsv') return undefined;
   if (sort === undefined) return { command };
   const parsed = comparisonSort(sort);

@@ -9,6 +9,7 @@ import { registerInlineCounts, type InlineCounts } from './inlineCounts';
 import { disposeLog, log, registerCommand } from './log';
 import { ModelChoice } from './modelChoice';
 import { registerModelPicker } from './modelPicker';
+import { registerPriceUpdates } from './priceUpdates';
 import { PromptContexts } from './promptContexts';
 import { registerPromptCodeActions } from './promptCodeActions';
 import { registerPromptDiagnostics } from './promptDiagnostics';
@@ -40,6 +41,8 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
   const choice = new ModelChoice(context);
   const budgets = new WorkspaceBudgets(diagnostics);
   const contexts = new PromptContexts(choice, budgets);
+  // Before the count worker starts: it reads the updated prices, if the user opted in.
+  registerPriceUpdates(context);
   const documents = new PromptDocuments(countWorkerPath(context.extensionPath), contexts);
   context.subscriptions.push(diagnostics, choice, budgets, contexts, documents);
 

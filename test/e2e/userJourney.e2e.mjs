@@ -72,7 +72,7 @@ export const checks = [
       const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
       await frame.locator('table tbody tr').nth(2).waitFor({ timeout: 30_000 });
       const text = await frame.locator('table').innerText();
-      if (!/gpt-4o-mini/.test(text) || !/≈/.test(text)) throw new Error(`comparison table lacks expected rows: ${text.slice(0, 200)}`);
+      if (!/gpt-5\.5/.test(text) || !/≈/.test(text)) throw new Error(`comparison table lacks expected rows: ${text.slice(0, 200)}`);
       // The table wants the whole width, as a user would give it.
       await runCommand(page, 'Maximize Editor Group');
       await page.waitForTimeout(500);

@@ -48,6 +48,40 @@ describe('Model picker', () => {
     assert.match(statusTooltip(api), /Model: the promptBudget\.defaultModel setting/);
   });
 
+  it('groups every priced model by provider, major makers first, deprecated ones only while searching', async () => {
+    const models = api.contexts.catalogFor(undefined).list();
+    const current = modelPicks(models, api.choice);
+    const separators = current.filter((pick) => pick.kind === vscode.QuickPickItemKind.Separator && pick.label !== 'Recently used').map((pick) => pick.label);
+    assert.deepEqual(separators.slice(0, 3), ['OpenAI', 'Anthropic', 'Google']);
+    assert.ok(separators.length >= 10, `${separators.length} providers`);
+    assert.ok(!current.some((pick) => / \(deprecated\)$/.test(pick.label)));
+    const searched = modelPicks(models, api.choice, true);
+    assert.ok(searched.some((pick) => / \(deprecated\)$/.test(pick.label)));
+    // Newer versions first: GPT-5.5 before GPT-5.
+    const ids = current.map((pick) => pick.modelId);
+    assert.ok(ids.indexOf('gpt-5.5') < ids.indexOf('gpt-5'));
+  });
+
+  it('picks a 2026 model by typing its name in the real picker, then counts and prices the prompt for it', async () => {
+    await api.choice.choose(undefined);
+    const { editor } = await openPrompt(api, 'plain.prompt.md');
+    // The picker opens with 'gpt-5.5' typed into its filter; VS Code filters and ranks, Enter takes the top pick.
+    let closed = false;
+    const picking = Promise.resolve(vscode.commands.executeCommand('promptBudget.selectModel', 'gpt-5.5')).finally(() => (closed = true));
+    for (let attempt = 0; !closed && attempt < 200; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
+    await picking;
+    assert.equal(api.choice.chosen, 'gpt-5.5');
+    const analysis = await currentAnalysis(api, editor.document, (candidate) => candidate.resolved.model?.id === 'gpt-5.5');
+    assert.equal(analysis.count.exact, true, 'GPT-5.x counts with o200k_base');
+    assert.equal(analysis.resolved.model?.pricing?.inputPerMillion, 5);
+    await waitFor('the picked model in the status bar', () => / · gpt-5\.5$/.test(statusText(api)));
+    assert.match(statusTooltip(api), /Prices: OpenAI price, @pydantic\/genai\\?-prices/);
+    await api.choice.choose(undefined);
+  });
+
   it('lets a model declared in the file win over the picker, and says so', async () => {
     await api.choice.choose('claude-sonnet-4');
     const { editor } = await openPrompt(api, 'sections.prompt.md');

@@ -147,10 +147,38 @@ describe('prompt-budget compare and models', () => {
     assert.match(stdout, /^gpt-5 +openai +400,000 +272,000 +128,000 /m);
     assert.equal(code, 0);
     const [header, ...lines] = stdout.split('\n');
-    assert.match(header, /prices from\s+limits from$/);
+    assert.match(header, /prices from\s+limits from\s+status$/);
     const gpt4o = lines.find((line) => line.startsWith('gpt-4o '));
     assert.ok(gpt4o, 'gpt-4o listed');
-    assert.match(gpt4o!, /128,000\s+window\s+16,384\s+\$2\.50\s+\$10\.00\s+o200k_base\s+@pydantic\/genai-prices [\d.]+ \d{4}-\d\d-\d\d\s+OpenAI model docs \d{4}-\d\d$/);
+    assert.match(gpt4o!, /128,000\s+window\s+16,384\s+\$2\.50\s+\$10\.00\s+o200k_base\s+OpenAI price \d{4}-\d\d-\d\d\s+OpenAI model docs \d{4}-\d\d$/);
+    // A limit no source gives reads 'unknown', never a guess.
+    assert.match(lines.find((line) => line.startsWith('grok-4.6 '))!, /^grok-4\.6\s+x-ai\s+500,000\s+window\s+unknown\s/);
+  });
+
+  test('--json lists every priced text model: hundreds, from at least ten providers, with limits or null and their sources', async () => {
+    const { code, stdout } = await cli(['models', '--json']);
+    assert.equal(code, 0);
+    const models = JSON.parse(stdout) as {
+      id: string;
+      provider: string;
+      deprecated: boolean;
+      limits: Record<string, { value: number; source: string; asOf: string } | null>;
+      prices: { source: string; asOf: string };
+    }[];
+    assert.ok(models.length >= 500, `${models.length} models`);
+    assert.ok(new Set(models.map((entry) => entry.provider)).size >= 10);
+    const gpt5 = models.find((entry) => entry.id === 'gpt-5')!;
+    assert.deepEqual(gpt5.limits.maxOutputTokens, {
+      value: 128_000,
+      source: 'OpenAI model docs (context window, max output tokens)',
+      asOf: '2025-11',
+      url: 'https://platform.openai.com/docs/models',
+    });
+    const opus = models.find((entry) => entry.id === 'claude-opus-4-6')!;
+    assert.equal(opus.limits.maxOutputTokens, null);
+    assert.equal(opus.limits.contextWindow?.value, 1_000_000);
+    assert.match(opus.prices.source, /^Anthropic price/);
+    assert.ok(models.some((entry) => entry.deprecated));
   });
 });
 

@@ -91,7 +91,26 @@ describe('evaluateLimits', () => {
   test('says "the model" without a model id and skips limits the model does not publish', () => {
     const [finding] = evaluateLimits({ inputTokens: 9_000, contextWindow: 8_192, warnAt: 0.8 });
     assert.equal(finding.message, "Prompt is 9,000 tokens; the model's context window is 8,192.");
-    assert.deepEqual(evaluateLimits({ inputTokens: 9_000_000, maxOutputTokens: 1e6, warnAt: 0.8 }), []);
+    const unknown = evaluateLimits({ inputTokens: 9_000_000, maxOutputTokens: 1e6, warnAt: 0.8 });
+    assert.deepEqual(unknown.map((finding) => [finding.rule, finding.severity, finding.at]), [
+      ['unknown-limit', 'info', 'body'],
+      ['unknown-limit', 'info', 'maxOutput'],
+    ]);
+  });
+
+  test('skips a limit no source gives with an info that says how to declare it, never a guessed figure', () => {
+    const findings = evaluateLimits({ modelId: 'grok-4.6', inputTokens: 3_000_000, contextWindow: 500_000, maxOutputTokens: 900_000, warnAt: 0.8 });
+    // The window is known and checked; the max output is not, so only the info speaks of it.
+    assert.deepEqual(findings.map((finding) => finding.rule), ['unknown-limit', 'context-window']);
+    const [info] = findings;
+    assert.equal(info.severity, 'info');
+    assert.equal(info.limit, undefined);
+    assert.equal(
+      info.message,
+      "Max output of grok-4.6 is unknown (no source gives it), so the max-output check is skipped. Declare it in prompt-budget.yaml: models: { grok-4.6: { maxOutputTokens: <tokens> } }.",
+    );
+    // An embedding's max output of 0 is known: no output, no info.
+    assert.deepEqual(evaluateLimits({ modelId: 'text-embedding-3-small', inputTokens: 10, contextWindow: 8_192, modelMaxOutputTokens: 0, warnAt: 0.8 }), []);
   });
 
   test('an estimated count marks the prompt\'s figures with ≈, never the limits', () => {

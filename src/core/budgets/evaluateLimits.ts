@@ -4,7 +4,7 @@
 import type { Severity } from '../types';
 import { approxMark, formatPercent, formatTokens } from '../catalog/format';
 
-export type LimitRule = 'context-window' | 'max-input' | 'context-with-output' | 'max-output';
+export type LimitRule = 'context-window' | 'max-input' | 'context-with-output' | 'max-output' | 'unknown-limit';
 
 export interface LimitInput {
   /** Input tokens of the prompt as it will be sent. */
@@ -30,7 +30,8 @@ export interface LimitFinding {
   /** Where the finding belongs in the prompt: its body, or its declared max output. */
   at: 'body' | 'maxOutput';
   used: number;
-  limit: number;
+  /** The limit held to; undefined for 'unknown-limit', where no source gives one. */
+  limit?: number;
   message: string;
 }
 
@@ -42,6 +43,27 @@ export function evaluateLimits(input: LimitInput): LimitFinding[] {
   // Only figures that come from the count are estimates; the limits and the declared max output are stated numbers.
   const approx = approxMark(input.exact ?? true);
   const prompt = `${approx}${formatTokens(inputTokens)}`;
+  const id = input.modelId ?? 'the-model-id';
+
+  // No source gives a limit: say so and how to declare it, rather than check against a guess.
+  if (!isLimit(contextWindow) && !isLimit(modelMaxInputTokens)) {
+    findings.push({
+      rule: 'unknown-limit',
+      severity: 'info',
+      at: 'body',
+      used: inputTokens,
+      message: `Context window of ${input.modelId ?? 'the model'} is unknown (no source gives it), so the context-window check is skipped. Declare it in prompt-budget.yaml: models: { ${id}: { contextWindow: <tokens> } }.`,
+    });
+  }
+  if (maxOutputTokens !== undefined && modelMaxOutputTokens === undefined) {
+    findings.push({
+      rule: 'unknown-limit',
+      severity: 'info',
+      at: 'maxOutput',
+      used: maxOutputTokens,
+      message: `Max output of ${input.modelId ?? 'the model'} is unknown (no source gives it), so the max-output check is skipped. Declare it in prompt-budget.yaml: models: { ${id}: { maxOutputTokens: <tokens> } }.`,
+    });
+  }
 
   // The prompt alone is held to the input cap where the model has one below its window (GPT-5 rejects
   // more than 272,000 input tokens of its 400,000), else to the window.

@@ -1,44 +1,80 @@
-// The models the extension and the CLI know: built-in ones, then user overrides on top.
-// Importing this module is cheap; the price package loads on the first `ModelCatalog.builtIn()`.
+// The models the extension and the CLI know: every model the price data prices, then user overrides on top.
+// Importing this module is cheap; the price data loads on the first `ModelCatalog.builtIn()`.
 import type { ModelInfo, ModelOverride, ModelPricing } from '../types';
 import { editDistance } from '../editDistance';
-import { buildBuiltInModels } from './builtInModels';
+import { activePriceData } from './activePriceData';
+import { buildBuiltInModels, type ProviderRule } from './builtInModels';
+import { matches, type MatchRule, type PriceData } from './priceData';
 
 /** What `ModelCatalog.resolve` returns: the model, or a message naming the closest known ids. */
 export type ModelResolution = { model: ModelInfo } | { error: string; suggestions: string[] };
 
 type OverrideOrigin = 'settings' | 'workspace';
 
+/** What a lookup found: one model, several sellers and no way to choose, or nothing. */
+type LookUp = { model: ModelInfo } | { ambiguous: ModelInfo[] } | undefined;
+
+/** Resolution data besides the models: match rules, unpriced names, providers. */
+interface CatalogIndex {
+  matchRules: ReadonlyMap<ModelInfo, MatchRule>;
+  unpriced: ReadonlySet<string>;
+  providers: readonly ProviderRule[];
+}
+
 const SUGGESTION_COUNT = 3;
 
-// Prefixes that name a gateway or an API namespace rather than the model's maker; any model may follow.
-const NAMESPACE_PREFIXES = new Set(['models', 'openrouter', 'azure', 'vertex_ai', 'vertex', 'litellm']);
-// Prefixes that are another name for a provider.
+// Prefixes that name a gateway or an API namespace rather than a provider; any model may follow.
+const NAMESPACE_PREFIXES = new Set(['models', 'litellm', 'custom', 'hosted_vllm']);
+// Other names of providers: LiteLLM's provider prefixes and common spellings.
 const PROVIDER_PREFIX_ALIASES: Readonly<Record<string, string>> = {
   gemini: 'google',
   'google-gla': 'google',
   'google-vertex': 'google',
   'google-genai': 'google',
+  vertex_ai: 'google',
+  vertex: 'google',
+  vertex_ai_beta: 'google',
+  xai: 'x-ai',
+  grok: 'x-ai',
+  bedrock: 'aws',
+  bedrock_converse: 'aws',
+  amazon: 'aws',
+  together_ai: 'together',
+  togetherai: 'together',
+  fireworks_ai: 'fireworks',
+  'fireworks-ai': 'fireworks',
+  moonshot: 'moonshotai',
+  mistralai: 'mistral',
+  azure_ai: 'azure',
+  cohere_chat: 'cohere',
+  zhipu: 'zhipuai',
+  perplexityai: 'perplexity',
+  voyage: 'voyageai',
+  copilot: 'github-copilot',
+  github_copilot: 'github-copilot',
 };
 
 // A trailing snapshot date, version or '-latest': -2024-08-06, -20250514, @20250514, -0613, -001.
 const DATED_SUFFIX = /(?:[-@](?:\d{4}-\d{2}-\d{2}|\d{8}|\d{3,4})|-latest)$/;
+// The package's own retry: a compact date written out (-20250514 -> -2025-05-14).
+const COMPACT_DATE = /-(20\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=-|:|$)/g;
 
-let builtInCatalog: ModelCatalog | undefined;
+let builtInCatalog: { catalog: ModelCatalog; data: PriceData } | undefined;
 
 /** Models by id and alias, looked up case-insensitively, with overrides layered on top. */
 export class ModelCatalog {
   private readonly models: readonly ModelInfo[];
-  private readonly byName = new Map<string, ModelInfo>();
-  private readonly separatelyPriced: ReadonlyMap<string, string>;
+  private readonly byName = new Map<string, ModelInfo[]>();
+  private readonly index: CatalogIndex;
+  // Prompts name the same few models again and again; a match-rule scan over every model is not free.
+  private readonly lookUps = new Map<string, LookUp>();
+  private readonly suggestions = new Map<string, string[]>();
+  private compactNames: { model: ModelInfo; names: string[]; idLength: number }[] | undefined;
 
-  /**
-   * @param separatelyPriced lower-cased ids that look like a dated id of a model but are priced on their
-   *   own (e.g. 'gpt-4o-2024-05-13'), mapped to that model's id: they never fall back to it.
-   */
-  constructor(models: readonly ModelInfo[], separatelyPriced: ReadonlyMap<string, string> = new Map()) {
+  /** @param index match rules, unpriced names and providers of the price data; a catalog of overrides alone needs none. */
+  constructor(models: readonly ModelInfo[], index?: Partial<CatalogIndex>) {
     this.models = [...models].sort(compareModels);
-    this.separatelyPriced = separatelyPriced;
+    this.index = { matchRules: index?.matchRules ?? new Map(), unpriced: index?.unpriced ?? new Set(), providers: index?.providers ?? [] };
     // Ids claim their key before any alias does; among aliases, overrides claim theirs first.
     for (const model of this.models) this.claim(model.id, model);
     for (const model of [...this.models].sort((a, b) => originRank(b) - originRank(a))) {
@@ -46,13 +82,19 @@ export class ModelCatalog {
     }
   }
 
-  /** The built-in catalog: curated limits joined with @pydantic/genai-prices. Built once, on first use. */
+  /** The built-in catalog: every model the active price data prices, with cited limits. Built on first use, again after the data changes. */
   static builtIn(): ModelCatalog {
-    if (!builtInCatalog) {
-      const { models, separatelyPriced } = buildBuiltInModels(new Date());
-      builtInCatalog = new ModelCatalog(models, separatelyPriced);
+    const data = activePriceData();
+    if (builtInCatalog?.data !== data) {
+      const built = buildBuiltInModels(new Date(), data);
+      builtInCatalog = { catalog: new ModelCatalog(built.models, built), data };
     }
-    return builtInCatalog;
+    return builtInCatalog.catalog;
+  }
+
+  /** The price data the built-in catalog is made of (its date and origin are shown to users). */
+  static priceData(): PriceData {
+    return activePriceData();
   }
 
   /**
@@ -60,46 +102,55 @@ export class ModelCatalog {
    * is merged onto it; any other id (a dated snapshot, a fine-tune, a local model) becomes a model of its own.
    */
   withOverrides(overrides: readonly ModelOverride[], origin: OverrideOrigin): ModelCatalog {
+    if (overrides.length === 0) return this;
     const models = new Map<string, ModelInfo>(this.models.map((model) => [model.id, model]));
-    let current: ModelCatalog = this;
+    const matchRules = new Map(this.index.matchRules);
     for (const override of overrides) {
-      const existing = current.modelNamed(override.id);
+      // Later entries of the same list see earlier ones (a model added, then given a price).
+      const existing = modelNamed([...models.values()], override.id);
       const merged = existing
         ? mergeOverride(existing, override, origin)
-        : newModel(override, origin, current.fineTuneBase(override.id));
-      if (existing) models.delete(existing.id);
+        : newModel(override, origin, this.fineTuneBase(override.id, models));
+      if (existing) {
+        models.delete(existing.id);
+        const rule = matchRules.get(existing);
+        if (rule) matchRules.set(merged, rule);
+      }
       models.set(merged.id, merged);
-      // Later entries of the same list see earlier ones (a model added, then given a price).
-      current = new ModelCatalog([...models.values()], this.separatelyPriced);
     }
-    return current;
+    return new ModelCatalog([...models.values()], { ...this.index, matchRules });
   }
 
   /**
-   * The model for an id or alias: case-insensitive; a provider prefix ('openai/gpt-4.1',
-   * 'anthropic:claude-sonnet-4') is dropped; a dated id falls back to its base model unless it is listed
-   * itself or priced separately. Undefined when nothing matches.
+   * The model for an id, alias or display name: case-insensitive; 'provider/model' or 'provider:model'
+   * takes that provider's price; a name several providers sell gets its maker's price; ids the price
+   * data's match rules accept (dated snapshots, '-latest') find their model. Undefined when nothing
+   * matches, or when several providers sell it and none is its maker.
    */
   find(idOrAlias: string): ModelInfo | undefined {
-    const name = idOrAlias.trim();
-    if (!name) return undefined;
-    for (const candidate of withoutPrefixes(name, (provider) => this.hasProvider(provider))) {
-      const model = this.lookUp(candidate.name, candidate.provider);
-      if (model) return model;
-    }
-    return undefined;
+    const found = this.lookUpName(idOrAlias);
+    return found && 'model' in found ? found.model : undefined;
   }
 
-  /** Like `find`, but an unknown name gives a message naming the closest known ids. */
+  /** Like `find`, but an unknown or ambiguous name gives a message naming the closest known ids. */
   resolve(name: string): ModelResolution {
-    const model = this.find(name);
-    if (model) return { model };
     const trimmed = name.trim();
     if (!trimmed) return { error: 'No model given.', suggestions: [] };
+    const found = this.lookUpName(trimmed);
+    if (found && 'model' in found) return { model: found.model };
+    if (found && 'ambiguous' in found) {
+      const ids = found.ambiguous.map((model) => model.id);
+      const sellers = [...new Set(found.ambiguous.map((model) => model.providerName ?? model.provider))].join(', ');
+      return {
+        error: `Model '${trimmed}' is sold by several providers (${sellers}) and none of them makes it; name one: ${ids.slice(0, 6).join(', ')}${ids.length > 6 ? ', …' : ''}.`,
+        suggestions: ids.slice(0, SUGGESTION_COUNT),
+      };
+    }
     const suggestions = this.closestIds(trimmed);
     const closest = suggestions.length > 0 ? ` Closest: ${suggestions.join(', ')}.` : '';
-    const base = this.separatelyPriced.get(trimmed.toLowerCase());
-    const why = base ? ` The price data lists it as a model of its own, not a dated ${base}; add it as a model override.` : '';
+    const why = this.index.unpriced.has(trimmed.toLowerCase())
+      ? ' The price data lists it without a per-token text price (an image, audio or free model); add it as a model override to price it.'
+      : '';
     return { error: `Unknown model '${trimmed}'.${why}${closest}`, suggestions };
   }
 
@@ -114,90 +165,178 @@ export class ModelCatalog {
   }
 
   private claim(name: string, model: ModelInfo): void {
-    for (const key of [nameKey(name), looseKey(name)]) {
-      if (!this.byName.has(key)) this.byName.set(key, model);
+    for (const key of new Set([nameKey(name), looseKey(name)])) {
+      const claimed = this.byName.get(key);
+      if (!claimed) this.byName.set(key, [model]);
+      else if (!claimed.includes(model)) claimed.push(model);
     }
   }
 
-  /** The model whose id or display name is `name`, not counting other aliases. */
-  private modelNamed(name: string): ModelInfo | undefined {
-    const key = looseKey(name);
-    return this.models.find((model) => looseKey(model.id) === key || looseKey(model.name) === key);
+  private lookUpName(idOrAlias: string): LookUp {
+    const name = idOrAlias.trim();
+    if (!name) return undefined;
+    if (this.lookUps.has(name)) return this.lookUps.get(name);
+    // An override claims a name exactly as written, before any provider prefix is read.
+    const claimed = this.claimed(name);
+    const isAnId = claimed.some((model) => looseKey(model.id) === looseKey(name));
+    let result: LookUp = isAnId ? undefined : this.pick(claimed.filter((model) => model.origin !== 'catalog'), undefined, name);
+    for (const candidate of result ? [] : this.candidates(name)) {
+      const found = this.lookUp(candidate.name, candidate.provider);
+      if (found && 'model' in found) {
+        result = found;
+        break;
+      }
+      result ??= found;
+    }
+    this.lookUps.set(name, result);
+    return result;
+  }
+
+  /** Candidate readings of a name: a known provider prefix first ('deepseek/deepseek-v3.2' is DeepSeek's), then the name as written. */
+  private candidates(name: string): { name: string; provider?: string }[] {
+    const candidates: { name: string; provider?: string }[] = [];
+    let rest = name;
+    for (;;) {
+      const match = /^([a-z0-9_.-]+)[/:](.+)$/i.exec(rest);
+      if (!match) break;
+      const prefix = match[1].toLowerCase();
+      const named = PROVIDER_PREFIX_ALIASES[prefix] ?? prefix;
+      if (NAMESPACE_PREFIXES.has(prefix)) {
+        candidates.push({ name: match[2] });
+      } else if (this.hasProvider(named)) {
+        candidates.push({ name: match[2], provider: named });
+      } else {
+        break;
+      }
+      rest = match[2];
+    }
+    candidates.push({ name });
+    return candidates;
   }
 
   private hasProvider(provider: string): boolean {
-    return this.models.some((model) => model.provider === provider);
+    return this.index.providers.some((rule) => rule.id === provider) || this.models.some((model) => model.provider === provider);
   }
 
-  private lookUp(name: string, provider: string | undefined): ModelInfo | undefined {
-    const fits = (model: ModelInfo | undefined): ModelInfo | undefined =>
-      model && (provider === undefined || model.provider === provider) ? model : undefined;
-    const exact = fits(this.byName.get(nameKey(name)) ?? this.byName.get(looseKey(name)));
-    if (exact) return exact;
-    if (this.separatelyPriced.has(name.toLowerCase())) return undefined;
+  private claimed(name: string): ModelInfo[] {
+    const exact = this.byName.get(nameKey(name)) ?? [];
+    const loose = this.byName.get(looseKey(name)) ?? [];
+    return loose.length === 0 ? exact : [...new Set([...exact, ...loose])];
+  }
+
+  private lookUp(name: string, provider: string | undefined): LookUp {
+    const named = this.claimed(name);
+    const claimed = this.pick(named, provider, name);
+    // A reseller's listing of a name must not hide the maker's own model, which its match rule finds.
+    if (claimed && 'model' in claimed && (provider !== undefined || claimed.model.sellsOwnModel !== false)) return claimed;
+    const ruled = this.pick([...new Set([...named, ...this.ruleMatches(name)])], provider, name);
+    if (ruled) return ruled;
+    if (this.index.unpriced.has(name.toLowerCase())) return undefined;
     const undated = name.replace(DATED_SUFFIX, '');
     if (undated === name || !undated) return undefined;
-    return fits(this.byName.get(nameKey(undated)) ?? this.byName.get(looseKey(undated)));
+    return this.pick(this.claimed(undated), provider, undated);
   }
 
-  /** The base of an OpenAI fine-tune id 'ft:gpt-4o-mini:org::abc', when the catalog knows it. */
-  private fineTuneBase(id: string): ModelInfo | undefined {
+  /** Models whose price-data match rule accepts `name`, or its compact date written out. */
+  private ruleMatches(name: string): ModelInfo[] {
+    const found: ModelInfo[] = [];
+    const spelled = name.replace(COMPACT_DATE, '-$1-$2-$3');
+    for (const [model, rule] of this.index.matchRules) {
+      if (matches(rule, name) || (spelled !== name && matches(rule, spelled))) found.push(model);
+    }
+    return found;
+  }
+
+  /**
+   * One model among those a name reaches: the named provider's (or a provider it falls back to);
+   * else an override; else the one model of its maker (the seller whose own id it is, as the package's
+   * provider rules say); else the only one. Several sellers and no maker: ambiguous.
+   */
+  private pick(found: ModelInfo[], provider: string | undefined, name: string): LookUp {
+    if (found.length === 0) return undefined;
+    if (provider !== undefined) {
+      const own = found.filter((model) => model.provider === provider);
+      if (own.length > 0) return { model: own[0] };
+      const fallbacks = this.index.providers.find((rule) => rule.id === provider)?.fallbacks ?? [];
+      for (const fallback of fallbacks) {
+        const model = found.find((candidate) => candidate.provider === fallback);
+        if (model) return { model };
+      }
+      return undefined;
+    }
+    // The model whose id it is comes before those that list it as an alias.
+    const byId = found.filter((model) => looseKey(model.id) === looseKey(name));
+    const claims = byId.length > 0 ? byId : found;
+    const rank = Math.max(...claims.map(originRank));
+    const best = claims.filter((model) => originRank(model) === rank);
+    if (best.length === 1) return { model: best[0] };
+    const makers = best.filter((model) => model.sellsOwnModel !== false);
+    if (makers.length === 1) return { model: makers[0] };
+    const maker = this.index.providers.find((rule) => rule.modelMatch && matches(rule.modelMatch, name))?.id;
+    const byMaker = (makers.length > 0 ? makers : best).filter((model) => model.provider === maker);
+    if (byMaker.length >= 1) return { model: byMaker[0] };
+    if (makers.length > 1) {
+      // Several models of one maker claim the name: the one whose id it is wins.
+      const byId = makers.find((model) => nameKey(model.id) === nameKey(name) || looseKey(model.id) === looseKey(name));
+      if (byId) return { model: byId };
+      if (new Set(makers.map((model) => model.provider)).size === 1) return { model: makers[0] };
+    }
+    return { ambiguous: makers.length > 0 ? makers : best };
+  }
+
+  /** The base of an OpenAI fine-tune id 'ft:gpt-4o-mini:org::abc', when the catalog (or an earlier override) knows it. */
+  private fineTuneBase(id: string, models: ReadonlyMap<string, ModelInfo>): ModelInfo | undefined {
     const base = /^ft:([^:]+):/i.exec(id.trim())?.[1];
-    return base ? this.find(base) : undefined;
+    return base ? (modelNamed([...models.values()], base) ?? this.find(base)) : undefined;
   }
 
-  /** The ids closest to `name`, at most SUGGESTION_COUNT; none when nothing is close. */
+  /** The ids closest to `name`, at most SUGGESTION_COUNT; none when nothing is close. Makers' own models first. */
   private closestIds(name: string): string[] {
     const query = compactKey(name);
-    const scored = this.models.map((model) => {
-      const names = [model.id, ...model.aliases].map(compactKey);
-      const distance = Math.min(...names.map((candidate) => editDistance(query, candidate)));
+    const known = this.suggestions.get(query);
+    if (known) return known;
+    const allowed = Math.max(1, Math.floor(query.length / 3));
+    this.compactNames ??= this.models.map((model) => ({ model, names: [model.id, ...model.aliases].map(compactKey), idLength: compactKey(model.id).length }));
+    const scored = this.compactNames.map(({ model, names, idLength }) => {
+      let distance = Infinity;
+      for (const candidate of names) {
+        // Lengths alone rule a name out: no need to measure it.
+        if (Math.abs(candidate.length - query.length) > allowed && !candidate.startsWith(query)) continue;
+        distance = Math.min(distance, editDistance(query, candidate));
+      }
       const isPrefix = names.some((candidate) => candidate.startsWith(query));
       return {
         id: model.id,
         // A name the query starts is as close as one edit: 'gpt4o' suggests 'gpt-4o-mini'.
         distance: isPrefix ? Math.min(distance, 1) : distance,
         isPrefix,
-        lengthGap: Math.abs(compactKey(model.id).length - query.length),
+        reseller: model.sellsOwnModel === false,
+        lengthGap: Math.abs(idLength - query.length),
       };
     });
     scored.sort(
       (a, b) =>
         a.distance - b.distance ||
+        Number(a.reseller) - Number(b.reseller) ||
         Number(b.isPrefix) - Number(a.isPrefix) ||
         a.lengthGap - b.lengthGap ||
         a.id.localeCompare(b.id),
     );
     // About one edit in three characters, as for config keys: 'gpt4o' finds 'gpt-4.1', 'llama-9' finds no 'gpt-4'.
-    const allowed = Math.max(1, Math.floor(query.length / 3));
-    return scored
+    const ids = scored
       .filter((entry) => entry.distance <= allowed)
       .slice(0, SUGGESTION_COUNT)
       .map((entry) => entry.id);
+    this.suggestions.set(query, ids);
+    return ids;
   }
 }
 
-/** Candidate names for `name`: itself, then with each leading 'provider/' or 'provider:' dropped. */
-function withoutPrefixes(name: string, isProvider: (provider: string) => boolean): { name: string; provider?: string }[] {
-  const candidates: { name: string; provider?: string }[] = [{ name }];
-  let rest = name;
-  let provider: string | undefined;
-  for (;;) {
-    const match = /^([a-z0-9_.-]+)[/:](.+)$/i.exec(rest);
-    if (!match) break;
-    const prefix = match[1].toLowerCase();
-    const named = PROVIDER_PREFIX_ALIASES[prefix] ?? prefix;
-    if (NAMESPACE_PREFIXES.has(prefix)) {
-      // A gateway says nothing about the maker.
-    } else if (isProvider(named)) {
-      provider = named;
-    } else {
-      break;
-    }
-    rest = match[2];
-    candidates.push({ name: rest, provider });
-  }
-  return candidates;
+/** The model whose id or display name is `name`, not counting other aliases (an override of a dated id is a model of its own). */
+function modelNamed(models: readonly ModelInfo[], name: string): ModelInfo | undefined {
+  const key = looseKey(name);
+  const named = models.filter((model) => looseKey(model.id) === key || looseKey(model.name) === key);
+  return named.find((model) => model.sellsOwnModel !== false) ?? named[0];
 }
 
 function mergeOverride(model: ModelInfo, override: ModelOverride, origin: OverrideOrigin): ModelInfo {
@@ -271,8 +410,12 @@ function overrideSource(origin: OverrideOrigin): { source: string; asOf: string 
     : { source: 'Workspace override', asOf: 'as configured' };
 }
 
+// One collator for every comparison: localeCompare with options builds a new one per call.
+const byName = new Intl.Collator('en', { numeric: true });
+const plain = new Intl.Collator();
+
 function compareModels(a: ModelInfo, b: ModelInfo): number {
-  return a.provider.localeCompare(b.provider) || a.name.localeCompare(b.name, 'en', { numeric: true }) || a.id.localeCompare(b.id);
+  return plain.compare(a.provider, b.provider) || byName.compare(a.name, b.name) || plain.compare(a.id, b.id);
 }
 
 function originRank(model: ModelInfo): number {

@@ -1,66 +1,15 @@
-// Reads prices from @pydantic/genai-prices. The package carries ~0.5 MB of data, so it is required
-// inside the functions that need it: importing the catalog (and activating the extension) stays cheap.
-import type * as GenaiPrices from '@pydantic/genai-prices';
-import type { ModelPricing, PriceTier, SourceNote } from '../types';
+// Converts the price data's per-key prices into the catalog's whole-call price tiers.
+import type { ModelPricing, PriceTier } from '../types';
+import type { PriceTable, PriceValue } from './priceData';
 
-/**
- * The price package and the date of its data. The package exposes no data date, so this is the
- * npm publish date of the version (`npm view @pydantic/genai-prices time`); a unit test checks the
- * version against the installed one, so an upgrade cannot leave a stale date behind.
- */
-export const PRICE_PACKAGE = { name: '@pydantic/genai-prices', version: '0.1.8', publishedOn: '2026-09-23' } as const;
+export { PRICE_PACKAGE } from './priceData';
 
-/** What the price package says about one model. */
-export interface PackagePrice {
-  /** Undefined when the package lists the model without a per-token price. */
-  pricing?: ModelPricing;
-  source: SourceNote;
-  /** The package's id for the model, which can differ from ours ('claude-sonnet-4-0'). */
-  packageModelId: string;
-  packageContextWindow?: number;
-  /** Dated ids the package names for this very model ('gpt-4o-2024-08-06'). */
-  datedIds: string[];
-  /** Ids the package prices as separate models although they look like dated ids of this one. */
-  separatelyPricedIds: string[];
-}
-
-type PackagePriceValue = number | GenaiPrices.TieredPrices | undefined;
-
-let genaiPrices: typeof GenaiPrices | undefined;
-
-function loadGenaiPrices(): typeof GenaiPrices {
-  // A plain require keeps the load lazy in Node and in the esbuild bundle alike.
-  genaiPrices ??= require('@pydantic/genai-prices') as typeof GenaiPrices;
-  return genaiPrices;
-}
-
-/** The package's price for a model id at a date, or undefined when the package does not know the model. */
-export function packagePriceFor(modelId: string, providerId: string, at: Date): PackagePrice | undefined {
-  const prices = loadGenaiPrices();
-  // A zero-token calculation is the package's own way to match the id and pick the price in effect at `at`.
-  const result = prices.calcPrice({ input_tokens: 0, output_tokens: 0 }, modelId, { providerId, timestamp: at });
-  if (!result || result.provider.id !== providerId) return undefined;
-  const source: SourceNote = {
-    source: `${PRICE_PACKAGE.name} ${PRICE_PACKAGE.version} (data of ${PRICE_PACKAGE.publishedOn})`,
-    asOf: PRICE_PACKAGE.publishedOn,
-    url: result.provider.pricing_urls?.[0],
-  };
-  return {
-    pricing: toModelPricing(result.model_price),
-    source,
-    packageModelId: result.model.id,
-    packageContextWindow: result.model.context_window,
-    datedIds: equalsNames(result.model.match).filter((name) => looksDatedOf(modelId, name)),
-    separatelyPricedIds: separatelyPricedIds(modelId, result.model, result.provider),
-  };
-}
-
-/** Converts the package's per-key prices (each possibly tiered) into one list of whole-price tiers. */
-function toModelPricing(price: GenaiPrices.ModelPrice): ModelPricing | undefined {
+/** Text prices per million tokens, with tiers; undefined when the table has no per-token input price. */
+export function toModelPricing(price: PriceTable): ModelPricing | undefined {
   const input = price['input_mtok'];
-  if (input === undefined) return undefined;
-  const output = price['output_mtok'];
-  const cached = price['cache_read_mtok'];
+  if (input === undefined || input === null) return undefined;
+  const output = price['output_mtok'] ?? undefined;
+  const cached = price['cache_read_mtok'] ?? undefined;
 
   const starts = new Set<number>();
   for (const value of [input, output, cached]) {
@@ -86,12 +35,12 @@ function toModelPricing(price: GenaiPrices.ModelPrice): ModelPricing | undefined
   return pricing;
 }
 
-function isTiered(value: PackagePriceValue): value is GenaiPrices.TieredPrices {
+function isTiered(value: PriceValue | undefined): value is Exclude<PriceValue, number> {
   return typeof value === 'object' && value !== null && Array.isArray(value.tiers);
 }
 
 /** The package's rule: a tier's price applies to the whole prompt once input tokens exceed its start. */
-function priceAbove(value: PackagePriceValue, inputTokens: number): number {
+function priceAbove(value: PriceValue | undefined, inputTokens: number): number {
   if (value === undefined) return 0;
   if (!isTiered(value)) return value;
   let price = value.base;
@@ -99,34 +48,4 @@ function priceAbove(value: PackagePriceValue, inputTokens: number): number {
     if (inputTokens > tier.start) price = tier.price;
   }
   return price;
-}
-
-/** Ids like 'gpt-4o-2024-05-13' that another package model claims, so they must not fall back to 'gpt-4o'. */
-function separatelyPricedIds(
-  modelId: string,
-  matched: GenaiPrices.ModelInfo,
-  provider: GenaiPrices.Provider,
-): string[] {
-  const ids = new Set<string>();
-  for (const other of provider.models) {
-    if (other.id === matched.id) continue;
-    for (const name of [other.id, ...equalsNames(other.match)]) {
-      if (looksDatedOf(modelId, name)) ids.add(name.toLowerCase());
-    }
-  }
-  return [...ids].sort();
-}
-
-/** True for 'gpt-4o-2024-08-06' or 'claude-sonnet-4@20250514' given 'gpt-4o' or 'claude-sonnet-4'. */
-function looksDatedOf(modelId: string, name: string): boolean {
-  const lower = name.toLowerCase();
-  const prefix = modelId.toLowerCase();
-  return lower.startsWith(prefix) && /^[-@]\d/.test(lower.slice(prefix.length));
-}
-
-/** The exact names a package match rule accepts (its `equals` leaves under `or`). */
-function equalsNames(match: GenaiPrices.MatchLogic): string[] {
-  if ('equals' in match) return [match.equals];
-  if ('or' in match) return match.or.flatMap(equalsNames);
-  return [];
 }

@@ -4,6 +4,7 @@ export const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'max-input': 'The prompt is over or close to the model input limit, where that is below its context window (GPT-5: 272,000 of 400,000).',
   'context-with-output': 'The prompt plus its declared max output is over or close to the model context window.',
   'max-output': "The declared max output is over the model's own output limit.",
+  'unknown-limit': "No source gives the model's context window or max output, so that check is skipped (info); declare it under models: in prompt-budget.yaml.",
   'budget-input-tokens': "A prompt's input tokens are over or close to its budget's maxInputTokens.",
   'budget-total-tokens': "A prompt's input plus expected output tokens are over or close to its budget's maxTotalTokens.",
   'budget-cost-per-call': "One call of a prompt costs more than, or close to, its budget's maxCostPerCall.",

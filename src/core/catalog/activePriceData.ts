@@ -1,0 +1,58 @@
+// Which price data the built-in catalog uses: the bundled data unless the CLI or the extension chose a
+// validated newer copy. Count workers (threads without the extension's state) find that copy through
+// PROMPT_BUDGET_PRICES_FILE, which the extension sets before it starts them.
+import { bundledPriceData, cacheInfo, parsePriceData, type PriceData } from './priceData';
+
+/** The environment variable naming a price data file for processes and worker threads started later. */
+export const PRICES_FILE_ENV = 'PROMPT_BUDGET_PRICES_FILE';
+
+let active: PriceData | undefined;
+
+/** The price data in effect: chosen, else the file named by PROMPT_BUDGET_PRICES_FILE if it is valid, else the bundled data. */
+export function activePriceData(): PriceData {
+  if (!active) {
+    const file = process.env[PRICES_FILE_ENV];
+    active = (file ? readPriceDataFileSync(file) : undefined) ?? bundledPriceData();
+  }
+  return active;
+}
+
+/** Chooses the price data (undefined: back to the default). The catalog is rebuilt on its next use. */
+export function setActivePriceData(data: PriceData | undefined): void {
+  active = data;
+}
+
+/**
+ * Price data from a file's text, validated: a cache written by an update carries its date and url;
+ * a plain data file is dated `fallbackDate` (its modification day).
+ */
+export function priceDataFromText(
+  text: string,
+  origin: 'update' | 'file',
+  where: string,
+  fallbackDate: string,
+): { data: PriceData } | { error: string } {
+  const parsed = parsePriceData(text);
+  if ('error' in parsed) return parsed;
+  const info = cacheInfo(text);
+  const date = info.date ?? fallbackDate;
+  const url = info.url;
+  const label = info.url
+    ? `genai-prices data from ${info.url} (data of ${date})`
+    : `genai-prices data file ${where} (data of ${date})`;
+  return { data: { providers: parsed.providers, origin: info.url ? 'update' : origin, date, label, url } };
+}
+
+function readPriceDataFileSync(file: string): PriceData | undefined {
+  try {
+    // Once per process, on the first count (never during activation): the count worker and, when the
+    // user opted in to updates, the extension host read the cached data file here.
+    const fs = require('node:fs') as typeof import('node:fs');
+    const text = fs.readFileSync(file, 'utf8');
+    const day = fs.statSync(file).mtime.toISOString().slice(0, 10);
+    const result = priceDataFromText(text, 'file', file, day);
+    return 'data' in result ? result.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

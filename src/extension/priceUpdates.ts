@@ -1,0 +1,94 @@
+// Opt-in price updates: "Prompt Budget: Update Prices" and the promptBudget.prices.autoUpdate setting.
+// The data is downloaded from promptBudget.prices.url, checked, and cached in the extension's global
+// storage; a failed or bad download keeps the last good data. Nothing here runs during activation
+// but reading one setting: the cache is read when the catalog is first used.
+import * as path from 'node:path';
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { PRICES_FILE_ENV, setActivePriceData } from '../core/catalog/activePriceData';
+import { ModelCatalog } from '../core/catalog/modelCatalog';
+import { DEFAULT_PRICES_URL, stalenessWarning } from '../core/catalog/priceData';
+import { updatePriceCache } from '../core/catalog/priceUpdate';
+import { log, registerCommand } from './log';
+
+export const UPDATE_PRICES_COMMAND = 'promptBudget.updatePrices';
+const AUTO_UPDATE_AFTER_MS = 7 * 86_400_000;
+const AUTO_UPDATE_DELAY_MS = 15_000;
+
+interface PriceSettings {
+  autoUpdate: boolean;
+  url: string;
+}
+
+function readPriceSettings(): PriceSettings {
+  const config = vscode.workspace.getConfiguration('promptBudget.prices');
+  return { autoUpdate: config.get<boolean>('autoUpdate', false), url: config.get<string>('url', DEFAULT_PRICES_URL) || DEFAULT_PRICES_URL };
+}
+
+/** Registers the update command and, when the setting is on, uses the cached prices and refreshes them weekly. */
+export function registerPriceUpdates(context: vscode.ExtensionContext): void {
+  const cacheFile = path.join(context.globalStorageUri.fsPath, 'genai-prices.json');
+  const useCache = (): void => {
+    // Count workers started from now on read the same file; an invalid or missing one means the bundled prices.
+    if (readPriceSettings().autoUpdate) process.env[PRICES_FILE_ENV] = cacheFile;
+  };
+  useCache();
+
+  const update = async (interactive: boolean): Promise<void> => {
+    const { url } = readPriceSettings();
+    const result = await updatePriceCache(url, {
+      fetchText: async (target) => {
+        const response = await fetch(target, { signal: AbortSignal.timeout(30_000) });
+        return { status: response.status, text: await response.text(), lastModified: response.headers.get('last-modified') ?? undefined };
+      },
+      writeCache: async (text) => {
+        await mkdir(path.dirname(cacheFile), { recursive: true });
+        const aside = `${cacheFile}.tmp`;
+        await writeFile(aside, text);
+        await rename(aside, cacheFile);
+      },
+      now: () => new Date(),
+    });
+    if (!result.ok) {
+      log().warn(`Price update failed: ${result.error}; the prices in use are unchanged.`);
+      if (interactive) void vscode.window.showWarningMessage(`Prompt Budget: price update failed: ${result.error}. The prices in use are unchanged.`);
+      return;
+    }
+    process.env[PRICES_FILE_ENV] = cacheFile;
+    setActivePriceData(result.data);
+    const catalog = ModelCatalog.builtIn();
+    const message = `Prompt Budget: prices updated (${result.data.label}): ${catalog.list().length} models from ${catalog.providers().length} providers. Reload the window so every count uses them.`;
+    log().info(message);
+    if (interactive) {
+      // Not awaited: the command is done once the prices are; the reload is the user's call.
+      void vscode.window.showInformationMessage(message, 'Reload Window').then((choice) => {
+        if (choice === 'Reload Window') void vscode.commands.executeCommand('workbench.action.reloadWindow');
+      });
+    }
+  };
+
+  context.subscriptions.push(
+    registerCommand(UPDATE_PRICES_COMMAND, () => update(true)),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('promptBudget.prices')) useCache();
+    }),
+  );
+
+  if (readPriceSettings().autoUpdate) {
+    // Well after activation, and only when the cache is a week old or missing.
+    const timer = setTimeout(() => {
+      void stat(cacheFile).then(
+        (info) => (Date.now() - info.mtimeMs > AUTO_UPDATE_AFTER_MS ? update(false) : undefined),
+        () => update(false),
+      );
+    }, AUTO_UPDATE_DELAY_MS);
+    context.subscriptions.push({ dispose: () => clearTimeout(timer) });
+  }
+}
+
+/** The date of the prices in use, with a warning when they are older than 60 days. */
+export function priceDataNote(): string {
+  const data = ModelCatalog.priceData();
+  const stale = stalenessWarning(data, new Date());
+  return stale ? `Prices of ${data.date}, over 60 days old: run Prompt Budget: Update Prices` : `Prices of ${data.date}`;
+}

@@ -1,0 +1,69 @@
+// Prompt Budget: Update Prices in a real VS Code, against a local server standing in for the published data file.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import * as path from 'node:path';
+import { waitForUpdate } from '@pydantic/genai-prices';
+import * as vscode from 'vscode';
+import type { PromptBudgetApi } from '../../src/extension/extension';
+import { extensionApi } from './editorTestSupport';
+
+const fixtures = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'prices');
+
+describe('Update Prices', () => {
+  let api: PromptBudgetApi;
+  let server: Server;
+  let base = '';
+  let bundled = '';
+  const previous: Record<string, unknown> = {};
+
+  before(async () => {
+    api = await extensionApi();
+    // The package's own data, served as a data file: the tests after this one see the whole catalog again.
+    bundled = JSON.stringify(await waitForUpdate());
+    server = createServer((request, response) => {
+      const name = (request.url ?? '/').slice(1);
+      if (name === 'bundled.json') return void response.writeHead(200).end(bundled);
+      if (!['data.json', 'truncated.json', 'broken.json'].includes(name)) return void response.writeHead(404).end();
+      response.writeHead(200, { 'content-type': 'application/json', 'last-modified': 'Fri, 20 Nov 2026 08:00:00 GMT' });
+      response.end(readFileSync(path.join(fixtures, name)));
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const address = server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const config = vscode.workspace.getConfiguration('promptBudget');
+    for (const key of ['prices.url', 'warnAt']) previous[key] = config.inspect(key)?.globalValue;
+  });
+
+  after(async () => {
+    const config = vscode.workspace.getConfiguration('promptBudget');
+    await config.update('prices.url', `${base}/bundled.json`, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('promptBudget.updatePrices');
+    server.close();
+    for (const key of ['prices.url', 'warnAt']) await config.update(key, previous[key], vscode.ConfigurationTarget.Global);
+  });
+
+  /** The catalog as the editor sees it, rebuilt after a settings change. */
+  async function freshCatalog(warnAt: number) {
+    await vscode.workspace.getConfiguration('promptBudget').update('warnAt', warnAt, vscode.ConfigurationTarget.Global);
+    return api.contexts.catalogFor(undefined);
+  }
+
+  it('loads newer prices from the configured URL, and keeps them when a later download is broken or truncated', async () => {
+    const config = vscode.workspace.getConfiguration('promptBudget');
+    assert.equal((await freshCatalog(0.81)).find('gpt-9'), undefined, 'the bundled data has no gpt-9');
+
+    await config.update('prices.url', `${base}/data.json`, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('promptBudget.updatePrices');
+    const updated = (await freshCatalog(0.82)).find('gpt-9');
+    assert.equal(updated?.provider, 'openai');
+    assert.equal(updated?.sources.prices?.asOf, '2026-11-20');
+    assert.match(process.env.PROMPT_BUDGET_PRICES_FILE ?? '', /genai-prices\.json$/, 'count workers started from now on read the same data');
+
+    for (const name of ['broken.json', 'truncated.json']) {
+      await config.update('prices.url', `${base}/${name}`, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('promptBudget.updatePrices');
+      assert.equal((await freshCatalog(0.83)).find('gpt-9')?.pricing?.inputPerMillion, 8, `${name} left the last good prices in place`);
+    }
+  });
+});
