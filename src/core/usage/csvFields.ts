@@ -16,7 +16,8 @@ export function csvFields(text: string): string[] | undefined {
       } else {
         field += c;
       }
-    } else if (c === '"') {
+    } else if (c === '"' && field === '') {
+      // A quote opens a quoted field only at its start; elsewhere it is kept as written.
       quoted = true;
     } else if (c === ',') {
       fields.push(field);
