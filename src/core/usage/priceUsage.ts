@@ -1,8 +1,9 @@
 // Prices a usage record with @pydantic/genai-prices at the record's own time, cache reads and
 // writes included. The package is required lazily (as catalog/packagePrices.ts does): activation
 // never parses its half megabyte of data. Pricing a call through the package takes ~20 µs, too slow
-// for a gigabyte of logs, so flat (untiered) prices are reduced to per-token rates once per model
-// and price period; tiered or time-of-day prices still go through the package call by call.
+// for a gigabyte of logs, so prices are reduced to per-token rates once per model and day (exact:
+// the package's price is linear in each kind of token); calls above a tiered price's first tier and
+// time-of-day prices still go through the package call by call.
 import type * as GenaiPrices from '@pydantic/genai-prices';
 
 /** The price package and its version, named where costs come from price data. */
@@ -25,7 +26,8 @@ interface Rates {
   output: number;
 }
 
-type Pricing = { kind: 'none' } | { kind: 'flat'; rates: Rates } | { kind: 'per-call' };
+/** Flat rates hold for calls with at most `upTo` input tokens (a tiered price's first tier); others go through the package. */
+type Pricing = { kind: 'none' } | { kind: 'flat'; rates: Rates; upTo: number } | { kind: 'per-call' };
 
 let genaiPrices: typeof GenaiPrices | undefined;
 
@@ -52,7 +54,7 @@ export class UsagePricer {
       this.pricing.set(key, pricing);
     }
     if (pricing.kind === 'none') return undefined;
-    if (pricing.kind === 'flat') {
+    if (pricing.kind === 'flat' && usage.inputTokens <= pricing.upTo * Math.max(1, usage.calls)) {
       const rates = pricing.rates;
       const uncached = Math.max(0, usage.inputTokens - usage.cachedInputTokens - usage.cacheWriteTokens);
       return (
@@ -101,16 +103,20 @@ export class UsagePricer {
   private pricingFor(provider: string, model: string, at: Date): Pricing {
     const base = this.safeCalc({ input_tokens: 0, output_tokens: 0 }, provider, model, at);
     if (!base) return { kind: 'none' };
-    const tiered = Object.values(base.model_price).some((value) => typeof value === 'object');
     const timeOfDay = Array.isArray(base.model.prices) && base.model.prices.some((entry) => entry.constraint?.type === 'time_of_date');
-    if (tiered || timeOfDay) return { kind: 'per-call' };
+    if (timeOfDay) return { kind: 'per-call' };
+    // Tiers switch on the input tokens of a call: below the first tier's start the price is flat.
+    const tierStarts = Object.values(base.model_price).flatMap((value) => (typeof value === 'object' ? value.tiers.map((tier) => tier.start) : []));
+    const upTo = tierStarts.length > 0 ? Math.min(...tierStarts) : Infinity;
+    const probe = Math.min(MILLION, upTo);
+    if (probe <= 0) return { kind: 'per-call' };
     const total = (usage: GenaiPrices.Usage) => this.safeCalc(usage, provider, model, at)?.total_price ?? 0;
     const perCall = base.total_price;
-    const input = (total({ input_tokens: MILLION, output_tokens: 0 }) - perCall) / MILLION;
-    const cacheRead = (total({ input_tokens: MILLION, cache_read_tokens: MILLION, output_tokens: 0 }) - perCall) / MILLION;
-    const cacheWrite = (total({ input_tokens: MILLION, cache_write_tokens: MILLION, output_tokens: 0 }) - perCall) / MILLION;
-    const output = (total({ input_tokens: 0, output_tokens: MILLION }) - perCall) / MILLION;
-    return { kind: 'flat', rates: { perCall, input, cacheRead, cacheWrite, output } };
+    const input = (total({ input_tokens: probe, output_tokens: 0 }) - perCall) / probe;
+    const cacheRead = (total({ input_tokens: probe, cache_read_tokens: probe, output_tokens: 0 }) - perCall) / probe;
+    const cacheWrite = (total({ input_tokens: probe, cache_write_tokens: probe, output_tokens: 0 }) - perCall) / probe;
+    const output = (total({ input_tokens: 0, output_tokens: probe }) - perCall) / probe;
+    return { kind: 'flat', rates: { perCall, input, cacheRead, cacheWrite, output }, upTo };
   }
 
   private safeCalc(usage: GenaiPrices.Usage, provider: string, model: string, at: Date): GenaiPrices.PriceCalculation | undefined {

@@ -106,13 +106,15 @@ export class UsageLedger {
         cost = this.pricer.price(provider, usage.model, usage.time, usage);
         costSource = cost === undefined ? 'none' : 'price-data';
       }
-      this.add({ ...usage, time: usage.time, provider, cost, costSource });
+      usage.provider = provider;
+      usage.cost = cost;
+      this.add(usage as UsageRecord, costSource);
     }
   }
 
   /** Counts one normalised record (already deduplicated and priced). */
-  add(record: UsageRecord): void {
-    const day = new Date(record.time).toISOString().slice(0, 10);
+  add(record: UsageRecord, costSource: CostSource = record.costSource): void {
+    const day = this.dayOf(record.time);
     const tags = record.tags.length > 1 ? [...new Set(record.tags)].sort() : record.tags;
     const key = `${day}\u0000${record.provider}\u0000${record.model}\u0000${record.user ?? ''}\u0000${tags.join('\u0001')}`;
     let bucket = this.buckets.get(key);
@@ -143,10 +145,19 @@ export class UsageLedger {
     bucket.outputTokens += record.outputTokens;
     if (record.cost === undefined) bucket.unpricedRecords++;
     else bucket.cost += record.cost;
-    if (record.costSource === 'record') bucket.recordCostRecords++;
+    if (costSource === 'record') bucket.recordCostRecords++;
     this.records++;
     if (this.from === undefined || record.time < this.from) this.from = record.time;
     if (this.to === undefined || record.time > this.to) this.to = record.time;
+  }
+
+  private lastDay = { number: NaN, text: '' };
+
+  /** The UTC date of `time`; logs are mostly in time order, so the last answer is kept. */
+  private dayOf(time: number): string {
+    const number = Math.floor(time / 86_400_000);
+    if (number !== this.lastDay.number) this.lastDay = { number, text: new Date(number * 86_400_000).toISOString().slice(0, 10) };
+    return this.lastDay.text;
   }
 
   /** Problems, with one summary line per file for lines that held no usage in a known format. */
