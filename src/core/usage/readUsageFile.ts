@@ -44,7 +44,8 @@ export async function readUsageFile(
   let csvPending: { line: number; text: string } | undefined;
 
   for await (const line of readLines(chunks, { startOffset: state.offset, firstLine: state.line })) {
-    if (!line.terminated && !complete && kind !== 'json' && document === undefined) break;
+    // A CSV row may still be growing; a JSON line is taken once it parses (below).
+    if (!line.terminated && !complete && kind === 'csv') break;
     if (line.tooLong) {
       ledger.problem(file, line.line, 'line too long to be a log record; skipped');
       offset = line.end;
