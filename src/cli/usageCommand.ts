@@ -12,6 +12,7 @@ import { collectUsage, type OpenUsageFile } from '../core/usage/collectUsage';
 import { formatUsageCost, formatUsageCount } from '../core/usage/formatUsage';
 import { quotaProblems } from '../core/usage/quotaProblems';
 import { selectUsageFiles, USAGE_FILE_PATTERN } from '../core/usage/selectUsageFiles';
+import type { UsageLedger } from '../core/usage/usageLedger';
 import { usageReport, type UsageReport } from '../core/usage/usageReport';
 import { USAGE_GROUP_KEYS, type UsageGroupKey } from '../core/usage/usageRecord';
 import { EXIT_OK, EXIT_OVER, EXIT_USAGE, type CliIo } from './cliIo';
@@ -82,6 +83,7 @@ export async function runUsage(args: string[], options: CliOptions, io: CliIo, o
   else if (format === 'csv') io.stdout(toCsv(usageRows(report, by as UsageGroupKey[], true)).trimEnd());
   else if (format === 'md') io.stdout(usageMarkdown(report, by as UsageGroupKey[]));
   else printTable(io, report, by as UsageGroupKey[]);
+  if (format === 'table' || format === 'md') io.stdout(costSourceLine(collected.ledger));
   if (format !== 'json') for (const problem of report.problems) io.stderr(problemLine(problem));
 
   if (report.records === 0 && report.problems.length > 0) return EXIT_USAGE;
@@ -196,6 +198,19 @@ function summaryLine(report: UsageReport): string {
   const cost = totals.cost === null ? 'no cost known' : `${formatUsageCost(totals.cost)}`;
   const unpriced = totals.unpricedRecords > 0 ? ` (${totals.unpricedRecords} record(s) without a price: tokens counted, cost left out)` : '';
   return `${report.records} record(s)${range}: ${formatUsageCount(totals.calls)} calls, ${formatUsageCount(totals.inputTokens)} input tokens (${formatUsageCount(totals.cachedInputTokens)} cached), ${formatUsageCount(totals.outputTokens)} output tokens, ${cost}${unpriced}; ${report.skipped} skipped`;
+}
+
+/** Where the costs came from, so a reader can tell a log's own figure from a price lookup. */
+function costSourceLine(ledger: UsageLedger): string {
+  let own = 0;
+  let looked = 0;
+  let none = 0;
+  for (const bucket of ledger.buckets.values()) {
+    own += bucket.recordCostRecords;
+    none += bucket.unpricedRecords;
+    looked += bucket.records - bucket.recordCostRecords - bucket.unpricedRecords;
+  }
+  return `Costs: ${own} record(s) carry their own; ${looked} priced by @pydantic/genai-prices at each call's date; ${none} without a price. Times are UTC.`;
 }
 
 function quotaLine(quota: UsageReport['quotas'][number]): string {

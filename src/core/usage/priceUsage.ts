@@ -6,9 +6,6 @@
 // time-of-day prices still go through the package call by call.
 import type * as GenaiPrices from '@pydantic/genai-prices';
 
-/** The price package and its version, named where costs come from price data. */
-export const USAGE_PRICE_SOURCE = '@pydantic/genai-prices';
-
 /** Token counts of one record, in the package's terms. */
 export interface TokenUsage {
   calls: number;

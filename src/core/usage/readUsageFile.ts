@@ -2,7 +2,7 @@
 // returned state lets the next read start where this one stopped, so a growing log is read only
 // from the bytes appended since.
 import { csvFields } from './csvFields';
-import { readLines } from './readLines';
+import { readLineBatches } from './readLines';
 import type { UsageLedger } from './usageLedger';
 
 /** Where a read stopped, and what it learnt about the file. */
@@ -43,9 +43,9 @@ export async function readUsageFile(
   let document: { line: number; parts: string[]; size: number } | undefined;
   let csvPending: { line: number; text: string } | undefined;
 
-  for await (const line of readLines(chunks, { startOffset: state.offset, firstLine: state.line })) {
+  reading: for await (const batch of readLineBatches(chunks, { startOffset: state.offset, firstLine: state.line })) for (const line of batch) {
     // A CSV row may still be growing; a JSON line is taken once it parses (below).
-    if (!line.terminated && !complete && kind === 'csv') break;
+    if (!line.terminated && !complete && kind === 'csv') break reading;
     if (line.tooLong) {
       ledger.problem(file, line.line, 'line too long to be a log record; skipped');
       offset = line.end;
@@ -102,7 +102,7 @@ export async function readUsageFile(
         nextLine = line.line + 1;
         continue;
       }
-      if (!line.terminated && !complete) break;
+      if (!line.terminated && !complete) break reading;
       ledger.problem(file, line.line, `not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
       kind ??= 'jsonl';
       offset = line.end;
