@@ -227,6 +227,19 @@ describe('streaming and appended reads', () => {
     }
   });
 
+  test('byte offsets stay exact with multi-byte characters and invalid UTF-8, whatever the chunk size', async () => {
+    const bytes = new Uint8Array([...new TextEncoder().encode('{"a":"é"}\n{"b":"😀"}\r\n'), 0x7b, 0xff, 0x7d, 0x0a, ...new TextEncoder().encode('{"c":"ü"}\nlast')]);
+    const breaks = [...bytes.keys()].filter((index) => bytes[index] === 0x0a).map((index) => index + 1);
+    for (const size of [1, 4, 9, 1024]) {
+      const chunks = [];
+      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.slice(i, i + size));
+      const lines = [];
+      for await (const line of readLines(asAsync(chunks))) lines.push(line);
+      assert.deepEqual(lines.map((line) => line.end), [...breaks, bytes.length], `chunks of ${size}`);
+      assert.deepEqual(lines.map((line) => line.text), ['{"a":"é"}', '{"b":"😀"}', '{\uFFFD}', '{"c":"ü"}', 'last']);
+    }
+  });
+
   test('a growing log is read from the appended bytes only, and a half-written line waits', async () => {
     const first = await readFile(join(fixtures, 'openai-chat.jsonl'), 'utf8');
     const lines = first.split('\n');
