@@ -62,7 +62,12 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
   // Usage ledger: logs are read when the view, the dashboard or a config file is first shown.
   const usageLogs = new UsageLogs();
   context.subscriptions.push(usageLogs);
-  const usage = { logs: usageLogs, tree: registerUsageTree(context, usageLogs), dashboard: registerUsageDashboard(context, usageLogs) };
+  const promptTokensOf = (name: string) => {
+    const node = budgetTree.getChildren().find((candidate) => candidate.kind === 'budget' && candidate.evaluation.name === name);
+    return node?.kind === 'budget' ? { tokens: node.evaluation.tokens, exact: node.evaluation.exact } : undefined;
+  };
+  const usage = { logs: usageLogs, tree: registerUsageTree(context, usageLogs, promptTokensOf), dashboard: registerUsageDashboard(context, usageLogs) };
+  context.subscriptions.push(budgetTree.onDidChangeTreeData(() => usage.tree.refresh()));
   registerUsageDiagnostics(context, usageLogs);
 
   const activationMs = performance.now() - started;

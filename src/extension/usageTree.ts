@@ -13,6 +13,9 @@ export const USAGE_VIEW_ID = 'promptBudget.usage';
 const RECENT_DAYS = 14;
 const DAYS_PER_MONTH = 30;
 
+/** A budget's prompt size as the Prompt Budgets view counted it (its largest prompt), when it has. */
+export type PromptTokensOf = (budgetName: string) => { tokens: number; exact: boolean } | undefined;
+
 export type UsageTreeNode =
   | { kind: 'quota'; quota: QuotaStatus }
   | { kind: 'section'; section: 'days' | 'models' | 'users' | 'budgets' | 'problems'; label: string; count: number }
@@ -25,8 +28,16 @@ export class UsageTreeProvider implements vscode.TreeDataProvider<UsageTreeNode>
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly logs: UsageLogs) {
+  constructor(
+    private readonly logs: UsageLogs,
+    private readonly promptTokensOf: PromptTokensOf = () => undefined,
+  ) {
     this.subscription = logs.onDidChange(() => this.changed.fire());
+  }
+
+  /** Redraws, e.g. when the budgets' prompt counts change. */
+  refresh(): void {
+    this.changed.fire();
   }
 
   getChildren(node?: UsageTreeNode): UsageTreeNode[] {
@@ -61,8 +72,11 @@ export class UsageTreeProvider implements vscode.TreeDataProvider<UsageTreeNode>
         const meanInput = node.group.calls > 0 ? node.group.inputTokens / node.group.calls : 0;
         const monthly = node.group.cost === null ? undefined : (node.group.cost / Math.max(1, node.days)) * DAYS_PER_MONTH;
         const monthlyText = monthly === undefined ? 'cost unknown' : `${formatUsageCost(monthly)}/mo${node.maxMonthlyCost !== undefined ? ` of ${formatUsageCost(node.maxMonthlyCost)}` : ''}`;
-        item.description = `${formatUsageCount(perDay)} calls/day · ${formatUsageCount(meanInput)} input tok/call · ${monthlyText}`;
-        item.tooltip = `Budget '${node.name}': ${formatUsageCount(node.group.calls)} calls over ${node.days} day(s) of logs; mean input ${formatUsageCount(meanInput)} tokens a call; actual monthly cost at this rate ${monthlyText}.`;
+        const prompt = this.promptTokensOf(node.name);
+        const promptText = prompt ? ` (prompt ${prompt.exact ? '' : '≈'}${formatUsageCount(prompt.tokens)})` : '';
+        item.description = `${formatUsageCount(perDay)} calls/day · ${formatUsageCount(meanInput)} input tok/call${promptText} · ${monthlyText}`;
+        const promptTooltip = prompt ? ` against ${prompt.exact ? '' : '≈'}${formatUsageCount(prompt.tokens)} tokens counted in its largest prompt` : '';
+        item.tooltip = `Budget '${node.name}': ${formatUsageCount(node.group.calls)} calls over ${node.days} day(s) of logs; mean input ${formatUsageCount(meanInput)} tokens a call${promptTooltip}; actual monthly cost at this rate ${monthlyText}.`;
         item.iconPath = new vscode.ThemeIcon(monthly !== undefined && node.maxMonthlyCost !== undefined && monthly > node.maxMonthlyCost ? 'error' : 'pie-chart');
         item.contextValue = 'usageBudget';
         return item;
@@ -166,8 +180,8 @@ function groupTooltip(label: string, group: UsageGroup): string {
 }
 
 /** Creates the view and its refresh command. */
-export function registerUsageTree(context: vscode.ExtensionContext, logs: UsageLogs): UsageTreeProvider {
-  const provider = new UsageTreeProvider(logs);
+export function registerUsageTree(context: vscode.ExtensionContext, logs: UsageLogs, promptTokensOf?: PromptTokensOf): UsageTreeProvider {
+  const provider = new UsageTreeProvider(logs, promptTokensOf);
   const view = vscode.window.createTreeView(USAGE_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   context.subscriptions.push(
     provider,

@@ -74,14 +74,19 @@ describe('Usage ledger in the editor', () => {
     assert.equal((api.usage.tree.getTreeItem(quotas[1]).iconPath as vscode.ThemeIcon).id, 'pass');
   });
 
-  it('lists models by cost, users, days and the budget linked by usageTags, and the line it could not read', () => {
+  it('lists models by cost, users, days and the budget linked by usageTags, and the line it could not read', async () => {
+    await api.budgetTree.scan.whenIdle();
     assert.deepEqual(section('models').map(label), ['gpt-4o', 'gpt-4o-mini']);
     assert.match(description(section('models')[0]), /^2 calls · 2,200,000 tok · \$7\.00$/);
     assert.deepEqual(section('users').map(label).sort(), ['alice', 'bob']);
     assert.equal(section('days').length, 1);
     const [support] = section('budgets');
     assert.equal(label(support), 'Support');
-    assert.match(description(support), /^3 calls\/day · 667,000 input tok\/call · \$210\/mo of \$100$/);
+    // The budget's own prompt size, as the Prompt Budgets view counted it, sits next to the actual mean.
+    const counted = api.budgetTree.getChildren().find((node) => node.kind === 'budget' && node.evaluation.name === 'Support');
+    assert.ok(counted?.kind === 'budget', 'the Prompt Budgets view counted the Support budget');
+    const prompt = ` \\(prompt ${counted.evaluation.tokens.toLocaleString('en')}\\)`;
+    assert.match(description(support), new RegExp(`^3 calls/day · 667,000 input tok/call${prompt} · \\$210/mo of \\$100$`));
     const [problem] = section('problems');
     assert.equal(label(problem), 'usage-logs/app.jsonl:4');
   });
