@@ -95,6 +95,7 @@ export class UsageLogs implements vscode.Disposable {
     if (!found) {
       this.current = undefined;
       void vscode.commands.executeCommand('setContext', 'promptBudget.hasUsage', false);
+      void vscode.commands.executeCommand('setContext', 'promptBudget.usageRead', true);
       this.changed.fire(undefined);
       return;
     }
@@ -118,6 +119,7 @@ export class UsageLogs implements vscode.Disposable {
     }
     this.publish({ folder, configUri, config, ledger, files: ordered });
     void vscode.commands.executeCommand('setContext', 'promptBudget.hasUsage', true);
+    void vscode.commands.executeCommand('setContext', 'promptBudget.usageRead', true);
   }
 
   private schedule(uri: vscode.Uri): void {

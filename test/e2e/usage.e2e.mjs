@@ -16,11 +16,10 @@ export const checks = [
       const header = page.locator('.pane-header', { hasText: 'Prompt Usage' });
       await header.waitFor({ timeout: 30_000 });
       if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
-      // Give the view the height: collapse the folder tree and the budgets view.
-      for (const name of ['examples', 'Prompt Budgets']) {
-        const other = page.locator('.pane-header', { hasText: name }).first();
-        if ((await other.getAttribute('aria-expanded')) === 'true') await other.click();
-      }
+      // Give the view the height: collapse the budgets view (the journey opens it again; the folder
+      // tree stays open, as the journey's first check expects it after a reload).
+      const budgets = page.locator('.pane-header', { hasText: 'Prompt Budgets' }).first();
+      if ((await budgets.getAttribute('aria-expanded')) === 'true') await budgets.click();
       const view = page.locator('.pane', { has: header });
       for (const name of ['Team spend', 'Support calls', 'Claude tokens']) {
         await view.locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
@@ -33,6 +32,9 @@ export const checks = [
       await dismissNotifications(page);
       await page.waitForTimeout(500);
       await screenshot(page, 'usage');
+      // Leave the workbench as the next checks expect it: no dashboard, the usage view closed.
+      await runCommand(page, 'View: Close All Editors');
+      if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
     },
   },
 ];
