@@ -179,6 +179,34 @@ describe('usage formats', () => {
   });
 });
 
+describe('pricing at the record\'s time', () => {
+  const message = (id: string, input: number, time: string, model = 'claude-sonnet-4-5-20250929') => ({
+    timestamp: time,
+    response: { id, type: 'message', model, usage: { input_tokens: input, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1000 } },
+  });
+
+  test('a long prompt is priced at the tier it falls in, as the price package prices it', () => {
+    const ledger = new UsageLedger();
+    ledger.addValue('log.jsonl', 1, message('msg_short', 100_000, '2025-11-03T10:00:00Z'));
+    ledger.addValue('log.jsonl', 2, message('msg_long', 300_000, '2025-11-04T10:00:00Z'));
+    const [short, long] = [...ledger.buckets.values()];
+    assert.ok(Math.abs(short.cost - packagePrice('claude-sonnet-4-5-20250929', 'anthropic', '2025-11-03T10:00:00Z', { input_tokens: 100_000, output_tokens: 1000 })) < 1e-12);
+    // Above 200k input tokens Sonnet 4.5 costs $6/M input and $22.50/M output.
+    assert.ok(Math.abs(long.cost - (300_000 * 6 + 1000 * 22.5) / 1e6) < 1e-12, String(long.cost));
+  });
+
+  test('a price that changes with the time of day (DeepSeek off-peak) follows each call', () => {
+    const ledger = new UsageLedger();
+    for (const [id, time] of [['a', '2025-11-03T10:00:00Z'], ['b', '2025-11-03T20:00:00Z']]) {
+      ledger.addValue('log.jsonl', 1, { id: `chatcmpl-${id}`, object: 'chat.completion', created: Date.parse(time) / 1000, model: 'deepseek-chat', usage: { prompt_tokens: 1000, completion_tokens: 1000 } });
+    }
+    const total = [...ledger.buckets.values()].reduce((sum, bucket) => sum + bucket.cost, 0);
+    const [peak, offPeak] = ['2025-11-03T10:00:00Z', '2025-11-03T20:00:00Z'].map((at) => packagePrice('deepseek-chat', 'deepseek', at, { input_tokens: 1000, output_tokens: 1000 }));
+    assert.ok(offPeak < peak, 'the price data has an off-peak price');
+    assert.ok(Math.abs(total - (peak + offPeak)) < 1e-12, `${total} vs ${peak + offPeak}`);
+  });
+});
+
 describe('malformed input', () => {
   test('bad lines become file:line problems; the rest is still counted; an unknown model has tokens but no cost', async () => {
     const { report } = await readFixture('malformed.jsonl');
