@@ -204,6 +204,8 @@ describe('pricing at the record\'s time', () => {
     const [peak, offPeak] = ['2025-11-03T10:00:00Z', '2025-11-03T20:00:00Z'].map((at) => packagePrice('deepseek-chat', 'deepseek', at, { input_tokens: 1000, output_tokens: 1000 }));
     assert.ok(offPeak < peak, 'the price data has an off-peak price');
     assert.ok(Math.abs(total - (peak + offPeak)) < 1e-12, `${total} vs ${peak + offPeak}`);
+    // The response had OpenAI's shape, but the model is DeepSeek's.
+    assert.deepEqual([...new Set([...ledger.buckets.values()].map((bucket) => bucket.provider))], ['deepseek']);
   });
 });
 

@@ -24,7 +24,7 @@ interface Rates {
 }
 
 /** Flat rates hold for calls with at most `upTo` input tokens (a tiered price's first tier); others go through the package. */
-type Pricing = { kind: 'none' } | { kind: 'flat'; rates: Rates; upTo: number } | { kind: 'per-call' };
+type Pricing = { kind: 'none' } | { kind: 'flat'; rates: Rates; upTo: number; provider: string } | { kind: 'per-call'; provider: string };
 
 let genaiPrices: typeof GenaiPrices | undefined;
 
@@ -44,12 +44,7 @@ export class UsagePricer {
 
   /** USD for `usage` of `model` at `time`, or undefined when the price data does not know the model. */
   price(provider: string, model: string, time: number, usage: TokenUsage): number | undefined {
-    const key = `${provider}\u0000${model}\u0000${Math.floor(time / DAY_MS)}`;
-    let pricing = this.pricing.get(key);
-    if (!pricing) {
-      pricing = this.pricingFor(provider, model, new Date(time));
-      this.pricing.set(key, pricing);
-    }
+    const pricing = this.lookup(provider, model, time);
     if (pricing.kind === 'none') return undefined;
     if (pricing.kind === 'flat' && usage.inputTokens <= pricing.upTo * Math.max(1, usage.calls)) {
       const rates = pricing.rates;
@@ -63,6 +58,22 @@ export class UsagePricer {
       );
     }
     return this.calc(provider, model, new Date(time), usage);
+  }
+
+  /** The provider whose price applies to `model` (another than `provider` when the model is not `provider`'s). */
+  pricedProvider(provider: string, model: string, time: number): string | undefined {
+    const pricing = this.lookup(provider, model, time);
+    return pricing.kind === 'none' ? undefined : pricing.provider;
+  }
+
+  private lookup(provider: string, model: string, time: number): Pricing {
+    const key = `${provider}\u0000${model}\u0000${Math.floor(time / DAY_MS)}`;
+    let pricing = this.pricing.get(key);
+    if (!pricing) {
+      pricing = this.pricingFor(provider, model, new Date(time));
+      this.pricing.set(key, pricing);
+    }
+    return pricing;
   }
 
   /** The provider the price data names for a model id, for formats that do not say (Langfuse). */
@@ -101,19 +112,19 @@ export class UsagePricer {
     const base = this.safeCalc({ input_tokens: 0, output_tokens: 0 }, provider, model, at);
     if (!base) return { kind: 'none' };
     const timeOfDay = Array.isArray(base.model.prices) && base.model.prices.some((entry) => entry.constraint?.type === 'time_of_date');
-    if (timeOfDay) return { kind: 'per-call' };
+    if (timeOfDay) return { kind: 'per-call', provider: base.provider.id };
     // Tiers switch on the input tokens of a call: below the first tier's start the price is flat.
     const tierStarts = Object.values(base.model_price).flatMap((value) => (typeof value === 'object' ? value.tiers.map((tier) => tier.start) : []));
     const upTo = tierStarts.length > 0 ? Math.min(...tierStarts) : Infinity;
     const probe = Math.min(MILLION, upTo);
-    if (probe <= 0) return { kind: 'per-call' };
+    if (probe <= 0) return { kind: 'per-call', provider: base.provider.id };
     const total = (usage: GenaiPrices.Usage) => this.safeCalc(usage, provider, model, at)?.total_price ?? 0;
     const perCall = base.total_price;
     const input = (total({ input_tokens: probe, output_tokens: 0 }) - perCall) / probe;
     const cacheRead = (total({ input_tokens: probe, cache_read_tokens: probe, output_tokens: 0 }) - perCall) / probe;
     const cacheWrite = (total({ input_tokens: probe, cache_write_tokens: probe, output_tokens: 0 }) - perCall) / probe;
     const output = (total({ input_tokens: 0, output_tokens: probe }) - perCall) / probe;
-    return { kind: 'flat', rates: { perCall, input, cacheRead, cacheWrite, output }, upTo };
+    return { kind: 'flat', rates: { perCall, input, cacheRead, cacheWrite, output }, upTo, provider: base.provider.id };
   }
 
   private safeCalc(usage: GenaiPrices.Usage, provider: string, model: string, at: Date): GenaiPrices.PriceCalculation | undefined {

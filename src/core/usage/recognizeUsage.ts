@@ -8,7 +8,11 @@ import type { UsageRecord } from './usageRecord';
 import { isObject, normalizeProvider, num, pick, str, toTags, toTime, type JsonObject } from './usageValues';
 
 /** A record before pricing: `time` may still be missing, `cost` is the record's own when it has one. */
-export type RecognizedUsage = Omit<UsageRecord, 'costSource' | 'time'> & { time?: number };
+export type RecognizedUsage = Omit<UsageRecord, 'costSource' | 'time'> & {
+  time?: number;
+  /** True when the provider is inferred from the response's shape (an OpenAI-compatible API may be another vendor's). */
+  providerGuessed?: boolean;
+};
 
 /** What a record turned out to be: usage, not usage at all, or usage that cannot be read. */
 export type Recognition = { usage: RecognizedUsage[] } | { ignored: string; quiet?: boolean } | { error: string };
@@ -102,6 +106,7 @@ function fromProviderResponse(o: JsonObject, outer: Envelope): Recognition {
         user: str(pick(metadata, 'user', 'user_id')) ?? outer.user ?? str(pick(o, 'user', 'safety_identifier')),
         tags: metaTags.length > 0 ? metaTags : outer.tags,
         calls: 1,
+        providerGuessed: outer.provider === undefined,
         ...extracted,
       },
     ],

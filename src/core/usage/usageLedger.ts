@@ -99,7 +99,10 @@ export class UsageLedger {
         this.skipped++;
         continue;
       }
-      const provider = usage.provider || this.pricer.providerOf(usage.model) || 'unknown';
+      let provider = usage.provider || this.pricer.providerOf(usage.model) || 'unknown';
+      // DeepSeek, Groq and others answer in OpenAI's shape: the price data names the real vendor.
+      if (usage.providerGuessed) provider = this.pricer.pricedProvider(provider, usage.model, usage.time) ?? provider;
+      delete usage.providerGuessed;
       let cost = usage.cost;
       let costSource: CostSource = 'record';
       if (cost === undefined) {
