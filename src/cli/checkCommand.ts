@@ -8,6 +8,7 @@ import { describeReadError, EXIT_OK, EXIT_OVER, EXIT_USAGE, type CliIo } from '.
 import { loadCliContext, type CliContext } from './cliContext';
 import { formatProblem } from './printProblems';
 import type { CliOptions } from './runCli';
+import { usageQuotaProblems } from './usageCommand';
 import { CLI_VERSION } from './version';
 
 const CHECK_FORMATS = ['text', 'json', 'sarif'];
@@ -22,6 +23,11 @@ export async function runCheck(args: string[], options: CliOptions, io: CliIo): 
   const result = await checkFolder(args[0] ?? '.', options, io, format === 'text');
   if (typeof result === 'number') return result;
   const { check, context } = result;
+  // Usage quotas (issue 8): logs named by usage.files, held to usage.quotas for the current period.
+  if (context.config) {
+    const configFile = relative(io.cwd, resolve(context.root, context.config.file)) || context.config.file;
+    check.problems.push(...(await usageQuotaProblems(context.config, context.root, configFile, io)));
+  }
   if (format === 'json') io.stdout(JSON.stringify(checkJson(check), null, 2));
   else if (format === 'sarif') io.stdout(toSarif(check.problems, { toolVersion: CLI_VERSION, root: context.root }).trimEnd());
   else printCheck(io, check);

@@ -6,6 +6,7 @@ import { runModels } from './modelsCommand';
 import { runCheck } from './checkCommand';
 import { runReport } from './reportCommand';
 import { runPrices, usePriceOption } from './pricesCommand';
+import { runUsage } from './usageCommand';
 import { CLI_VERSION } from './version';
 
 export const USAGE = `Usage: prompt-budget <command> [options]
@@ -19,6 +20,10 @@ Commands:
                                           enforce prompt-budget.yaml (exit 1 when over)
   report [DIR] [--config FILE] [--format csv|json|md]
                                           tokens and cost per budget and per file
+  usage [PATH...] [--config FILE] [--by day|week|month|model|provider|user|tag|budget[,…]]
+        [--since DATE] [--until DATE] [--format table|json|csv|md]
+                                          actual calls, tokens and cost from usage logs,
+                                          and quotas (exit 1 when one is over)
 
 Options:
   --model ID      model to count for when a file declares none (default: the
@@ -38,6 +43,9 @@ const OPTIONS = {
   config: { type: 'string' },
   prices: { type: 'string' },
   url: { type: 'string' },
+  by: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -50,6 +58,9 @@ export type CliOptions = {
   config?: string;
   prices?: string;
   url?: string;
+  by?: string;
+  since?: string;
+  until?: string;
 };
 
 /** Runs one CLI invocation and returns its exit code. */
@@ -85,6 +96,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return runCheck(args, values, io);
     case 'report':
       return runReport(args, values, io);
+    case 'usage':
+      return runUsage(args, values, io);
     default:
       io.stderr(`prompt-budget: unknown command '${command}'.\nRun 'prompt-budget --help' for usage.`);
       return EXIT_USAGE;

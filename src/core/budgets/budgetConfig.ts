@@ -38,6 +38,8 @@ export interface Budget {
   maxMonthlyCost?: number;
   /** The budget's own `warnAt`, or the top-level one. */
   warnAt: number;
+  /** Tags in usage logs that link calls to this budget's prompts (`usage` section). */
+  usageTags?: string[];
   /** Where the budget's `name` value (or, without one, the entry) stands. */
   position: SourcePosition;
   /** Where each key's value stands, e.g. `positions.maxMonthlyCost` to show a monthly finding on the config. */
@@ -61,6 +63,33 @@ export interface BudgetConfig {
   budgets: Budget[];
   /** Where `defaultModel`'s value stands. */
   defaultModelPosition?: SourcePosition;
+  /** The `usage` section: logs of actual calls and the quotas they are held to. */
+  usage?: UsageConfig;
+}
+
+/** `usage` in prompt-budget.yaml. */
+export interface UsageConfig {
+  /** Globs of usage logs, relative to the config's folder. */
+  files: GlobPattern[];
+  quotas: UsageQuota[];
+}
+
+/** One entry of `usage.quotas`. */
+export interface UsageQuota {
+  name: string;
+  period: 'day' | 'week' | 'month';
+  models?: string[];
+  users?: string[];
+  tags?: string[];
+  maxCost?: number;
+  maxTokens?: number;
+  maxCalls?: number;
+  /** The quota's own `warnAt`, or the top-level one. */
+  warnAt: number;
+  /** Where the quota's `name` value (or, without one, the entry) stands. */
+  position: SourcePosition;
+  /** Where each key's value stands, for diagnostics on the config. */
+  positions: Partial<Record<string, SourcePosition>>;
 }
 
 /** Used when neither the budget nor the file sets `warnAt`. */

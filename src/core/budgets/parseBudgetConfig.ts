@@ -6,13 +6,13 @@ import picomatch from 'picomatch';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node, Pair, YAMLMap } from 'yaml';
 import type { ModelOverride, Problem, Severity, TokenizerId } from '../types';
-import type { Budget, BudgetConfig, GlobPattern, SourcePosition } from './budgetConfig';
+import type { Budget, BudgetConfig, GlobPattern, SourcePosition, UsageConfig, UsageQuota } from './budgetConfig';
 import { DEFAULT_WARN_AT } from './budgetConfig';
 import { closestName } from './closestName';
 import { dropUndefined } from './dropUndefined';
 
 /** Keys accepted at the top level of the config. */
-export const TOP_LEVEL_KEYS = ['version', 'defaultModel', 'warnAt', 'files', 'ignore', 'models', 'budgets'] as const;
+export const TOP_LEVEL_KEYS = ['version', 'defaultModel', 'warnAt', 'files', 'ignore', 'models', 'budgets', 'usage'] as const;
 
 /** Keys accepted in an entry of `budgets`. */
 export const BUDGET_KEYS = [
@@ -27,7 +27,17 @@ export const BUDGET_KEYS = [
   'callsPerDay',
   'maxMonthlyCost',
   'warnAt',
+  'usageTags',
 ] as const;
+
+/** Keys accepted in `usage`. */
+export const USAGE_KEYS = ['files', 'quotas'] as const;
+
+/** Keys accepted in an entry of `usage.quotas`. */
+export const QUOTA_KEYS = ['name', 'period', 'models', 'users', 'tags', 'maxCost', 'maxTokens', 'maxCalls', 'warnAt'] as const;
+
+/** Periods a quota may cover. */
+export const QUOTA_PERIODS = ['day', 'week', 'month'] as const;
 
 /** Keys accepted in an entry of `models`. */
 export const MODEL_KEYS = [
@@ -57,7 +67,7 @@ export interface ParsedBudgetConfig {
   problems: Problem[];
 }
 
-type Rule = 'yaml-syntax' | 'unknown-key' | 'invalid-type' | 'invalid-value' | 'missing-key' | 'duplicate-budget' | 'unknown-model' | 'unsupported-version';
+type Rule = 'yaml-syntax' | 'unknown-key' | 'invalid-type' | 'invalid-value' | 'missing-key' | 'duplicate-budget' | 'duplicate-quota' | 'unknown-model' | 'unsupported-version';
 
 interface NumberRule {
   integer: boolean;
@@ -324,8 +334,102 @@ function readTopLevel(reader: ConfigReader, map: YAMLMap, config: BudgetConfig):
       case 'budgets':
         config.budgets = readBudgets(reader, pair, config.warnAt);
         break;
+      case 'usage':
+        config.usage = readUsage(reader, pair, config.warnAt);
+        break;
     }
   }
+}
+
+function readUsage(reader: ConfigReader, pair: Pair, topWarnAt: number): UsageConfig | undefined {
+  const node = reader.resolve(pair.value);
+  if (!isMap(node)) {
+    reader.wrongType(pair, 'usage', "a map with 'files' (globs of usage logs) and 'quotas'");
+    return undefined;
+  }
+  const usage: UsageConfig = { files: [], quotas: [] };
+  for (const { key, pair: field } of reader.entries(node, USAGE_KEYS, "in 'usage'")) {
+    if (key === 'files') usage.files = reader.readGlobs(field, 'usage.files') ?? [];
+    else usage.quotas = readQuotas(reader, field, topWarnAt);
+  }
+  return usage;
+}
+
+function readQuotas(reader: ConfigReader, pair: Pair, topWarnAt: number): UsageQuota[] {
+  const node = reader.resolve(pair.value);
+  if (!isSeq(node)) {
+    reader.wrongType(pair, 'quotas', 'a list of quotas (each line starting with "- name:")');
+    return [];
+  }
+  const quotas: UsageQuota[] = [];
+  const seen = new Map<string, SourcePosition>();
+  node.items.forEach((raw, index) => {
+    const item = reader.resolve(raw);
+    const itemPosition = reader.positionOf(raw as Node, reader.valuePosition(pair));
+    if (!isMap(item)) {
+      reader.report('invalid-type', 'error', itemPosition, `Quota ${index + 1} must be a map with 'name', 'period' and a limit, not ${describe(item)}.`);
+      return;
+    }
+    const entries = reader.entries(item, QUOTA_KEYS, `in quota ${index + 1}`);
+    const positions: Partial<Record<string, SourcePosition>> = {};
+    const quota: Partial<UsageQuota> = { warnAt: topWarnAt };
+    let valid = true;
+    for (const { key, pair: field } of entries) {
+      positions[key] = reader.valuePosition(field);
+      const before = reader.problems.length;
+      switch (key) {
+        case 'name': {
+          quota.name = reader.readString(field, key);
+          const normalized = quota.name?.trim().toLowerCase();
+          if (normalized === undefined) break;
+          const first = seen.get(normalized);
+          if (first) reader.report('duplicate-quota', 'error', reader.valuePosition(field), `Quota name '${quota.name}' is already used on line ${first.line}.`);
+          else seen.set(normalized, reader.valuePosition(field));
+          break;
+        }
+        case 'period': {
+          const value = reader.resolve(field.value);
+          const period = QUOTA_PERIODS.find((known) => isScalar(value) && value.value === known);
+          if (period) quota.period = period;
+          else reader.report('invalid-value', 'error', reader.valuePosition(field), `'period' must be one of ${QUOTA_PERIODS.join(', ')}, not ${describe(value)}.`);
+          break;
+        }
+        case 'models':
+        case 'users':
+        case 'tags':
+          quota[key] = reader.readStringList(field, key);
+          break;
+        case 'maxCost':
+          quota.maxCost = reader.readNumber(field, key, USD);
+          break;
+        case 'maxTokens':
+        case 'maxCalls':
+          quota[key] = reader.readNumber(field, key, TOKEN_LIMIT);
+          break;
+        case 'warnAt':
+          quota.warnAt = reader.readNumber(field, key, WARN_AT) ?? topWarnAt;
+          break;
+      }
+      if (reader.problems.length > before) valid = false;
+    }
+    const anchor = entries.length > 0 ? reader.keyPosition(entries[0].pair) : itemPosition;
+    const label = quota.name !== undefined ? `Quota '${quota.name}'` : `Quota ${index + 1}`;
+    if (!entries.some((entry) => entry.key === 'name')) {
+      reader.report('missing-key', 'error', anchor, `${label} has no 'name'; the usage view and CLI show it by name.`);
+      valid = false;
+    }
+    if (!entries.some((entry) => entry.key === 'period')) {
+      reader.report('missing-key', 'error', anchor, `${label} has no 'period'; use day, week or month.`);
+      valid = false;
+    }
+    if (!entries.some((entry) => entry.key === 'maxCost' || entry.key === 'maxTokens' || entry.key === 'maxCalls')) {
+      reader.report('missing-key', 'error', anchor, `${label} sets no limit; add maxCost, maxTokens or maxCalls.`);
+      valid = false;
+    }
+    if (!valid || quota.name === undefined || quota.period === undefined) return;
+    quotas.push(dropUndefined({ ...quota, name: quota.name, period: quota.period, warnAt: quota.warnAt ?? topWarnAt, position: positions.name ?? anchor, positions }) as UsageQuota);
+  });
+  return quotas;
 }
 
 function readModels(reader: ConfigReader, pair: Pair): ModelOverride[] {
@@ -418,6 +522,7 @@ function readBudget(
   let exclude: GlobPattern[] = [];
   let model: string | undefined;
   let warnAt = topWarnAt;
+  let usageTags: string[] | undefined;
   let valid = true;
 
   for (const { key, pair } of entries) {
@@ -449,6 +554,9 @@ function readBudget(
         break;
       case 'warnAt':
         warnAt = reader.readNumber(pair, key, WARN_AT) ?? topWarnAt;
+        break;
+      case 'usageTags':
+        usageTags = reader.readStringList(pair, key);
         break;
       case 'maxInputTokens':
       case 'maxTotalTokens':
@@ -496,6 +604,7 @@ function readBudget(
     callsPerDay: values.callsPerDay,
     maxMonthlyCost: values.maxMonthlyCost,
     warnAt,
+    usageTags,
     position: positions.name ?? anchor,
     positions,
   });

@@ -28,4 +28,6 @@ export const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'duplicate-budget': 'Two budgets have the same name.',
   'unsupported-version': 'The config file declares a version this Prompt Budget cannot read.',
   'unmatched-glob': 'A glob in the config matches no file, or an exclude removes no file.',
+  'usage-quota': "A usage quota's calls, tokens or cost this period are over (error) or past warnAt of (warning) its limit.",
+  'duplicate-quota': 'Two usage quotas have the same name.',
 };

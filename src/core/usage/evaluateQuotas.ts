@@ -1,0 +1,108 @@
+// Quotas: how much of a day's, week's or month's allowance the logged calls have used, and where the
+// period is heading at its current rate.
+import type { UsageBucket } from './usageLedger';
+
+export type QuotaPeriod = 'day' | 'week' | 'month';
+export type QuotaMetric = 'cost' | 'tokens' | 'calls';
+
+/** A quota as configured (`usage.quotas[]` in prompt-budget.yaml). */
+export interface QuotaRule {
+  name: string;
+  period: QuotaPeriod;
+  /** Globs (`*`, `?`) over model ids, user ids and tags; a record must match each list given. */
+  models?: readonly string[];
+  users?: readonly string[];
+  tags?: readonly string[];
+  maxCost?: number;
+  maxTokens?: number;
+  maxCalls?: number;
+  warnAt: number;
+}
+
+export interface QuotaStatus {
+  name: string;
+  period: QuotaPeriod;
+  metric: QuotaMetric;
+  used: number;
+  limit: number;
+  /** used / limit. */
+  share: number;
+  /** `used` projected to the period's end at the rate so far. */
+  forecast: number;
+  status: 'ok' | 'warning' | 'over';
+  /** ISO dates (UTC) of the period's first day and the day after its last. */
+  periodStart: string;
+  periodEnd: string;
+  warnAt: number;
+}
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/** Evaluates each quota's limits (one status per maxCost/maxTokens/maxCalls) for the period holding `now`. */
+export function evaluateQuotas(buckets: Iterable<UsageBucket>, quotas: readonly QuotaRule[], now: number): QuotaStatus[] {
+  const list = [...buckets];
+  const statuses: QuotaStatus[] = [];
+  for (const quota of quotas) {
+    const { start, end } = periodAround(quota.period, now);
+    const startDay = isoDay(start);
+    const endDay = isoDay(end);
+    const matches = quotaMatcher(quota);
+    let cost = 0;
+    let tokens = 0;
+    let calls = 0;
+    for (const bucket of list) {
+      if (bucket.day < startDay || bucket.day >= endDay || !matches(bucket)) continue;
+      cost += bucket.cost;
+      tokens += bucket.inputTokens + bucket.outputTokens;
+      calls += bucket.calls;
+    }
+    // Buckets are whole days: the period so far runs to the end of today, at least an hour in.
+    const elapsed = Math.min(end - start, Math.max(HOUR_MS, now - start));
+    const limits: [QuotaMetric, number | undefined, number][] = [
+      ['cost', quota.maxCost, cost],
+      ['tokens', quota.maxTokens, tokens],
+      ['calls', quota.maxCalls, calls],
+    ];
+    for (const [metric, limit, used] of limits) {
+      if (limit === undefined) continue;
+      const share = limit > 0 ? used / limit : used > 0 ? Infinity : 0;
+      const forecast = (used * (end - start)) / elapsed;
+      const status = used > limit ? 'over' : share >= quota.warnAt ? 'warning' : 'ok';
+      statuses.push({ name: quota.name, period: quota.period, metric, used, limit, share, forecast, status, periodStart: startDay, periodEnd: endDay, warnAt: quota.warnAt });
+    }
+  }
+  return statuses;
+}
+
+/** The UTC day, ISO week (from Monday) or calendar month holding `now`. */
+export function periodAround(period: QuotaPeriod, now: number): { start: number; end: number } {
+  const date = new Date(now);
+  const dayStart = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
+  if (period === 'day') return { start: dayStart, end: dayStart + DAY_MS };
+  if (period === 'week') {
+    const start = dayStart - ((date.getUTCDay() + 6) % 7) * DAY_MS;
+    return { start, end: start + 7 * DAY_MS };
+  }
+  return { start: Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1), end: Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1) };
+}
+
+function quotaMatcher(quota: QuotaRule): (bucket: UsageBucket) => boolean {
+  const models = quota.models?.map(globToRegExp);
+  const users = quota.users?.map(globToRegExp);
+  const tags = quota.tags?.map(globToRegExp);
+  return (bucket) =>
+    (!models || models.some((re) => re.test(bucket.model))) &&
+    (!users || (bucket.user !== undefined && users.some((re) => re.test(bucket.user!)))) &&
+    (!tags || bucket.tags.some((tag) => tags.some((re) => re.test(tag))));
+}
+
+/** `*` any run of characters (slashes included: model ids like 'openai/gpt-4o'), `?` one; case-insensitive. */
+export function globToRegExp(glob: string): RegExp {
+  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`, 'i');
+}
+
+function isoDay(time: number): string {
+  return new Date(time).toISOString().slice(0, 10);
+}

@@ -1,0 +1,142 @@
+// Prices a usage record with @pydantic/genai-prices at the record's own time, cache reads and
+// writes included. The package is required lazily (as catalog/packagePrices.ts does): activation
+// never parses its half megabyte of data. Pricing a call through the package takes ~20 µs, too slow
+// for a gigabyte of logs, so prices are reduced to per-token rates once per model and day (exact:
+// the package's price is linear in each kind of token); calls above a tiered price's first tier and
+// time-of-day prices still go through the package call by call.
+import type * as GenaiPrices from '@pydantic/genai-prices';
+
+/** Token counts of one record, in the package's terms. */
+export interface TokenUsage {
+  calls: number;
+  inputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  outputTokens: number;
+}
+
+interface Rates {
+  perCall: number;
+  input: number;
+  cacheRead: number;
+  cacheWrite: number;
+  output: number;
+}
+
+/** Flat rates hold for calls with at most `upTo` input tokens (a tiered price's first tier); others go through the package. */
+type Pricing = { kind: 'none' } | { kind: 'flat'; rates: Rates; upTo: number; provider: string } | { kind: 'per-call'; provider: string };
+
+let genaiPrices: typeof GenaiPrices | undefined;
+
+/** The package, loaded on first use. */
+export function loadGenaiPrices(): typeof GenaiPrices {
+  genaiPrices ??= require('@pydantic/genai-prices') as typeof GenaiPrices;
+  return genaiPrices;
+}
+
+const DAY_MS = 86_400_000;
+const MILLION = 1_000_000;
+
+/** Prices records; keeps its per-model rates, so one instance should price a whole read. */
+export class UsagePricer {
+  private readonly pricing = new Map<string, Pricing>();
+  private readonly providers = new Map<string, string | undefined>();
+
+  /** USD for `usage` of `model` at `time`, or undefined when the price data does not know the model. */
+  price(provider: string, model: string, time: number, usage: TokenUsage): number | undefined {
+    const pricing = this.lookup(provider, model, time);
+    if (pricing.kind === 'none') return undefined;
+    if (pricing.kind === 'flat' && usage.inputTokens <= pricing.upTo * Math.max(1, usage.calls)) {
+      const rates = pricing.rates;
+      const uncached = Math.max(0, usage.inputTokens - usage.cachedInputTokens - usage.cacheWriteTokens);
+      return (
+        rates.perCall * usage.calls +
+        rates.input * uncached +
+        rates.cacheRead * usage.cachedInputTokens +
+        rates.cacheWrite * usage.cacheWriteTokens +
+        rates.output * usage.outputTokens
+      );
+    }
+    return this.calc(provider, model, new Date(time), usage);
+  }
+
+  /** The provider whose price applies to `model` (another than `provider` when the model is not `provider`'s). */
+  pricedProvider(provider: string, model: string, time: number): string | undefined {
+    const pricing = this.lookup(provider, model, time);
+    return pricing.kind === 'none' ? undefined : pricing.provider;
+  }
+
+  private lookup(provider: string, model: string, time: number): Pricing {
+    const key = `${provider}\u0000${model}\u0000${Math.floor(time / DAY_MS)}`;
+    let pricing = this.pricing.get(key);
+    if (!pricing) {
+      pricing = this.pricingFor(provider, model, new Date(time));
+      this.pricing.set(key, pricing);
+    }
+    return pricing;
+  }
+
+  /** The provider the price data names for a model id, for formats that do not say (Langfuse). */
+  providerOf(model: string): string | undefined {
+    if (!this.providers.has(model)) {
+      let id: string | undefined;
+      try {
+        id = loadGenaiPrices().findProvider({ modelId: model })?.id;
+      } catch {
+        id = undefined;
+      }
+      this.providers.set(model, id);
+    }
+    return this.providers.get(model);
+  }
+
+  /** Per call, with bucketed records (usage exports) priced as `calls` calls of the mean size. */
+  private calc(provider: string, model: string, at: Date, usage: TokenUsage): number | undefined {
+    const calls = Math.max(1, usage.calls);
+    const mean = (value: number) => value / calls;
+    const result = this.safeCalc(
+      {
+        input_tokens: mean(usage.inputTokens),
+        cache_read_tokens: mean(usage.cachedInputTokens),
+        cache_write_tokens: mean(usage.cacheWriteTokens),
+        output_tokens: mean(usage.outputTokens),
+      },
+      provider,
+      model,
+      at,
+    );
+    return result === undefined ? undefined : result.total_price * calls;
+  }
+
+  private pricingFor(provider: string, model: string, at: Date): Pricing {
+    const base = this.safeCalc({ input_tokens: 0, output_tokens: 0 }, provider, model, at);
+    if (!base) return { kind: 'none' };
+    const timeOfDay = Array.isArray(base.model.prices) && base.model.prices.some((entry) => entry.constraint?.type === 'time_of_date');
+    if (timeOfDay) return { kind: 'per-call', provider: base.provider.id };
+    // Tiers switch on the input tokens of a call: below the first tier's start the price is flat.
+    const tierStarts = Object.values(base.model_price).flatMap((value) => (typeof value === 'object' ? value.tiers.map((tier) => tier.start) : []));
+    const upTo = tierStarts.length > 0 ? Math.min(...tierStarts) : Infinity;
+    const probe = Math.min(MILLION, upTo);
+    if (probe <= 0) return { kind: 'per-call', provider: base.provider.id };
+    const total = (usage: GenaiPrices.Usage) => this.safeCalc(usage, provider, model, at)?.total_price ?? 0;
+    const perCall = base.total_price;
+    const input = (total({ input_tokens: probe, output_tokens: 0 }) - perCall) / probe;
+    const cacheRead = (total({ input_tokens: probe, cache_read_tokens: probe, output_tokens: 0 }) - perCall) / probe;
+    const cacheWrite = (total({ input_tokens: probe, cache_write_tokens: probe, output_tokens: 0 }) - perCall) / probe;
+    const output = (total({ input_tokens: 0, output_tokens: probe }) - perCall) / probe;
+    return { kind: 'flat', rates: { perCall, input, cacheRead, cacheWrite, output }, upTo, provider: base.provider.id };
+  }
+
+  private safeCalc(usage: GenaiPrices.Usage, provider: string, model: string, at: Date): GenaiPrices.PriceCalculation | undefined {
+    const prices = loadGenaiPrices();
+    try {
+      // The provider id narrows the match (an OpenAI-compatible id could otherwise price as another
+      // provider's model); without a known provider the package finds one from the model id.
+      const withProvider = prices.findProvider({ providerId: provider }) ? prices.calcPrice(usage, model, { providerId: provider, timestamp: at }) : null;
+      return withProvider ?? prices.calcPrice(usage, model, { timestamp: at }) ?? undefined;
+    } catch {
+      // The package rejects inconsistent usage (cache reads above input): no price rather than a crash.
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,121 @@
+// Groups a ledger's buckets by periods and dimensions. A record with several tags (or linked to
+// several budgets) counts in each of their groups, so such groups can sum to more than the totals.
+import type { UsageBucket } from './usageLedger';
+import type { UsageGroupKey } from './usageRecord';
+
+/** Sums as the CLI and the editor show them. `cost` is null when no record in the group has one. */
+export interface UsageSums {
+  records: number;
+  calls: number;
+  inputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  outputTokens: number;
+  cost: number | null;
+  /** Records counted without a cost: no price data for their model. */
+  unpricedRecords: number;
+}
+
+export interface UsageGroup extends UsageSums {
+  /** One value per grouping key, e.g. { day: '2026-11-03', model: 'gpt-4o' }. */
+  keys: Partial<Record<UsageGroupKey, string>>;
+}
+
+/** A budget's name and the tags that link calls to it. */
+export interface UsageBudgetLink {
+  name: string;
+  usageTags: readonly string[];
+}
+
+export const NO_USER = '(no user)';
+export const NO_TAG = '(untagged)';
+export const NO_BUDGET = '(no budget)';
+
+/** Totals of all buckets. */
+export function totalUsage(buckets: Iterable<UsageBucket>): UsageSums {
+  const sums = emptySums();
+  for (const bucket of buckets) addBucket(sums, bucket);
+  return sums;
+}
+
+/** Groups by `by` (in that order), sorted by key values. */
+export function groupUsage(buckets: Iterable<UsageBucket>, by: readonly UsageGroupKey[], budgets: readonly UsageBudgetLink[] = []): UsageGroup[] {
+  const groups = new Map<string, UsageGroup>();
+  for (const bucket of buckets) {
+    for (const keys of keyCombinations(bucket, by, budgets)) {
+      const id = by.map((key) => keys[key]).join('\u0000');
+      let group = groups.get(id);
+      if (!group) {
+        group = { keys, ...emptySums() };
+        groups.set(id, group);
+      }
+      addBucket(group, bucket);
+    }
+  }
+  return [...groups.values()].sort((a, b) => {
+    for (const key of by) {
+      const order = (a.keys[key] ?? '').localeCompare(b.keys[key] ?? '');
+      if (order !== 0) return order;
+    }
+    return 0;
+  });
+}
+
+/** The value of one grouping key for a bucket; tags and budgets can give several. */
+export function keyValues(bucket: UsageBucket, key: UsageGroupKey, budgets: readonly UsageBudgetLink[]): string[] {
+  switch (key) {
+    case 'day':
+      return [bucket.day];
+    case 'week':
+      return [isoWeek(bucket.day)];
+    case 'month':
+      return [bucket.day.slice(0, 7)];
+    case 'model':
+      return [bucket.model];
+    case 'provider':
+      return [bucket.provider];
+    case 'user':
+      return [bucket.user ?? NO_USER];
+    case 'tag':
+      return bucket.tags.length > 0 ? bucket.tags : [NO_TAG];
+    case 'budget': {
+      const names = budgets.filter((budget) => budget.usageTags.some((tag) => bucket.tags.includes(tag))).map((budget) => budget.name);
+      return names.length > 0 ? names : [NO_BUDGET];
+    }
+  }
+}
+
+function keyCombinations(bucket: UsageBucket, by: readonly UsageGroupKey[], budgets: readonly UsageBudgetLink[]): Partial<Record<UsageGroupKey, string>>[] {
+  let combinations: Partial<Record<UsageGroupKey, string>>[] = [{}];
+  for (const key of by) {
+    const values = keyValues(bucket, key, budgets);
+    combinations = combinations.flatMap((combination) => values.map((value) => ({ ...combination, [key]: value })));
+  }
+  return combinations;
+}
+
+/** ISO 8601 week of a UTC date, e.g. '2026-W45'. */
+export function isoWeek(day: string): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  const weekday = (date.getUTCDay() + 6) % 7; // Monday 0
+  const thursday = new Date(date.getTime() + (3 - weekday) * 86_400_000);
+  const year = thursday.getUTCFullYear();
+  // Week 1 holds the year's first Thursday, so the Thursday's day of the year gives the week.
+  const week = Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / 86_400_000 / 7) + 1;
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}
+
+function emptySums(): UsageSums {
+  return { records: 0, calls: 0, inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, cost: null, unpricedRecords: 0 };
+}
+
+function addBucket(sums: UsageSums, bucket: UsageBucket): void {
+  sums.records += bucket.records;
+  sums.calls += bucket.calls;
+  sums.inputTokens += bucket.inputTokens;
+  sums.cachedInputTokens += bucket.cachedInputTokens;
+  sums.cacheWriteTokens += bucket.cacheWriteTokens;
+  sums.outputTokens += bucket.outputTokens;
+  sums.unpricedRecords += bucket.unpricedRecords;
+  if (bucket.records > bucket.unpricedRecords) sums.cost = (sums.cost ?? 0) + bucket.cost;
+}

@@ -1,0 +1,186 @@
+// Accumulates normalised usage into per-day buckets (day × provider × model × user × tags), which is
+// all that grouping and quotas need: memory grows with the number of distinct buckets, not with the
+// size of the logs. Response ids are remembered (as hashes) so the same call is counted once.
+import { recognizeUsage } from './recognizeUsage';
+import { ResponseIdSet } from './responseIdSet';
+import { UsagePricer } from './priceUsage';
+import type { CostSource, UsageProblem, UsageRecord } from './usageRecord';
+
+/** The sums of one day, provider, model, user and set of tags. */
+export interface UsageBucket {
+  /** UTC date, YYYY-MM-DD. */
+  day: string;
+  provider: string;
+  model: string;
+  user?: string;
+  tags: string[];
+  records: number;
+  calls: number;
+  inputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  outputTokens: number;
+  /** USD of the records that have a cost. */
+  cost: number;
+  /** Records without a cost (no price data for their model). */
+  unpricedRecords: number;
+  /** Records whose cost came from the record itself rather than from price data. */
+  recordCostRecords: number;
+}
+
+export interface UsageLedgerOptions {
+  /** Records before this epoch ms are left out. */
+  since?: number;
+  /** Records at or after this epoch ms are left out. */
+  until?: number;
+  /** At most this many problems are kept (the rest are counted). */
+  maxProblems?: number;
+}
+
+/** Usage read so far, with the problems of the lines that could not be used. */
+export class UsageLedger {
+  readonly buckets = new Map<string, UsageBucket>();
+  readonly problems: UsageProblem[] = [];
+  /** Problems beyond `maxProblems`, counted but not kept. */
+  droppedProblems = 0;
+  /** Records counted. */
+  records = 0;
+  /** Lines (or rows) that gave no usage: malformed, unrecognised, duplicates, out of range. */
+  skipped = 0;
+  duplicates = 0;
+  /** Epoch ms of the earliest and latest record counted. */
+  from?: number;
+  to?: number;
+  private readonly ids = new ResponseIdSet();
+  private readonly pricer = new UsagePricer();
+  /** Unrecognised lines per file: reported once per file, not once per line. */
+  private readonly unrecognised = new Map<string, { count: number; firstLine: number; reason: string }>();
+
+  constructor(private readonly options: UsageLedgerOptions = {}) {}
+
+  problem(file: string, line: number, message: string): void {
+    this.skipped++;
+    if (this.problems.length < (this.options.maxProblems ?? 1000)) this.problems.push({ file, line, message });
+    else this.droppedProblems++;
+  }
+
+  /** Counts one parsed JSON value (a line, a row, a page) read from `file` at `line`. */
+  addValue(file: string, line: number, value: unknown): void {
+    const recognition = recognizeUsage(value);
+    if ('error' in recognition) {
+      this.problem(file, line, recognition.error);
+      return;
+    }
+    if ('ignored' in recognition) {
+      // Empty buckets of an export are part of the format, not lines that were skipped.
+      if (recognition.quiet) return;
+      this.skipped++;
+      const seen = this.unrecognised.get(file);
+      if (seen) seen.count++;
+      else this.unrecognised.set(file, { count: 1, firstLine: line, reason: recognition.ignored });
+      return;
+    }
+    for (const usage of recognition.usage) {
+      if (usage.time === undefined) {
+        this.problem(file, line, `no time in the record (looked for created, created_at, startTime, timestamp, time, ts)`);
+        continue;
+      }
+      const bad = badCount(usage);
+      if (bad) {
+        this.problem(file, line, bad);
+        continue;
+      }
+      if ((this.options.since !== undefined && usage.time < this.options.since) || (this.options.until !== undefined && usage.time >= this.options.until)) {
+        this.skipped++;
+        continue;
+      }
+      if (usage.id !== undefined && !this.ids.add(usage.id)) {
+        this.duplicates++;
+        this.skipped++;
+        continue;
+      }
+      let provider = usage.provider || this.pricer.providerOf(usage.model) || 'unknown';
+      // DeepSeek, Groq and others answer in OpenAI's shape: the price data names the real vendor.
+      if (usage.providerGuessed) provider = this.pricer.pricedProvider(provider, usage.model, usage.time) ?? provider;
+      delete usage.providerGuessed;
+      let cost = usage.cost;
+      let costSource: CostSource = 'record';
+      if (cost === undefined) {
+        cost = this.pricer.price(provider, usage.model, usage.time, usage);
+        costSource = cost === undefined ? 'none' : 'price-data';
+      }
+      usage.provider = provider;
+      usage.cost = cost;
+      this.add(usage as UsageRecord, costSource);
+    }
+  }
+
+  /** Counts one normalised record (already deduplicated and priced). */
+  add(record: UsageRecord, costSource: CostSource = record.costSource): void {
+    const day = this.dayOf(record.time);
+    const tags = record.tags.length > 1 ? [...new Set(record.tags)].sort() : record.tags;
+    const key = `${day}\u0000${record.provider}\u0000${record.model}\u0000${record.user ?? ''}\u0000${tags.join('\u0001')}`;
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = {
+        day,
+        provider: record.provider,
+        model: record.model,
+        user: record.user,
+        tags,
+        records: 0,
+        calls: 0,
+        inputTokens: 0,
+        cachedInputTokens: 0,
+        cacheWriteTokens: 0,
+        outputTokens: 0,
+        cost: 0,
+        unpricedRecords: 0,
+        recordCostRecords: 0,
+      };
+      this.buckets.set(key, bucket);
+    }
+    bucket.records++;
+    bucket.calls += record.calls;
+    bucket.inputTokens += record.inputTokens;
+    bucket.cachedInputTokens += record.cachedInputTokens;
+    bucket.cacheWriteTokens += record.cacheWriteTokens;
+    bucket.outputTokens += record.outputTokens;
+    if (record.cost === undefined) bucket.unpricedRecords++;
+    else bucket.cost += record.cost;
+    if (costSource === 'record') bucket.recordCostRecords++;
+    this.records++;
+    if (this.from === undefined || record.time < this.from) this.from = record.time;
+    if (this.to === undefined || record.time > this.to) this.to = record.time;
+  }
+
+  private lastDay = { number: NaN, text: '' };
+
+  /** The UTC date of `time`; logs are mostly in time order, so the last answer is kept. */
+  private dayOf(time: number): string {
+    const number = Math.floor(time / 86_400_000);
+    if (number !== this.lastDay.number) this.lastDay = { number, text: new Date(number * 86_400_000).toISOString().slice(0, 10) };
+    return this.lastDay.text;
+  }
+
+  /** Problems, with one summary line per file for lines that held no usage in a known format. */
+  allProblems(): UsageProblem[] {
+    const summaries = [...this.unrecognised].map(([file, seen]) => ({
+      file,
+      line: seen.firstLine,
+      message: seen.count === 1 ? `skipped: ${seen.reason}` : `skipped ${seen.count} lines with no usage in a recognised format (first here: ${seen.reason})`,
+    }));
+    const dropped = this.droppedProblems > 0 ? [{ file: this.problems[this.problems.length - 1].file, line: 0, message: `${this.droppedProblems} more problems not shown` }] : [];
+    return [...this.problems, ...summaries, ...dropped];
+  }
+}
+
+function badCount(usage: { inputTokens: number; cachedInputTokens: number; cacheWriteTokens: number; outputTokens: number; calls: number; cost?: number }): string | undefined {
+  for (const key of ['inputTokens', 'cachedInputTokens', 'cacheWriteTokens', 'outputTokens', 'calls'] as const) {
+    const value = usage[key];
+    if (!Number.isFinite(value) || value < 0) return `${key} is ${String(value)}; token counts must be zero or more`;
+  }
+  if (usage.cost !== undefined && (!Number.isFinite(usage.cost) || usage.cost < 0)) return `cost is ${usage.cost}; it must be zero or more`;
+  if (usage.cachedInputTokens + usage.cacheWriteTokens > usage.inputTokens) return `cached input (${usage.cachedInputTokens + usage.cacheWriteTokens}) exceeds the whole input (${usage.inputTokens})`;
+  return undefined;
+}
