@@ -10,7 +10,7 @@ import {
 } from '../core/analyzePrompt';
 import { detectPromptFormat } from '../core/prompts/detectPromptFormat';
 import type { ParsedPrompt, PromptCount, TokenizerId } from '../core/types';
-import type { CountRequest, CountResponse } from './countProtocol';
+import type { CountRequest, CountResponse } from './worker/countProtocol';
 import { log } from './log';
 
 /** A document's analysis, tagged with the document version it describes. */

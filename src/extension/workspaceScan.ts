@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { BudgetConfig } from '../core/budgets/budgetConfig';
 import { evaluateWorkspace, selectPromptFiles, SKIPPED_FOLDERS, type WorkspaceCheck, type WorkspaceFileResult } from '../core/checkWorkspace';
 import type { Problem } from '../core/types';
-import type { CountRequest, ScanFile, ScanResponse, ScanSettings } from './countProtocol';
+import type { CountRequest, ScanFile, ScanResponse, ScanSettings } from './worker/countProtocol';
 import { log } from './log';
 import type { PromptContexts } from './promptContexts';
 import { readSettings } from './settings';

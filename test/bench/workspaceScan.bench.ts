@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parseBudgetConfig } from '../../src/core/budgets/parseBudgetConfig';
 import { evaluateWorkspace, selectPromptFiles, type WorkspaceFileResult } from '../../src/core/checkWorkspace';
-import type { CountRequest, ScanResponse, ScanSettings } from '../../src/extension/countProtocol';
+import type { CountRequest, ScanResponse, ScanSettings } from '../../src/extension/worker/countProtocol';
 
 const FILES = Number(process.argv[2] ?? 5000);
 const REQUEST_FILES = 500; // as workspaceScan.ts

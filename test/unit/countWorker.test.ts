@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import type { CountRequest, ScanFile, ScanResponse, ScanSettings } from '../../src/extension/countProtocol';
+import type { CountRequest, ScanFile, ScanResponse, ScanSettings } from '../../src/extension/worker/countProtocol';
 import type { WorkspaceFileResult } from '../../src/core/checkWorkspace';
 
 // The built worker, as the extension host starts it: no VS Code needed to scan files.

@@ -2,15 +2,15 @@
 // 4 MB prompt never blocks the extension host. No `vscode` import.
 import { readFile } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
-import { analyzeWorkspaceFile, type WorkspaceFileResult } from '../core/checkWorkspace';
-import { catalogWithOverrides } from '../core/catalogWithOverrides';
-import { decodePromptText } from '../core/decodePromptText';
-import { LivePromptCount } from '../core/livePromptCount';
-import { countPrompt } from '../core/prompts/countPrompt';
-import { parsePrompt } from '../core/prompts/parsePrompt';
-import { loadTokenCounter } from '../core/tokenize/tokenCounter';
-import type { PromptAnalysis } from '../core/analyzePrompt';
-import type { Problem, PromptCount, TokenizerId } from '../core/types';
+import { analyzeWorkspaceFile, type WorkspaceFileResult } from '../../core/checkWorkspace';
+import { catalogWithOverrides } from '../../core/catalogWithOverrides';
+import { decodePromptText } from '../../core/decodePromptText';
+import { LivePromptCount } from '../../core/livePromptCount';
+import { countPrompt } from '../../core/prompts/countPrompt';
+import { parsePrompt } from '../../core/prompts/parsePrompt';
+import { loadTokenCounter } from '../../core/tokenize/tokenCounter';
+import type { PromptAnalysis } from '../../core/analyzePrompt';
+import type { Problem, PromptCount, TokenizerId } from '../../core/types';
 import type { CountRequest, CountResponse, ScanFile, ScanResponse, ScanSettings } from './countProtocol';
 
 interface OpenDocument {
