@@ -56,7 +56,7 @@ export async function checkFolder(
     } catch (error) {
       text = { problem: { file: shown(relativePath), line: 1, column: 1, severity: 'error', rule: 'unreadable', message: describeReadError(shown(relativePath), error) } };
     }
-    const result = await analyzeWorkspaceFile({ relativePath, text }, context.config, context.promptContext);
+    const result = await analyzeWorkspaceFile({ relativePath, text }, context.config, context.sources);
     files.push(result);
   }
   const check = evaluateWorkspace(context.config, files, relativePaths, []);

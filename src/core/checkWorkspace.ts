@@ -2,6 +2,7 @@
 // and which limits are crossed. `prompt-budget check`/`report` and the budget tree share it.
 import { analyzePrompt, type PromptAnalysis, type PromptContext, type PromptFinding } from './analyzePrompt';
 import type { Budget, BudgetConfig, SourcePosition } from './budgets/budgetConfig';
+import { resolvePromptContext, type ContextSources } from './resolvePromptContext';
 import { evaluateBudget, type BudgetEvaluation, type FileUsage } from './budgets/evaluateBudget';
 import { budgetsForFile, isPromptFile, unmatchedGlobs } from './budgets/matchBudgets';
 import { modelMismatchFinding } from './modelMismatch';
@@ -57,11 +58,11 @@ export function selectPromptFiles(config: BudgetConfig | undefined, relativePath
   return relativePaths.filter((path) => (config ? isPromptFile(config, path, isDedicatedPromptFile) : isDedicatedPromptFile(path)));
 }
 
-/** Analyses one prompt file under each budget that matches it. */
+/** Analyses one prompt file under each budget that matches it (or under `sources` alone). */
 export async function analyzeWorkspaceFile(
   input: WorkspaceFileInput,
   config: BudgetConfig | undefined,
-  context: PromptContext,
+  sources: ContextSources,
   loadCounter: (tokenizer: TokenizerId) => Promise<TokenCounter> = loadTokenCounter,
 ): Promise<WorkspaceFileResult> {
   const { relativePath, text } = input;
@@ -73,8 +74,8 @@ export async function analyzeWorkspaceFile(
   }
   const lines = new LineIndex(text);
   const contexts: [Budget | undefined, PromptContext][] = budgets.length
-    ? budgets.map((budget) => [budget, budgetContext(budget, context)])
-    : [[undefined, context]];
+    ? budgets.map((budget) => [budget, resolvePromptContext(sources, budget)])
+    : [[undefined, resolvePromptContext(sources)]];
   const seen = new Set<string>();
   for (const [budget, budgetCtx] of contexts) {
     const analysis = await analyzePrompt(relativePath, text, budgetCtx, loadCounter);
@@ -152,17 +153,6 @@ export function fileUsage(relativePath: string, analysis: PromptAnalysis): FileU
     usage.costPerCall = cost.input + output;
   }
   return usage;
-}
-
-/** The context a budget sets for its prompts: its model, expected output and warnAt. */
-export function budgetContext(budget: Budget, context: PromptContext): PromptContext {
-  return {
-    ...context,
-    fallbackModel: budget.model ?? context.fallbackModel,
-    fallbackSource: budget.model ? 'budget' : context.fallbackSource,
-    expectedOutputTokens: budget.expectedOutputTokens ?? context.expectedOutputTokens,
-    warnAt: budget.warnAt,
-  };
 }
 
 /** A finding with offsets as a problem with 1-based lines and columns. */

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { DEFAULT_WARN_AT } from '../core/budgets/budgetConfig';
+import { DEFAULT_MODEL } from '../core/resolvePromptContext';
 import type { ModelOverride, TokenizerId } from '../core/types';
 
 /** A typed, read-only snapshot of the `promptBudget.*` settings; mirrors package.json. */
@@ -27,9 +29,9 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   const inlineCounts = config.get<unknown>('inlineCounts.enabled');
   const models = config.get<unknown>('models');
   return {
-    defaultModel: typeof defaultModel === 'string' && defaultModel.trim() !== '' ? defaultModel.trim() : 'gpt-4o',
+    defaultModel: typeof defaultModel === 'string' && defaultModel.trim() !== '' ? defaultModel.trim() : DEFAULT_MODEL,
     expectedOutputTokens: typeof expected === 'number' && Number.isFinite(expected) && expected >= 0 ? expected : undefined,
-    warnAt: typeof warnAt === 'number' && warnAt > 0 && warnAt <= 1 ? warnAt : 0.8,
+    warnAt: typeof warnAt === 'number' && warnAt > 0 && warnAt <= 1 ? warnAt : DEFAULT_WARN_AT,
     inlineCounts: typeof inlineCounts === 'boolean' ? inlineCounts : true,
     files: stringList(config.get<unknown>('files')),
     models: models && typeof models === 'object' && !Array.isArray(models) ? modelOverrides(models as Record<string, unknown>) : [],

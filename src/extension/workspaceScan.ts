@@ -228,11 +228,11 @@ export class WorkspaceScan implements vscode.Disposable {
   private readSettings(state: FolderState): void {
     const config = this.budgets.folderOf(state.folder.uri)?.config;
     const settingsModels = readSettings(state.folder.uri).models;
-    // As `prompt-budget check` does: budgets set their own model, expected output and warnAt on top (core budgetContext).
-    const context = this.contexts.checkContextFor(state.folder.uri);
+    // As `prompt-budget check` does: budgets set their own model, expected output and warnAt on top (core resolvePromptContext).
+    const sources = this.contexts.checkSourcesFor(state.folder.uri);
     state.config = config;
-    state.settings = { config, settingsModels, context };
-    state.settingsKey = JSON.stringify({ models: settingsModels, context });
+    state.settings = { config, settingsModels, sources };
+    state.settingsKey = JSON.stringify({ models: settingsModels, sources });
   }
 
   /** Sends files to the worker in requests of REQUEST_FILES and applies each batch of results as it comes. */

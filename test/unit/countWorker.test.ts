@@ -9,7 +9,7 @@ import type { WorkspaceFileResult } from '../../src/core/checkWorkspace';
 
 // The built worker, as the extension host starts it: no VS Code needed to scan files.
 const workerPath = resolve(__dirname, '../../../dist/countWorker.js');
-const settings: ScanSettings = { settingsModels: [], context: { fallbackModel: 'gpt-4o', fallbackSource: 'setting', warnAt: 0.8 } };
+const settings: ScanSettings = { settingsModels: [], sources: { setting: { defaultModel: 'gpt-4o', warnAt: 0.8 } } };
 
 async function scan(files: ScanFile[]): Promise<{ results: WorkspaceFileResult[]; missing: string[] }> {
   const worker = new Worker(workerPath);

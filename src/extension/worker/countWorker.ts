@@ -109,8 +109,8 @@ const SCAN_READ_AHEAD = 16;
 
 /** Analyses each file under its budgets (the CLI's engine) and posts the results in batches; true when cancelled. */
 async function scanFiles(id: number, files: readonly ScanFile[], settings: ScanSettings): Promise<boolean> {
-  const { config, settingsModels, context } = settings;
-  const promptContext = { ...context, catalog: catalogWithOverrides(settingsModels, config) };
+  const { config, settingsModels, sources } = settings;
+  const contextSources = { ...sources, config, catalog: catalogWithOverrides(settingsModels, config) };
   let batch: WorkspaceFileResult[] = [];
   let missing: string[] = [];
   let batchStarted = performance.now();
@@ -129,7 +129,7 @@ async function scanFiles(id: number, files: readonly ScanFile[], settings: ScanS
     reads[index] = Promise.resolve('');
     done++;
     if (text === MISSING) missing.push(files[index].relativePath);
-    else batch.push(withoutSegmentText(await analyzeWorkspaceFile({ relativePath: files[index].relativePath, text }, config, promptContext)));
+    else batch.push(withoutSegmentText(await analyzeWorkspaceFile({ relativePath: files[index].relativePath, text }, config, contextSources)));
     if (batch.length + missing.length >= SCAN_BATCH_FILES || performance.now() - batchStarted >= SCAN_BATCH_MS) flushBatch();
   }
   if (batch.length > 0 || missing.length > 0 || files.length === 0) flushBatch();
