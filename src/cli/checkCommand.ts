@@ -1,10 +1,11 @@
 import { formatTokens, formatUsd } from '../core/catalog/format';
 import type { BudgetEvaluation } from '../core/budgets/evaluateBudget';
-import { analyzeWorkspaceFile, evaluateWorkspace, selectPromptFiles, type WorkspaceCheck } from '../core/checkWorkspace';
-import { decodePromptText } from '../core/decodePromptText';
+import { checkFolder as checkCoreFolder } from '../core/checkFolder';
+import { describeReadError } from '../core/readError';
+import type { WorkspaceCheck } from '../core/checkWorkspace';
 import { toSarif } from '../core/report/toSarif';
 import { join, relative, resolve } from 'node:path';
-import { describeReadError, EXIT_OK, EXIT_OVER, EXIT_USAGE, type CliIo } from './cliIo';
+import { EXIT_OK, EXIT_OVER, EXIT_USAGE, type CliIo } from './cliIo';
 import { loadCliContext, type CliContext } from './cliContext';
 import { formatProblem } from './printProblems';
 import type { CliOptions } from './runCli';
@@ -38,6 +39,8 @@ export async function checkFolder(
 ): Promise<{ check: WorkspaceCheck; context: CliContext } | number> {
   const context = await loadCliContext(io, options, dir, printConfigProblems);
   if (context.usageError) return EXIT_USAGE;
+  // Problems name files relative to where the command runs, so terminals and CI link them.
+  const shown = (path: string) => relative(io.cwd, join(context.root, path)) || path;
   let relativePaths: string[];
   try {
     relativePaths = await io.listFiles(context.root);
@@ -45,21 +48,8 @@ export async function checkFolder(
     io.stderr(describeReadError(dir, error));
     return EXIT_USAGE;
   }
-  // Problems name files relative to where the command runs, so terminals and CI link them.
-  const shown = (path: string) => relative(io.cwd, join(context.root, path)) || path;
-  const files = [];
-  for (const relativePath of selectPromptFiles(context.config, relativePaths)) {
-    let text: string | { problem: import('../core/types').Problem };
-    try {
-      const decoded = decodePromptText(shown(relativePath), await io.readFile(resolve(context.root, relativePath)));
-      text = 'text' in decoded ? decoded.text : decoded;
-    } catch (error) {
-      text = { problem: { file: shown(relativePath), line: 1, column: 1, severity: 'error', rule: 'unreadable', message: describeReadError(shown(relativePath), error) } };
-    }
-    const result = await analyzeWorkspaceFile({ relativePath, text }, context.config, context.sources);
-    files.push(result);
-  }
-  const check = evaluateWorkspace(context.config, files, relativePaths, []);
+  const folderIo = { listFiles: async () => relativePaths, readFile: (relativePath: string) => io.readFile(resolve(context.root, relativePath)), label: shown };
+  const check = await checkCoreFolder(folderIo, context.config, context.sources);
   const configFile = context.config ? shown(context.config.file) : undefined;
   // Engine problems name paths relative to the config's folder; show them relative to the cwd.
   check.problems = [

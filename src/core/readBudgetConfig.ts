@@ -3,6 +3,7 @@ import { findConfigFile } from './budgets/findConfigFile';
 import { parseBudgetConfig, type ParsedBudgetConfig } from './budgets/parseBudgetConfig';
 import type { ModelCatalog } from './catalog/modelCatalog';
 import { decodePromptText } from './decodePromptText';
+import { readErrorProblem } from './readError';
 
 export interface BudgetConfigRead {
   /** The config file as named in messages (relative to the folder, or as given). */
@@ -24,15 +25,14 @@ export async function readBudgetConfig(
   if (explicitFile) {
     const file = explicitFile;
     let bytes: Uint8Array | undefined;
-    let code: string | undefined = 'ENOENT';
+    let failure: unknown = { code: 'ENOENT' };
     try {
       bytes = await readFile(file);
     } catch (error) {
-      code = (error as { code?: string }).code;
+      failure = error;
     }
     if (!bytes) {
-      const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read';
-      return { file, parsed: { problems: [{ file, line: 1, column: 1, severity: 'error', rule: 'config-unreadable', message: `${file}: ${reason}` }] } };
+      return { file, parsed: { problems: [{ ...readErrorProblem(file, failure), rule: 'config-unreadable' }] } };
     }
     return { file, parsed: parseConfigBytes(file, bytes, catalog) };
   }

@@ -275,7 +275,7 @@ export class WorkspaceScan implements vscode.Disposable {
         } catch (error) {
           // No path and no bytes: the worker reports it missing; any other failure is a file that cannot be read.
           if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') return { relativePath: path };
-          return { relativePath: path, readError: error instanceof vscode.FileSystemError && error.code === 'NoPermissions' ? 'permission denied' : 'cannot be read' };
+          return { relativePath: path, readError: error instanceof vscode.FileSystemError && error.code === 'NoPermissions' ? 'EACCES' : 'EIO' };
         }
       }),
     );

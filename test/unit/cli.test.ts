@@ -189,6 +189,15 @@ describe('prompt-budget check and report', () => {
     );
   });
 
+  test('checking a subfolder names its unreadable files once, relative to where the command runs', async () => {
+    const parent = await mkdtemp(join(scratch, 'parent-'));
+    await mkdir(join(parent, 'sub'));
+    await writeFile(join(parent, 'sub/bad.prompt.md'), new Uint8Array([0x00, 0x01, 0x62]));
+    const { code, stdout } = await cli(['check', 'sub'], parent);
+    assert.equal(code, 1);
+    assert.match(stdout, /^sub\/bad\.prompt\.md:1:1: error: sub\/bad\.prompt\.md is a binary file/m);
+  });
+
   test('a broken config is exit 2 with the file, line and column of each problem', async () => {
     const folder = await mkdtemp(join(scratch, 'broken-'));
     await writeFile(join(folder, 'prompt-budget.yaml'), 'version: 1\nbudgets:\n  - name: A\n    files: ["**/*.md"]\n    maxInputToken: 10\n    maxCostPerCall: -1\n');

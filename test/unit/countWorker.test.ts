@@ -54,7 +54,7 @@ describe('the scan worker', () => {
   });
 
   test('reports a file the extension host could not read as unreadable, never as an empty prompt', async () => {
-    const { results, missing } = await scan([{ relativePath: 'locked.prompt.md', readError: 'permission denied' }]);
+    const { results, missing } = await scan([{ relativePath: 'locked.prompt.md', readError: 'EACCES' }]);
     assert.deepEqual(missing, []);
     assert.equal(results[0].analysis, undefined);
     assert.deepEqual(

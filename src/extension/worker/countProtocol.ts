@@ -10,7 +10,7 @@ export interface ScanFile {
   relativePath: string;
   path?: string;
   bytes?: Uint8Array;
-  /** Why the extension host could not read it (other schemes): reported as unreadable, never counted as empty. */
+  /** Why the extension host could not read it (other schemes), as a Node-style code (EACCES, EIO): reported as unreadable, never counted as empty. */
   readError?: string;
 }
 
