@@ -6,7 +6,7 @@ import { resolvePromptContext, type ContextSources } from './resolvePromptContex
 import { evaluateBudget, type BudgetEvaluation, type FileUsage } from './budgets/evaluateBudget';
 import { budgetsForFile, isPromptFile, unmatchedGlobs } from './budgets/matchBudgets';
 import { modelMismatchFinding } from './modelMismatch';
-import { LineIndex } from './textPosition';
+import { bodyAnchor, LineIndex } from './textPosition';
 import { loadTokenCounter } from './tokenize/tokenCounter';
 import type { Problem, TokenCounter, TokenizerId } from './types';
 
@@ -30,8 +30,9 @@ export interface WorkspaceFileResult {
   /** The analysis under each matched budget, by budget name (a budget may set another model). */
   byBudget: Map<string, PromptAnalysis>;
   budgets: string[];
-  /** Where the prompt's body starts: per-file budget findings are shown there. */
+  /** Where per-file budget findings are shown: the body's first non-blank line (bodyAnchor), as the editor shows them. */
   bodyStart?: { line: number; column: number };
+  bodyEnd?: { line: number; column: number };
   /** Where each segment of `analysis` starts (1-based), so a view can open the file at a message. */
   segmentStarts?: { line: number; column: number }[];
   /** Unreadable, binary, non-UTF-8, parse problems and limit findings, positioned. */
@@ -81,7 +82,9 @@ export async function analyzeWorkspaceFile(
     const analysis = await analyzePrompt(relativePath, text, budgetCtx, loadCounter);
     if (!result.analysis) {
       result.analysis = analysis;
-      result.bodyStart = lines.positionAt(analysis.parsed.bodyRange.start);
+      const anchor = bodyAnchor(text, analysis.parsed.bodyRange);
+      result.bodyStart = lines.positionAt(anchor.start);
+      result.bodyEnd = lines.positionAt(anchor.end);
       result.segmentStarts = analysis.parsed.segments.map((segment) => lines.positionAt(segment.range.start));
     }
     if (budget) result.byBudget.set(budget.name, analysis);
@@ -123,8 +126,8 @@ export function evaluateWorkspace(
         file: finding.file ?? config!.file,
         line: at?.line ?? bodyStart?.line ?? 1,
         column: at?.column ?? bodyStart?.column ?? 1,
-        endLine: at?.endLine,
-        endColumn: at?.endColumn,
+        endLine: at ? at.endLine : file?.bodyEnd?.line,
+        endColumn: at ? at.endColumn : file?.bodyEnd?.column,
         severity: finding.severity,
         rule: finding.rule,
         message: finding.message,

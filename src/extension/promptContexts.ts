@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { BudgetConfig } from '../core/budgets/budgetConfig';
+import type { Budget, BudgetConfig } from '../core/budgets/budgetConfig';
 import { globsMatcher, isListedPromptFile } from '../core/budgets/matchBudgets';
 import type { ModelCatalog } from '../core/catalog/modelCatalog';
 import { catalogWithOverrides } from '../core/catalogWithOverrides';
@@ -7,7 +7,7 @@ import { resolvePromptContext, type ContextSources, type ResolvedPromptContext }
 import type { ModelOverride } from '../core/types';
 import type { ModelChoice } from './modelChoice';
 import type { PromptContextSource } from './promptDocuments';
-import { readSettings, SETTINGS_SECTION } from './settings';
+import { onDidChangeSettings, readSettings } from './settings';
 import { relativePath, type WorkspaceBudgets } from './workspaceBudgets';
 
 /** A prompt's context plus the budget that governs it, for the tooltip and the tree. */
@@ -34,12 +34,10 @@ export class PromptContexts implements PromptContextSource, vscode.Disposable {
       this.changed,
       choice.onDidChange(() => this.changed.fire()),
       budgets.onDidChange(() => this.changed.fire()),
-      vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration(SETTINGS_SECTION)) {
-          this.catalogCache = [];
-          this.settingsGlobs.clear();
-          this.changed.fire();
-        }
+      onDidChangeSettings(() => {
+        this.catalogCache = [];
+        this.settingsGlobs.clear();
+        this.changed.fire();
       }),
     );
   }
@@ -76,6 +74,14 @@ export class PromptContexts implements PromptContextSource, vscode.Disposable {
   checkSourcesFor(folderUri: vscode.Uri): Pick<ContextSources, 'setting'> {
     const { defaultModel, warnAt } = readSettings(folderUri);
     return { setting: { defaultModel, warnAt } };
+  }
+
+  budgetsFor(uri: vscode.Uri): { relativePath: string; budgets: readonly Budget[] } {
+    const folder = this.budgets.folderOf(uri);
+    return {
+      relativePath: folder ? relativePath(folder.folder, uri) : vscode.workspace.asRelativePath(uri, false),
+      budgets: this.budgets.budgetsFor(uri),
+    };
   }
 
   /** Files matched by `promptBudget.files`, the config's `files`, or any budget's globs, unless the config ignores them. */
