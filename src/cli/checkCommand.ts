@@ -1,9 +1,4 @@
-import { formatTokens, formatUsd } from '../core/catalog/format';
-import type { BudgetEvaluation } from '../core/budgets/evaluateBudget';
-import { checkFolder as checkCoreFolder } from '../core/checkFolder';
-import { describeReadError } from '../core/readError';
-import type { WorkspaceCheck } from '../core/checkWorkspace';
-import { toSarif } from '../core/report/toSarif';
+import { formatTokens, formatUsd, checkFolder as checkCoreFolder, describeReadError, toSarif, type BudgetEvaluation, type WorkspaceCheck } from '../core';
 import { join, relative, resolve } from 'node:path';
 import { EXIT_OK, EXIT_OVER, EXIT_USAGE, type CliIo } from './cliIo';
 import { loadCliContext, type CliContext } from './cliContext';

@@ -1,13 +1,5 @@
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { findConfigFile } from '../core/budgets/findConfigFile';
-import { budgetsForFile } from '../core/budgets/matchBudgets';
-import type { PromptContext } from '../core/analyzePrompt';
-import type { BudgetConfig } from '../core/budgets/budgetConfig';
-import { ModelCatalog } from '../core/catalog/modelCatalog';
-import { catalogWithOverrides } from '../core/catalogWithOverrides';
-import { readBudgetConfig } from '../core/readBudgetConfig';
-import { resolvePromptContext, type ContextSources } from '../core/resolvePromptContext';
-import type { Problem } from '../core/types';
+import { findConfigFile, budgetsForFile, ModelCatalog, catalogWithOverrides, readBudgetConfig, resolvePromptContext, type ContextSources, type PromptContext, type BudgetConfig, type Problem } from '../core';
 import type { CliIo } from './cliIo';
 import { formatProblem } from './printProblems';
 import type { CliOptions } from './runCli';

@@ -6,7 +6,6 @@ import { formatTokens, formatUsd } from '../../src/core/catalog/format';
 import { extensionApi, waitFor } from './editorTestSupport';
 
 // Independent of the extension's own tokenizer code: gpt-tokenizer's o200k_base.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { encode } = require('gpt-tokenizer/encoding/o200k_base') as { encode: (text: string) => number[] };
 
 // The fixture's budget-fixture-model: USD 2 per million input tokens, 8 per million output.
