@@ -1,8 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { symlinkSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { BudgetTreeNode, BudgetTreeProvider } from '../../src/extension/budgetTree';
 import { formatTokens, formatUsd } from '../../src/core/catalog/format';
+import { checkJson } from '../../src/cli/checkCommand';
+import { listFilesBelow } from '../../src/cli/listFilesBelow';
+import { runCli } from '../../src/cli/runCli';
 import { extensionApi, waitFor } from './editorTestSupport';
 
 // Independent of the extension's own tokenizer code: gpt-tokenizer's o200k_base.
@@ -52,6 +56,28 @@ describe('Prompt Budgets tree', () => {
     const api = await extensionApi();
     tree = api.budgetTree;
     await tree.scan.whenIdle();
+  });
+
+  it('agrees with `prompt-budget check` run on the same folder: budgets, figures, statuses and problems', async () => {
+    const out: string[] = [];
+    const code = await runCli(['check', '--format', 'json'], {
+      cwd: folderUri().fsPath,
+      stdout: (text) => out.push(text),
+      stderr: () => undefined,
+      readFile: (path) => readFile(path),
+      listFiles: listFilesBelow,
+    });
+    assert.equal(code, 1, 'the fixture has a budget over its monthly cap');
+    const cli = JSON.parse(out.join('\n')) as ReturnType<typeof checkJson>;
+    const check = tree.scan.folders()[0].check;
+    assert.ok(check, 'the view has no results');
+    const view = checkJson(check);
+    assert.deepEqual(view.budgets, cli.budgets);
+    assert.deepEqual(view.unbudgeted, cli.unbudgeted);
+    assert.deepEqual(view.problems, cli.problems);
+    // And the tree shows those figures.
+    const support = cli.budgets.find((entry) => entry.name === 'Support');
+    assert.ok(support && tree.getTreeItem(budget('Support')).description?.toString().startsWith(`${formatTokens(support.tokens, 'compact')} / 2k tok`));
   });
 
   it('shows each budget of prompt-budget.yaml with its status icon and figures', async () => {
