@@ -20,6 +20,8 @@ test('the .vsix holds the bundles, the webview media, the schema, the grammar an
     'media/compareView.css',
     'media/compareView.js',
     'media/prompt-budget.schema.json',
+    'media/prompty.language-configuration.json',
+    'media/prompty.tmLanguage.json',
     'package.json',
   ]);
 });
