@@ -82,11 +82,11 @@ function printCheck(io: CliIo, check: WorkspaceCheck): void {
   for (const problem of check.problems) io.stdout(formatProblem(problem));
   if (check.problems.length > 0) io.stdout('');
   for (const budget of check.budgets) io.stdout(budgetLine(budget));
-  if (check.unbudgeted.length > 0) io.stdout(`  ${check.unbudgeted.length} prompt file(s) in no budget (checked against their model's limits only)`);
+  if (check.unbudgeted.length > 0) io.stdout(`  ${count(check.unbudgeted.length, 'prompt file')} in no budget (checked against their model's limits only)`);
   const errors = check.problems.filter((problem) => problem.severity === 'error').length;
   const warnings = check.problems.filter((problem) => problem.severity === 'warning').length;
   const over = check.budgets.filter((budget) => budget.status === 'over').length;
-  io.stdout(`${check.files.length} prompt file(s), ${check.budgets.length} budget(s): ${over} over, ${errors} error(s), ${warnings} warning(s)`);
+  io.stdout(`${count(check.files.length, 'prompt file')}, ${count(check.budgets.length, 'budget')}: ${over} over, ${count(errors, 'error')}, ${count(warnings, 'warning')}`);
 }
 
 function budgetLine(budget: BudgetEvaluation): string {
@@ -98,5 +98,10 @@ function budgetLine(budget: BudgetEvaluation): string {
   if (budget.monthlyCost !== undefined) {
     parts.push(`${approx}${formatUsd(budget.monthlyCost)}/mo${budget.budget.maxMonthlyCost !== undefined ? ` of ${formatUsd(budget.budget.maxMonthlyCost)}` : ''}`);
   }
-  return `  ${icon} ${budget.name} (${budget.files.length} file(s)): ${parts.join(' · ')} — ${budget.status}`;
+  return `  ${icon} ${budget.name} (${count(budget.files.length, 'file')}): ${parts.join(' · ')} — ${budget.status}`;
+}
+
+/** '1 file', '6 files'. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -146,7 +146,7 @@ function tooltip(analysis: DocumentAnalysis, selection: { tokens: number; count:
   const lines: string[] = [`**Prompt Budget** · ${escapeMarkdown(model?.name ?? resolved.name)}`, ''];
   lines.push(`Input: **${approx}${formatTokens(count.tokens)} tokens** (${describeTokenizer(count)})`);
   if (count.overheadTokens > 0) lines.push(`Includes ${formatTokens(count.overheadTokens)} tokens of chat message framing`);
-  if (selection) lines.push(`Selection: ${approx}${formatTokens(selection.tokens)} tokens in ${selection.count} selection(s)`);
+  if (selection) lines.push(`Selection: ${approx}${formatTokens(selection.tokens)} tokens in ${selection.count} ${selection.count === 1 ? 'selection' : 'selections'}`);
   if (count.renderedTokens !== undefined) lines.push(`With the file's sample values: ${approx}${formatTokens(count.renderedTokens)} tokens`);
   if (model?.contextWindow) {
     lines.push(`Context window: ${approx}${formatPercent(count.tokens / model.contextWindow, 1)} of ${formatTokens(model.contextWindow)}`);
@@ -164,10 +164,11 @@ function tooltip(analysis: DocumentAnalysis, selection: { tokens: number; count:
     lines.push('No known price for this model.');
   } else {
     lines.push(`Input cost: ${approx}${formatUsd(worstCase.input)}`);
-    if (expected) lines.push(`Expected output (${formatTokens(expected.outputTokens)} tok): ${formatUsd(expected.output)} → **${approx}${formatUsd(expected.total)} per call**`);
+    // The total first, then what the output adds to the input cost above: "$0.16 → $0.16" read as a change.
+    if (expected) lines.push(`Expected output (${formatTokens(expected.outputTokens)} tok): **${approx}${formatUsd(expected.total)} per call** (+${formatUsd(expected.output)} output)`);
     if (worstCase.outputBasis !== 'none') {
       const basis = worstCase.outputBasis === 'declared' ? 'declared max output' : "model's max output";
-      lines.push(`Worst case (${basis}, ${formatTokens(worstCase.outputTokens)} tok): ${formatUsd(worstCase.output)} → ${approx}${formatUsd(worstCase.total)} per call`);
+      lines.push(`Worst case (${basis}, ${formatTokens(worstCase.outputTokens)} tok): ${approx}${formatUsd(worstCase.total)} per call (+${formatUsd(worstCase.output)} output)`);
     }
   }
   lines.push('');
