@@ -107,7 +107,7 @@
     output.append(element('span', 'muted block', shown.outputTokens === 'n/a' ? 'no max output' : `${shown.outputTokens} tokens`));
     tr.append(output);
     tr.append(element('td', 'numeric strong', shown.costPerCall));
-    tr.append(element('td', 'numeric', shown.perThousandCalls));
+    tr.append(element('td', 'numeric per-thousand', shown.perThousandCalls));
     tr.append(contextCell(row, shown));
     return tr;
   }
@@ -131,6 +131,8 @@
     cell.append(bar);
     const label = element('span', shown.over ? 'context-label over-text' : 'context-label muted', `${shown.context} of ${shown.contextWindowCompact}`);
     cell.append(label);
+    // The share above counts the worst-case output too: say what the prompt alone takes.
+    cell.append(element('span', 'context-label muted block', `input alone ${shown.inputContext}`));
     return cell;
   }
 

@@ -207,11 +207,18 @@ function configErrorItem(node: Extract<BudgetTreeNode, { kind: 'configError' }>)
 export function budgetDescription(evaluation: BudgetEvaluation): string {
   if (evaluation.files.length === 0) return 'no files';
   const approx = evaluation.exact ? '' : '≈';
-  const limit = evaluation.budget.maxInputTokens;
-  const parts = [`${approx}${formatTokens(evaluation.tokens, 'compact')}${limit !== undefined ? ` / ${formatTokens(limit, 'compact')}` : ''} tok`];
-  if (evaluation.costPerCall !== undefined) parts.push(`${approx}${formatUsd(evaluation.costPerCall)}/call`);
-  if (evaluation.monthlyCost !== undefined) parts.push(`${approx}${formatUsd(evaluation.monthlyCost)}/mo`);
-  return parts.join(' · ');
+  // A side bar has room for one figure: the limit nearest to (or furthest past) its cap. The tooltip has them all.
+  const { inputTokens, totalTokens, costPerCall, monthlyCost } = evaluation.limits;
+  const tightest = [inputTokens, totalTokens, costPerCall, monthlyCost].reduce<LimitUsage | undefined>(
+    (best, usage) => (usage && (!best || usage.ratio > best.ratio) ? usage : best),
+    undefined,
+  );
+  const tokens = (value: number) => formatTokens(value, 'compact');
+  if (!tightest) return `${approx}${tokens(evaluation.tokens)} tok`;
+  if (tightest === inputTokens) return `${approx}${tokens(tightest.used)} / ${tokens(tightest.limit)} tok`;
+  if (tightest === totalTokens) return `${approx}${tokens(tightest.used)} / ${tokens(tightest.limit)} tok with output`;
+  if (tightest === costPerCall) return `${approx}${formatUsd(tightest.used)} / ${formatUsd(tightest.limit)} per call`;
+  return `${approx}${formatUsd(tightest.used)} / ${formatUsd(tightest.limit)} a month`;
 }
 
 function budgetItem(evaluation: BudgetEvaluation): vscode.TreeItem {

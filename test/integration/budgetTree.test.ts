@@ -3,7 +3,7 @@ import { symlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { BudgetTreeNode, BudgetTreeProvider } from '../../src/extension/budgetTree';
-import { formatTokens, formatUsd } from '../../src/core/catalog/format';
+import { formatUsd } from '../../src/core/catalog/format';
 import { checkJson } from '../../src/cli/checkCommand';
 import { listFilesBelow } from '../../src/cli/listFilesBelow';
 import { runCli } from '../../src/cli/runCli';
@@ -77,10 +77,11 @@ describe('Prompt Budgets tree', () => {
     assert.deepEqual(view.problems, cli.problems);
     // And the tree shows those figures.
     const support = cli.budgets.find((entry) => entry.name === 'Support');
-    assert.ok(support && tree.getTreeItem(budget('Support')).description?.toString().startsWith(`${formatTokens(support.tokens, 'compact')} / 2k tok`));
+    assert.ok(support && support.monthlyCost !== null);
+    assert.equal(tree.getTreeItem(budget('Support')).description, `${formatUsd(support.monthlyCost)} / $100.00 a month`);
   });
 
-  it('shows each budget of prompt-budget.yaml with its status icon and figures', async () => {
+  it('shows each budget of prompt-budget.yaml with its status icon and its tightest limit', async () => {
     assert.deepEqual(
       roots().filter((node) => node.kind === 'budget').map(labelOf),
       ['Support', 'Summaries', 'Drafts'],
@@ -90,16 +91,16 @@ describe('Prompt Budgets tree', () => {
     const costOf = (tokens: number) => tokens * INPUT_USD_PER_TOKEN + SUPPORT_OUTPUT_TOKENS * OUTPUT_USD_PER_TOKEN;
     const monthly = (costOf(agent) + costOf(triage)) * SUPPORT_CALLS_PER_DAY * 30;
     const support = tree.getTreeItem(budget('Support'));
-    assert.equal(
-      support.description,
-      `${formatTokens(Math.max(agent, triage), 'compact')} / 2k tok · ${formatUsd(Math.max(costOf(agent), costOf(triage)))}/call · ${formatUsd(monthly)}/mo`,
-    );
-    assert.equal(support.description, '64 / 2k tok · $0.0025/call · $150.24/mo');
+    // Short enough for a normal side bar: the monthly cost is the limit furthest past its cap; the rest is in the tooltip.
+    assert.equal(support.description, `${formatUsd(monthly)} / $100.00 a month`);
+    assert.equal(support.description, '$150.24 / $100.00 a month');
+    assert.ok(String(support.description).length <= 30);
+    assert.match((support.tooltip as vscode.MarkdownString).value, new RegExp(`Cost per call: \\${formatUsd(Math.max(costOf(agent), costOf(triage)))}`));
     // Over: $150.24 a month against a $100 cap.
     assert.equal(iconOf(budget('Support')), 'error problemsErrorIcon.foreground');
 
     const weekly = encode(await fixtureText('budgets/summaries/weekly.prompt.md')).length;
-    assert.equal(tree.getTreeItem(budget('Summaries')).description, `${weekly} / 50 tok · ${formatUsd(weekly * INPUT_USD_PER_TOKEN)}/call`);
+    assert.equal(tree.getTreeItem(budget('Summaries')).description, `${weekly} / 50 tok`);
     // 43 of 50 tokens is past warnAt 0.8.
     assert.equal(iconOf(budget('Summaries')), 'warning problemsWarningIcon.foreground');
 
