@@ -214,11 +214,13 @@ export function budgetDescription(evaluation: BudgetEvaluation): string {
     undefined,
   );
   const tokens = (value: number) => formatTokens(value, 'compact');
+  // Whole dollars from $100 up: the cents of a monthly bill do not fit a side bar, and the tooltip has them.
+  const usd = (value: number) => (value >= 100 ? `$${Math.round(value).toLocaleString('en-US')}` : formatUsd(value));
   if (!tightest) return `${approx}${tokens(evaluation.tokens)} tok`;
   if (tightest === inputTokens) return `${approx}${tokens(tightest.used)} / ${tokens(tightest.limit)} tok`;
-  if (tightest === totalTokens) return `${approx}${tokens(tightest.used)} / ${tokens(tightest.limit)} tok with output`;
-  if (tightest === costPerCall) return `${approx}${formatUsd(tightest.used)} / ${formatUsd(tightest.limit)} per call`;
-  return `${approx}${formatUsd(tightest.used)} / ${formatUsd(tightest.limit)} a month`;
+  if (tightest === totalTokens) return `${approx}${tokens(tightest.used)} / ${tokens(tightest.limit)} tok in+out`;
+  if (tightest === costPerCall) return `${approx}${usd(tightest.used)} of ${usd(tightest.limit)}/call`;
+  return `${approx}${usd(tightest.used)} of ${usd(tightest.limit)}/mo`;
 }
 
 function budgetItem(evaluation: BudgetEvaluation): vscode.TreeItem {
@@ -305,9 +307,10 @@ function unreadableFileItem(node: Extract<BudgetTreeNode, { kind: 'unreadableFil
 export function fileDescription(usage: FileEvaluation | FileUsage, budget?: BudgetEvaluation): string {
   const approx = usage.exact ? '' : '≈';
   const parts = [`${approx}${formatTokens(usage.tokens)} tok`];
-  if (usage.costPerCall !== undefined) parts.push(`${approx}${formatUsd(usage.costPerCall)}`);
   const share = budget && 'status' in usage ? budgetShare(usage, budget) : undefined;
+  // In a budget, its share of the budget says more than the cost (which is in the tooltip); elsewhere the cost.
   if (share !== undefined) parts.push(formatPercent(share));
+  else if (usage.costPerCall !== undefined) parts.push(`${approx}${formatUsd(usage.costPerCall)}`);
   return parts.join(' · ');
 }
 
