@@ -47,6 +47,13 @@ describe('checkFolder (the engine behind `prompt-budget check` and the budgets v
     assert.deepEqual(unreadable && [unreadable.file, unreadable.message], ['support/locked.prompt.md', 'support/locked.prompt.md: permission denied']);
   });
 
+  test("puts a budget's per-file finding on the body's first non-blank line, where the editor shows it", async () => {
+    const text = '---\nmodel: gpt-4o-mini\n---\n\n  Classify the ticket by urgency and product area.  \n';
+    const check = await checkFolder(memoryFolder({ 'support/triage.prompt.md': text }), config, sources);
+    const finding = check.problems.find((problem) => problem.rule === 'budget-input-tokens');
+    assert.deepEqual(finding && [finding.line, finding.column, finding.endLine, finding.endColumn], [5, 3, 5, 51]);
+  });
+
   test('names files in messages as the caller shows them, and keeps problems on the relative path', async () => {
     const folder = memoryFolder({ 'a.prompt.md': 'ok\u0000binary' });
     const check = await checkFolder({ ...folder, label: (path) => `sub/${path}` }, undefined, { catalog: ModelCatalog.builtIn() });
