@@ -101,7 +101,7 @@
     tr.append(model);
 
     tr.append(element('td', 'numeric', shown.tokens));
-    tr.append(element('td', 'numeric', shown.inputCost));
+    tr.append(element('td', 'numeric input-cost', shown.inputCost));
     const output = element('td', 'numeric');
     output.append(element('span', '', shown.outputCost));
     output.append(element('span', 'muted block', shown.outputTokens === 'n/a' ? 'no max output' : `${shown.outputTokens} tokens`));

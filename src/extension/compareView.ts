@@ -434,7 +434,7 @@ export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): s
         <tr>
           ${header('Model', 'model')}
           ${header('Tokens', 'tokens', true)}
-          ${header('Input', 'inputCost', true)}
+          ${header('Input', 'inputCost', true, 'input-cost')}
           ${header('Worst-case output', 'outputCost', true)}
           ${header('Worst-case per call', 'costPerCall', true)}
           ${header('Worst case per 1,000 calls', undefined, true, 'per-thousand')}
