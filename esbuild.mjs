@@ -45,7 +45,7 @@ const pricesInOwnFile = {
 
 const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [...common.plugins, pricesInOwnFile] },
-  { ...common, entryPoints: ['src/extension/countWorker.ts'], outfile: 'dist/countWorker.js', plugins: [...common.plugins, pricesInOwnFile] },
+  { ...common, entryPoints: ['src/extension/worker/countWorker.ts'], outfile: 'dist/countWorker.js', plugins: [...common.plugins, pricesInOwnFile] },
   { ...common, entryPoints: ['node_modules/@pydantic/genai-prices/dist/index.cjs'], outfile: 'dist/genaiPrices.js' },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];

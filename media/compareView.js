@@ -102,13 +102,13 @@
     tr.append(model);
 
     tr.append(element('td', 'numeric', shown.tokens));
-    tr.append(element('td', 'numeric', shown.inputCost));
+    tr.append(element('td', 'numeric input-cost', shown.inputCost));
     const output = element('td', 'numeric');
     output.append(element('span', '', shown.outputCost));
     output.append(element('span', 'muted block', shown.outputTokens === 'n/a' ? 'no max output' : `${shown.outputTokens} tokens`));
     tr.append(output);
     tr.append(element('td', 'numeric strong', shown.costPerCall));
-    tr.append(element('td', 'numeric', shown.perThousandCalls));
+    tr.append(element('td', 'numeric per-thousand', shown.perThousandCalls));
     tr.append(contextCell(row, shown));
     return tr;
   }
@@ -132,6 +132,8 @@
     cell.append(bar);
     const label = element('span', shown.over ? 'context-label over-text' : 'context-label muted', `${shown.context} of ${shown.contextWindowCompact}`);
     cell.append(label);
+    // The share above counts the worst-case output too: say what the prompt alone takes.
+    cell.append(element('span', 'context-label muted block', `input alone ${shown.inputContext}`));
     return cell;
   }
 

@@ -1,10 +1,6 @@
-import { formatTokens, formatUsd } from '../core/catalog/format';
-import type { BudgetEvaluation } from '../core/budgets/evaluateBudget';
-import { analyzeWorkspaceFile, evaluateWorkspace, selectPromptFiles, type WorkspaceCheck } from '../core/checkWorkspace';
-import { decodePromptText } from '../core/decodePromptText';
-import { toSarif } from '../core/report/toSarif';
+import { formatTokens, formatUsd, checkFolder as checkCoreFolder, describeReadError, toSarif, type BudgetEvaluation, type WorkspaceCheck } from '../core';
 import { join, relative, resolve } from 'node:path';
-import { describeReadError, EXIT_OK, EXIT_OVER, EXIT_USAGE, type CliIo } from './cliIo';
+import { EXIT_OK, EXIT_OVER, EXIT_USAGE, type CliIo } from './cliIo';
 import { loadCliContext, type CliContext } from './cliContext';
 import { formatProblem } from './printProblems';
 import type { CliOptions } from './runCli';
@@ -44,6 +40,8 @@ export async function checkFolder(
 ): Promise<{ check: WorkspaceCheck; context: CliContext } | number> {
   const context = await loadCliContext(io, options, dir, printConfigProblems);
   if (context.usageError) return EXIT_USAGE;
+  // Problems name files relative to where the command runs, so terminals and CI link them.
+  const shown = (path: string) => relative(io.cwd, join(context.root, path)) || path;
   let relativePaths: string[];
   try {
     relativePaths = await io.listFiles(context.root);
@@ -51,21 +49,8 @@ export async function checkFolder(
     io.stderr(describeReadError(dir, error));
     return EXIT_USAGE;
   }
-  // Problems name files relative to where the command runs, so terminals and CI link them.
-  const shown = (path: string) => relative(io.cwd, join(context.root, path)) || path;
-  const files = [];
-  for (const relativePath of selectPromptFiles(context.config, relativePaths)) {
-    let text: string | { problem: import('../core/types').Problem };
-    try {
-      const decoded = decodePromptText(shown(relativePath), await io.readFile(resolve(context.root, relativePath)));
-      text = 'text' in decoded ? decoded.text : decoded;
-    } catch (error) {
-      text = { problem: { file: shown(relativePath), line: 1, column: 1, severity: 'error', rule: 'unreadable', message: describeReadError(shown(relativePath), error) } };
-    }
-    const result = await analyzeWorkspaceFile({ relativePath, text }, context.config, context.promptContext);
-    files.push(result);
-  }
-  const check = evaluateWorkspace(context.config, files, relativePaths, []);
+  const folderIo = { listFiles: async () => relativePaths, readFile: (relativePath: string) => io.readFile(resolve(context.root, relativePath)), label: shown };
+  const check = await checkCoreFolder(folderIo, context.config, context.sources);
   const configFile = context.config ? shown(context.config.file) : undefined;
   // Engine problems name paths relative to the config's folder; show them relative to the cwd.
   check.problems = [
@@ -103,11 +88,11 @@ function printCheck(io: CliIo, check: WorkspaceCheck): void {
   for (const problem of check.problems) io.stdout(formatProblem(problem));
   if (check.problems.length > 0) io.stdout('');
   for (const budget of check.budgets) io.stdout(budgetLine(budget));
-  if (check.unbudgeted.length > 0) io.stdout(`  ${check.unbudgeted.length} prompt file(s) in no budget (checked against their model's limits only)`);
+  if (check.unbudgeted.length > 0) io.stdout(`  ${count(check.unbudgeted.length, 'prompt file')} in no budget (checked against their model's limits only)`);
   const errors = check.problems.filter((problem) => problem.severity === 'error').length;
   const warnings = check.problems.filter((problem) => problem.severity === 'warning').length;
   const over = check.budgets.filter((budget) => budget.status === 'over').length;
-  io.stdout(`${check.files.length} prompt file(s), ${check.budgets.length} budget(s): ${over} over, ${errors} error(s), ${warnings} warning(s)`);
+  io.stdout(`${count(check.files.length, 'prompt file')}, ${count(check.budgets.length, 'budget')}: ${over} over, ${count(errors, 'error')}, ${count(warnings, 'warning')}`);
 }
 
 function budgetLine(budget: BudgetEvaluation): string {
@@ -119,5 +104,10 @@ function budgetLine(budget: BudgetEvaluation): string {
   if (budget.monthlyCost !== undefined) {
     parts.push(`${approx}${formatUsd(budget.monthlyCost)}/mo${budget.budget.maxMonthlyCost !== undefined ? ` of ${formatUsd(budget.budget.maxMonthlyCost)}` : ''}`);
   }
-  return `  ${icon} ${budget.name} (${budget.files.length} file(s)): ${parts.join(' · ')} — ${budget.status}`;
+  return `  ${icon} ${budget.name} (${count(budget.files.length, 'file')}): ${parts.join(' · ')} — ${budget.status}`;
+}
+
+/** '1 file', '6 files'. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

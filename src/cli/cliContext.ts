@@ -1,19 +1,13 @@
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { findConfigFile } from '../core/budgets/findConfigFile';
-import { budgetsForFile } from '../core/budgets/matchBudgets';
-import { budgetContext } from '../core/checkWorkspace';
-import type { PromptContext } from '../core/analyzePrompt';
-import type { BudgetConfig } from '../core/budgets/budgetConfig';
-import { DEFAULT_WARN_AT } from '../core/budgets/budgetConfig';
-import { ModelCatalog } from '../core/catalog/modelCatalog';
-import { catalogWithOverrides } from '../core/catalogWithOverrides';
-import { readBudgetConfig } from '../core/readBudgetConfig';
-import type { Problem } from '../core/types';
+import { findConfigFile, budgetsForFile, ModelCatalog, catalogWithOverrides, readBudgetConfig, resolvePromptContext, type ContextSources, type PromptContext, type BudgetConfig, type Problem } from '../core';
 import type { CliIo } from './cliIo';
 import { formatProblem } from './printProblems';
 import type { CliOptions } from './runCli';
 
 export interface CliContext {
+  /** What names the model and limits in this run: --model, the config; a file's budget goes on top. */
+  sources: ContextSources;
+  /** The context of a file in no budget. */
   promptContext: PromptContext;
   config?: BudgetConfig;
   /** Folder the config's globs are relative to. */
@@ -57,7 +51,7 @@ export class CliContexts {
     const context = await pending;
     const [budget] = context.config ? budgetsForFile(context.config, relative(context.root, resolve(this.io.cwd, file)).split(sep).join('/')) : [];
     // --model is an explicit choice for this run: it wins over a budget's model, not over the file's.
-    const promptContext = budget && !this.options.model ? budgetContext(budget, context.promptContext) : context.promptContext;
+    const promptContext = budget && !this.options.model ? resolvePromptContext(context.sources, budget) : context.promptContext;
     return { context, promptContext };
   }
 }
@@ -85,8 +79,6 @@ export async function loadCliContext(io: CliIo, options: CliOptions, dir: string
   const config = read?.parsed.config;
   const catalog = catalogWithOverrides([], config, builtIn);
   const failed = configProblems.some((problem) => problem.severity === 'error');
-  let fallbackModel = 'gpt-4o';
-  let fallbackSource: PromptContext['fallbackSource'] = 'default';
   let usageError: string | undefined;
   if (options.model) {
     const resolution = catalog.resolve(options.model);
@@ -94,14 +86,11 @@ export async function loadCliContext(io: CliIo, options: CliOptions, dir: string
       usageError = `prompt-budget: --model: ${resolution.error}`;
       io.stderr(usageError);
     }
-    fallbackModel = options.model;
-    fallbackSource = 'cli';
-  } else if (config?.defaultModel) {
-    fallbackModel = config.defaultModel;
-    fallbackSource = 'config';
   }
+  const sources: ContextSources = { catalog, pick: options.model ? { model: options.model, source: 'cli' } : undefined, config };
   return {
-    promptContext: { catalog, fallbackModel, fallbackSource, warnAt: config?.warnAt ?? DEFAULT_WARN_AT },
+    sources,
+    promptContext: resolvePromptContext(sources),
     config,
     root,
     failed,

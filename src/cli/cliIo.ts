@@ -14,12 +14,5 @@ export const EXIT_OK = 0;
 export const EXIT_OVER = 1;
 export const EXIT_USAGE = 2;
 
-/** A one-line reason a file could not be read, with no stack trace. */
-export function describeReadError(file: string, error: unknown): string {
-  const code = (error as { code?: string } | undefined)?.code;
-  if (code === 'ENOENT') return `${file}: no such file`;
-  if (code === 'EISDIR') return `${file}: is a directory`;
-  if (code === 'EACCES') return `${file}: permission denied`;
-  if (code === 'ERR_FS_FILE_TOO_LARGE') return `${file}: too large to read`;
-  return `${file}: cannot read (${error instanceof Error ? error.message : String(error)})`;
-}
+/** A one-line reason a file could not be read: the core's, shared with the editor's scan. */
+export { describeReadError } from '../core/readError';

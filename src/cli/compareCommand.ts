@@ -50,13 +50,22 @@ export async function runCompare(args: string[], options: CliOptions, io: CliIo)
 }
 
 function printComparison(io: CliIo, file: string, rows: ModelComparisonRow[]): void {
-  const header = ['model', 'tokens', 'input', 'worst-case output', 'per call', 'per 1,000 calls', 'context'];
+  // Output tokens and their cost in columns of their own, so each lines up on the right.
+  const header = ['model', 'tokens', 'input', 'worst-case output', 'output cost', 'per call', 'per 1,000 calls', 'context used'];
   const table = rows.map((row) => {
     const shown = formatComparisonRow(row);
-    // One cell for the output: its tokens and their cost, or n/a when either is unknown.
-    const output = row.outputBasis === 'none' || row.outputCost === null ? 'n/a' : `${shown.outputTokens} tok ${shown.outputCost}`;
-    return [shown.modelId, shown.tokens, shown.inputCost, output, shown.costPerCall, shown.perThousandCalls, shown.context];
+    const unknown = row.outputBasis === 'none' || row.outputCost === null;
+    return [
+      shown.modelId,
+      shown.tokens,
+      shown.inputCost,
+      unknown ? 'n/a' : `${shown.outputTokens} tok`,
+      unknown ? 'n/a' : shown.outputCost,
+      shown.costPerCall,
+      shown.perThousandCalls,
+      shown.context,
+    ];
   });
-  io.stdout(`${file}: cost per call by model, cheapest first (worst case: declared or model max output; ≈ = estimate)`);
+  io.stdout(`${file}: cost per call by model, cheapest first (worst case: declared or model max output; context used: input + worst-case output; ≈ = estimate)`);
   for (const line of formatTable(header, table, true)) io.stdout(line);
 }

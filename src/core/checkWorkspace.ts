@@ -2,10 +2,11 @@
 // and which limits are crossed. `prompt-budget check`/`report` and the budget tree share it.
 import { analyzePrompt, type PromptAnalysis, type PromptContext, type PromptFinding } from './analyzePrompt';
 import type { Budget, BudgetConfig, SourcePosition } from './budgets/budgetConfig';
+import { resolvePromptContext, type ContextSources } from './resolvePromptContext';
 import { evaluateBudget, type BudgetEvaluation, type FileUsage } from './budgets/evaluateBudget';
 import { budgetsForFile, isPromptFile, unmatchedGlobs } from './budgets/matchBudgets';
 import { modelMismatchFinding } from './modelMismatch';
-import { LineIndex } from './textPosition';
+import { bodyAnchor, LineIndex } from './textPosition';
 import { loadTokenCounter } from './tokenize/tokenCounter';
 import type { Problem, TokenCounter, TokenizerId } from './types';
 
@@ -29,8 +30,9 @@ export interface WorkspaceFileResult {
   /** The analysis under each matched budget, by budget name (a budget may set another model). */
   byBudget: Map<string, PromptAnalysis>;
   budgets: string[];
-  /** Where the prompt's body starts: per-file budget findings are shown there. */
+  /** Where per-file budget findings are shown: the body's first non-blank line (bodyAnchor), as the editor shows them. */
   bodyStart?: { line: number; column: number };
+  bodyEnd?: { line: number; column: number };
   /** Where each segment of `analysis` starts (1-based), so a view can open the file at a message. */
   segmentStarts?: { line: number; column: number }[];
   /** Unreadable, binary, non-UTF-8, parse problems and limit findings, positioned. */
@@ -57,11 +59,11 @@ export function selectPromptFiles(config: BudgetConfig | undefined, relativePath
   return relativePaths.filter((path) => (config ? isPromptFile(config, path, isDedicatedPromptFile) : isDedicatedPromptFile(path)));
 }
 
-/** Analyses one prompt file under each budget that matches it. */
+/** Analyses one prompt file under each budget that matches it (or under `sources` alone). */
 export async function analyzeWorkspaceFile(
   input: WorkspaceFileInput,
   config: BudgetConfig | undefined,
-  context: PromptContext,
+  sources: ContextSources,
   loadCounter: (tokenizer: TokenizerId) => Promise<TokenCounter> = loadTokenCounter,
 ): Promise<WorkspaceFileResult> {
   const { relativePath, text } = input;
@@ -73,14 +75,16 @@ export async function analyzeWorkspaceFile(
   }
   const lines = new LineIndex(text);
   const contexts: [Budget | undefined, PromptContext][] = budgets.length
-    ? budgets.map((budget) => [budget, budgetContext(budget, context)])
-    : [[undefined, context]];
+    ? budgets.map((budget) => [budget, resolvePromptContext(sources, budget)])
+    : [[undefined, resolvePromptContext(sources)]];
   const seen = new Set<string>();
   for (const [budget, budgetCtx] of contexts) {
     const analysis = await analyzePrompt(relativePath, text, budgetCtx, loadCounter);
     if (!result.analysis) {
       result.analysis = analysis;
-      result.bodyStart = lines.positionAt(analysis.parsed.bodyRange.start);
+      const anchor = bodyAnchor(text, analysis.parsed.bodyRange);
+      result.bodyStart = lines.positionAt(anchor.start);
+      result.bodyEnd = lines.positionAt(anchor.end);
       result.segmentStarts = analysis.parsed.segments.map((segment) => lines.positionAt(segment.range.start));
     }
     if (budget) result.byBudget.set(budget.name, analysis);
@@ -122,8 +126,8 @@ export function evaluateWorkspace(
         file: finding.file ?? config!.file,
         line: at?.line ?? bodyStart?.line ?? 1,
         column: at?.column ?? bodyStart?.column ?? 1,
-        endLine: at?.endLine,
-        endColumn: at?.endColumn,
+        endLine: at ? at.endLine : file?.bodyEnd?.line,
+        endColumn: at ? at.endColumn : file?.bodyEnd?.column,
         severity: finding.severity,
         rule: finding.rule,
         message: finding.message,
@@ -152,17 +156,6 @@ export function fileUsage(relativePath: string, analysis: PromptAnalysis): FileU
     usage.costPerCall = cost.input + output;
   }
   return usage;
-}
-
-/** The context a budget sets for its prompts: its model, expected output and warnAt. */
-export function budgetContext(budget: Budget, context: PromptContext): PromptContext {
-  return {
-    ...context,
-    fallbackModel: budget.model ?? context.fallbackModel,
-    fallbackSource: budget.model ? 'budget' : context.fallbackSource,
-    expectedOutputTokens: budget.expectedOutputTokens ?? context.expectedOutputTokens,
-    warnAt: budget.warnAt,
-  };
 }
 
 /** A finding with offsets as a problem with 1-based lines and columns. */

@@ -134,8 +134,11 @@ export interface ComparisonDisplayRow {
   contextWindow: string;
   /** The window in tight spaces: '128k', '1.05M'. */
   contextWindowCompact: string;
+  /** Input plus worst-case output, as a share of the context window. */
   context: string;
   over: boolean;
+  /** The input alone, as a share of the context window. */
+  inputContext: string;
 }
 
 const NOT_AVAILABLE = 'n/a';
@@ -159,6 +162,7 @@ export function formatComparisonRow(row: ModelComparisonRow): ComparisonDisplayR
     contextWindowCompact: row.contextWindow === null ? NOT_AVAILABLE : formatTokens(row.contextWindow, 'compact'),
     context: row.contextShare === null ? NOT_AVAILABLE : `${approx}${formatPercent(row.contextShare, 1)}${row.contextShare > 1 ? ' (over)' : ''}`,
     over: row.contextShare !== null && row.contextShare > 1,
+    inputContext: row.inputShare === null ? NOT_AVAILABLE : `${approx}${formatPercent(row.inputShare, 1)}`,
   };
 }
 
@@ -175,7 +179,7 @@ const TABLE_HEADERS = [
   'cost per call (USD)',
   'per 1,000 calls (USD)',
   'context window',
-  'context used',
+  'context used (input + worst-case output)',
 ];
 
 /**

@@ -17,7 +17,7 @@ export function modelMismatchFinding(
   return {
     rule: 'model-mismatch',
     severity: 'warning',
-    message: `This file declares ${declared.value}, which wins over budget '${budget.name}''s ${budget.model}; it is counted and priced for ${declared.value}.`,
+    message: `This file declares ${declared.value}, which wins over ${budget.model}, the model of budget '${budget.name}'; it is counted and priced for ${declared.value}.`,
     range: declared.range,
   };
 }

@@ -3,8 +3,11 @@ import { findConfigFile } from './budgets/findConfigFile';
 import { parseBudgetConfig, type ParsedBudgetConfig } from './budgets/parseBudgetConfig';
 import type { ModelCatalog } from './catalog/modelCatalog';
 import { decodePromptText } from './decodePromptText';
+import { readErrorProblem } from './readError';
 
 export interface BudgetConfigRead {
+  /** The config file's name in its folder (one of CONFIG_FILE_NAMES), or the path given. */
+  name: string;
   /** The config file as named in messages (relative to the folder, or as given). */
   file: string;
   parsed: ParsedBudgetConfig;
@@ -12,35 +15,40 @@ export interface BudgetConfigRead {
 
 /**
  * Reads `explicitFile`, or the first of CONFIG_FILE_NAMES that exists under `dir`.
- * Undefined when there is none; `readFile` rejects or returns undefined for a missing file.
+ * Undefined when there is none; `readFile` rejects or returns undefined for a missing file, and
+ * may return text instead of bytes (the editor's unsaved text). `label` names the file in messages.
+ * `catalog` is the one the config's model names are checked against (catalogWithOverrides).
  */
 export async function readBudgetConfig(
-  readFile: (path: string) => Promise<Uint8Array | undefined>,
+  readFile: (path: string) => Promise<Uint8Array | string | undefined>,
   join: (dir: string, name: string) => string,
   dir: string,
   catalog: ModelCatalog,
   explicitFile?: string,
+  label: (name: string) => string = (name) => name,
 ): Promise<BudgetConfigRead | undefined> {
   if (explicitFile) {
     const file = explicitFile;
-    let bytes: Uint8Array | undefined;
-    let code: string | undefined = 'ENOENT';
+    let bytes: Uint8Array | string | undefined;
+    let failure: unknown = { code: 'ENOENT' };
     try {
       bytes = await readFile(file);
     } catch (error) {
-      code = (error as { code?: string }).code;
+      failure = error;
     }
     if (!bytes) {
-      const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read';
-      return { file, parsed: { problems: [{ file, line: 1, column: 1, severity: 'error', rule: 'config-unreadable', message: `${file}: ${reason}` }] } };
+      return { name: file, file, parsed: { problems: [{ ...readErrorProblem(file, failure), rule: 'config-unreadable' }] } };
     }
-    return { file, parsed: parseConfigBytes(file, bytes, catalog) };
+    return { name: file, file, parsed: parseConfigBytes(file, bytes, catalog) };
   }
   const found = await findConfigFile((name) => readFile(join(dir, name)));
-  return found && { file: found.name, parsed: parseConfigBytes(found.name, found.found, catalog) };
+  if (!found) return undefined;
+  const file = label(found.name);
+  return { name: found.name, file, parsed: parseConfigBytes(file, found.found, catalog) };
 }
 
-function parseConfigBytes(file: string, bytes: Uint8Array, catalog: ModelCatalog): ParsedBudgetConfig {
+function parseConfigBytes(file: string, bytes: Uint8Array | string, catalog: ModelCatalog): ParsedBudgetConfig {
+  if (typeof bytes === 'string') return parseConfigWithCatalog(file, bytes, catalog);
   const decoded = decodePromptText(file, bytes);
   return 'problem' in decoded ? { problems: [decoded.problem] } : parseConfigWithCatalog(file, decoded.text, catalog);
 }

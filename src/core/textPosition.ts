@@ -1,4 +1,5 @@
 // Offset <-> line/column conversion for turning TextRanges into Problems and back.
+import type { TextRange } from './types';
 
 /** A 1-based line and column, as editors and CLIs print them. Columns count UTF-16 code units. */
 export interface LinePosition {
@@ -68,4 +69,25 @@ export class LineIndex {
   lineStart(line: number): number {
     return this.lineStarts[Math.max(0, Math.min(Math.floor(line) - 1, this.lineStarts.length - 1))];
   }
+}
+
+/**
+ * Where findings about a whole prompt body are shown: its first non-blank line, without the
+ * indentation or trailing blanks; the line the body starts on when it is all blank.
+ */
+export function bodyAnchor(text: string, body: TextRange): TextRange {
+  const lineStart = (offset: number) => text.lastIndexOf('\n', offset - 1) + 1;
+  const lineEnd = (offset: number) => {
+    const end = text.indexOf('\n', offset);
+    const stop = end === -1 ? text.length : end;
+    return stop > offset && text[stop - 1] === '\r' ? stop - 1 : stop;
+  };
+  const first = /\S/g;
+  first.lastIndex = body.start;
+  const found = first.exec(text);
+  if (!found || found.index >= body.end) return { start: lineStart(body.start), end: lineEnd(body.start) };
+  const end = lineEnd(found.index);
+  let trimmed = end;
+  while (trimmed > found.index && /\s/.test(text[trimmed - 1])) trimmed--;
+  return { start: found.index, end: trimmed };
 }

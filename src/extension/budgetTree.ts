@@ -207,11 +207,20 @@ function configErrorItem(node: Extract<BudgetTreeNode, { kind: 'configError' }>)
 export function budgetDescription(evaluation: BudgetEvaluation): string {
   if (evaluation.files.length === 0) return 'no files';
   const approx = evaluation.exact ? '' : '≈';
-  const limit = evaluation.budget.maxInputTokens;
-  const parts = [`${approx}${formatTokens(evaluation.tokens, 'compact')}${limit !== undefined ? ` / ${formatTokens(limit, 'compact')}` : ''} tok`];
-  if (evaluation.costPerCall !== undefined) parts.push(`${approx}${formatUsd(evaluation.costPerCall)}/call`);
-  if (evaluation.monthlyCost !== undefined) parts.push(`${approx}${formatUsd(evaluation.monthlyCost)}/mo`);
-  return parts.join(' · ');
+  // A side bar has room for one figure: the limit nearest to (or furthest past) its cap. The tooltip has them all.
+  const { inputTokens, totalTokens, costPerCall, monthlyCost } = evaluation.limits;
+  const tightest = [inputTokens, totalTokens, costPerCall, monthlyCost].reduce<LimitUsage | undefined>(
+    (best, usage) => (usage && (!best || usage.ratio > best.ratio) ? usage : best),
+    undefined,
+  );
+  const tokens = (value: number) => formatTokens(value, 'compact');
+  // Whole dollars from $100 up: the cents of a monthly bill do not fit a side bar, and the tooltip has them.
+  const usd = (value: number) => (value >= 100 ? `$${Math.round(value).toLocaleString('en-US')}` : formatUsd(value));
+  if (!tightest) return `${approx}${tokens(evaluation.tokens)} tok`;
+  if (tightest === inputTokens) return `${approx}${tokens(tightest.used)} / ${tokens(tightest.limit)} tok`;
+  if (tightest === totalTokens) return `${approx}${tokens(tightest.used)} / ${tokens(tightest.limit)} tok in+out`;
+  if (tightest === costPerCall) return `${approx}${usd(tightest.used)} of ${usd(tightest.limit)}/call`;
+  return `${approx}${usd(tightest.used)} of ${usd(tightest.limit)}/mo`;
 }
 
 function budgetItem(evaluation: BudgetEvaluation): vscode.TreeItem {
@@ -298,9 +307,10 @@ function unreadableFileItem(node: Extract<BudgetTreeNode, { kind: 'unreadableFil
 export function fileDescription(usage: FileEvaluation | FileUsage, budget?: BudgetEvaluation): string {
   const approx = usage.exact ? '' : '≈';
   const parts = [`${approx}${formatTokens(usage.tokens)} tok`];
-  if (usage.costPerCall !== undefined) parts.push(`${approx}${formatUsd(usage.costPerCall)}`);
   const share = budget && 'status' in usage ? budgetShare(usage, budget) : undefined;
+  // In a budget, its share of the budget says more than the cost (which is in the tooltip); elsewhere the cost.
   if (share !== undefined) parts.push(formatPercent(share));
+  else if (usage.costPerCall !== undefined) parts.push(`${approx}${formatUsd(usage.costPerCall)}`);
   return parts.join(' · ');
 }
 

@@ -429,10 +429,10 @@ export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): s
   const nonce = randomBytes(18).toString('base64');
   const media = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', name)).toString();
   const csp = `default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}'; img-src ${webview.cspSource} data:;`;
-  const header = (label: string, key?: ComparisonSortKey, numeric = false) =>
+  const header = (label: string, key?: ComparisonSortKey, numeric = false, extraClass = '') =>
     key
-      ? `<th scope="col" data-sort="${key}" class="${numeric ? 'numeric' : ''}" aria-sort="none"><button type="button" class="sort">${label}<span class="sort-mark" aria-hidden="true"></span></button></th>`
-      : `<th scope="col" class="${numeric ? 'numeric' : ''}">${label}</th>`;
+      ? `<th scope="col" data-sort="${key}" class="${numeric ? 'numeric' : ''} ${extraClass}" aria-sort="none"><button type="button" class="sort">${label}<span class="sort-mark" aria-hidden="true"></span></button></th>`
+      : `<th scope="col" class="${numeric ? 'numeric' : ''} ${extraClass}">${label}</th>`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -464,11 +464,11 @@ export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): s
         <tr>
           ${header('Model', 'model')}
           ${header('Tokens', 'tokens', true)}
-          ${header('Input', 'inputCost', true)}
+          ${header('Input', 'inputCost', true, 'input-cost')}
           ${header('Worst-case output', 'outputCost', true)}
           ${header('Worst-case per call', 'costPerCall', true)}
-          ${header('Worst case per 1,000 calls', undefined, true)}
-          ${header('Context', 'contextShare')}
+          ${header('Worst case per 1,000 calls', undefined, true, 'per-thousand')}
+          ${header('Context used <span class="block muted sub">input + worst-case output</span>', 'contextShare')}
         </tr>
       </thead>
       <tbody id="rows"></tbody>

@@ -14,6 +14,7 @@ import { PromptContexts } from './promptContexts';
 import { registerPromptCodeActions } from './promptCodeActions';
 import { registerPromptDiagnostics } from './promptDiagnostics';
 import { countWorkerPath, PromptDocuments } from './promptDocuments';
+import { registerSettings, settingsReadCount } from './settings';
 import { registerStatusBar, type PromptStatusBar } from './statusBar';
 import { registerTokenBoundaries, type TokenBoundaries } from './tokenBoundaries';
 import { registerUsageDashboard, type UsageDashboard } from './usageDashboard';
@@ -36,12 +37,16 @@ export interface PromptBudgetApi {
   budgetTree: BudgetTreeProvider;
   /** The usage ledger (issue 8): logs, view and dashboard. */
   usage: { logs: UsageLogs; tree: UsageTreeProvider; dashboard: UsageDashboard };
+  /** How many times the settings were read from VS Code (they are read once per folder and change). */
+  settingsReads: () => number;
   /** How long `activate` took, in milliseconds (shown in the log; printed by the smoke test). */
   activationMs: number;
 }
 
 export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
   const started = performance.now();
+  // First: every later listener reads settings snapshots that are current.
+  registerSettings(context);
   // One diagnostic collection for prompts and prompt-budget.yaml alike.
   const diagnostics = vscode.languages.createDiagnosticCollection('promptBudget');
   const choice = new ModelChoice(context);
@@ -52,11 +57,11 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
   const documents = new PromptDocuments(countWorkerPath(context.extensionPath), contexts);
   context.subscriptions.push(diagnostics, choice, budgets, contexts, documents);
 
-  const statusBar = registerStatusBar(context, documents, contexts);
+  const statusBar = registerStatusBar(context, documents);
   registerModelPicker(context, choice, contexts, documents);
   const inlineCounts = registerInlineCounts(context, documents);
   const tokenBoundaries = registerTokenBoundaries(context, documents);
-  registerPromptDiagnostics(context, documents, diagnostics, contexts, budgets);
+  registerPromptDiagnostics(context, documents, diagnostics);
   registerPromptCodeActions(context, documents, contexts, choice);
   const compareViews = registerCompareView(context, documents, contexts);
   const budgetTree = registerBudgetTree(context, contexts, budgets);
@@ -75,7 +80,7 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
 
   const activationMs = performance.now() - started;
   log().info(`Activated in ${activationMs.toFixed(1)} ms`);
-  return { documents, contexts, budgets, choice, statusBar, inlineCounts, tokenBoundaries, compareViews, budgetTree, usage, activationMs };
+  return { documents, contexts, budgets, choice, statusBar, inlineCounts, tokenBoundaries, compareViews, budgetTree, usage, settingsReads: settingsReadCount, activationMs };
 }
 
 export function deactivate(): void {

@@ -5,7 +5,7 @@ import { formatTokens } from '../core/catalog/format';
 import { COMMAND } from './commandIds';
 import { registerCommand } from './log';
 import type { DocumentAnalysis, PromptDocuments } from './promptDocuments';
-import { readSettings, SETTINGS_SECTION } from './settings';
+import { onDidChangeSettings, readSettings, SETTINGS_SECTION } from './settings';
 
 /** "Prompt Budget: Toggle Inline Token Counts" and the decorations it shows or hides. */
 export function registerInlineCounts(context: vscode.ExtensionContext, documents: PromptDocuments): InlineCounts {
@@ -41,7 +41,7 @@ export class InlineCounts implements vscode.Disposable {
       vscode.window.onDidChangeVisibleTextEditors((editors) => {
         for (const editor of editors) this.decorate(editor);
       }),
-      vscode.workspace.onDidChangeConfiguration((event) => {
+      onDidChangeSettings((event) => {
         if (!event.affectsConfiguration(`${SETTINGS_SECTION}.inlineCounts.enabled`)) return;
         this.sessionOverride = undefined;
         this.refreshAll();

@@ -1,39 +1,17 @@
 import * as vscode from 'vscode';
-import type { ModelSource, PromptContext } from '../core/analyzePrompt';
-import type { BudgetConfig } from '../core/budgets/budgetConfig';
+import type { Budget, BudgetConfig } from '../core/budgets/budgetConfig';
 import { globsMatcher, isListedPromptFile } from '../core/budgets/matchBudgets';
 import type { ModelCatalog } from '../core/catalog/modelCatalog';
 import { catalogWithOverrides } from '../core/catalogWithOverrides';
+import { resolvePromptContext, type ContextSources, type ResolvedPromptContext } from '../core/resolvePromptContext';
 import type { ModelOverride } from '../core/types';
 import type { ModelChoice } from './modelChoice';
 import type { PromptContextSource } from './promptDocuments';
-import { readSettings, SETTINGS_SECTION } from './settings';
+import { onDidChangeSettings, readSettings } from './settings';
 import { relativePath, type WorkspaceBudgets } from './workspaceBudgets';
 
 /** A prompt's context plus the budget that governs it, for the tooltip and the tree. */
-export interface PromptContextDetails extends PromptContext {
-  budgetName?: string;
-}
-
-/** The models a file without a declaration of its own may be counted for; unset ones are skipped. */
-export interface FallbackCandidates {
-  budget?: string;
-  /** The picked model: the editor's choice, never the workspace check's (CI has no picker). */
-  picker?: string;
-  config?: string;
-  setting: string;
-}
-
-/** The fallback model and where it came from: budget > picker > config `defaultModel` > setting. */
-export function fallbackModelOf(candidates: FallbackCandidates): Pick<PromptContext, 'fallbackModel' | 'fallbackSource'> {
-  const ordered: [string | undefined, ModelSource][] = [
-    [candidates.budget, 'budget'],
-    [candidates.picker, 'picker'],
-    [candidates.config, 'config'],
-  ];
-  const found = ordered.find(([name]) => name);
-  return found ? { fallbackModel: found[0]!, fallbackSource: found[1] } : { fallbackModel: candidates.setting, fallbackSource: 'setting' };
-}
+export type PromptContextDetails = ResolvedPromptContext;
 
 /**
  * Decides, per file, which model a prompt is counted for and under which limits:
@@ -56,12 +34,10 @@ export class PromptContexts implements PromptContextSource, vscode.Disposable {
       this.changed,
       choice.onDidChange(() => this.changed.fire()),
       budgets.onDidChange(() => this.changed.fire()),
-      vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration(SETTINGS_SECTION)) {
-          this.catalogCache = [];
-          this.settingsGlobs.clear();
-          this.changed.fire();
-        }
+      onDidChangeSettings(() => {
+        this.catalogCache = [];
+        this.settingsGlobs.clear();
+        this.changed.fire();
       }),
     );
   }
@@ -83,26 +59,28 @@ export class PromptContexts implements PromptContextSource, vscode.Disposable {
     const settings = readSettings(uri);
     const config = this.budgets.folderOf(uri)?.config;
     const [budget] = this.budgets.budgetsFor(uri);
-    return {
-      catalog: this.catalogFor(uri),
-      ...fallbackModelOf({ budget: budget?.model, picker: this.choice.chosen, config: config?.defaultModel, setting: settings.defaultModel }),
-      expectedOutputTokens: budget?.expectedOutputTokens ?? settings.expectedOutputTokens,
-      warnAt: budget?.warnAt ?? config?.warnAt ?? settings.warnAt,
-      budgetName: budget?.name,
-    };
+    const chosen = this.choice.chosen;
+    return resolvePromptContext(
+      { catalog: this.catalogFor(uri), pick: chosen ? { model: chosen, source: 'picker' } : undefined, config, setting: settings },
+      budget,
+    );
   }
 
   /**
-   * The context a folder's files are checked under before their budgets apply, as `prompt-budget
-   * check` builds it: the config's `defaultModel`, else the setting; no picked model and no
-   * expected output (only a budget sets one), so the budgets view agrees with CI.
+   * The settings a folder's files are checked under, beside its config and budgets, as `prompt-budget
+   * check` does: the default model and warnAt; no picked model and no expected output (only a
+   * budget sets one), so the budgets view agrees with CI.
    */
-  checkContextFor(folderUri: vscode.Uri): Omit<PromptContext, 'catalog'> {
-    const settings = readSettings(folderUri);
-    const config = this.budgets.folderOf(folderUri)?.config;
+  checkSourcesFor(folderUri: vscode.Uri): Pick<ContextSources, 'setting'> {
+    const { defaultModel, warnAt } = readSettings(folderUri);
+    return { setting: { defaultModel, warnAt } };
+  }
+
+  budgetsFor(uri: vscode.Uri): { relativePath: string; budgets: readonly Budget[] } {
+    const folder = this.budgets.folderOf(uri);
     return {
-      ...fallbackModelOf({ config: config?.defaultModel, setting: settings.defaultModel }),
-      warnAt: config?.warnAt ?? settings.warnAt,
+      relativePath: folder ? relativePath(folder.folder, uri) : vscode.workspace.asRelativePath(uri, false),
+      budgets: this.budgets.budgetsFor(uri),
     };
   }
 

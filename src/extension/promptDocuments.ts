@@ -6,24 +6,33 @@ import {
   resolvePromptModel,
   tokenizerFor,
   type PromptAnalysis,
-  type PromptContext,
+  type PromptFinding,
 } from '../core/analyzePrompt';
+import type { Budget } from '../core/budgets/budgetConfig';
+import { fileBudgetFindings } from '../core/fileBudgetFindings';
+import type { ResolvedPromptContext } from '../core/resolvePromptContext';
 import { detectPromptFormat } from '../core/prompts/detectPromptFormat';
 import type { ParsedPrompt, PromptCount, TokenizerId } from '../core/types';
-import type { CountRequest, CountResponse } from './countProtocol';
+import type { CountRequest, CountResponse } from './worker/countProtocol';
 import { log } from './log';
 
-/** A document's analysis, tagged with the document version it describes. */
+/** A document's analysis, tagged with the document version it describes: surfaces render it, they ask nothing else. */
 export interface DocumentAnalysis extends PromptAnalysis {
   uri: vscode.Uri;
   version: number;
+  /** The model, limits and budget it was evaluated under. */
+  context: ResolvedPromptContext;
+  /** Findings of the budgets that match the file, on this file alone (per-call limits, model mismatch). */
+  budgetFindings: PromptFinding[];
   /** Time the worker spent on the latest update. */
   elapsedMs: number;
 }
 
 /** What the service needs to know about a document's setting: model, limits, budgets. */
 export interface PromptContextSource {
-  contextFor(uri: vscode.Uri): PromptContext;
+  contextFor(uri: vscode.Uri): ResolvedPromptContext;
+  /** The budgets that match a file, first match first, and its path as their globs see it. */
+  budgetsFor(uri: vscode.Uri): { relativePath: string; budgets: readonly Budget[] };
   /** Whether a file is a prompt file beyond the recognised formats (`promptBudget.files`). */
   isExtraPromptFile(uri: vscode.Uri): boolean;
   readonly onDidChange: vscode.Event<void>;
@@ -274,8 +283,12 @@ export class PromptDocuments implements vscode.Disposable {
       return;
     }
     const analysis = evaluateCountedPrompt(uri.fsPath || uri.toString(), parsed, resolved, count, context);
+    // The editor counts a file once, for its first budget's model; a later budget naming another
+    // model is checked on that count (`prompt-budget check` recounts for each budget).
+    const { relativePath, budgets } = this.contexts.budgetsFor(uri);
+    const budgetFindings = fileBudgetFindings(relativePath, analysis, budgets, context.catalog);
     // Labelled with the version the text was counted on, not the newest one sent.
-    const documentAnalysis: DocumentAnalysis = { ...analysis, uri, version, elapsedMs };
+    const documentAnalysis: DocumentAnalysis = { ...analysis, uri, version, elapsedMs, context, budgetFindings };
     this.analyses.set(uri.toString(), documentAnalysis);
     this.analyzed.fire(documentAnalysis);
   }

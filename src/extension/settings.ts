@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { DEFAULT_WARN_AT } from '../core/budgets/budgetConfig';
+import { DEFAULT_MODEL } from '../core/resolvePromptContext';
 import type { ModelOverride, TokenizerId } from '../core/types';
 
 /** A typed, read-only snapshot of the `promptBudget.*` settings; mirrors package.json. */
@@ -16,8 +18,56 @@ export const SETTINGS_SECTION = 'promptBudget';
 
 const TOKENIZERS: readonly TokenizerId[] = ['o200k_base', 'cl100k_base', 'estimate'];
 
-/** Reads the settings for a resource (multi-root folders may differ). */
-export function readSettings(scope?: vscode.ConfigurationScope): Settings {
+// Snapshots by workspace folder (the settings are resource-scoped: folders may differ), so a
+// keystroke reads none: dropped when `promptBudget.*` or the folders change. Module state, like the
+// log, because every surface reads settings; registerSettings owns its lifetime.
+const snapshots = new Map<string, Settings>();
+let caching = false;
+let reads = 0;
+const changed = new vscode.EventEmitter<vscode.ConfigurationChangeEvent>();
+
+/** Fires after `promptBudget.*` changed and the snapshots were dropped: read them again from here. */
+export const onDidChangeSettings = changed.event;
+
+/** Starts keeping snapshots; call first in activate, so no listener reads a stale one. */
+export function registerSettings(context: vscode.ExtensionContext): void {
+  caching = true;
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration(SETTINGS_SECTION)) return;
+      snapshots.clear();
+      changed.fire(event);
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => snapshots.clear()),
+    {
+      dispose: () => {
+        caching = false;
+        snapshots.clear();
+      },
+    },
+  );
+}
+
+/** How many times the settings were read from VS Code since activation (a figure for tests). */
+export function settingsReadCount(): number {
+  return reads;
+}
+
+/** The settings for a resource (multi-root folders may differ), as a read-only snapshot. */
+export function readSettings(scope?: vscode.Uri): Settings {
+  const folder = scope && vscode.workspace.getWorkspaceFolder(scope);
+  // Outside every folder, a resource reads the workspace's and the user's settings, as no resource does.
+  const key = folder ? folder.uri.toString() : '';
+  let settings = snapshots.get(key);
+  if (!settings) {
+    settings = readFromConfiguration(folder?.uri);
+    if (caching) snapshots.set(key, settings);
+  }
+  return settings;
+}
+
+function readFromConfiguration(scope?: vscode.Uri): Settings {
+  reads++;
   const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
   // Users can write any JSON into settings.json: every value is checked, and a wrong one falls
   // back to its default instead of breaking the extension.
@@ -27,9 +77,9 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   const inlineCounts = config.get<unknown>('inlineCounts.enabled');
   const models = config.get<unknown>('models');
   return {
-    defaultModel: typeof defaultModel === 'string' && defaultModel.trim() !== '' ? defaultModel.trim() : 'gpt-4o',
+    defaultModel: typeof defaultModel === 'string' && defaultModel.trim() !== '' ? defaultModel.trim() : DEFAULT_MODEL,
     expectedOutputTokens: typeof expected === 'number' && Number.isFinite(expected) && expected >= 0 ? expected : undefined,
-    warnAt: typeof warnAt === 'number' && warnAt > 0 && warnAt <= 1 ? warnAt : 0.8,
+    warnAt: typeof warnAt === 'number' && warnAt > 0 && warnAt <= 1 ? warnAt : DEFAULT_WARN_AT,
     inlineCounts: typeof inlineCounts === 'boolean' ? inlineCounts : true,
     files: stringList(config.get<unknown>('files')),
     models: models && typeof models === 'object' && !Array.isArray(models) ? modelOverrides(models as Record<string, unknown>) : [],

@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { formatPercent, formatTokens, formatUsd } from '../core/catalog/format';
 import { COMMAND } from './commandIds';
 import type { DocumentAnalysis, PromptDocuments } from './promptDocuments';
-import type { PromptContexts } from './promptContexts';
 import { describeModelSource, describeSourceNote, describeTokenizer, escapeMarkdown, perCallCost } from './promptWording';
 
 const SELECTION_DELAY_MS = 120;
@@ -11,8 +10,8 @@ const MAX_COUNTED_SELECTIONS = 200;
 const CONTEXT_RULES = new Set(['context-window', 'max-input', 'context-with-output']);
 
 /** The status bar item: tokens, cost per call and model of the active prompt (or its selection). */
-export function registerStatusBar(context: vscode.ExtensionContext, documents: PromptDocuments, contexts: PromptContexts): PromptStatusBar {
-  const statusBar = new PromptStatusBar(documents, contexts);
+export function registerStatusBar(context: vscode.ExtensionContext, documents: PromptDocuments): PromptStatusBar {
+  const statusBar = new PromptStatusBar(documents);
   context.subscriptions.push(statusBar);
   return statusBar;
 }
@@ -25,10 +24,7 @@ export class PromptStatusBar implements vscode.Disposable {
   private selectionGeneration = 0;
   private activeIsPrompt: boolean | undefined;
 
-  constructor(
-    private readonly documents: PromptDocuments,
-    private readonly contexts: PromptContexts,
-  ) {
+  constructor(private readonly documents: PromptDocuments) {
     this.item.name = 'Prompt Budget';
     this.item.command = COMMAND.selectModel;
     this.disposables.push(
@@ -131,7 +127,7 @@ export class PromptStatusBar implements vscode.Disposable {
           : `${approx}${formatUsd(cost.total)}`
       : undefined;
     this.item.text = [tokens, costText, model].filter(Boolean).join(' · ');
-    this.item.tooltip = tooltip(analysis, selection, this.contexts.contextFor(analysis.uri).budgetName);
+    this.item.tooltip = tooltip(analysis, selection, analysis.context.budgetName);
     this.item.accessibilityInformation = { label: `${analysis.count.exact ? '' : 'about '}${analysis.count.tokens} tokens on ${model}`, role: 'button' };
     const contextFindings = analysis.findings.filter((finding) => CONTEXT_RULES.has(finding.rule) || finding.rule === 'max-output');
     this.item.backgroundColor = contextFindings.some((finding) => finding.severity === 'error')
@@ -150,7 +146,7 @@ function tooltip(analysis: DocumentAnalysis, selection: { tokens: number; count:
   const lines: string[] = [`**Prompt Budget** · ${escapeMarkdown(model?.name ?? resolved.name)}`, ''];
   lines.push(`Input: **${approx}${formatTokens(count.tokens)} tokens** (${describeTokenizer(count)})`);
   if (count.overheadTokens > 0) lines.push(`Includes ${formatTokens(count.overheadTokens)} tokens of chat message framing`);
-  if (selection) lines.push(`Selection: ${approx}${formatTokens(selection.tokens)} tokens in ${selection.count} selection(s)`);
+  if (selection) lines.push(`Selection: ${approx}${formatTokens(selection.tokens)} tokens in ${selection.count} ${selection.count === 1 ? 'selection' : 'selections'}`);
   if (count.renderedTokens !== undefined) lines.push(`With the file's sample values: ${approx}${formatTokens(count.renderedTokens)} tokens`);
   if (model?.contextWindow) {
     lines.push(`Context window: ${approx}${formatPercent(count.tokens / model.contextWindow, 1)} of ${formatTokens(model.contextWindow)}`);
@@ -168,10 +164,11 @@ function tooltip(analysis: DocumentAnalysis, selection: { tokens: number; count:
     lines.push('No known price for this model.');
   } else {
     lines.push(`Input cost: ${approx}${formatUsd(worstCase.input)}`);
-    if (expected) lines.push(`Expected output (${formatTokens(expected.outputTokens)} tok): ${formatUsd(expected.output)} → **${approx}${formatUsd(expected.total)} per call**`);
+    // The total first, then what the output adds to the input cost above: "$0.16 → $0.16" read as a change.
+    if (expected) lines.push(`Expected output (${formatTokens(expected.outputTokens)} tok): **${approx}${formatUsd(expected.total)} per call** (+${formatUsd(expected.output)} output)`);
     if (worstCase.outputBasis !== 'none') {
       const basis = worstCase.outputBasis === 'declared' ? 'declared max output' : "model's max output";
-      lines.push(`Worst case (${basis}, ${formatTokens(worstCase.outputTokens)} tok): ${formatUsd(worstCase.output)} → ${approx}${formatUsd(worstCase.total)} per call`);
+      lines.push(`Worst case (${basis}, ${formatTokens(worstCase.outputTokens)} tok): ${approx}${formatUsd(worstCase.total)} per call (+${formatUsd(worstCase.output)} output)`);
     }
   }
   lines.push('');

@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
 import type { Budget, BudgetConfig } from '../core/budgets/budgetConfig';
-import { CONFIG_FILE_NAMES, findConfigFile } from '../core/budgets/findConfigFile';
+import { CONFIG_FILE_NAMES } from '../core/budgets/findConfigFile';
 import { budgetsForFile } from '../core/budgets/matchBudgets';
-import { ModelCatalog } from '../core/catalog/modelCatalog';
-import { decodePromptText } from '../core/decodePromptText';
-import { parseConfigWithCatalog } from '../core/readBudgetConfig';
+import { catalogWithOverrides } from '../core/catalogWithOverrides';
+import { readBudgetConfig } from '../core/readBudgetConfig';
 import type { Problem } from '../core/types';
 import { log } from './log';
 import { readSettings } from './settings';
@@ -157,22 +156,20 @@ export class WorkspaceBudgets implements vscode.Disposable {
     const state = this.folders.get(folder.uri.toString());
     if (!state) return;
     const generation = (state.readGeneration = (state.readGeneration ?? 0) + 1);
-    // The first config name that exists wins, as in the CLI; its open editor's text counts over the disk's.
-    const found = await findConfig(folder);
+    // The first config name that exists wins, as in the CLI (the same core reader); its open editor's text counts over the disk's.
+    const read = await readFolderConfig(folder);
+    const found = read && { uri: vscode.Uri.joinPath(folder.uri, read.name), parsed: read.parsed, fileLabel: read.file };
     // A newer read started while this one waited on the file system: its result wins.
     if (state.readGeneration !== generation || this.folders.get(folder.uri.toString()) !== state) return;
     if (state.configUri && state.configUri.toString() !== found?.uri.toString()) this.diagnostics.delete(state.configUri);
     // Positions of the last scan's findings may not fit the new text; the next scan sets them again.
     state.scanProblems = [];
-    if (!found || (found.text === undefined && !found.problem)) {
-      Object.assign(state, { configUri: found?.uri, config: undefined, stale: false, problems: [] });
+    if (!found) {
+      Object.assign(state, { configUri: undefined, config: undefined, stale: false, problems: [] });
       this.changed.fire();
       return;
     }
-    const fileLabel = vscode.workspace.asRelativePath(found.uri);
-    // A config that is not UTF-8 is an error to fix, not an empty config.
-    const parsed =
-      found.text !== undefined ? parseConfigText(fileLabel, found.text, found.uri) : { config: undefined, problems: [{ ...found.problem!, file: fileLabel }] };
+    const { parsed, fileLabel } = found;
     state.configUri = found.uri;
     state.problems = parsed.problems;
     if (parsed.config) {
@@ -216,20 +213,22 @@ export function relativePath(folder: vscode.WorkspaceFolder, uri: vscode.Uri): s
   return uri.path.startsWith(base) ? uri.path.slice(base.length) : uri.path;
 }
 
-function parseConfigText(file: string, text: string, uri: vscode.Uri) {
-  return parseConfigWithCatalog(file, text, ModelCatalog.builtIn().withOverrides(readSettings(uri).models, 'settings'));
+/** The folder's config as the CLI reads it, with the settings' `models` known and unsaved editor text over the disk's. */
+function readFolderConfig(folder: vscode.WorkspaceFolder) {
+  const uriOf = (name: string) => vscode.Uri.joinPath(folder.uri, name);
+  return readBudgetConfig(
+    async (name) => {
+      const bytes = await vscode.workspace.fs.readFile(uriOf(name));
+      return openText(uriOf(name)) ?? bytes;
+    },
+    (_, name) => name,
+    '',
+    catalogWithOverrides(readSettings(folder.uri).models, undefined),
+    undefined,
+    (name) => vscode.workspace.asRelativePath(uriOf(name)),
+  );
 }
 
 function openText(uri: vscode.Uri): string | undefined {
   return vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString())?.getText();
-}
-
-async function findConfig(folder: vscode.WorkspaceFolder): Promise<{ uri: vscode.Uri; text?: string; problem?: Problem } | undefined> {
-  const first = await findConfigFile<Uint8Array>(async (name) => vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, name)));
-  if (!first) return undefined;
-  const uri = vscode.Uri.joinPath(folder.uri, first.name);
-  const open = openText(uri);
-  if (open !== undefined) return { uri, text: open };
-  const decoded = decodePromptText(first.name, first.found);
-  return 'text' in decoded ? { uri, text: decoded.text } : { uri, problem: decoded.problem };
 }

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { BudgetConfig } from '../core/budgets/budgetConfig';
 import { evaluateWorkspace, selectPromptFiles, SKIPPED_FOLDERS, type WorkspaceCheck, type WorkspaceFileResult } from '../core/checkWorkspace';
 import type { Problem } from '../core/types';
-import type { CountRequest, ScanFile, ScanResponse, ScanSettings } from './countProtocol';
+import type { CountRequest, ScanFile, ScanResponse, ScanSettings } from './worker/countProtocol';
 import { log } from './log';
 import type { PromptContexts } from './promptContexts';
 import { readSettings } from './settings';
@@ -228,11 +228,11 @@ export class WorkspaceScan implements vscode.Disposable {
   private readSettings(state: FolderState): void {
     const config = this.budgets.folderOf(state.folder.uri)?.config;
     const settingsModels = readSettings(state.folder.uri).models;
-    // As `prompt-budget check` does: budgets set their own model, expected output and warnAt on top (core budgetContext).
-    const context = this.contexts.checkContextFor(state.folder.uri);
+    // As `prompt-budget check` does: budgets set their own model, expected output and warnAt on top (core resolvePromptContext).
+    const sources = this.contexts.checkSourcesFor(state.folder.uri);
     state.config = config;
-    state.settings = { config, settingsModels, context };
-    state.settingsKey = JSON.stringify({ models: settingsModels, context });
+    state.settings = { config, settingsModels, sources };
+    state.settingsKey = JSON.stringify({ models: settingsModels, sources });
   }
 
   /** Sends files to the worker in requests of REQUEST_FILES and applies each batch of results as it comes. */
@@ -275,7 +275,7 @@ export class WorkspaceScan implements vscode.Disposable {
         } catch (error) {
           // No path and no bytes: the worker reports it missing; any other failure is a file that cannot be read.
           if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') return { relativePath: path };
-          return { relativePath: path, readError: error instanceof vscode.FileSystemError && error.code === 'NoPermissions' ? 'permission denied' : 'cannot be read' };
+          return { relativePath: path, readError: error instanceof vscode.FileSystemError && error.code === 'NoPermissions' ? 'EACCES' : 'EIO' };
         }
       }),
     );

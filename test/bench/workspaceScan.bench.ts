@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parseBudgetConfig } from '../../src/core/budgets/parseBudgetConfig';
 import { evaluateWorkspace, selectPromptFiles, type WorkspaceFileResult } from '../../src/core/checkWorkspace';
-import type { CountRequest, ScanResponse, ScanSettings } from '../../src/extension/countProtocol';
+import type { CountRequest, ScanResponse, ScanSettings } from '../../src/extension/worker/countProtocol';
 
 const FILES = Number(process.argv[2] ?? 5000);
 const REQUEST_FILES = 500; // as workspaceScan.ts
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     const { config } = parseBudgetConfig('prompt-budget.yaml', CONFIG);
     if (!config) throw new Error('bench config does not parse');
     const selected = selectPromptFiles(config, relativePaths);
-    const settings: ScanSettings = { config, settingsModels: [], context: { fallbackModel: 'gpt-4o', fallbackSource: 'setting', warnAt: 0.8 } };
+    const settings: ScanSettings = { config, settingsModels: [], sources: { setting: { defaultModel: 'gpt-4o', warnAt: 0.8 } } };
 
     const worker = new Worker(path.resolve(__dirname, '../../../dist/countWorker.js'));
     const results = new Map<string, WorkspaceFileResult>();

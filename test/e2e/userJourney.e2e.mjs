@@ -95,8 +95,8 @@ export const checks = [
       for (const name of ['Support agent', 'Summaries', 'Experiments']) {
         await view.locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
       }
-      // The scan reports in batches: wait for every budget's figures, as `prompt-budget check` gives them.
-      await view.locator('.monaco-list-row', { hasText: /Support agent\s*140 \/ 600 tok/ }).first().waitFor({ timeout: 30_000 });
+      // The scan reports in batches: wait for every budget's tightest limit, as `prompt-budget check` gives it.
+      await view.locator('.monaco-list-row', { hasText: /Support agent\s*\$2,125 of \$150\/mo/ }).first().waitFor({ timeout: 30_000 });
       await view.locator('.monaco-list-row', { hasText: /Summaries\s*86 \/ 2k tok/ }).first().waitFor({ timeout: 30_000 });
       const over = await view.locator('.monaco-list-row', { hasText: 'Experiments' }).first().innerText();
       if (!/574 \/ 400 tok/.test(over.replace(/\s+/g, ' '))) throw new Error(`Experiments row says "${over}"`);

@@ -1,12 +1,15 @@
 import * as assert from 'node:assert/strict';
 import { symlinkSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { BudgetTreeNode, BudgetTreeProvider } from '../../src/extension/budgetTree';
-import { formatTokens, formatUsd } from '../../src/core/catalog/format';
+import { formatUsd } from '../../src/core/catalog/format';
+import { checkJson } from '../../src/cli/checkCommand';
+import { listFilesBelow } from '../../src/cli/listFilesBelow';
+import { runCli } from '../../src/cli/runCli';
 import { extensionApi, waitFor } from './editorTestSupport';
 
 // Independent of the extension's own tokenizer code: gpt-tokenizer's o200k_base.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { encode } = require('gpt-tokenizer/encoding/o200k_base') as { encode: (text: string) => number[] };
 
 // The fixture's budget-fixture-model: USD 2 per million input tokens, 8 per million output.
@@ -55,7 +58,30 @@ describe('Prompt Budgets tree', () => {
     await tree.scan.whenIdle();
   });
 
-  it('shows each budget of prompt-budget.yaml with its status icon and figures', async () => {
+  it('agrees with `prompt-budget check` run on the same folder: budgets, figures, statuses and problems', async () => {
+    const out: string[] = [];
+    const code = await runCli(['check', '--format', 'json'], {
+      cwd: folderUri().fsPath,
+      stdout: (text) => out.push(text),
+      stderr: () => undefined,
+      readFile: (path) => readFile(path),
+      listFiles: listFilesBelow,
+    });
+    assert.equal(code, 1, 'the fixture has a budget over its monthly cap');
+    const cli = JSON.parse(out.join('\n')) as ReturnType<typeof checkJson>;
+    const check = tree.scan.folders()[0].check;
+    assert.ok(check, 'the view has no results');
+    const view = checkJson(check);
+    assert.deepEqual(view.budgets, cli.budgets);
+    assert.deepEqual(view.unbudgeted, cli.unbudgeted);
+    assert.deepEqual(view.problems, cli.problems);
+    // And the tree shows those figures.
+    const support = cli.budgets.find((entry) => entry.name === 'Support');
+    assert.ok(support && support.monthlyCost !== null);
+    assert.equal(tree.getTreeItem(budget('Support')).description, `$${Math.round(support.monthlyCost).toLocaleString('en-US')} of $100/mo`);
+  });
+
+  it('shows each budget of prompt-budget.yaml with its status icon and its tightest limit', async () => {
     assert.deepEqual(
       roots().filter((node) => node.kind === 'budget').map(labelOf),
       ['Support', 'Summaries', 'Drafts'],
@@ -65,16 +91,15 @@ describe('Prompt Budgets tree', () => {
     const costOf = (tokens: number) => tokens * INPUT_USD_PER_TOKEN + SUPPORT_OUTPUT_TOKENS * OUTPUT_USD_PER_TOKEN;
     const monthly = (costOf(agent) + costOf(triage)) * SUPPORT_CALLS_PER_DAY * 30;
     const support = tree.getTreeItem(budget('Support'));
-    assert.equal(
-      support.description,
-      `${formatTokens(Math.max(agent, triage), 'compact')} / 2k tok · ${formatUsd(Math.max(costOf(agent), costOf(triage)))}/call · ${formatUsd(monthly)}/mo`,
-    );
-    assert.equal(support.description, '64 / 2k tok · $0.0025/call · $150.24/mo');
+    // Short enough for a normal side bar: the monthly cost is the limit furthest past its cap; the rest is in the tooltip.
+    assert.equal(support.description, `$${Math.round(monthly)} of $100/mo`);
+    assert.equal(support.description, '$150 of $100/mo');
+    assert.match((support.tooltip as vscode.MarkdownString).value, new RegExp(`Cost per call: \\${formatUsd(Math.max(costOf(agent), costOf(triage)))}`));
     // Over: $150.24 a month against a $100 cap.
     assert.equal(iconOf(budget('Support')), 'error problemsErrorIcon.foreground');
 
     const weekly = encode(await fixtureText('budgets/summaries/weekly.prompt.md')).length;
-    assert.equal(tree.getTreeItem(budget('Summaries')).description, `${weekly} / 50 tok · ${formatUsd(weekly * INPUT_USD_PER_TOKEN)}/call`);
+    assert.equal(tree.getTreeItem(budget('Summaries')).description, `${weekly} / 50 tok`);
     // 43 of 50 tokens is past warnAt 0.8.
     assert.equal(iconOf(budget('Summaries')), 'warning problemsWarningIcon.foreground');
 
@@ -94,14 +119,15 @@ describe('Prompt Budgets tree', () => {
     assert.match(text, /Counts: exact/);
   });
 
-  it("lists a budget's files with tokens, cost per call and share of the budget; a click opens the file", async () => {
+  it("lists a budget's files with tokens and share of the budget (cost in the tooltip); a click opens the file", async () => {
     const files = tree.getChildren(budget('Support'));
     const items = files.map((node) => tree.getTreeItem(node));
     assert.deepEqual(items.map((item) => item.label), ['agent.prompt.md', 'triage.json']);
     const agent = encode(await fixtureText('budgets/support/agent.prompt.md')).length;
     const cost = agent * INPUT_USD_PER_TOKEN + SUPPORT_OUTPUT_TOKENS * OUTPUT_USD_PER_TOKEN;
     // The share is of the tightest per-call limit: $0.0025 of $0.01 beats 64 of 2,000 tokens.
-    assert.equal(items[0].description, `${agent} tok · ${formatUsd(cost)} · ${Math.floor((cost / 0.01) * 100)}%`);
+    assert.equal(items[0].description, `${agent} tok · ${Math.round((cost / 0.01) * 100)}%`);
+    assert.match(String((items[0].tooltip as vscode.MarkdownString).value), new RegExp(`Cost per call: \\${formatUsd(cost)}`));
     assert.equal(items[0].contextValue, 'promptBudget.file');
     assert.equal(items[0].command?.command, 'vscode.open');
     const target = items[0].command?.arguments?.[0] as vscode.Uri;
@@ -152,7 +178,7 @@ describe('Prompt Budgets tree', () => {
     try {
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
       const tokens = encode(text).length;
-      await waitFor('the new draft in the tree', () => drafts() === `${tokens} / 1k tok · ${formatUsd(tokens * INPUT_USD_PER_TOKEN)}/call`);
+      await waitFor('the new draft in the tree', () => drafts() === `${tokens} / 1k tok`);
       assert.ok(changes.length > 0, 'the tree did not announce the change');
       assert.deepEqual(tree.getChildren(budget('Drafts')).map(labelOf), ['new-draft.prompt.md']);
     } finally {

@@ -192,4 +192,15 @@ describe('Prompt documents', () => {
       assert.equal(outcome, 'idle');
     });
   });
+
+  it('opens a .prompty file as Prompty, not Plain Text, and counts its messages', async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, '..', 'prompts', 'basic-v2.prompty'));
+    await vscode.window.showTextDocument(document);
+    assert.equal(document.languageId, 'prompty');
+    const analysis = await currentAnalysis(api, document);
+    assert.deepEqual(analysis.parsed.segments.map((segment) => segment.role), ['system', 'user', 'assistant', 'user']);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
 });
+

@@ -83,4 +83,18 @@ describe('Status bar', () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
     assert.equal(editor.document.getText(), onDisk);
   });
+
+  it('reads no settings while the prompt is edited: the surfaces render a snapshot', async () => {
+    const { editor } = await openPrompt(api, 'sections.prompt.md');
+    await waitFor('the gpt-4o status', () => statusText(api).endsWith(' · gpt-4o'));
+    const before = api.settingsReads();
+    for (const word of [' one', ' two', ' three']) {
+      assert.ok(await editor.edit((edit) => edit.insert(editor.document.lineAt(editor.document.lineCount - 1).range.end, word)));
+      await currentAnalysis(api, editor.document);
+    }
+    const expected = o200k().encode(bodyOf(editor.document.getText())).length;
+    await waitFor('the edited count in the status bar', () => statusText(api).startsWith(`$(symbol-numeric) ${expected} tok · `));
+    assert.equal(api.settingsReads() - before, 0);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
 });

@@ -42,7 +42,7 @@ describe('evaluateBudget', () => {
         ['budget-monthly-cost', 'error', undefined],
       ],
     );
-    assert.equal(evaluation.findings[0].message, "prompts/support/triage.md is 1,850 tokens, 92% of the 2,000 budget 'Support agent' allows.");
+    assert.equal(evaluation.findings[0].message, "prompts/support/triage.md is 1,850 tokens, 93% of the 2,000 budget 'Support agent' allows.");
     assert.equal(evaluation.findings[1].message, "prompts/support/refund.md is 2,310 tokens; budget 'Support agent' allows 2,000.");
     assert.equal(
       evaluation.findings[2].message,

@@ -86,7 +86,7 @@ describe('prompt-budget count', () => {
     const { code, stdout } = await cli(['count', 'test/fixtures/prompts/summarize.txt', '--model', 'claude-sonnet-4']);
     assert.equal(code, 0);
     assert.match(stdout, /≈[\d,]+ tokens \(estimate\)/);
-    assert.match(stdout, /· ≈\d+\.\d% of 200,000 context/, 'the share of the window is an estimate too');
+    assert.match(stdout, /· ≈<?\d+\.\d% of 200,000 context/, 'the share of the window is an estimate too');
     const json = JSON.parse((await cli(['count', 'test/fixtures/prompts/summarize.txt', '--model', 'claude-sonnet-4', '--json'])).stdout);
     assert.equal(json[0].exact, false);
   });
@@ -139,7 +139,13 @@ describe('prompt-budget compare and models', () => {
     assert.match(text, /claude-sonnet-4\s+≈\d+/);
     const claude = text.split('\n').find((line) => line.startsWith('claude-sonnet-4'));
     // The same cells as Compare Models: worst-case output from the model's max, per 1,000 calls, context share.
-    assert.match(claude!, /64,000 tok \$0\.96\s+≈\$0\.96\s+≈\$960\.\d+\s+≈\d+\.\d%/);
+    assert.match(claude!, /64,000 tok\s+\$0\.96\s+≈\$0\.96\s+≈\$960\.\d+\s+≈\d+\.\d%/);
+    // Every column lines up on the right: each cell ends where its header does.
+    const [, header, ...tableLines] = text.split('\n').filter(Boolean);
+    for (const title of ['worst-case output', 'output cost', 'per call', 'context used']) {
+      const end = header.indexOf(title) + title.length;
+      for (const line of tableLines) assert.match(line.slice(0, end), /\S$/, `'${title}' is ragged in: ${line}`);
+    }
   });
 
   test('lists the catalog with limits, prices and where each comes from, with dates', async () => {
@@ -189,7 +195,9 @@ describe('prompt-budget check and report', () => {
     assert.match(stdout, /^test\/fixtures\/check\/prompt-budget\.yaml:19:21: error: Budget 'Support agent' costs \$[\d.]+ a month/m);
     assert.match(stdout, /^test\/fixtures\/check\/prompt-budget\.yaml:21:37: warning: Glob 'prompts\/archive\/\*\*' of budget 'Summaries' matches no file\./m);
     assert.match(stdout, /^test\/fixtures\/check\/prompts\/summaries\/weekly\.prompt\.md:3:18: error: Max output of 30 tokens is over tiny-local's limit of 20\./m);
-    assert.match(stdout, /✗ Support agent \(2 file\(s\)\)/);
+    assert.match(stdout, /✗ Support agent \(2 files\)/);
+    assert.match(stdout, /^\d+ prompt files, 2 budgets: 1 over, \d+ errors?, \d+ warnings?$/m);
+    assert.doesNotMatch(stdout, /\(s\)/);
   });
 
   test('--format json has the documented shape', async () => {
@@ -215,6 +223,15 @@ describe('prompt-budget check and report', () => {
       { line: monthly.locations[0].physicalLocation.region.startLine, column: monthly.locations[0].physicalLocation.region.startColumn },
       { line: 19, column: 21 },
     );
+  });
+
+  test('checking a subfolder names its unreadable files once, relative to where the command runs', async () => {
+    const parent = await mkdtemp(join(scratch, 'parent-'));
+    await mkdir(join(parent, 'sub'));
+    await writeFile(join(parent, 'sub/bad.prompt.md'), new Uint8Array([0x00, 0x01, 0x62]));
+    const { code, stdout } = await cli(['check', 'sub'], parent);
+    assert.equal(code, 1);
+    assert.match(stdout, /^sub\/bad\.prompt\.md:1:1: error: sub\/bad\.prompt\.md is a binary file/m);
   });
 
   test('a broken config is exit 2 with the file, line and column of each problem', async () => {

@@ -187,7 +187,7 @@ describe('comparison table, CSV and Markdown', () => {
     const lines = toCsv([table.headers, ...table.rows]).split('\r\n');
     assert.equal(
       lines[0],
-      'model,model id,provider,tokens,exact,input cost (USD),worst-case output tokens,output basis,output cost (USD),cost per call (USD),"per 1,000 calls (USD)",context window,context used',
+      'model,model id,provider,tokens,exact,input cost (USD),worst-case output tokens,output basis,output cost (USD),cost per call (USD),"per 1,000 calls (USD)",context window,context used (input + worst-case output)',
     );
     assert.equal(lines[1], `"'=HYPERLINK(""http://evil.example"",""x"")","'=HYPERLINK(""http://evil.example"",""x"")",'@local,1000,true,0,1000,model-max,0,0,0,8192,0.244140625`);
     assert.equal(lines[2], 'Big Output,big-output,test,1000,true,0.002,16000,model-max,0.16,0.162,162,128000,0.1328125');

@@ -105,7 +105,16 @@ describe('formatTokens', () => {
 });
 
 describe('formatPercent', () => {
-  test('rounds down, so a share under a limit never reads 100%', () => {
+  test('rounds to the nearest, so 5.2% reads 5.2% and 110 tokens of 128,000 read <0.1%', () => {
+    assert.equal(formatPercent(0.052, 1), '5.2%');
+    assert.equal(formatPercent(0.0519, 1), '5.2%');
+    assert.equal(formatPercent(6656 / 128000, 1), '5.2%');
+    assert.equal(formatPercent(110 / 128000, 1), '<0.1%');
+    assert.equal(formatPercent(0.004), '<1%');
+    assert.equal(formatPercent(1.0004, 1), '100.1%');
+  });
+
+  test('never reads 100% for a share under a limit', () => {
     assert.equal(formatPercent(0.996), '99%');
     assert.equal(formatPercent(0.9996, 1), '99.9%');
     assert.equal(formatPercent(1), '100%');

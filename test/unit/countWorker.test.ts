@@ -1,17 +1,21 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import type { CountRequest, ScanFile, ScanResponse, ScanSettings } from '../../src/extension/countProtocol';
-import type { WorkspaceFileResult } from '../../src/core/checkWorkspace';
+import type { CountRequest, ScanFile, ScanResponse, ScanSettings } from '../../src/extension/worker/countProtocol';
+import { evaluateWorkspace, selectPromptFiles, type WorkspaceFileResult } from '../../src/core/checkWorkspace';
+import { parseBudgetConfig } from '../../src/core/budgets/parseBudgetConfig';
+import { checkJson } from '../../src/cli/checkCommand';
+import { listFilesBelow } from '../../src/cli/listFilesBelow';
+import { runCli } from '../../src/cli/runCli';
 
 // The built worker, as the extension host starts it: no VS Code needed to scan files.
 const workerPath = resolve(__dirname, '../../../dist/countWorker.js');
-const settings: ScanSettings = { settingsModels: [], context: { fallbackModel: 'gpt-4o', fallbackSource: 'setting', warnAt: 0.8 } };
+const settings: ScanSettings = { settingsModels: [], sources: { setting: { defaultModel: 'gpt-4o', warnAt: 0.8 } } };
 
-async function scan(files: ScanFile[]): Promise<{ results: WorkspaceFileResult[]; missing: string[] }> {
+async function scan(files: ScanFile[], scanSettings: ScanSettings = settings): Promise<{ results: WorkspaceFileResult[]; missing: string[] }> {
   const worker = new Worker(workerPath);
   try {
     return await new Promise((resolvePromise, reject) => {
@@ -25,7 +29,7 @@ async function scan(files: ScanFile[]): Promise<{ results: WorkspaceFileResult[]
         } else if (response.error) reject(new Error(response.error));
         else resolvePromise({ results, missing });
       });
-      worker.postMessage({ kind: 'scanFiles', id: 1, files, settings } satisfies CountRequest);
+      worker.postMessage({ kind: 'scanFiles', id: 1, files, settings: scanSettings } satisfies CountRequest);
     });
   } finally {
     await worker.terminate();
@@ -54,7 +58,7 @@ describe('the scan worker', () => {
   });
 
   test('reports a file the extension host could not read as unreadable, never as an empty prompt', async () => {
-    const { results, missing } = await scan([{ relativePath: 'locked.prompt.md', readError: 'permission denied' }]);
+    const { results, missing } = await scan([{ relativePath: 'locked.prompt.md', readError: 'EACCES' }]);
     assert.deepEqual(missing, []);
     assert.equal(results[0].analysis, undefined);
     assert.deepEqual(
@@ -70,5 +74,23 @@ describe('the scan worker', () => {
       { relativePath: 'b.prompt.md', bytes: new TextEncoder().encode(text) },
     ]);
     assert.equal(results[0].analysis?.count.tokens, results[1].analysis?.count.tokens);
+  });
+});
+
+describe('the scan worker and `prompt-budget check` on the examples folder', () => {
+  test('agree on every budget, file and problem: one engine', async () => {
+    const examples = resolve(__dirname, '../../../examples');
+    const out: string[] = [];
+    const io = { cwd: examples, stdout: (text: string) => out.push(text), stderr: () => undefined, readFile: (path: string) => readFile(path), listFiles: listFilesBelow };
+    await runCli(['check', '--format', 'json'], io);
+    const cli = JSON.parse(out.join('\n')) as ReturnType<typeof checkJson>;
+
+    const { config } = parseBudgetConfig('prompt-budget.yaml', await readFile(join(examples, 'prompt-budget.yaml'), 'utf8'));
+    const paths = await listFilesBelow(examples);
+    const selected = selectPromptFiles(config, paths);
+    const { results } = await scan(selected.map((path) => ({ relativePath: path, path: join(examples, path) })), { config, settingsModels: [], sources: {} });
+    const scanned = checkJson(evaluateWorkspace(config, results, paths));
+    assert.ok(cli.budgets.length > 0 && selected.length > 0);
+    assert.deepEqual(scanned, cli);
   });
 });

@@ -39,14 +39,20 @@ function trimZeros(fixed: string): string {
 }
 
 /**
- * A ratio as a percentage with `decimals` digits, rounded down so that a share under a limit never
- * reads as 100% (99.96% reads '99.9%' with one decimal, '99%' with none).
+ * A ratio as a percentage with `decimals` digits, rounded to the nearest (5.2% reads '5.2%'), except
+ * that a share under a limit never reads 100% nor one over it 100% (99.96% reads '99.9%'), and a
+ * share below the last digit reads '<0.1%', not '0.0%' or '0.1%'.
  */
 export function formatPercent(ratio: number, decimals = 0): string {
   if (!Number.isFinite(ratio)) return ratio > 0 ? '∞%' : '?%';
   const scale = 10 ** decimals;
-  // The tolerance keeps float noise (0.29 * 100 = 28.999999999999996) from losing a digit.
-  return `${(Math.floor(ratio * 100 * scale + 1e-9) / scale).toFixed(decimals)}%`;
+  const whole = 100 * scale;
+  // The tolerance keeps float noise (0.001 * 1000 = 0.9999999999999999) from reading '<0.1%'.
+  if (ratio > 0 && ratio * whole < 1 - 1e-9) return `<${(1 / scale).toFixed(decimals)}%`;
+  let shown = Math.round(ratio * whole);
+  if (ratio < 1 && shown >= whole) shown = whole - 1;
+  if (ratio > 1 && shown <= whole) shown = whole + 1;
+  return `${(shown / scale).toFixed(decimals)}%`;
 }
 
 /** The mark an estimated figure carries: '≈' unless the count is exact. */

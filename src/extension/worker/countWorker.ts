@@ -2,15 +2,15 @@
 // 4 MB prompt never blocks the extension host. No `vscode` import.
 import { readFile } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
-import { analyzeWorkspaceFile, type WorkspaceFileResult } from '../core/checkWorkspace';
-import { catalogWithOverrides } from '../core/catalogWithOverrides';
-import { decodePromptText } from '../core/decodePromptText';
-import { LivePromptCount } from '../core/livePromptCount';
-import { countPrompt } from '../core/prompts/countPrompt';
-import { parsePrompt } from '../core/prompts/parsePrompt';
-import { loadTokenCounter } from '../core/tokenize/tokenCounter';
-import type { PromptAnalysis } from '../core/analyzePrompt';
-import type { Problem, PromptCount, TokenizerId } from '../core/types';
+import { analyzeFiles } from '../../core/checkFolder';
+import type { WorkspaceFileResult } from '../../core/checkWorkspace';
+import { catalogWithOverrides } from '../../core/catalogWithOverrides';
+import { LivePromptCount } from '../../core/livePromptCount';
+import { countPrompt } from '../../core/prompts/countPrompt';
+import { parsePrompt } from '../../core/prompts/parsePrompt';
+import { loadTokenCounter } from '../../core/tokenize/tokenCounter';
+import type { PromptAnalysis } from '../../core/analyzePrompt';
+import type { PromptCount, TokenizerId } from '../../core/types';
 import type { CountRequest, CountResponse, ScanFile, ScanResponse, ScanSettings } from './countProtocol';
 
 interface OpenDocument {
@@ -107,10 +107,11 @@ const SCAN_BATCH_MS = 100;
 // Files read ahead in parallel while earlier ones are counted.
 const SCAN_READ_AHEAD = 16;
 
-/** Analyses each file under its budgets (the CLI's engine) and posts the results in batches; true when cancelled. */
+/** Analyses each file under its budgets (the CLI's engine, core analyzeFiles) and posts the results in batches; true when cancelled. */
 async function scanFiles(id: number, files: readonly ScanFile[], settings: ScanSettings): Promise<boolean> {
-  const { config, settingsModels, context } = settings;
-  const promptContext = { ...context, catalog: catalogWithOverrides(settingsModels, config) };
+  const { config, settingsModels, sources } = settings;
+  const contextSources = { ...sources, config, catalog: catalogWithOverrides(settingsModels, config) };
+  const byPath = new Map(files.map((file) => [file.relativePath, file]));
   let batch: WorkspaceFileResult[] = [];
   let missing: string[] = [];
   let batchStarted = performance.now();
@@ -121,38 +122,39 @@ async function scanFiles(id: number, files: readonly ScanFile[], settings: ScanS
     missing = [];
     batchStarted = performance.now();
   };
-  const reads = files.slice(0, SCAN_READ_AHEAD).map(readScanFile);
-  for (let index = 0; index < files.length; index++) {
-    if (cancelledScans.has(id)) return true;
-    if (index + SCAN_READ_AHEAD < files.length) reads.push(readScanFile(files[index + SCAN_READ_AHEAD]));
-    const text = await reads[index];
-    reads[index] = Promise.resolve('');
+  const counted = () => {
     done++;
-    if (text === MISSING) missing.push(files[index].relativePath);
-    else batch.push(withoutSegmentText(await analyzeWorkspaceFile({ relativePath: files[index].relativePath, text }, config, promptContext)));
     if (batch.length + missing.length >= SCAN_BATCH_FILES || performance.now() - batchStarted >= SCAN_BATCH_MS) flushBatch();
-  }
-  if (batch.length > 0 || missing.length > 0 || files.length === 0) flushBatch();
-  return false;
+  };
+  const cancelled = await analyzeFiles(
+    files.map((file) => file.relativePath),
+    (relativePath) => readScanFile(byPath.get(relativePath)!),
+    config,
+    contextSources,
+    (result) => {
+      batch.push(withoutSegmentText(result));
+      counted();
+    },
+    {
+      // Deleted between listing and reading: the watcher's delete event may not have reached the extension host yet.
+      onMissing: (relativePath) => {
+        missing.push(relativePath);
+        counted();
+      },
+      isCancelled: () => cancelledScans.has(id),
+      readAhead: SCAN_READ_AHEAD,
+    },
+  );
+  if (!cancelled && (batch.length > 0 || missing.length > 0 || files.length === 0)) flushBatch();
+  return cancelled;
 }
 
-// Deleted between listing and reading: the watcher's delete event may not have reached the extension host yet.
-const MISSING = Symbol('missing');
-
-async function readScanFile(file: ScanFile): Promise<string | { problem: Problem } | typeof MISSING> {
-  const label = file.relativePath;
-  const unreadable = (reason: string) => ({ problem: { file: label, line: 1, column: 1, severity: 'error' as const, rule: 'unreadable', message: `${label}: ${reason}` } });
-  if (file.readError !== undefined) return unreadable(file.readError);
-  if (file.bytes === undefined && file.path === undefined) return MISSING;
-  try {
-    const bytes = file.bytes ?? (await readFile(file.path!));
-    const decoded = decodePromptText(label, bytes);
-    return 'text' in decoded ? decoded.text : decoded;
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'ENOENT') return MISSING;
-    return unreadable(code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a folder' : 'cannot be read');
-  }
+/** A scan file's bytes: sent by the extension host, or read here; a failure the host met is rethrown with its code. */
+async function readScanFile(file: ScanFile): Promise<Uint8Array> {
+  if (file.readError !== undefined) throw Object.assign(new Error(''), { code: file.readError });
+  if (file.bytes !== undefined) return file.bytes;
+  if (file.path === undefined) throw Object.assign(new Error(''), { code: 'ENOENT' });
+  return readFile(file.path);
 }
 
 // The extension host keeps thousands of results: it needs counts and labels, not the prompts' text again.

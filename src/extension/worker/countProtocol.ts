@@ -1,16 +1,16 @@
 // Messages between the extension host and the count worker. No `vscode` import: the worker bundles this.
-import type { PromptContext } from '../core/analyzePrompt';
-import type { BudgetConfig } from '../core/budgets/budgetConfig';
-import type { WorkspaceFileResult } from '../core/checkWorkspace';
-import type { TextChange } from '../core/livePromptCount';
-import type { ModelOverride, ParsedPrompt, PromptCount, TokenizerId } from '../core/types';
+import type { BudgetConfig } from '../../core/budgets/budgetConfig';
+import type { WorkspaceFileResult } from '../../core/checkWorkspace';
+import type { TextChange } from '../../core/livePromptCount';
+import type { ContextSources } from '../../core/resolvePromptContext';
+import type { ModelOverride, ParsedPrompt, PromptCount, TokenizerId } from '../../core/types';
 
 /** One file of a workspace scan: read by the worker from `path` (a local file), or sent as `bytes` (other schemes). */
 export interface ScanFile {
   relativePath: string;
   path?: string;
   bytes?: Uint8Array;
-  /** Why the extension host could not read it (other schemes): reported as unreadable, never counted as empty. */
+  /** Why the extension host could not read it (other schemes), as a Node-style code (EACCES, EIO): reported as unreadable, never counted as empty. */
   readError?: string;
 }
 
@@ -18,7 +18,8 @@ export interface ScanFile {
 export interface ScanSettings {
   config?: BudgetConfig;
   settingsModels: readonly ModelOverride[];
-  context: Omit<PromptContext, 'catalog'>;
+  /** The settings beside the config; budgets go on top, file by file. */
+  sources: Pick<ContextSources, 'setting'>;
 }
 
 // `openId` tells one opening of a uri from the next: an untitled document closed and opened again

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { parseBudgetConfig } from '../../src/core/budgets/parseBudgetConfig';
+import { ModelCatalog } from '../../src/core/catalog/modelCatalog';
+import { analyzeFiles, checkFolder } from '../../src/core/checkFolder';
+import { describeReadError } from '../../src/core/readError';
+
+const CONFIG = `version: 1
+budgets:
+  - name: Support agent
+    files: ["support/**"]
+    model: gpt-4o-mini
+    maxInputTokens: 5
+`;
+
+/** An in-memory folder: a path maps to its text, or to the Node error code reading it fails with. */
+function memoryFolder(files: Record<string, string | { code: string }>) {
+  return {
+    listFiles: async () => Object.keys(files),
+    readFile: async (path: string) => {
+      const entry = files[path];
+      if (entry === undefined) throw Object.assign(new Error('gone'), { code: 'ENOENT' });
+      if (typeof entry !== 'string') throw Object.assign(new Error('failed'), entry);
+      return new TextEncoder().encode(entry);
+    },
+  };
+}
+
+describe('checkFolder (the engine behind `prompt-budget check` and the budgets view)', () => {
+  const { config } = parseBudgetConfig('prompt-budget.yaml', CONFIG);
+  const sources = { catalog: ModelCatalog.builtIn(), config };
+
+  test('reads each prompt file through the I/O it is given and evaluates the budgets', async () => {
+    const folder = memoryFolder({
+      'support/triage.prompt.md': 'Classify the ticket by urgency and product area, then route it.',
+      'support/locked.prompt.md': { code: 'EACCES' },
+      'notes.txt': 'not a prompt: no budget lists it',
+    });
+    const progress: string[] = [];
+    const check = await checkFolder({ ...folder, onProgress: (done, total) => progress.push(`${done}/${total}`) }, config, sources);
+    assert.deepEqual(progress, ['1/2', '2/2']);
+    assert.deepEqual(check.files.map((file) => file.relativePath), ['support/triage.prompt.md', 'support/locked.prompt.md']);
+    assert.equal(check.budgets[0].name, 'Support agent');
+    assert.equal(check.budgets[0].status, 'over');
+    assert.equal(check.files[0].analysis?.resolved.model?.id, 'gpt-4o-mini');
+    const unreadable = check.problems.find((problem) => problem.rule === 'unreadable');
+    assert.deepEqual(unreadable && [unreadable.file, unreadable.message], ['support/locked.prompt.md', 'support/locked.prompt.md: permission denied']);
+  });
+
+  test("puts a budget's per-file finding on the body's first non-blank line, where the editor shows it", async () => {
+    const text = '---\nmodel: gpt-4o-mini\n---\n\n  Classify the ticket by urgency and product area.  \n';
+    const check = await checkFolder(memoryFolder({ 'support/triage.prompt.md': text }), config, sources);
+    const finding = check.problems.find((problem) => problem.rule === 'budget-input-tokens');
+    assert.deepEqual(finding && [finding.line, finding.column, finding.endLine, finding.endColumn], [5, 3, 5, 51]);
+  });
+
+  test('names files in messages as the caller shows them, and keeps problems on the relative path', async () => {
+    const folder = memoryFolder({ 'a.prompt.md': 'ok\u0000binary' });
+    const check = await checkFolder({ ...folder, label: (path) => `sub/${path}` }, undefined, { catalog: ModelCatalog.builtIn() });
+    assert.equal(check.problems[0].file, 'a.prompt.md');
+    assert.match(check.problems[0].message, /^sub\/a\.prompt\.md is a binary file/);
+  });
+
+  test('hands a file deleted after listing to onMissing instead of reporting it, when asked', async () => {
+    const folder = memoryFolder({ 'a.prompt.md': 'Hello' });
+    const results: string[] = [];
+    const missing: string[] = [];
+    await analyzeFiles(['a.prompt.md', 'gone.prompt.md'], folder.readFile, undefined, { catalog: ModelCatalog.builtIn() }, (result) => results.push(result.relativePath), {
+      onMissing: (path) => missing.push(path),
+    });
+    assert.deepEqual([results, missing], [['a.prompt.md'], ['gone.prompt.md']]);
+  });
+
+  test('one wording for unreadable files in the editor and the CLI', () => {
+    assert.equal(describeReadError('prompts', { code: 'EISDIR' }), 'prompts: is a folder');
+    assert.equal(describeReadError('a.md', { code: 'ENOENT' }), 'a.md: no such file');
+    assert.equal(describeReadError('a.md', Object.assign(new Error(''), { code: 'EIO' })), 'a.md: cannot be read');
+  });
+});

@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+
+const repo = resolve(__dirname, '../../..');
+
+test('the .vsix holds the bundles, the webview media, the schema, the grammar and the docs, and no screenshots', async () => {
+  // `vsce ls` applies .vscodeignore as `vsce package` does, without building.
+  const { stdout } = await promisify(execFile)(process.execPath, [resolve(repo, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'], { cwd: repo });
+  const files = stdout.split('\n').map((line) => line.trim()).filter(Boolean).sort();
+  assert.deepEqual(files, [
+    'CHANGELOG.md',
+    'LICENSE',
+    'README.md',
+    'dist/countWorker.js',
+    'dist/extension.js',
+    'dist/genaiPrices.js',
+    'media/compareView.css',
+    'media/compareView.js',
+    'media/prompt-budget.schema.json',
+    'media/prompty.language-configuration.json',
+    'media/prompty.tmLanguage.json',
+    'package.json',
+  ]);
+});
