@@ -18,7 +18,6 @@ interface Timings {
 
 function child(): Timings {
   let started = performance.now();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { ModelCatalog } = require('../../src/core/catalog/modelCatalog') as typeof import('../../src/core/catalog/modelCatalog');
   const importMs = performance.now() - started;
   started = performance.now();

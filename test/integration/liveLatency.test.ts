@@ -10,8 +10,6 @@ import { formatTokens } from '../../src/core/catalog/format';
 import { mixedText } from '../bench/mixedText';
 import { closeAllEditors, extensionApi, fixtureUri, o200k } from './editorTestSupport';
 
-const EDITS_PER_PLACE = 50;
-
 /** Resolves when the document's current version is analysed and its inline counts and diagnostics show it. */
 function shown(api: PromptBudgetApi, document: vscode.TextDocument): Promise<DocumentAnalysis> {
   const ready = (): DocumentAnalysis | undefined => {

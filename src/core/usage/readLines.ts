@@ -28,7 +28,8 @@ export interface ReadLinesOptions {
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 const NEWLINE = 0x0a;
-const NON_ASCII = /[^\x00-\x7f]/;
+// Any UTF-16 code unit outside ASCII (surrogate halves included).
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** Yields the lines of `chunks` (LF or CRLF), decoded as UTF-8 with a leading BOM dropped, a batch per chunk. */
 export async function* readLineBatches(chunks: AsyncIterable<Uint8Array>, options: ReadLinesOptions = {}): AsyncGenerator<StreamLine[]> {
