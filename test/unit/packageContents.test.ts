@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 
 const repo = resolve(__dirname, '../../..');
 
-test('the .vsix holds the bundles, the webview media, the schema, the grammar and the docs, and no screenshots', async () => {
+test('the .vsix holds the bundles, the tokenizer ranks, the webview media, the schema, the grammar and the docs, and no screenshots', async () => {
   // `vsce ls` applies .vscodeignore as `vsce package` does, without building.
   const { stdout } = await promisify(execFile)(process.execPath, [resolve(repo, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'], { cwd: repo });
   const files = stdout.split('\n').map((line) => line.trim()).filter(Boolean).sort();
@@ -14,14 +14,18 @@ test('the .vsix holds the bundles, the webview media, the schema, the grammar an
     'CHANGELOG.md',
     'LICENSE',
     'README.md',
+    'dist/cl100k_base.ranks',
     'dist/countWorker.js',
     'dist/extension.js',
     'dist/genaiPrices.js',
+    'dist/o200k_base.ranks',
     'media/compareView.css',
     'media/compareView.js',
     'media/prompt-budget.schema.json',
     'media/prompty.language-configuration.json',
     'media/prompty.tmLanguage.json',
+    'media/usageDashboard.css',
+    'media/usageDashboard.js',
     'package.json',
   ]);
 });
