@@ -17,10 +17,7 @@ import { countWorkerPath, PromptDocuments } from './promptDocuments';
 import { registerSettings, settingsReadCount } from './settings';
 import { registerStatusBar, type PromptStatusBar } from './statusBar';
 import { registerTokenBoundaries, type TokenBoundaries } from './tokenBoundaries';
-import { registerUsageDashboard, type UsageDashboard } from './usageDashboard';
-import { registerUsageDiagnostics } from './usageDiagnostics';
-import { UsageLogs } from './usageLogs';
-import { registerUsageTree, type UsageTreeProvider } from './usageTree';
+import { registerUsageLedger, type UsageSurfaces } from './usageLedger';
 import { WorkspaceBudgets } from './workspaceBudgets';
 
 /** What tests and other extensions can reach; the surfaces' state, not new behaviour. */
@@ -36,7 +33,7 @@ export interface PromptBudgetApi {
   compareViews: CompareViews;
   budgetTree: BudgetTreeProvider;
   /** The usage ledger (issue 8): logs, view and dashboard. */
-  usage: { logs: UsageLogs; tree: UsageTreeProvider; dashboard: UsageDashboard };
+  usage: UsageSurfaces;
   /** How many times the settings were read from VS Code (they are read once per folder and change). */
   settingsReads: () => number;
   /** How long `activate` took, in milliseconds (shown in the log; printed by the smoke test). */
@@ -67,16 +64,7 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
   const budgetTree = registerBudgetTree(context, contexts, budgets);
   registerConfigCommands(context, budgets, budgetTree.scan);
   context.subscriptions.push(registerCommand(COMMAND.showLog, () => log().show()));
-  // Usage ledger: logs are read when the view, the dashboard or a config file is first shown.
-  const usageLogs = new UsageLogs();
-  context.subscriptions.push(usageLogs);
-  const promptTokensOf = (name: string) => {
-    const node = budgetTree.getChildren().find((candidate) => candidate.kind === 'budget' && candidate.evaluation.name === name);
-    return node?.kind === 'budget' ? { tokens: node.evaluation.tokens, exact: node.evaluation.exact } : undefined;
-  };
-  const usage = { logs: usageLogs, tree: registerUsageTree(context, usageLogs, promptTokensOf), dashboard: registerUsageDashboard(context, usageLogs) };
-  context.subscriptions.push(budgetTree.onDidChangeTreeData(() => usage.tree.refresh()));
-  registerUsageDiagnostics(context, usageLogs);
+  const usage = registerUsageLedger(context, budgetTree);
 
   const activationMs = performance.now() - started;
   log().info(`Activated in ${activationMs.toFixed(1)} ms`);

@@ -91,6 +91,9 @@ export const checks = [
       // Collapse the folder tree so the budgets view gets the height.
       const folders = page.locator('.pane-header', { hasText: 'examples' }).first();
       if ((await folders.getAttribute('aria-expanded')) === 'true') await folders.click();
+      // And the usage view below it (the workbench restores it expanded after a reload).
+      const usage = page.locator('.pane-header', { hasText: 'Prompt Usage' }).first();
+      if ((await usage.count()) > 0 && (await usage.getAttribute('aria-expanded')) === 'true') await usage.click();
       const view = page.locator('.pane', { has: header });
       for (const name of ['Support agent', 'Summaries', 'Experiments']) {
         await view.locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
