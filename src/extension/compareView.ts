@@ -1,6 +1,5 @@
 // "Prompt Budget: Compare Models": one webview panel with the current prompt (or selection)
 // priced across models. Counting happens in the service's worker; the webview only renders.
-import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
@@ -27,6 +26,7 @@ import { log, registerCommand } from './log';
 import type { PromptContexts } from './promptContexts';
 import type { PromptDocuments } from './promptDocuments';
 import { readSettings } from './settings';
+import { webviewOptions, webviewPage } from './webviewPage';
 
 /** The webview panel type; the serializer and the `onWebviewPanel:` activation event use it. */
 export const COMPARE_VIEW_TYPE = 'promptBudget.compare';
@@ -420,30 +420,16 @@ export class CompareView implements vscode.Disposable {
   }
 }
 
-function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')] };
-}
-
 /** The page: static structure only; the script fills it from the `rows` message. */
 export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = randomBytes(18).toString('base64');
-  const media = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', name)).toString();
-  const csp = `default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}'; img-src ${webview.cspSource} data:;`;
   const header = (label: string, key?: ComparisonSortKey, numeric = false, extraClass = '') =>
     key
       ? `<th scope="col" data-sort="${key}" class="${numeric ? 'numeric' : ''} ${extraClass}" aria-sort="none"><button type="button" class="sort">${label}<span class="sort-mark" aria-hidden="true"></span></button></th>`
       : `<th scope="col" class="${numeric ? 'numeric' : ''} ${extraClass}">${label}</th>`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${media('compareView.css')}">
-  <title>Compare Models</title>
-</head>
-<body>
-  <header class="top">
+  return webviewPage(webview, extensionUri, {
+    name: 'compareView',
+    title: 'Compare Models',
+    body: `  <header class="top">
     <div>
       <h1 id="subject-title">Compare Models</h1>
       <p id="subject-detail" class="muted">Counting…</p>
@@ -482,10 +468,8 @@ export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): s
   <footer>
     <p id="estimate-note" class="muted" hidden>≈ marks estimates: these models have no public tokenizer, so their tokens and input cost are approximate (purple bars in the chart).</p>
     <ul id="sources" class="sources muted"></ul>
-  </footer>
-  <script nonce="${nonce}" src="${media('compareView.js')}"></script>
-</body>
-</html>`;
+  </footer>`,
+  });
 }
 
 /** Checks a message from the webview: only the known commands, with a well-formed sort. */

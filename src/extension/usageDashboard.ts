@@ -1,12 +1,12 @@
 // The usage dashboard: a daily chart stacked by model and the table behind it, exported as CSV.
 // One panel; strict CSP with a nonce, scripts and styles only from media/, no remote loads.
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { toCsv } from '../core/report/toCsv';
 import type { UsageReport } from '../core/usage/usageReport';
 import { registerCommand } from './log';
 import { USAGE_COMMAND } from './usageCommandIds';
 import type { UsageLogs, UsageSnapshot } from './usageLogs';
+import { webviewOptions, webviewPage } from './webviewPage';
 
 export const USAGE_DASHBOARD_VIEW_TYPE = 'promptBudget.usageDashboard';
 
@@ -58,7 +58,7 @@ export class UsageDashboard implements vscode.Disposable {
     if (this.panel) {
       this.panel.reveal();
     } else {
-      const panel = vscode.window.createWebviewPanel(USAGE_DASHBOARD_VIEW_TYPE, 'Prompt Usage', vscode.ViewColumn.Active, dashboardOptions(this.extensionUri));
+      const panel = vscode.window.createWebviewPanel(USAGE_DASHBOARD_VIEW_TYPE, 'Prompt Usage', vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
       this.attach(panel);
     }
     await this.logs.start();
@@ -68,7 +68,7 @@ export class UsageDashboard implements vscode.Disposable {
   /** Restores a panel VS Code kept across a reload. */
   attach(panel: vscode.WebviewPanel): void {
     this.panel = panel;
-    panel.webview.options = dashboardOptions(this.extensionUri);
+    panel.webview.options = webviewOptions(this.extensionUri);
     panel.webview.html = dashboardHtml(panel.webview, this.extensionUri);
     this.panelDisposables.push(
       panel.onDidDispose(() => {
@@ -134,26 +134,12 @@ export function dashboardCsv(snapshot: UsageSnapshot): string {
   ]);
 }
 
-function dashboardOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-  return { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')] };
-}
-
 /** The page: structure only; media/usageDashboard.js draws the chart and table from the `update` message. */
 export function dashboardHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = randomBytes(18).toString('base64');
-  const media = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', name)).toString();
-  const csp = `default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}'; img-src ${webview.cspSource} data:;`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${media('usageDashboard.css')}">
-  <title>Prompt Usage</title>
-</head>
-<body>
-  <header class="top">
+  return webviewPage(webview, extensionUri, {
+    name: 'usageDashboard',
+    title: 'Prompt Usage',
+    body: `  <header class="top">
     <div>
       <h1>Prompt Usage</h1>
       <p id="summary" class="muted">Reading usage logs…</p>
@@ -175,10 +161,8 @@ export function dashboardHtml(webview: vscode.Webview, extensionUri: vscode.Uri)
       </table>
     </div>
   </section>
-  <p class="muted note">Costs are the records' own (LiteLLM, Langfuse, Helicone) or from @pydantic/genai-prices at each call's date; "—" where no price is known. Times are UTC.</p>
-  <script nonce="${nonce}" src="${media('usageDashboard.js')}"></script>
-</body>
-</html>`;
+  <p class="muted note">Costs are the records' own (LiteLLM, Langfuse, Helicone) or from @pydantic/genai-prices at each call's date; "—" where no price is known. Times are UTC.</p>`,
+  });
 }
 
 /** Registers the dashboard, its serializer and the open and export commands. */
