@@ -117,7 +117,7 @@
   function contextCell(/** @type {any} */ row, /** @type {any} */ shown) {
     const cell = element('td', 'context');
     if (row.contextShare === null) {
-      cell.append(element('span', 'muted', 'n/a'));
+      cell.append(element('span', 'muted', shown.context));
       return cell;
     }
     const bar = element('div', shown.over ? 'bar over' : 'bar');

@@ -142,6 +142,8 @@ export interface ComparisonDisplayRow {
 }
 
 const NOT_AVAILABLE = 'n/a';
+// No source gives the model's context window: said as such, never guessed.
+const UNKNOWN = 'unknown';
 
 /** Formats a row for the webview and the Markdown table; estimates carry `≈`, unpriced models `n/a`. */
 export function formatComparisonRow(row: ModelComparisonRow): ComparisonDisplayRow {
@@ -158,9 +160,9 @@ export function formatComparisonRow(row: ModelComparisonRow): ComparisonDisplayR
     outputCost: money(row.outputCost, false),
     costPerCall: money(row.costPerCall, true),
     perThousandCalls: money(perThousandCalls(row), true),
-    contextWindow: row.contextWindow === null ? NOT_AVAILABLE : formatTokens(row.contextWindow),
-    contextWindowCompact: row.contextWindow === null ? NOT_AVAILABLE : formatTokens(row.contextWindow, 'compact'),
-    context: row.contextShare === null ? NOT_AVAILABLE : `${approx}${formatPercent(row.contextShare, 1)}${row.contextShare > 1 ? ' (over)' : ''}`,
+    contextWindow: row.contextWindow === null ? UNKNOWN : formatTokens(row.contextWindow),
+    contextWindowCompact: row.contextWindow === null ? UNKNOWN : formatTokens(row.contextWindow, 'compact'),
+    context: row.contextShare === null ? (row.contextWindow === null ? `window ${UNKNOWN}` : NOT_AVAILABLE) : `${approx}${formatPercent(row.contextShare, 1)}${row.contextShare > 1 ? ' (over)' : ''}`,
     over: row.contextShare !== null && row.contextShare > 1,
     inputContext: row.inputShare === null ? NOT_AVAILABLE : `${approx}${formatPercent(row.inputShare, 1)}`,
   };

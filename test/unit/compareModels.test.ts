@@ -88,6 +88,13 @@ describe('compareCountedModels', () => {
     assert.equal(shown.context, '125.0% (over)');
   });
 
+  test('says a context window no source gives is unknown, with no share', () => {
+    const [noWindow] = compareCountedModels(noDeclaration, [model('no-window', { maxOutputTokens: 1_000, pricing: { inputPerMillion: 1, outputPerMillion: 2 } })], countFor);
+    assert.equal(noWindow.contextShare, null);
+    const shown = formatComparisonRow(noWindow);
+    assert.deepEqual([shown.contextWindow, shown.context, shown.over], ['unknown', 'window unknown', false]);
+  });
+
   test('leaves the costs of a model without a price empty, not zero', () => {
     const [none] = compareCountedModels(noDeclaration, [unpriced], countFor);
     assert.deepEqual([none.inputCost, none.outputCost, none.costPerCall], [null, null, null]);
