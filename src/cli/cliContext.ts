@@ -68,7 +68,7 @@ export async function loadCliContext(io: CliIo, options: CliOptions, dir: string
     (path) => io.readFile(path),
     join,
     root,
-    builtIn,
+    () => builtIn,
     explicit,
   );
   const configProblems = (read?.parsed.problems ?? []).map((problem) => ({

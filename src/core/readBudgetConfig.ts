@@ -17,13 +17,14 @@ export interface BudgetConfigRead {
  * Reads `explicitFile`, or the first of CONFIG_FILE_NAMES that exists under `dir`.
  * Undefined when there is none; `readFile` rejects or returns undefined for a missing file, and
  * may return text instead of bytes (the editor's unsaved text). `label` names the file in messages.
- * `catalog` is the one the config's model names are checked against (catalogWithOverrides).
+ * `catalog` gives the one the config's model names are checked against (catalogWithOverrides); it is
+ * asked for only when a config is found, so a folder without one never builds the catalog.
  */
 export async function readBudgetConfig(
   readFile: (path: string) => Promise<Uint8Array | string | undefined>,
   join: (dir: string, name: string) => string,
   dir: string,
-  catalog: ModelCatalog,
+  catalog: () => ModelCatalog,
   explicitFile?: string,
   label: (name: string) => string = (name) => name,
 ): Promise<BudgetConfigRead | undefined> {
@@ -39,12 +40,12 @@ export async function readBudgetConfig(
     if (!bytes) {
       return { name: file, file, parsed: { problems: [{ ...readErrorProblem(file, failure), rule: 'config-unreadable' }] } };
     }
-    return { name: file, file, parsed: parseConfigBytes(file, bytes, catalog) };
+    return { name: file, file, parsed: parseConfigBytes(file, bytes, catalog()) };
   }
   const found = await findConfigFile((name) => readFile(join(dir, name)));
   if (!found) return undefined;
   const file = label(found.name);
-  return { name: found.name, file, parsed: parseConfigBytes(file, found.found, catalog) };
+  return { name: found.name, file, parsed: parseConfigBytes(file, found.found, catalog()) };
 }
 
 function parseConfigBytes(file: string, bytes: Uint8Array | string, catalog: ModelCatalog): ParsedBudgetConfig {

@@ -223,7 +223,8 @@ function readFolderConfig(folder: vscode.WorkspaceFolder) {
     },
     (_, name) => name,
     '',
-    catalogWithOverrides(readSettings(folder.uri).models, undefined),
+    // Built only once a config is found: activation (which starts these reads) never builds the catalog.
+    () => catalogWithOverrides(readSettings(folder.uri).models, undefined),
     undefined,
     (name) => vscode.workspace.asRelativePath(uriOf(name)),
   );
