@@ -1,6 +1,7 @@
 // Wires Prompt Budget's surfaces. Activation only registers: no encoder loads and no
 // workspace scan runs here; counting starts in a worker when a prompt is first shown.
 import * as vscode from 'vscode';
+import { priceDataFile } from '../core/catalog/activePriceData';
 import { registerBudgetTree, type BudgetTreeProvider } from './budgetTree';
 import { registerCompareView, type CompareViews } from './compareView';
 import { registerConfigCommands } from './configCommands';
@@ -36,6 +37,8 @@ export interface PromptBudgetApi {
   usage: UsageSurfaces;
   /** How many times the settings were read from VS Code (they are read once per folder and change). */
   settingsReads: () => number;
+  /** The price data file count workers start with (the update cache once the user opted in), if any. */
+  priceDataFile: () => string | undefined;
   /** How long `activate` took, in milliseconds (shown in the log; printed by the smoke test). */
   activationMs: number;
 }
@@ -68,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
 
   const activationMs = performance.now() - started;
   log().info(`Activated in ${activationMs.toFixed(1)} ms`);
-  return { documents, contexts, budgets, choice, statusBar, inlineCounts, tokenBoundaries, compareViews, budgetTree, usage, settingsReads: settingsReadCount, activationMs };
+  return { documents, contexts, budgets, choice, statusBar, inlineCounts, tokenBoundaries, compareViews, budgetTree, usage, settingsReads: settingsReadCount, priceDataFile, activationMs };
 }
 
 export function deactivate(): void {

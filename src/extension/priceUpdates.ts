@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { PRICES_FILE_ENV, setActivePriceData } from '../core/catalog/activePriceData';
+import { setActivePriceData, setPriceDataFile } from '../core/catalog/activePriceData';
 import { ModelCatalog } from '../core/catalog/modelCatalog';
 import { DEFAULT_PRICES_URL, stalenessWarning } from '../core/catalog/priceData';
 import { updatePriceCache } from '../core/catalog/priceUpdate';
@@ -30,7 +30,7 @@ export function registerPriceUpdates(context: vscode.ExtensionContext): void {
   const cacheFile = path.join(context.globalStorageUri.fsPath, 'genai-prices.json');
   const useCache = (): void => {
     // Count workers started from now on read the same file; an invalid or missing one means the bundled prices.
-    if (readPriceSettings().autoUpdate) process.env[PRICES_FILE_ENV] = cacheFile;
+    if (readPriceSettings().autoUpdate) setPriceDataFile(cacheFile);
   };
   useCache();
 
@@ -54,7 +54,7 @@ export function registerPriceUpdates(context: vscode.ExtensionContext): void {
       if (interactive) void vscode.window.showWarningMessage(`Prompt Budget: price update failed: ${result.error}. The prices in use are unchanged.`);
       return;
     }
-    process.env[PRICES_FILE_ENV] = cacheFile;
+    setPriceDataFile(cacheFile);
     setActivePriceData(result.data);
     const catalog = ModelCatalog.builtIn();
     const message = `Prompt Budget: prices updated (${result.data.label}): ${catalog.list().length} models from ${catalog.providers().length} providers. Reload the window so every count uses them.`;

@@ -11,6 +11,7 @@ import {
 import type { Budget } from '../core/budgets/budgetConfig';
 import { fileBudgetFindings } from '../core/fileBudgetFindings';
 import type { ResolvedPromptContext } from '../core/resolvePromptContext';
+import { PRICES_FILE_ENV, priceDataFile } from '../core/catalog/activePriceData';
 import { detectPromptFormat } from '../core/prompts/detectPromptFormat';
 import type { ParsedPrompt, PromptCount, TokenizerId } from '../core/types';
 import type { CountRequest, CountResponse } from './worker/countProtocol';
@@ -312,7 +313,9 @@ export class PromptDocuments implements vscode.Disposable {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerPath);
+    // The price data the user opted in to reaches the worker in its own environment, not the host's.
+    const pricesFile = priceDataFile();
+    const worker = new Worker(this.workerPath, pricesFile ? { env: { ...process.env, [PRICES_FILE_ENV]: pricesFile } } : {});
     worker.on('message', (response: CountResponse) => this.onWorkerMessage(response));
     worker.on('error', (error) => log().error('Count worker failed', error));
     worker.on('exit', (code) => {

@@ -58,7 +58,8 @@ describe('Update Prices', () => {
     const updated = (await freshCatalog(0.82)).find('gpt-9');
     assert.equal(updated?.provider, 'openai');
     assert.equal(updated?.sources.prices?.asOf, '2026-11-20');
-    assert.match(process.env.PROMPT_BUDGET_PRICES_FILE ?? '', /genai-prices\.json$/, 'count workers started from now on read the same data');
+    assert.match(api.priceDataFile() ?? '', /genai-prices\.json$/, 'count workers started from now on read the same data');
+    assert.equal(process.env.PROMPT_BUDGET_PRICES_FILE, undefined, "the extension host's shared environment is left alone");
 
     for (const name of ['broken.json', 'truncated.json']) {
       await config.update('prices.url', `${base}/${name}`, vscode.ConfigurationTarget.Global);

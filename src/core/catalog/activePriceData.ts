@@ -1,17 +1,33 @@
 // Which price data the built-in catalog uses: the bundled data unless the CLI or the extension chose a
 // validated newer copy. Count workers (threads without the extension's state) find that copy through
-// PROMPT_BUDGET_PRICES_FILE, which the extension sets before it starts them.
+// PROMPT_BUDGET_PRICES_FILE in the environment the extension starts them with.
 import { bundledPriceData, cacheInfo, parsePriceData, type PriceData } from './priceData';
 
 /** The environment variable naming a price data file for processes and worker threads started later. */
 export const PRICES_FILE_ENV = 'PROMPT_BUDGET_PRICES_FILE';
 
 let active: PriceData | undefined;
+let chosenFile: string | undefined;
+
+/**
+ * Chooses the price data file of this process (the extension's cache once the user opted in), read on
+ * the next catalog build; worker threads are started with it in their own PROMPT_BUDGET_PRICES_FILE.
+ */
+export function setPriceDataFile(file: string | undefined): void {
+  if (file === chosenFile) return;
+  chosenFile = file;
+  active = undefined;
+}
+
+/** The price data file in effect: chosen in this process, else named by PROMPT_BUDGET_PRICES_FILE. */
+export function priceDataFile(): string | undefined {
+  return chosenFile ?? process.env[PRICES_FILE_ENV];
+}
 
 /** The price data in effect: chosen, else the file named by PROMPT_BUDGET_PRICES_FILE if it is valid, else the bundled data. */
 export function activePriceData(): PriceData {
   if (!active) {
-    const file = process.env[PRICES_FILE_ENV];
+    const file = priceDataFile();
     active = (file ? readPriceDataFileSync(file) : undefined) ?? bundledPriceData();
   }
   return active;
