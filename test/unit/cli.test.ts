@@ -7,27 +7,13 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { get_encoding } from 'tiktoken';
 import { listFilesBelow } from '../../src/cli/listFilesBelow';
-import { runCli } from '../../src/cli/runCli';
-import type { CliIo } from '../../src/cli/cliIo';
+import { runCliInProcess } from '../runCliInProcess';
 
 const repo = resolve(__dirname, '../../..');
 const fixtures = join(repo, 'test/fixtures');
 const checkFolder = join(fixtures, 'check');
 
-/** Runs the CLI in-process with Node's file system and captures what it prints. */
-async function cli(args: string[], cwd = repo): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    cwd,
-    stdout: (text) => out.push(text),
-    stderr: (text) => err.push(text),
-    readFile: (path) => readFile(resolve(cwd, path)),
-    listFiles: (dir) => listFilesBelow(resolve(cwd, dir)),
-  };
-  const code = await runCli(args, io);
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+const cli = (args: string[], cwd = repo) => runCliInProcess(args, cwd);
 
 /** OpenAI's reference count (tiktoken WASM), with special-token literals counted as text. */
 function referenceCount(text: string, encoding: 'o200k_base' | 'cl100k_base' = 'o200k_base'): number {

@@ -3,25 +3,11 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { listFilesBelow } from '../../src/cli/listFilesBelow';
-import { runCli } from '../../src/cli/runCli';
-import type { CliIo } from '../../src/cli/cliIo';
+import { runCliInProcess } from '../runCliInProcess';
 
 const fixtures = resolve(__dirname, '../../../test/fixtures/usage');
 
-async function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    cwd,
-    stdout: (text) => out.push(text),
-    stderr: (text) => err.push(text),
-    readFile: (path) => readFile(resolve(cwd, path)),
-    listFiles: (dir) => listFilesBelow(resolve(cwd, dir)),
-  };
-  const code = await runCli(args, io);
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+const cli = (args: string[], cwd: string) => runCliInProcess(args, cwd);
 
 let scratch: string;
 before(async () => {

@@ -1,0 +1,21 @@
+// The CLI run in-process with Node's file system, for the unit tests: what it printed and its exit code.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { CliIo } from '../src/cli/cliIo';
+import { listFilesBelow } from '../src/cli/listFilesBelow';
+import { runCli } from '../src/cli/runCli';
+
+/** Runs `prompt-budget ARGS` in `cwd` and captures what it prints. */
+export async function runCliInProcess(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    cwd,
+    stdout: (text) => out.push(text),
+    stderr: (text) => err.push(text),
+    readFile: (path) => readFile(resolve(cwd, path)),
+    listFiles: (dir) => listFilesBelow(resolve(cwd, dir)),
+  };
+  const code = await runCli(args, io);
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
