@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { get_encoding, type Tiktoken as WasmTiktoken } from 'tiktoken';
 import { countLargeText, countLargeTextAsync, DocumentTokenCounter } from '../../src/core/tokenize/documentCounter';
+import { countingCounter } from '../countingCounter';
 import { loadTokenCounter } from '../../src/core/tokenize/tokenCounter';
-import type { TokenCounter, TokenizerId } from '../../src/core/types';
+import type { TokenizerId } from '../../src/core/types';
 
 /** Realistic fragments: words, space runs, newlines, blank lines, `//` lines, CJK, emoji, digits, CRLF. */
 const fragment = fc.oneof(
@@ -56,21 +57,12 @@ describe('DocumentTokenCounter', () => {
 
   test('recounts only the chunks around a one-character edit', async () => {
     const o200k = await loadTokenCounter('o200k_base');
-    let countedLength = 0;
-    const spy: TokenCounter = {
-      tokenizer: 'o200k_base',
-      exact: true,
-      count: (text) => {
-        countedLength += text.length;
-        return o200k.count(text);
-      },
-      tokenBoundaries: (text) => o200k.tokenBoundaries(text),
-    };
+    const spy = countingCounter(o200k);
     const lines = Array.from({ length: 2000 }, (_, i) => `Line ${i} of the prompt, with some words.\n`);
-    const document = new DocumentTokenCounter(spy, lines.join(''));
-    countedLength = 0;
+    const document = new DocumentTokenCounter(spy.counter, lines.join(''));
+    spy.reset();
     document.applyEdit(40_000, 0, 'x');
-    assert.ok(countedLength < 200, `recounted ${countedLength} characters`);
+    assert.ok(spy.counted() < 200, `recounted ${spy.counted()} characters`);
     assert.equal(document.total, o200k.count(document.getText()));
   });
 

@@ -4,8 +4,9 @@ import fc from 'fast-check';
 import { LivePromptCount, type TextChange } from '../../src/core/livePromptCount';
 import { countPrompt } from '../../src/core/prompts/countPrompt';
 import { parsePrompt } from '../../src/core/prompts/parsePrompt';
+import { countingCounter } from '../countingCounter';
 import { loadTokenCounter } from '../../src/core/tokenize/tokenCounter';
-import type { TokenCounter, TokenizerId } from '../../src/core/types';
+import type { TokenizerId } from '../../src/core/types';
 
 // Pieces a prompt is made of, including the ones that stress chunk joins and frontmatter.
 const PIECES = [
@@ -110,24 +111,15 @@ describe('live counting in the editor', () => {
 
   test('typing at the end of a long Markdown section recounts only the lines around the edit, sections included', async () => {
     const o200k = await loadTokenCounter('o200k_base');
-    let countedLength = 0;
-    const spy: TokenCounter = {
-      tokenizer: 'o200k_base',
-      exact: true,
-      count: (text) => {
-        countedLength += text.length;
-        return o200k.count(text);
-      },
-      tokenBoundaries: (text) => o200k.tokenBoundaries(text),
-    };
+    const spy = countingCounter(o200k);
     const long = Array.from({ length: 3000 }, (_, i) => `Line ${i} of the long section, with some words.\n`).join('');
     const text = `# Intro\n\nShort.\n\n# Details\n\n${long}`;
-    const live = new LivePromptCount('long.md', text, spy);
+    const live = new LivePromptCount('long.md', text, spy.counter);
     live.result();
-    countedLength = 0;
+    spy.reset();
     live.applyChanges([{ offset: text.length, deletedLength: 0, text: 'More words' }]);
     const { count } = live.result();
-    assert.ok(countedLength < 200, `recounted ${countedLength} characters`);
+    assert.ok(spy.counted() < 200, `recounted ${spy.counted()} characters`);
     const fresh = countPrompt(parsePrompt('long.md', live.currentText), o200k);
     assert.equal(count.tokens, fresh.tokens);
     assert.deepEqual(count.segmentTokens, fresh.segmentTokens);
