@@ -11,4 +11,8 @@ export const COMMAND = {
   refreshBudgets: 'promptBudget.refreshBudgets',
   exportReport: 'promptBudget.exportReport',
   showLog: 'promptBudget.showLog',
+  updatePrices: 'promptBudget.updatePrices',
+  openUsageDashboard: 'promptBudget.openUsageDashboard',
+  refreshUsage: 'promptBudget.refreshUsage',
+  exportUsageCsv: 'promptBudget.exportUsageCsv',
 } as const;

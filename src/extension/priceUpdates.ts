@@ -7,23 +7,16 @@ import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { setActivePriceData, setPriceDataFile } from '../core/catalog/activePriceData';
 import { ModelCatalog } from '../core/catalog/modelCatalog';
-import { DEFAULT_PRICES_URL, stalenessWarning } from '../core/catalog/priceData';
+import { stalenessWarning } from '../core/catalog/priceData';
 import { updatePriceCache } from '../core/catalog/priceUpdate';
+import { COMMAND } from './commandIds';
 import { log, registerCommand } from './log';
+import { onDidChangeSettings, readSettings } from './settings';
 
-export const UPDATE_PRICES_COMMAND = 'promptBudget.updatePrices';
 const AUTO_UPDATE_AFTER_MS = 7 * 86_400_000;
 const AUTO_UPDATE_DELAY_MS = 15_000;
 
-interface PriceSettings {
-  autoUpdate: boolean;
-  url: string;
-}
-
-function readPriceSettings(): PriceSettings {
-  const config = vscode.workspace.getConfiguration('promptBudget.prices');
-  return { autoUpdate: config.get<boolean>('autoUpdate', false), url: config.get<string>('url', DEFAULT_PRICES_URL) || DEFAULT_PRICES_URL };
-}
+const readPriceSettings = () => readSettings().prices;
 
 /** Registers the update command and, when the setting is on, uses the cached prices and refreshes them weekly. */
 export function registerPriceUpdates(context: vscode.ExtensionContext): void {
@@ -68,8 +61,9 @@ export function registerPriceUpdates(context: vscode.ExtensionContext): void {
   };
 
   context.subscriptions.push(
-    registerCommand(UPDATE_PRICES_COMMAND, () => update(true)),
-    vscode.workspace.onDidChangeConfiguration((event) => {
+    registerCommand(COMMAND.updatePrices, () => update(true)),
+    // After the settings snapshot is renewed, so the new value is read.
+    onDidChangeSettings((event) => {
       if (event.affectsConfiguration('promptBudget.prices')) useCache();
     }),
   );

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DEFAULT_WARN_AT } from '../core/budgets/budgetConfig';
+import { DEFAULT_PRICES_URL } from '../core/catalog/priceData';
 import { DEFAULT_MODEL } from '../core/resolvePromptContext';
 import type { ModelOverride, TokenizerId } from '../core/types';
 
@@ -12,6 +13,8 @@ export interface Settings {
   readonly files: readonly string[];
   readonly models: readonly ModelOverride[];
   readonly compareModels: readonly string[];
+  /** Application-scoped: the same in every folder. */
+  readonly prices: { readonly autoUpdate: boolean; readonly url: string };
 }
 
 export const SETTINGS_SECTION = 'promptBudget';
@@ -76,6 +79,7 @@ function readFromConfiguration(scope?: vscode.Uri): Settings {
   const defaultModel = config.get<unknown>('defaultModel');
   const inlineCounts = config.get<unknown>('inlineCounts.enabled');
   const models = config.get<unknown>('models');
+  const pricesUrl = config.get<unknown>('prices.url');
   return {
     defaultModel: typeof defaultModel === 'string' && defaultModel.trim() !== '' ? defaultModel.trim() : DEFAULT_MODEL,
     expectedOutputTokens: typeof expected === 'number' && Number.isFinite(expected) && expected >= 0 ? expected : undefined,
@@ -84,6 +88,7 @@ function readFromConfiguration(scope?: vscode.Uri): Settings {
     files: stringList(config.get<unknown>('files')),
     models: models && typeof models === 'object' && !Array.isArray(models) ? modelOverrides(models as Record<string, unknown>) : [],
     compareModels: stringList(config.get<unknown>('compareModels')).map((id) => id.trim()),
+    prices: { autoUpdate: config.get<unknown>('prices.autoUpdate') === true, url: typeof pricesUrl === 'string' && pricesUrl.trim() !== '' ? pricesUrl.trim() : DEFAULT_PRICES_URL },
   };
 }
 

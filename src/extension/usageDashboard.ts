@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { toCsv } from '../core/report/toCsv';
 import type { UsageReport } from '../core/usage/usageReport';
 import { registerCommand } from './log';
-import { USAGE_COMMAND } from './usageCommandIds';
+import { COMMAND } from './commandIds';
 import type { UsageLogs, UsageSnapshot } from './usageLogs';
 import { webviewOptions, webviewPage } from './webviewPage';
 
@@ -80,7 +80,7 @@ export class UsageDashboard implements vscode.Disposable {
         if (message.command === 'ready') {
           void this.logs.start().then(() => this.post(this.logs.snapshot));
         } else if (message.command === 'exportCsv') {
-          void vscode.commands.executeCommand(USAGE_COMMAND.exportUsageCsv);
+          void vscode.commands.executeCommand(COMMAND.exportUsageCsv);
         } else if (message.command === 'rendered') {
           this.lastRendered = { command: 'rendered', bars: message.bars ?? 0, segments: message.segments ?? 0, tableRows: message.tableRows ?? 0 };
           this.rendered.fire(this.lastRendered);
@@ -173,8 +173,8 @@ export function registerUsageDashboard(context: vscode.ExtensionContext, logs: U
     vscode.window.registerWebviewPanelSerializer(USAGE_DASHBOARD_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => dashboard.attach(panel),
     }),
-    registerCommand(USAGE_COMMAND.openUsageDashboard, () => dashboard.createOrShow()),
-    registerCommand(USAGE_COMMAND.exportUsageCsv, async (target?: vscode.Uri) => {
+    registerCommand(COMMAND.openUsageDashboard, () => dashboard.createOrShow()),
+    registerCommand(COMMAND.exportUsageCsv, async (target?: vscode.Uri) => {
       await logs.start();
       const snapshot = logs.snapshot;
       if (!snapshot) {

@@ -6,7 +6,7 @@ import { formatUsageAmount, formatUsageCost, formatUsageCount } from '../core/us
 import { groupUsage, type UsageGroup } from '../core/usage/summarizeUsage';
 import type { UsageProblem } from '../core/usage/usageRecord';
 import { registerCommand } from './log';
-import { USAGE_COMMAND } from './usageCommandIds';
+import { COMMAND } from './commandIds';
 import type { UsageLogs, UsageSnapshot } from './usageLogs';
 
 export const USAGE_VIEW_ID = 'promptBudget.usage';
@@ -190,7 +190,7 @@ export function registerUsageTree(context: vscode.ExtensionContext, logs: UsageL
     view.onDidChangeVisibility((event) => {
       if (event.visible) void logs.start();
     }),
-    registerCommand(USAGE_COMMAND.refreshUsage, () => (logs.isStarted ? logs.reload() : logs.start())),
+    registerCommand(COMMAND.refreshUsage, () => (logs.isStarted ? logs.reload() : logs.start())),
   );
   if (view.visible) void logs.start();
   return provider;
