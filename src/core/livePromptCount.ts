@@ -1,8 +1,10 @@
 // Keeps an open prompt document's count current, edit by edit, without recounting it whole.
 import { countPrompt } from './prompts/countPrompt';
+import { findMarkerLines, isBlankText, sectionsFromMarkers, type MarkerLine } from './prompts/markdownSections';
 import { parsePrompt } from './prompts/parsePrompt';
+import { noteVariables, variablesOfPieces, type VariableNote } from './prompts/variables';
 import { DocumentTokenCounter } from './tokenize/documentCounter';
-import type { ParsedPrompt, PromptCount, TokenCounter } from './types';
+import type { ParsedPrompt, PromptCount, PromptSegment, TokenCounter } from './types';
 
 /** One content change, as VS Code reports it: replace `deletedLength` chars at `offset` with `text`. */
 export interface TextChange {
@@ -12,17 +14,36 @@ export interface TextChange {
 }
 
 export interface LiveCount {
+  /**
+   * The parse, with each segment's position and label but not its text (`text` is ''; rendered
+   * segments are left out): the document has the text, and copying a megabyte to the extension
+   * host on every keystroke is what this class exists to avoid.
+   */
   parsed: ParsedPrompt;
   count: PromptCount;
 }
 
+/**
+ * A document whose body runs from the end of its head (BOM, frontmatter) to the end of the text, as
+ * plain text, Markdown and `.prompt.md` bodies do. Its text lives in the body's counter, chunk by
+ * chunk, so an edit in the body costs what it touches: no copy of the whole text, no new parse.
+ */
+interface KeptBody {
+  /** Everything before the body; an edit there is parsed afresh. */
+  head: string;
+  counter: DocumentTokenCounter<VariableNote>;
+  /** Heading and fence lines of a Markdown body (offsets in the body); undefined for plain text. */
+  markers: MarkerLine[] | undefined;
+  /** The first offset at which an edit cannot change how the head parses. */
+  safeFrom: number;
+}
+
 /** A prompt document's text, parse and count, updated incrementally as changes arrive. */
 export class LivePromptCount {
-  private text: string;
-  private parsed: ParsedPrompt;
-  // For formats whose body is one run of text to the end (plain, Markdown, .prompt.md):
-  // the body's count is kept per chunk, so an edit recounts only the chunks it touches.
-  private body: { start: number; counter: DocumentTokenCounter } | undefined;
+  /** The whole text, for formats parsed afresh on each edit (chat files); undefined while a body is kept. */
+  private text: string | undefined;
+  private parsed!: ParsedPrompt;
+  private body: KeptBody | undefined;
   // Segment counts keyed by their text: an edit recounts only the segment it changed.
   private segmentCounts = new Map<string, number>();
 
@@ -31,9 +52,7 @@ export class LivePromptCount {
     text: string,
     private counter: TokenCounter,
   ) {
-    this.text = text;
-    this.parsed = parsePrompt(fileName, text);
-    this.body = this.newBodyCounter();
+    this.reparse(text, undefined);
   }
 
   /** The tokenizer changed (another model was chosen): recount with the new one. */
@@ -41,64 +60,118 @@ export class LivePromptCount {
     if (counter === this.counter) return;
     this.counter = counter;
     this.segmentCounts.clear();
-    this.body = this.newBodyCounter();
+    this.reparse(this.currentText, undefined);
   }
 
   /** Applies content changes in the order given, each relative to the text the previous one left. */
   applyChanges(changes: readonly TextChange[]): void {
-    let text = this.text;
-    let bodyStillValid = this.body !== undefined;
+    let text: string | undefined;
+    // The body counter, while it still matches the text after the edits so far.
+    let keptBody = this.body;
+    let parseAgain = this.body === undefined;
     for (const change of changes) {
-      text = text.slice(0, change.offset) + change.text + text.slice(change.offset + change.deletedLength);
-      if (this.body && change.offset >= this.body.start) {
-        this.body.counter.applyEdit(change.offset - this.body.start, change.deletedLength, change.text);
-      } else {
-        bodyStillValid = false;
+      if (text === undefined && this.body && change.offset >= this.body.safeFrom) {
+        this.editBody(this.body, change);
+        continue;
       }
+      text ??= this.currentText;
+      text = text.slice(0, change.offset) + change.text + text.slice(change.offset + change.deletedLength);
+      parseAgain = true;
+      // An edit in the head leaves the body's text as it was, only moved: its counter stays good.
+      if (keptBody && change.offset + change.deletedLength > keptBody.head.length) keptBody = undefined;
+      if (keptBody) keptBody = { ...keptBody, head: text.slice(0, keptBody.head.length + change.text.length - change.deletedLength) };
     }
-    this.text = text;
-    this.parsed = parsePrompt(this.fileName, text);
-    const incremental = bodyStillValid && this.body !== undefined && this.hasContiguousBody() && this.parsed.bodyRange.start === this.body.start;
-    if (!incremental) this.body = this.newBodyCounter();
+    if (parseAgain) this.reparse(text ?? this.currentText, keptBody);
+    else this.parsed = this.keptBodyParse(this.body!);
   }
 
   /** The current parse and count. */
   result(): LiveCount {
-    this.dropStaleSegmentCounts();
-    if (!this.body) return { parsed: this.parsed, count: countPrompt(this.parsed, this.cachedCounter()) };
+    const parsed = this.parsed;
     const body = this.body;
+    if (!body) {
+      this.dropStaleSegmentCounts();
+      const count = countPrompt(parsed, this.cachedCounter());
+      return { parsed: withoutText(parsed), count };
+    }
+    const start = body.head.length;
     // A section that starts and ends on chunk boundaries is summed from the body's chunk counts, so
     // an edit in a long section costs what the edit touched, not a recount of the section.
-    const segmentTokens = this.parsed.segments.map(
+    const segmentTokens = parsed.segments.map(
       (segment) =>
-        (segment.text.length === segment.range.end - segment.range.start ? body.counter.countBetween(segment.range.start - body.start, segment.range.end - body.start) : undefined) ??
-        this.segmentTokens(segment.text),
+        body.counter.countBetween(segment.range.start - start, segment.range.end - start) ??
+        this.segmentTokens(body.counter.slice(segment.range.start - start, segment.range.end - start)),
     );
+    this.dropStaleSegmentCounts();
     return {
-      parsed: this.parsed,
-      count: {
-        tokens: body.counter.total,
-        exact: this.counter.exact,
-        tokenizer: this.counter.tokenizer,
-        segmentTokens,
-        overheadTokens: 0,
-        renderedTokens: this.parsed.rendered ? countPrompt({ ...this.parsed, segments: this.parsed.rendered, rendered: undefined }, this.cachedCounter()).tokens : undefined,
-      },
+      parsed,
+      count: { tokens: body.counter.total, exact: this.counter.exact, tokenizer: this.counter.tokenizer, segmentTokens, overheadTokens: 0 },
     };
   }
 
   get currentText(): string {
-    return this.text;
+    return this.text ?? this.body!.head + this.body!.counter.getText();
   }
 
-  private hasContiguousBody(): boolean {
-    return !this.parsed.isChat && this.parsed.bodyRange.end === this.text.length;
+  /** Parses `text` whole; a body counter still valid for its body (only its head was edited) is kept. */
+  private reparse(text: string, keptBody: KeptBody | undefined): void {
+    const parsed = parsePrompt(this.fileName, text);
+    const safeFrom = parsed.isChat || parsed.bodyRange.end !== text.length ? undefined : headParsesAlone(parsed, text);
+    if (safeFrom === undefined) {
+      this.text = text;
+      this.parsed = parsed;
+      this.body = undefined;
+      return;
+    }
+    const head = text.slice(0, parsed.bodyRange.start);
+    const markdown = parsed.format === 'markdown' || parsed.format === 'vscode-prompt';
+    let counter: DocumentTokenCounter<VariableNote>;
+    if (keptBody && keptBody.head === head) {
+      counter = keptBody.counter;
+    } else {
+      counter = new DocumentTokenCounter(this.counter, text.slice(head.length), { noteChunk: noteVariables });
+    }
+    this.text = undefined;
+    this.body = { head, counter, safeFrom, markers: markdown ? findMarkerLines(text, head.length, text.length).map((marker) => ({ ...marker, offset: marker.offset - head.length })) : undefined };
+    // Same as the full parse by construction; segment texts are not kept (see LiveCount).
+    this.parsed = { ...parsed, segments: parsed.segments.map(withoutSegmentText), rendered: undefined };
   }
 
-  private newBodyCounter(): LivePromptCount['body'] {
-    if (!this.hasContiguousBody()) return undefined;
-    const start = this.parsed.bodyRange.start;
-    return { start, counter: new DocumentTokenCounter(this.counter, this.text.slice(start)) };
+  /** Applies one change inside the body: its counter recounts the chunks around it, and its marker lines are found again around it. */
+  private editBody(body: KeptBody, change: TextChange): void {
+    const offset = change.offset - body.head.length;
+    const end = offset + change.deletedLength;
+    const { counter, markers } = body;
+    // The lines around the edit, from just after a line feed before it to just after one after it
+    // (a `\n` always ends a line, also in `\r\n`); everything outside is the same text, moved.
+    const from = markers ? counter.lastIndexOf('\n', offset) + 1 : 0;
+    const nextLineFeed = markers ? counter.indexOf('\n', end) : -1;
+    const to = nextLineFeed === -1 ? counter.length : nextLineFeed + 1;
+    counter.applyEdit(offset, change.deletedLength, change.text);
+    if (!markers) return;
+    const shift = change.text.length - change.deletedLength;
+    const found = findMarkerLines(counter.slice(from, to + shift), 0, to + shift - from).map((marker) => ({ ...marker, offset: marker.offset + from }));
+    let first = 0;
+    while (first < markers.length && markers[first].offset < from) first++;
+    let last = first;
+    while (last < markers.length && markers[last].offset < to) last++;
+    for (let i = last; i < markers.length; i++) markers[i] = { ...markers[i], offset: markers[i].offset + shift };
+    markers.splice(first, last - first, ...found);
+  }
+
+  /** The parse of a kept body's text: the head's results as they were, the body's from its counter and markers. */
+  private keptBodyParse(body: KeptBody): ParsedPrompt {
+    const start = body.head.length;
+    const end = start + body.counter.length;
+    const sections = body.markers
+      ? sectionsFromMarkers(body.markers, 0, body.counter.length, (from, to) => !body.counter.forEachPart(from, to, (part) => !isBlankText(part)))
+      : [{ label: 'Prompt', start: 0, end: body.counter.length }];
+    return {
+      ...this.parsed,
+      segments: sections.map((section) => ({ label: section.label, text: '', range: { start: start + section.start, end: start + section.end } })),
+      bodyRange: { start, end },
+      variables: variablesOfPieces(body.counter.chunkTexts(), body.counter.chunkNotes()),
+    };
   }
 
   private segmentTokens(text: string): number {
@@ -110,10 +183,14 @@ export class LivePromptCount {
     return tokens;
   }
 
-  // Keys are slices of the current text; keeping only the current segments' keys means no
-  // older version of the document is kept alive through this map.
+  // Keys are slices of the current text; keeping only about as many as there are segments means
+  // no older version of the document is kept alive through this map.
   private dropStaleSegmentCounts(): void {
     if (this.segmentCounts.size <= this.parsed.segments.length * 2 + 16) return;
+    if (this.body) {
+      this.segmentCounts.clear();
+      return;
+    }
     const current = new Set([...this.parsed.segments, ...(this.parsed.rendered ?? [])].map((segment) => segment.text));
     for (const key of this.segmentCounts.keys()) if (!current.has(key)) this.segmentCounts.delete(key);
   }
@@ -127,4 +204,35 @@ export class LivePromptCount {
       tokenBoundaries: (text) => this.counter.tokenBoundaries(text),
     };
   }
+}
+
+/**
+ * For a body that runs to the end of `text`: the first offset from which no edit can change how
+ * the head parses (frontmatter found or not, where it ends, the BOM), or undefined when any edit
+ * might (an unclosed frontmatter may be closed anywhere below it).
+ */
+function headParsesAlone(parsed: ParsedPrompt, text: string): number | undefined {
+  // A parser that failed fell back to plain text: parsed afresh until it succeeds.
+  if (parsed.problems.some((problem) => problem.rule === 'parse-failure')) return undefined;
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  // Plain text has no head but the BOM: an edit at offset 0 may add or remove one.
+  if (parsed.format === 'text') return 1;
+  if (parsed.format !== 'markdown' && parsed.format !== 'vscode-prompt') return undefined;
+  const bodyStart = parsed.bodyRange.start;
+  if (bodyStart > bom) {
+    // Frontmatter, closed. Typing right after a closing fence that ends in `\r` could make it `\r\n`,
+    // and after one that ends the text (no line break) could lengthen the fence's line.
+    return text.charCodeAt(bodyStart - 1) === 0x0a ? bodyStart : bodyStart + 1;
+  }
+  // No frontmatter: the first three characters decide that, unless they are `---` (an unclosed
+  // frontmatter, or a rule, may become one with an edit anywhere below).
+  return text.startsWith('---', bom) ? undefined : bom + 3;
+}
+
+function withoutSegmentText(segment: PromptSegment): PromptSegment {
+  return { ...segment, text: '' };
+}
+
+function withoutText(parsed: ParsedPrompt): ParsedPrompt {
+  return { ...parsed, segments: parsed.segments.map(withoutSegmentText), rendered: undefined };
 }

@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PromptBudgetApi } from '../../src/extension/extension';
 import type { DocumentAnalysis } from '../../src/extension/promptDocuments';
+import { parsePrompt } from '../../src/core/prompts/parsePrompt';
 import { currentAnalysis, extensionApi, waitFor } from './editorTestSupport';
 
 /** Every analysis published for `uri` while `body` runs. */
@@ -20,11 +21,14 @@ async function analysesDuring(api: PromptBudgetApi, uri: vscode.Uri, body: () =>
   return seen;
 }
 
-/** Fails unless each segment's range, applied to `text`, gives the segment's own text. */
+/** Fails unless the segments are those of a fresh parse of `text` (a Markdown prompt), label for label and range for range. */
 function assertSegmentsMatch(analysis: DocumentAnalysis, text: string, what: string): void {
-  for (const segment of analysis.parsed.segments) {
-    assert.equal(text.slice(segment.range.start, segment.range.end), segment.text, `${what}: segment '${segment.label}' of v${analysis.version} is out of place`);
-  }
+  const expected = parsePrompt('prompt.md', text).segments.map(({ label, range }) => ({ label, range }));
+  assert.deepEqual(
+    analysis.parsed.segments.map(({ label, range }) => ({ label, range })),
+    expected,
+    `${what}: the segments of v${analysis.version} are out of place`,
+  );
 }
 
 function sections(count: number, words: string): string {

@@ -31,10 +31,28 @@ const PIECES = [
   '<|endoftext|>',
   'user:\n',
   'assistant:\n',
+  // Fences and headings that only count outside a fence, and variables split across lines.
+  '~~~\n',
+  '````\n',
+  '   ### Deep ###\n',
+  '    # indented, not a heading\n',
+  '#\n',
+  '\r',
+  '{{\n  topic\n}}',
+  '${input:tone:a friendly tone}',
+  '${input:x:',
+  '}',
+  '{',
+  '$',
+  '}}',
 ];
 
 const documentText = fc.array(fc.constantFrom(...PIECES), { maxLength: 40 }).map((parts) => parts.join(''));
 const frontmatterDocument = documentText.map((body) => `---\nmodel: GPT-4o\nmaxOutputTokens: 100\n---\n${body}`);
+// With or without a BOM, a frontmatter (closed by \n, \r or the end of the text), or a rule.
+const anyHeadDocument = fc
+  .tuple(fc.constantFrom('', '\ufeff'), fc.constantFrom('', '---\nmodel: GPT-4o\n---\n', '---\r\nmodel: GPT-4o\r\n---\r', '---\nmodel: x\n---', '---\n', '--'), documentText)
+  .map((parts) => parts.join(''));
 
 /** A random edit of `text`: its range is picked by fractions so it always fits. */
 const edit = fc.record({
@@ -59,9 +77,12 @@ async function assertLiveEqualsFresh(fileName: string, tokenizer: TokenizerId, i
         const change = toChange(current, raw);
         current = current.slice(0, change.offset) + change.text + current.slice(change.offset + change.deletedLength);
         live.applyChanges([change]);
-        const fresh = countPrompt(parsePrompt(fileName, current), counter);
-        const { count } = live.result();
+        const freshParse = parsePrompt(fileName, current);
+        const fresh = countPrompt(freshParse, counter);
+        const { count, parsed } = live.result();
         assert.equal(live.currentText, current);
+        // The same parse as a fresh one, segment texts aside (the live parse does not carry them).
+        assert.deepEqual(parsed, { ...freshParse, segments: freshParse.segments.map((segment) => ({ ...segment, text: '' })), rendered: undefined }, `parse after editing to ${JSON.stringify(current)}`);
         assert.equal(count.tokens, fresh.tokens, `tokens after editing to ${JSON.stringify(current)}`);
         assert.deepEqual(count.segmentTokens, fresh.segmentTokens);
       }
@@ -77,6 +98,36 @@ describe('live counting in the editor', () => {
 
   test('a .prompt.md whose frontmatter and body are edited stays exact (cl100k_base)', async () => {
     await assertLiveEqualsFresh('agent.prompt.md', 'cl100k_base', frontmatterDocument);
+  });
+
+  test('a Markdown prompt with any head (BOM, frontmatter closed any way, a rule) stays exact, parse included', async () => {
+    await assertLiveEqualsFresh('notes.md', 'o200k_base', anyHeadDocument);
+    await assertLiveEqualsFresh('agent.prompt.md', 'o200k_base', anyHeadDocument);
+    await assertLiveEqualsFresh('draft.txt', 'o200k_base', anyHeadDocument);
+  });
+
+  test('every small edit at every offset of awkward heads gives the fresh parse and count', async () => {
+    const counter = await loadTokenCounter('o200k_base');
+    const documents = ['---\r\nmodel: GPT-4o\r\n---\r# A\n{{x}}\n', '\ufeff# T\n```\n# no\n```\n## B\n${input:y}', '---\nmodel: x\n---', 'ab', '--- \n# h\n', '# A\r\n\r\nb {{ c\n}}'];
+    const inserts = ['', '\n', '\r', '-', 'x', '#', '}', '\ufeff', '---\n'];
+    for (const fileName of ['notes.md', 'a.prompt.md', 'd.txt']) {
+      for (const text of documents) {
+        for (let offset = 0; offset <= text.length; offset++) {
+          for (let deletedLength = 0; deletedLength <= Math.min(2, text.length - offset); deletedLength++) {
+            for (const insert of inserts) {
+              const live = new LivePromptCount(fileName, text, counter);
+              live.applyChanges([{ offset, deletedLength, text: insert }]);
+              const current = text.slice(0, offset) + insert + text.slice(offset + deletedLength);
+              const fresh = parsePrompt(fileName, current);
+              const { parsed, count } = live.result();
+              const what = `${fileName} ${JSON.stringify(text)} -> ${JSON.stringify(current)}`;
+              assert.deepEqual(parsed, { ...fresh, segments: fresh.segments.map((segment) => ({ ...segment, text: '' })), rendered: undefined }, what);
+              assert.deepEqual(count.segmentTokens, countPrompt(fresh, counter).segmentTokens, what);
+            }
+          }
+        }
+      }
+    }
   });
 
   test('a Prompty chat file stays exact, message framing included', async () => {

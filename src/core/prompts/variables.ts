@@ -14,6 +14,60 @@ export function findVariables(texts: readonly string[]): string[] {
   return [...seen];
 }
 
+/**
+ * What a piece of a longer text holds of variables: their names, and whether the piece can be
+ * read on its own. A match or a failed try starts at `{` or `$` and reads no further than one
+ * character past the next `}`; so when the last `{`/`$` of a piece has a `}` after it, short of
+ * the piece's last character, nothing found in the piece depends on what follows it.
+ */
+export interface VariableNote {
+  names: readonly string[];
+  standsAlone: boolean;
+}
+
+const NO_VARIABLES: VariableNote = { names: [], standsAlone: true };
+
+export function noteVariables(piece: string): VariableNote {
+  if (piece.indexOf('{') === -1 && piece.indexOf('$') === -1) return NO_VARIABLES;
+  return { names: findVariables([piece]), standsAlone: readState(piece, 'alone') === 'alone' };
+}
+
+/**
+ * Whether a text read so far can be cut after `piece`: 'alone' when it can, 'open' when its last
+ * `{`/`$` has no `}` after it yet, 'closeAtEnd' when that `}` is its last character (a `}}` may be
+ * split). `before` is the state of the text before `piece`.
+ */
+function readState(piece: string, before: 'alone' | 'open' | 'closeAtEnd'): 'alone' | 'open' | 'closeAtEnd' {
+  const lastOpen = Math.max(piece.lastIndexOf('{'), piece.lastIndexOf('$'));
+  if (lastOpen === -1 && before !== 'open') return 'alone';
+  const close = piece.indexOf('}', lastOpen + 1);
+  if (close === -1) return 'open';
+  return close <= piece.length - 2 ? 'alone' : 'closeAtEnd';
+}
+
+/**
+ * `findVariables` of the concatenation of `pieces` (none empty), from their notes: a piece that
+ * cannot stand alone is read again together with the pieces after it, up to where the joined text can.
+ */
+export function variablesOfPieces(pieces: readonly string[], notes: readonly VariableNote[]): string[] {
+  const seen = new Set<string>();
+  for (let i = 0; i < pieces.length; i++) {
+    const note = notes[i];
+    if (note.standsAlone) {
+      for (const name of note.names) seen.add(name);
+      continue;
+    }
+    const group = [pieces[i]];
+    let state = readState(pieces[i], 'alone');
+    while (state !== 'alone' && i + 1 < pieces.length) {
+      group.push(pieces[++i]);
+      state = readState(pieces[i], state);
+    }
+    for (const name of findVariables([group.join('')])) seen.add(name);
+  }
+  return [...seen];
+}
+
 /** `text` with each variable that has a value in `values` replaced by it; others are left as written. */
 export function renderVariables(text: string, values: ReadonlyMap<string, string>): string {
   return text.replace(VARIABLE, (whole: string, mustache: string | undefined, input: string | undefined) => {

@@ -9,20 +9,27 @@ import { asChunkable, type ChunkableTokenCounter } from './tokenCounter';
  * touches plus the one before (whose end depends on the next line). `total` always equals
  * `counter.count(text)`.
  */
-export class DocumentTokenCounter {
+export class DocumentTokenCounter<Note = undefined> {
   private readonly counter: ChunkableTokenCounter;
   // Parallel arrays, one entry per chunk. Chunk strings are copies, never slices of a caller's
   // text, so an old document version is not kept alive by the chunks that survived an edit.
   private chunks: string[] = [];
   private chunkUnits: number[] = [];
   private chunkStarts: number[] = [];
+  private notes: Note[] = [];
   private unitTotal = 0;
   private textLength = 0;
   private readonly maxChunkLength: number;
+  private readonly noteChunk: ((chunk: string) => Note) | undefined;
 
-  constructor(counter: TokenCounter, text: string, options: { maxChunkLength?: number } = {}) {
+  /**
+   * @param options.noteChunk what a caller wants to know of each chunk (say, the template variables
+   *   in it), worked out when the chunk is counted, so it too is redone only where an edit falls.
+   */
+  constructor(counter: TokenCounter, text: string, options: { maxChunkLength?: number; noteChunk?: (chunk: string) => Note } = {}) {
     this.counter = asChunkable(counter);
     this.maxChunkLength = options.maxChunkLength ?? MAX_CHUNK_LENGTH;
+    this.noteChunk = options.noteChunk;
     this.setText(text);
   }
 
@@ -62,11 +69,65 @@ export class DocumentTokenCounter {
     return this.chunks.join('');
   }
 
+  /** The chunks' texts and notes, in order (`noteChunk`'s result, undefined without it). */
+  chunkTexts(): readonly string[] {
+    return this.chunks;
+  }
+
+  chunkNotes(): readonly Note[] {
+    return this.notes;
+  }
+
+  /** `getText().slice(start, end)`, built from the chunks it spans only. */
+  slice(start: number, end: number): string {
+    const parts: string[] = [];
+    this.forEachPart(start, end, (part) => {
+      parts.push(part);
+    });
+    return parts.join('');
+  }
+
+  /**
+   * Visits the text of `[start, end)` chunk by chunk, first to last, until `visit` returns true;
+   * `at` is where `part` starts in the text. Returns whether a visit returned true.
+   */
+  forEachPart(start: number, end: number, visit: (part: string, at: number) => boolean | void): boolean {
+    end = Math.min(end, this.textLength);
+    if (start >= end) return false;
+    for (let index = this.chunkIndexAt(start); index < this.chunks.length && this.chunkStarts[index] < end; index++) {
+      const chunkStart = this.chunkStarts[index];
+      const from = Math.max(start, chunkStart);
+      const part = this.chunks[index].slice(from - chunkStart, Math.min(end, chunkStart + this.chunks[index].length) - chunkStart);
+      if (visit(part, from)) return true;
+    }
+    return false;
+  }
+
+  /** Offset of the last `char` before `before`, or -1: reads back chunk by chunk. */
+  lastIndexOf(char: string, before: number): number {
+    for (let index = this.chunkIndexAt(Math.max(0, before - 1)); index >= 0 && this.chunks.length > 0; index--) {
+      const found = this.chunks[index].lastIndexOf(char, before - 1 - this.chunkStarts[index]);
+      if (found !== -1 && this.chunkStarts[index] + found < before) return this.chunkStarts[index] + found;
+    }
+    return -1;
+  }
+
+  /** Offset of the first `char` at or after `from`, or -1: reads on chunk by chunk. */
+  indexOf(char: string, from: number): number {
+    if (from >= this.textLength) return -1;
+    for (let index = this.chunkIndexAt(Math.max(0, from)); index < this.chunks.length; index++) {
+      const found = this.chunks[index].indexOf(char, Math.max(0, from - this.chunkStarts[index]));
+      if (found !== -1) return this.chunkStarts[index] + found;
+    }
+    return -1;
+  }
+
   /** Replaces the whole text and recounts it. */
   setText(text: string): void {
-    const { chunks, units } = this.countChunks(text);
+    const { chunks, units, notes } = this.countChunks(text);
     this.chunks = chunks;
     this.chunkUnits = units;
+    this.notes = notes;
     this.chunkStarts = startsOf(chunks, 0);
     this.unitTotal = sum(units);
     this.textLength = text.length;
@@ -94,12 +155,13 @@ export class DocumentTokenCounter {
     const regionStart = this.chunkStarts[first];
     const region = this.chunks.slice(first, last + 1).join('');
     const edited = region.slice(0, offset - regionStart) + insertedText + region.slice(end - regionStart);
-    const { chunks, units } = this.countChunks(edited);
+    const { chunks, units, notes } = this.countChunks(edited);
 
     const removedUnits = sum(this.chunkUnits, first, last + 1);
     const removedCount = last + 1 - first;
     this.chunks = replaceRange(this.chunks, first, removedCount, chunks);
     this.chunkUnits = replaceRange(this.chunkUnits, first, removedCount, units);
+    this.notes = replaceRange(this.notes, first, removedCount, notes);
     this.chunkStarts = replaceRange(this.chunkStarts, first, removedCount, startsOf(chunks, regionStart));
     const shift = insertedText.length - deletedLength;
     if (shift !== 0) {
@@ -122,17 +184,19 @@ export class DocumentTokenCounter {
     return low;
   }
 
-  private countChunks(text: string): { chunks: string[]; units: number[] } {
+  private countChunks(text: string): { chunks: string[]; units: number[]; notes: Note[] } {
     const chunks: string[] = [];
     const units: number[] = [];
+    const notes: Note[] = [];
     let start = 0;
     for (const end of chunkEnds(text, this.maxChunkLength)) {
       const chunk = copyString(text.slice(start, end));
       chunks.push(chunk);
       units.push(this.counter.countUnits(chunk));
+      notes.push(this.noteChunk ? this.noteChunk(chunk) : (undefined as Note));
       start = end;
     }
-    return { chunks, units };
+    return { chunks, units, notes };
   }
 }
 
