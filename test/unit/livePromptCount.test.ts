@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { LivePromptCount, type TextChange } from '../../src/core/livePromptCount';
 import { countPrompt } from '../../src/core/prompts/countPrompt';
 import { parsePrompt } from '../../src/core/prompts/parsePrompt';
+import { findVariables, noteVariables, variablesOfPieces } from '../../src/core/prompts/variables';
 import { countingCounter } from '../countingCounter';
 import { loadTokenCounter } from '../../src/core/tokenize/tokenCounter';
 import type { TokenizerId } from '../../src/core/types';
@@ -128,6 +129,17 @@ describe('live counting in the editor', () => {
         }
       }
     }
+  });
+
+  test('variables read from pieces are those of the joined text, also when a piece kept from before gains pieces after it', () => {
+    const pieces = ['Dear {{\n', '  customer', '}', '}, see ${input:x:', 'a', '} ok\n'];
+    const notes = pieces.map(noteVariables);
+    assert.deepEqual(variablesOfPieces(pieces, notes), findVariables([pieces.join('')]));
+    assert.deepEqual(variablesOfPieces(pieces, notes), ['customer', 'x']);
+    // The same first piece, read before the rest was typed, then after.
+    const first = noteVariables('{{ name ');
+    assert.deepEqual(variablesOfPieces(['{{ name '], [first]), []);
+    assert.deepEqual(variablesOfPieces(['{{ name ', '}}'], [first, noteVariables('}}')]), ['name']);
   });
 
   test('a Prompty chat file stays exact, message framing included', async () => {

@@ -23,6 +23,8 @@ export function findVariables(texts: readonly string[]): string[] {
 export interface VariableNote {
   names: readonly string[];
   standsAlone: boolean;
+  /** For a piece that does not stand alone: the pieces last read with it and what they held. */
+  group?: { pieces: readonly string[]; names: readonly string[]; closed: boolean };
 }
 
 const NO_VARIABLES: VariableNote = { names: [], standsAlone: true };
@@ -57,13 +59,22 @@ export function variablesOfPieces(pieces: readonly string[], notes: readonly Var
       for (const name of note.names) seen.add(name);
       continue;
     }
-    const group = [pieces[i]];
-    let state = readState(pieces[i], 'alone');
-    while (state !== 'alone' && i + 1 < pieces.length) {
-      group.push(pieces[++i]);
-      state = readState(pieces[i], state);
+    // Read again only when the pieces after it changed: a code block's lines are a group each time.
+    let group = note.group;
+    // (A group that ran to the end of the text grows with what is typed after it.)
+    if (!group || !group.pieces.every((piece, k) => pieces[i + k] === piece) || (!group.closed && i + group.pieces.length < pieces.length)) {
+      const grouped = [pieces[i]];
+      let state = readState(pieces[i], 'alone');
+      while (state !== 'alone' && i + grouped.length < pieces.length) {
+        const next = pieces[i + grouped.length];
+        grouped.push(next);
+        state = readState(next, state);
+      }
+      group = { pieces: grouped, names: findVariables([grouped.join('')]), closed: state === 'alone' };
+      note.group = group;
     }
-    for (const name of findVariables([group.join('')])) seen.add(name);
+    for (const name of group.names) seen.add(name);
+    i += group.pieces.length - 1;
   }
   return [...seen];
 }
