@@ -11,6 +11,9 @@ const MAX_REMEMBERED_PIECE_LENGTH = 256;
  */
 export class PieceTokenCounts {
   private readonly pieces: RegExp;
+  // The same pattern, sticky: `test` at the end of the previous piece finds the next one without
+  // allocating a match array (the pattern matches at every position, so pieces are contiguous).
+  private readonly nextPiece: RegExp;
   // Two generations give a cheap bounded LRU: when `recent` is full it becomes `older`, and
   // pieces still in use are promoted back on their next hit.
   private recent = new Map<string, number>();
@@ -27,15 +30,28 @@ export class PieceTokenCounts {
     private readonly capacity: number = 100_000,
   ) {
     this.pieces = new RegExp(pattern, 'gu');
+    this.nextPiece = new RegExp(pattern, 'yu');
   }
 
   /** Tokens in `text`. */
   count(text: string): number {
-    const pieces = this.pieces;
-    pieces.lastIndex = 0;
+    const next = this.nextPiece;
     let total = 0;
-    for (let match = pieces.exec(text); match !== null; match = pieces.exec(text)) {
-      const piece = match[0];
+    let start = 0;
+    while (start < text.length) {
+      next.lastIndex = start;
+      let piece: string;
+      if (next.test(text) && next.lastIndex > start) {
+        piece = text.slice(start, next.lastIndex);
+        start = next.lastIndex;
+      } else {
+        // Nothing matches here (no pattern shipped does that): skip ahead as a global search would.
+        this.pieces.lastIndex = start;
+        const match = this.pieces.exec(text);
+        if (match === null || match[0].length === 0) break;
+        piece = match[0];
+        start = match.index + piece.length;
+      }
       const known = this.recent.get(piece);
       total += known === undefined ? this.countUnseen(piece) : known;
     }
