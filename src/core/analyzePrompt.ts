@@ -71,7 +71,7 @@ export interface PromptContext {
 }
 
 /** Picks the model a prompt will run on: the file's own declaration wins over everything else. */
-export function resolvePromptModel(parsed: ParsedPrompt, context: PromptContext): ResolvedPromptModel {
+export function resolvePromptModel(parsed: Pick<ParsedPrompt, 'model'>, context: PromptContext): ResolvedPromptModel {
   const declared = parsed.model?.value.trim();
   const name = declared || context.fallbackModel;
   const source: ModelSource = declared ? 'file' : context.fallbackSource;

@@ -13,11 +13,15 @@ import { fileBudgetFindings } from '../core/fileBudgetFindings';
 import type { ResolvedPromptContext } from '../core/resolvePromptContext';
 import { PRICES_FILE_ENV, priceDataFile } from '../core/catalog/activePriceData';
 import { detectPromptFormat } from '../core/prompts/detectPromptFormat';
+import { parsePromptHead } from '../core/prompts/parsePrompt';
 import type { ParsedPrompt, PromptCount, TokenizerId } from '../core/types';
 import type { CountRequest, CountResponse } from './worker/countProtocol';
 import { log } from './log';
 
-/** A document's analysis, tagged with the document version it describes: surfaces render it, they ask nothing else. */
+/**
+ * A document's analysis, tagged with the document version it describes: surfaces render it, they ask
+ * nothing else. Its segments have positions and labels but no text (the document has it; see LiveCount).
+ */
 export interface DocumentAnalysis extends PromptAnalysis {
   uri: vscode.Uri;
   version: number;
@@ -25,7 +29,7 @@ export interface DocumentAnalysis extends PromptAnalysis {
   context: ResolvedPromptContext;
   /** Findings of the budgets that match the file, on this file alone (per-call limits, model mismatch). */
   budgetFindings: PromptFinding[];
-  /** Time the worker spent on the latest update. */
+  /** From the worker receiving the text or edit to its count being sent back (waits for the tokenizer included). */
   elapsedMs: number;
 }
 
@@ -70,6 +74,7 @@ export class PromptDocuments implements vscode.Disposable {
   // The whole decision (format, or a glob of the settings or the config): also dropped when the contexts change.
   private promptDecisions = new WeakMap<vscode.TextDocument, boolean>();
   private nextOpenId = 1;
+  private recountCount = 0;
   private readonly analyses = new Map<string, DocumentAnalysis>();
   private readonly pendingReplies = new Map<number, (response: Extract<CountResponse, { kind: 'reply' }>) => void>();
   private nextRequestId = 1;
@@ -110,11 +115,19 @@ export class PromptDocuments implements vscode.Disposable {
       }),
     );
     // Documents already open are picked up right after activation, so activate() itself stays cheap
-    // (deciding and counting them loads the catalog).
+    // (deciding and counting them loads the catalog). Then the worker readies o200k_base (the
+    // default model's tokenizer, and the estimates' base) in the background: on a busy machine that
+    // takes a few hundred ms, which the first prompt opened would otherwise wait for.
     const initial = setTimeout(() => {
       for (const document of vscode.workspace.textDocuments) this.track(document);
+      this.send({ kind: 'warm', tokenizer: 'o200k_base' });
     }, 0);
     this.disposables.push({ dispose: () => clearTimeout(initial) });
+  }
+
+  /** How many times a document was counted again with another tokenizer (its model changed). */
+  get recounts(): number {
+    return this.recountCount;
   }
 
   /** Whether the document is a prompt file Prompt Budget counts. */
@@ -152,22 +165,18 @@ export class PromptDocuments implements vscode.Disposable {
     // A reused untitled uri whose earlier opening's close event has not arrived yet: that opening is over.
     if (existing) this.forget(existing.document.uri, existing.document);
     if (document.isClosed || !this.isPromptDocument(document)) return false;
-    // Counted first with the fallback model's tokenizer; a declared model that needs another is
-    // caught in evaluate() and recounted.
-    const tokenizer = this.tokenizerFor(document.uri);
+    const fileName = document.uri.scheme === 'untitled' ? untitledFileName(document) : document.fileName;
+    const text = document.getText();
+    // Counted with the tokenizer of the model the file declares (read from its frontmatter, not a
+    // parse of the whole file), else the fallback model's. A model that changes later (an edit, the
+    // picker) is caught in evaluate() and recounted.
+    const head = parsePromptHead(fileName, text);
+    const tokenizer = head ? tokenizerFor(resolvePromptModel(head, this.contexts.contextFor(document.uri))) : this.tokenizerFor(document.uri);
     const openId = this.nextOpenId++;
     // An analysis left from an earlier opening (or a worker that exited) does not describe this text.
     this.analyses.delete(key);
     this.tracked.set(key, { openId, document, tokenizer, version: document.version });
-    this.send({
-      kind: 'open',
-      uri: key,
-      openId,
-      version: document.version,
-      fileName: document.uri.scheme === 'untitled' ? untitledFileName(document) : document.fileName,
-      text: document.getText(),
-      tokenizer,
-    });
+    this.send({ kind: 'open', uri: key, openId, version: document.version, fileName, text, tokenizer });
     return true;
   }
 
@@ -279,6 +288,7 @@ export class PromptDocuments implements vscode.Disposable {
     if (tokenizer !== count.tokenizer) {
       if (tokenizer !== tracked.tokenizer) {
         tracked.tokenizer = tokenizer;
+        this.recountCount++;
         this.send({ kind: 'tokenizer', uri: uri.toString(), openId: tracked.openId, version: tracked.version, tokenizer });
       }
       return;

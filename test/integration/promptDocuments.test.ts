@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { PromptBudgetApi } from '../../src/extension/extension';
 import type { DocumentAnalysis } from '../../src/extension/promptDocuments';
 import { parsePrompt } from '../../src/core/prompts/parsePrompt';
-import { currentAnalysis, extensionApi, waitFor } from './editorTestSupport';
+import { closeAllEditors, currentAnalysis, extensionApi, fixtureUri, waitFor } from './editorTestSupport';
 
 /** Every analysis published for `uri` while `body` runs. */
 async function analysesDuring(api: PromptBudgetApi, uri: vscode.Uri, body: () => Promise<void>): Promise<DocumentAnalysis[]> {
@@ -203,6 +203,25 @@ describe('Prompt documents', () => {
       clearTimeout(timer);
       assert.equal(outcome, 'idle');
     });
+  });
+
+  it('counts a long prompt once, with the tokenizer of the model its frontmatter declares', async () => {
+    const uri = fixtureUri('declares-gpt-4.prompt.md');
+    // Longer than the host parses whole: the model is read from the frontmatter alone.
+    const text = `---\nmodel: gpt-4\n---\n${sections(1500, 'Reply briefly and cite the policy.')}`;
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(text));
+    try {
+      const recountsBefore = api.documents.recounts;
+      const document = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(document);
+      const analysis = await currentAnalysis(api, document);
+      assert.equal(analysis.count.tokenizer, 'cl100k_base');
+      assert.equal(analysis.resolved.model?.id, 'gpt-4');
+      assert.equal(api.documents.recounts, recountsBefore, 'the document was counted with another tokenizer first');
+    } finally {
+      await closeAllEditors();
+      await vscode.workspace.fs.delete(uri);
+    }
   });
 
   it('opens a .prompty file as Prompty, not Plain Text, and counts its messages', async () => {

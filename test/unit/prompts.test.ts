@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { detectPromptFormat } from '../../src/core/prompts/detectPromptFormat';
-import { parsePrompt } from '../../src/core/prompts/parsePrompt';
+import { parsePrompt, parsePromptHead } from '../../src/core/prompts/parsePrompt';
 import type { ParsedPrompt, PromptFormat, TextRange } from '../../src/core/types';
 
 const fixtures = path.resolve(__dirname, '../../../test/fixtures/prompts');
@@ -443,5 +443,32 @@ describe('a leading BOM', () => {
     assert.deepEqual(withBom.problems, parsePrompt('broken-chat.json', broken).problems);
     assert.equal(withBom.segments[0].text, broken);
     assert.equal(detectPromptFormat('broken-chat.json', '\uFEFF' + broken), 'chat-json');
+  });
+});
+
+describe('parsePromptHead', () => {
+  const long = '\n\nReply briefly and cite the policy. {{topic}}\n'.repeat(3000);
+
+  test('reads the model and max output a long file declares from its frontmatter, as the whole parse does', () => {
+    for (const [fileName, text] of [
+      ['agent.prompt.md', `---\nmodel: gpt-4\nmaxOutputTokens: 300\n---\n# Task${long}`],
+      ['notes.md', `\ufeff---\r\nmodel: Claude Sonnet 4.5\r\n---\r\n${long}`],
+      ['chat.prompty', `---\nmodel:\n  id: gpt-4o-mini\n  parameters:\n    max_tokens: 50\n---\nsystem:\n${long}`],
+    ]) {
+      const head = parsePromptHead(fileName, text);
+      const whole = parsePrompt(fileName, text);
+      assert.ok(whole.model, `${fileName} declares a model`);
+      assert.deepEqual(head?.model, whole.model, fileName);
+      assert.deepEqual(head?.maxOutputTokens, whole.maxOutputTokens, fileName);
+    }
+  });
+
+  test('finds nothing declared where the whole parse finds nothing, and leaves long files of other formats to it', () => {
+    assert.deepEqual(parsePromptHead('notes.md', `# Task${long}`), {});
+    assert.deepEqual(parsePromptHead('agent.prompt.md', `---\nmodel: gpt-4\n${long}`), {}, 'an unclosed frontmatter declares nothing');
+    assert.equal(parsePrompt('agent.prompt.md', `---\nmodel: gpt-4\n${long}`).model, undefined);
+    assert.equal(parsePromptHead('chat.json', JSON.stringify({ model: 'gpt-4', messages: [{ role: 'user', content: long }] })), undefined);
+    // A short file is parsed whole, whatever its format.
+    assert.equal(parsePromptHead('chat.json', JSON.stringify({ model: 'gpt-4', messages: [{ role: 'user', content: 'hi' }] }))?.model?.value, 'gpt-4');
   });
 });

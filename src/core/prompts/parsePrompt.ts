@@ -1,6 +1,7 @@
 // Entry point: any supported prompt file -> ParsedPrompt.
 import type { ParsedPrompt, PromptFormat, PromptSegment, TextRange } from '../types';
 import { detectPromptFormat } from './detectPromptFormat';
+import { splitFrontmatter } from './frontmatter';
 import { parseChatJson } from './parseChatJson';
 import { parseGithubPrompt } from './parseGithubPrompt';
 import { parseMarkdownPrompt } from './parseMarkdownPrompt';
@@ -37,6 +38,25 @@ export function parsePrompt(fileName: string, text: string, format?: PromptForma
     });
   }
   return bom ? shiftRanges(parsed, bom) : parsed;
+}
+
+/** Files up to this long are parsed whole by `parsePromptHead`. */
+const HEAD_PARSE_WHOLE_CHARS = 64 * 1024;
+
+/**
+ * The model and max output a prompt file declares, read at a cost that does not grow with the
+ * file: Markdown, `.prompt.md` and Prompty files declare them in frontmatter, so a long one is
+ * parsed only up to the end of it. Undefined for a long file of another format (parse it whole).
+ */
+export function parsePromptHead(fileName: string, text: string): Pick<ParsedPrompt, 'model' | 'maxOutputTokens'> | undefined {
+  if (text.length <= HEAD_PARSE_WHOLE_CHARS) return parsePrompt(fileName, text);
+  const format = detectPromptFormat(fileName);
+  if (format !== 'markdown' && format !== 'vscode-prompt' && format !== 'prompty') return undefined;
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const split = splitFrontmatter(bom ? text.slice(bom) : text);
+  // No frontmatter, or one never closed: nothing is declared (parsePrompt reads none either).
+  if (split.kind !== 'closed') return {};
+  return parsePrompt(fileName, text.slice(0, bom + split.bodyStart), format);
 }
 
 function parseAs(source: PromptSource, format: PromptFormat): ParsedPrompt {

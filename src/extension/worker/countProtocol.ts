@@ -29,6 +29,8 @@ export type CountRequest =
   | { kind: 'change'; uri: string; openId: number; version: number; changes: TextChange[] }
   | { kind: 'tokenizer'; uri: string; openId: number; version: number; tokenizer: TokenizerId }
   | { kind: 'close'; uri: string; openId: number }
+  /** Loads a tokenizer and counts a short sample with it ahead of need, when nothing else waits. */
+  | { kind: 'warm'; tokenizer: TokenizerId }
   | { kind: 'boundaries'; id: number; tokenizer: TokenizerId; text: string }
   | { kind: 'countText'; id: number; fileName: string; text: string; tokenizers: TokenizerId[] }
   | { kind: 'scanFiles'; id: number; files: ScanFile[]; settings: ScanSettings }
