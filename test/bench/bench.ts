@@ -107,6 +107,56 @@ async function measureEdits(encoding: Encoding): Promise<{ p50: number; p95: num
   return { p50: at(0.5), p95: at(0.95), max: latencies[latencies.length - 1], recountMs, setTextMs, chunks: document.chunkCount };
 }
 
+/**
+ * What the count worker does per keystroke in a 1 MB `.prompt.md` of about 700 sections: apply the
+ * edit (LivePromptCount.applyChanges), produce the parse and counts (result), and copy them as the
+ * message to the extension host does (structuredClone). Checked against a fresh parse and count.
+ */
+async function measureLiveEdits(): Promise<{ p50: number; p95: number; max: number; openMs: number; messageKb: number }> {
+  const { loadTokenCounter } = await import('../../src/core/tokenize/tokenCounter');
+  const { LivePromptCount } = await import('../../src/core/livePromptCount');
+  const { parsePrompt } = await import('../../src/core/prompts/parsePrompt');
+  const { countPrompt } = await import('../../src/core/prompts/countPrompt');
+  const counter = await loadTokenCounter('o200k_base');
+  const text = `---\nmodel: gpt-4o\n---\n${mixedText(1_000_000)}`;
+  let started = performance.now();
+  const live = new LivePromptCount('big.prompt.md', text, counter);
+  live.result();
+  const openMs = performance.now() - started;
+  const random = seededRandom(11);
+  const letters = 'etaoin shrdlu\n#`{}$1東';
+  const latencies: number[] = [];
+  let length = text.length;
+  let messageKb = 0;
+  for (let i = 0; i < EDITS; i++) {
+    const offset = 30 + Math.floor(random() * (length - 30));
+    const deleting = random() < 1 / 3 && offset < length;
+    const inserted = deleting ? '' : letters[Math.floor(random() * letters.length)];
+    started = performance.now();
+    live.applyChanges([{ offset, deletedLength: deleting ? 1 : 0, text: inserted }]);
+    const message = structuredClone(live.result());
+    latencies.push(performance.now() - started);
+    length += inserted.length - (deleting ? 1 : 0);
+    messageKb = JSON.stringify(message).length / 1024;
+  }
+  const finalText = live.currentText;
+  const fresh = countPrompt(parsePrompt('big.prompt.md', finalText), counter);
+  const { count } = live.result();
+  if (count.tokens !== fresh.tokens || count.segmentTokens.join() !== fresh.segmentTokens.join()) throw new Error('live counts drifted from a fresh count');
+  latencies.sort((a, b) => a - b);
+  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  return { p50: at(0.5), p95: at(0.95), max: latencies[latencies.length - 1], openMs, messageKb };
+}
+
+async function printLiveEdits(): Promise<void> {
+  const edits = await measureLiveEdits();
+  console.log(
+    `\nThe count worker's step per keystroke, 1 MB .prompt.md (o200k_base, ${EDITS} random edits; parse, counts and message): ` +
+      `p50 ${edits.p50.toFixed(2)} ms, p95 ${edits.p95.toFixed(2)} ms, max ${edits.max.toFixed(1)} ms; ` +
+      `opening it ${edits.openMs.toFixed(0)} ms; message ${edits.messageKb.toFixed(0)} KB as JSON`,
+  );
+}
+
 type WorkerReply = { kind: string; id?: number; error?: string; count?: { tokens: number }; counts?: { byTokenizer: Record<string, { tokens: number }> } };
 
 /**
@@ -239,6 +289,11 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(await runChild(library as Library, encoding as Encoding, Number(size))));
     return;
   }
+  if (process.argv.includes('--live')) {
+    // `node out/test/bench/bench.js --live`: only the worker's step per keystroke.
+    await printLiveEdits();
+    return;
+  }
   if (process.argv.includes('--startup')) {
     // `node out/test/bench/bench.js --startup`: only the cold-start, CLI and repeated-character sections.
     await measureStartup();
@@ -284,6 +339,7 @@ async function main(): Promise<void> {
     );
   }
   console.log('"recount" is countLargeText over the whole edited text (warm memo); "setText" the first chunked count.');
+  await printLiveEdits();
   await measureStartup();
   measureRuns();
   const memory = process.memoryUsage();
