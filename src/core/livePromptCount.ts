@@ -1,5 +1,7 @@
 // Keeps an open prompt document's count current, edit by edit, without recounting it whole.
 import { countPrompt } from './prompts/countPrompt';
+import { detectPromptFormat } from './prompts/detectPromptFormat';
+import { splitFrontmatter } from './prompts/frontmatter';
 import { findMarkerLines, isBlankText, sectionsFromMarkers, type MarkerLine } from './prompts/markdownSections';
 import { parsePrompt } from './prompts/parsePrompt';
 import { noteVariables, variablesOfPieces, type VariableNote } from './prompts/variables';
@@ -113,28 +115,29 @@ export class LivePromptCount {
     return this.text ?? this.body!.head + this.body!.counter.getText();
   }
 
-  /** Parses `text` whole; a body counter still valid for its body (only its head was edited) is kept. */
+  /**
+   * Parses `text` afresh. A kept-body format parses only its head here (the body's segments and
+   * variables come from its counter and markers, as after an edit); a body counter still valid for
+   * the new body (only the head was edited) is kept.
+   */
   private reparse(text: string, keptBody: KeptBody | undefined): void {
-    const parsed = parsePrompt(this.fileName, text);
-    const safeFrom = parsed.isChat || parsed.bodyRange.end !== text.length ? undefined : headParsesAlone(parsed, text);
-    if (safeFrom === undefined) {
+    const head = parseHead(this.fileName, text);
+    if (!head) {
       this.text = text;
-      this.parsed = parsed;
+      this.parsed = parsePrompt(this.fileName, text);
       this.body = undefined;
       return;
     }
-    const head = text.slice(0, parsed.bodyRange.start);
-    const markdown = parsed.format === 'markdown' || parsed.format === 'vscode-prompt';
-    let counter: DocumentTokenCounter<VariableNote>;
-    if (keptBody && keptBody.head === head) {
-      counter = keptBody.counter;
-    } else {
-      counter = new DocumentTokenCounter(this.counter, text.slice(head.length), { noteChunk: noteVariables });
-    }
+    const start = head.parsed.bodyRange.start;
+    const headText = text.slice(0, start);
+    const counter =
+      keptBody && keptBody.head === headText ? keptBody.counter : new DocumentTokenCounter(this.counter, text.slice(start), { noteChunk: noteVariables });
+    const markdown = head.parsed.format === 'markdown' || head.parsed.format === 'vscode-prompt';
+    const markers = markdown ? findMarkerLines(text, start, text.length).map((marker) => ({ ...marker, offset: marker.offset - start })) : undefined;
     this.text = undefined;
-    this.body = { head, counter, safeFrom, markers: markdown ? findMarkerLines(text, head.length, text.length).map((marker) => ({ ...marker, offset: marker.offset - head.length })) : undefined };
-    // Same as the full parse by construction; segment texts are not kept (see LiveCount).
-    this.parsed = { ...parsed, segments: parsed.segments.map(withoutSegmentText), rendered: undefined };
+    this.body = { head: headText, counter, safeFrom: head.safeFrom, markers };
+    this.parsed = { ...head.parsed, rendered: undefined };
+    this.parsed = this.keptBodyParse(this.body);
   }
 
   /** Applies one change inside the body: its counter recounts the chunks around it, and its marker lines are found again around it. */
@@ -207,26 +210,30 @@ export class LivePromptCount {
 }
 
 /**
- * For a body that runs to the end of `text`: the first offset from which no edit can change how
- * the head parses (frontmatter found or not, where it ends, the BOM), or undefined when any edit
- * might (an unclosed frontmatter may be closed anywhere below it).
+ * For plain text, Markdown and `.prompt.md`, whose body runs from the end of the head (BOM,
+ * frontmatter) to the end of the text: the parse of the head alone (the body left empty), and the
+ * first offset from which no edit can change how the head parses. Undefined for other formats,
+ * and where any edit might change the head (an unclosed frontmatter may be closed anywhere below).
  */
-function headParsesAlone(parsed: ParsedPrompt, text: string): number | undefined {
-  // A parser that failed fell back to plain text: parsed afresh until it succeeds.
-  if (parsed.problems.some((problem) => problem.rule === 'parse-failure')) return undefined;
+function parseHead(fileName: string, text: string): { parsed: ParsedPrompt; safeFrom: number } | undefined {
+  const format = detectPromptFormat(fileName);
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   // Plain text has no head but the BOM: an edit at offset 0 may add or remove one.
-  if (parsed.format === 'text') return 1;
-  if (parsed.format !== 'markdown' && parsed.format !== 'vscode-prompt') return undefined;
-  const bodyStart = parsed.bodyRange.start;
-  if (bodyStart > bom) {
-    // Frontmatter, closed. Typing right after a closing fence that ends in `\r` could make it `\r\n`,
-    // and after one that ends the text (no line break) could lengthen the fence's line.
-    return text.charCodeAt(bodyStart - 1) === 0x0a ? bodyStart : bodyStart + 1;
+  if (format === 'text') return { parsed: parsePrompt(fileName, text.slice(0, bom)), safeFrom: 1 };
+  if (format !== 'markdown' && format !== 'vscode-prompt') return undefined;
+  const split = splitFrontmatter(bom ? text.slice(bom) : text);
+  if (split.kind === 'none') {
+    // Only the first three characters decide that there is no frontmatter, unless they are `---`.
+    return text.startsWith('---', bom) ? undefined : { parsed: parsePrompt(fileName, text.slice(0, bom)), safeFrom: bom + 3 };
   }
-  // No frontmatter: the first three characters decide that, unless they are `---` (an unclosed
-  // frontmatter, or a rule, may become one with an edit anywhere below).
-  return text.startsWith('---', bom) ? undefined : bom + 3;
+  if (split.kind === 'unclosed') return undefined;
+  const bodyStart = bom + split.bodyStart;
+  const parsed = parsePrompt(fileName, text.slice(0, bodyStart));
+  // A parser that failed fell back to plain text: parsed afresh until it succeeds.
+  if (parsed.problems.some((problem) => problem.rule === 'parse-failure')) return undefined;
+  // Typing right after a closing fence that ends in `\r` could make it `\r\n`, and after one that
+  // ends the text (no line break) could lengthen the fence's line.
+  return { parsed, safeFrom: text.charCodeAt(bodyStart - 1) === 0x0a ? bodyStart : bodyStart + 1 };
 }
 
 function withoutSegmentText(segment: PromptSegment): PromptSegment {
