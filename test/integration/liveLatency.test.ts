@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { PromptBudgetApi } from '../../src/extension/extension';
 import type { DocumentAnalysis } from '../../src/extension/promptDocuments';
 import { formatTokens } from '../../src/core/catalog/format';
+import { selectPromptFiles } from '../../src/core/checkWorkspace';
 import { mixedText } from '../bench/mixedText';
 import { closeAllEditors, extensionApi, fixtureUri, o200k, waitFor } from './editorTestSupport';
 
@@ -55,8 +56,9 @@ async function measure(api: PromptBudgetApi, name: string, editsPerPlace: number
     // file that already exists does not pay for that, so it is over before the clock starts.
     // (The scan starts with the budgets view; in a run of this file alone it never does.)
     const { scan } = api.budgetTree;
-    if (scan.isStarted) {
-      const relativePath = vscode.workspace.asRelativePath(uri, false);
+    const relativePath = vscode.workspace.asRelativePath(uri, false);
+    const scanned = scan.folders()[0];
+    if (scan.isStarted && scanned && selectPromptFiles(scanned.config, [relativePath]).length > 0) {
       await waitFor('the workspace scan to count the new file', () => scan.folders().some((folder) => folder.results.has(relativePath)), 60_000);
       await scan.whenIdle();
     }
