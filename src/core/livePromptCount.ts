@@ -38,7 +38,16 @@ interface KeptBody {
   markers: MarkerLine[] | undefined;
   /** The first offset at which an edit cannot change how the head parses. */
   safeFrom: number;
+  /**
+   * What decided the head, for edits in the body before `safeFrom`, which are kept when the head
+   * still parses the same after them (see `headStillHolds`): 'text' (plain text, the BOM alone),
+   * 'none' (Markdown not starting with `---`), 'dashes' (starting with `---` that does not open a
+   * frontmatter), 'unclosed' (a frontmatter never closed), 'closed' (no such edit is kept).
+   */
+  headKind: HeadKind;
 }
+
+type HeadKind = 'text' | 'none' | 'dashes' | 'unclosed' | 'closed';
 
 /** A prompt document's text, parse and count, updated incrementally as changes arrive. */
 export class LivePromptCount {
@@ -72,8 +81,17 @@ export class LivePromptCount {
     let keptBody = this.body;
     let parseAgain = this.body === undefined;
     for (const change of changes) {
-      if (text === undefined && this.body && change.offset >= this.body.safeFrom) {
-        this.editBody(this.body, change);
+      const body = this.body;
+      if (text === undefined && body && change.offset >= body.safeFrom) {
+        this.editBody(body, change);
+        continue;
+      }
+      if (text === undefined && body && change.offset >= body.head.length && body.headKind !== 'closed' && firstLineKept(body, change)) {
+        const region = this.editBody(body, change);
+        if (headStillHolds(body, region)) continue;
+        // The edit changed how the head parses (typed a BOM, or `---`): parsed afresh, the counter kept.
+        text = this.currentText;
+        parseAgain = true;
         continue;
       }
       text ??= this.currentText;
@@ -135,13 +153,14 @@ export class LivePromptCount {
     const markdown = head.parsed.format === 'markdown' || head.parsed.format === 'vscode-prompt';
     const markers = markdown ? findMarkerLines(text, start, text.length).map((marker) => ({ ...marker, offset: marker.offset - start })) : undefined;
     this.text = undefined;
-    this.body = { head: headText, counter, safeFrom: head.safeFrom, markers };
+    this.body = { head: headText, counter, safeFrom: head.safeFrom, headKind: head.kind, markers };
     this.parsed = { ...head.parsed, rendered: undefined };
     this.parsed = this.keptBodyParse(this.body);
   }
 
   /** Applies one change inside the body: its counter recounts the chunks around it, and its marker lines are found again around it. */
-  private editBody(body: KeptBody, change: TextChange): void {
+  /** Returns the text of the lines around the edit after it ('' for plain text). */
+  private editBody(body: KeptBody, change: TextChange): string {
     const offset = change.offset - body.head.length;
     const end = offset + change.deletedLength;
     const { counter, markers } = body;
@@ -151,15 +170,17 @@ export class LivePromptCount {
     const nextLineFeed = markers ? counter.indexOf('\n', end) : -1;
     const to = nextLineFeed === -1 ? counter.length : nextLineFeed + 1;
     counter.applyEdit(offset, change.deletedLength, change.text);
-    if (!markers) return;
+    if (!markers) return '';
     const shift = change.text.length - change.deletedLength;
-    const found = findMarkerLines(counter.slice(from, to + shift), 0, to + shift - from).map((marker) => ({ ...marker, offset: marker.offset + from }));
+    const region = counter.slice(from, to + shift);
+    const found = findMarkerLines(region, 0, region.length).map((marker) => ({ ...marker, offset: marker.offset + from }));
     let first = 0;
     while (first < markers.length && markers[first].offset < from) first++;
     let last = first;
     while (last < markers.length && markers[last].offset < to) last++;
     for (let i = last; i < markers.length; i++) markers[i] = { ...markers[i], offset: markers[i].offset + shift };
     markers.splice(first, last - first, ...found);
+    return region;
   }
 
   /** The parse of a kept body's text: the head's results as they were, the body's from its counter and markers. */
@@ -211,29 +232,63 @@ export class LivePromptCount {
 
 /**
  * For plain text, Markdown and `.prompt.md`, whose body runs from the end of the head (BOM,
- * frontmatter) to the end of the text: the parse of the head alone (the body left empty), and the
- * first offset from which no edit can change how the head parses. Undefined for other formats,
- * and where any edit might change the head (an unclosed frontmatter may be closed anywhere below).
+ * frontmatter) to the end of the text: the parse of the head alone (the body left empty), how it
+ * was decided, and the first offset from which no edit can change it. Undefined for other formats.
  */
-function parseHead(fileName: string, text: string): { parsed: ParsedPrompt; safeFrom: number } | undefined {
+function parseHead(fileName: string, text: string): { parsed: ParsedPrompt; kind: HeadKind; safeFrom: number } | undefined {
   const format = detectPromptFormat(fileName);
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const never = Number.POSITIVE_INFINITY;
   // Plain text has no head but the BOM: an edit at offset 0 may add or remove one.
-  if (format === 'text') return { parsed: parsePrompt(fileName, text.slice(0, bom)), safeFrom: 1 };
+  if (format === 'text') return { parsed: parsePrompt(fileName, text.slice(0, bom)), kind: 'text', safeFrom: 1 };
   if (format !== 'markdown' && format !== 'vscode-prompt') return undefined;
   const split = splitFrontmatter(bom ? text.slice(bom) : text);
-  if (split.kind === 'none') {
-    // Only the first three characters decide that there is no frontmatter, unless they are `---`.
-    return text.startsWith('---', bom) ? undefined : { parsed: parsePrompt(fileName, text.slice(0, bom)), safeFrom: bom + 3 };
+  if (split.kind === 'closed') {
+    const bodyStart = bom + split.bodyStart;
+    const parsed = parsePrompt(fileName, text.slice(0, bodyStart));
+    // A parser that failed fell back to plain text: parsed afresh until it succeeds.
+    if (parsed.problems.some((problem) => problem.rule === 'parse-failure')) return undefined;
+    // Typing right after a closing fence that ends in `\r` could make it `\r\n`, and after one that
+    // ends the text (no line break) could lengthen the fence's line.
+    return { parsed, kind: 'closed', safeFrom: text.charCodeAt(bodyStart - 1) === 0x0a ? bodyStart : bodyStart + 1 };
   }
-  if (split.kind === 'unclosed') return undefined;
-  const bodyStart = bom + split.bodyStart;
-  const parsed = parsePrompt(fileName, text.slice(0, bodyStart));
-  // A parser that failed fell back to plain text: parsed afresh until it succeeds.
-  if (parsed.problems.some((problem) => problem.rule === 'parse-failure')) return undefined;
-  // Typing right after a closing fence that ends in `\r` could make it `\r\n`, and after one that
-  // ends the text (no line break) could lengthen the fence's line.
-  return { parsed, safeFrom: text.charCodeAt(bodyStart - 1) === 0x0a ? bodyStart : bodyStart + 1 };
+  // Only the first three characters decide that there is no frontmatter, unless they are `---`.
+  if (!text.startsWith('---', bom)) return { parsed: parsePrompt(fileName, text.slice(0, bom)), kind: 'none', safeFrom: bom + 3 };
+  // Starting with `---`: the first line says whether it opens a frontmatter (its problem, in a
+  // `.prompt.md`, is on that line), and an unclosed one may be closed by any later edit.
+  const firstBreak = /\r\n|\n|\r/.exec(text.slice(bom, bom + 4096));
+  if (!firstBreak) return undefined;
+  const parsed = parsePrompt(fileName, text.slice(0, bom + firstBreak.index + firstBreak[0].length));
+  return { parsed, kind: split.kind === 'unclosed' ? 'unclosed' : 'dashes', safeFrom: never };
+}
+
+/**
+ * Whether an edit before `safeFrom` leaves the head's first line alone, where that line decides
+ * the head (a `---` line): the edit must start past its line break and one more character.
+ */
+function firstLineKept(body: KeptBody, change: TextChange): boolean {
+  if (body.headKind !== 'dashes' && body.headKind !== 'unclosed') return true;
+  const offset = change.offset - body.head.length;
+  const lineFeed = body.counter.indexOf('\n', 0);
+  const carriageReturn = body.counter.indexOf('\r', 0);
+  const firstBreak = lineFeed === -1 ? carriageReturn : carriageReturn === -1 ? lineFeed : Math.min(lineFeed, carriageReturn);
+  return firstBreak !== -1 && offset > firstBreak + 2;
+}
+
+/** After an edit in the body before `safeFrom`: whether the head still parses as it did. */
+function headStillHolds(body: KeptBody, region: string): boolean {
+  const { counter, head, headKind } = body;
+  // Without a BOM in the head, the body must not have gained one at its start.
+  if (head.length === 0 && counter.slice(0, 1) === '\ufeff') return false;
+  switch (headKind) {
+    case 'none':
+      return counter.slice(0, 3) !== '---';
+    case 'unclosed':
+      // A `---` in the lines around the edit may close the frontmatter: parsed afresh.
+      return !region.includes('---');
+    default:
+      return true;
+  }
 }
 
 function withoutSegmentText(segment: PromptSegment): PromptSegment {

@@ -46,6 +46,9 @@ const PIECES = [
   '{',
   '$',
   '}}',
+  // Long enough that chunks are cut inside the line, at spaces.
+  `# ${'long heading '.repeat(170)}\n`,
+  `{{ ${'lorem '.repeat(400)}}}`,
 ];
 
 const documentText = fc.array(fc.constantFrom(...PIECES), { maxLength: 40 }).map((parts) => parts.join(''));
@@ -71,13 +74,17 @@ function toChange(text: string, raw: { start: number; length: number; text: stri
 async function assertLiveEqualsFresh(fileName: string, tokenizer: TokenizerId, initial: fc.Arbitrary<string>): Promise<void> {
   const counter = await loadTokenCounter(tokenizer);
   fc.assert(
-    fc.property(initial, fc.array(edit, { minLength: 1, maxLength: 8 }), (text, edits) => {
+    fc.property(initial, fc.array(fc.array(edit, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 6 }), (text, batches) => {
       const live = new LivePromptCount(fileName, text, counter);
       let current = text;
-      for (const raw of edits) {
-        const change = toChange(current, raw);
-        current = current.slice(0, change.offset) + change.text + current.slice(change.offset + change.deletedLength);
-        live.applyChanges([change]);
+      for (const batch of batches) {
+        // One event may carry several changes (multi-cursor), each relative to the text the previous left.
+        const changes = batch.map((raw) => {
+          const change = toChange(current, raw);
+          current = current.slice(0, change.offset) + change.text + current.slice(change.offset + change.deletedLength);
+          return change;
+        });
+        live.applyChanges(changes);
         const freshParse = parsePrompt(fileName, current);
         const fresh = countPrompt(freshParse, counter);
         const { count, parsed } = live.result();
@@ -109,7 +116,17 @@ describe('live counting in the editor', () => {
 
   test('every small edit at every offset of awkward heads gives the fresh parse and count', async () => {
     const counter = await loadTokenCounter('o200k_base');
-    const documents = ['---\r\nmodel: GPT-4o\r\n---\r# A\n{{x}}\n', '\ufeff# T\n```\n# no\n```\n## B\n${input:y}', '---\nmodel: x\n---', 'ab', '--- \n# h\n', '# A\r\n\r\nb {{ c\n}}'];
+    const documents = [
+      '---\r\nmodel: GPT-4o\r\n---\r# A\n{{x}}\n',
+      '\ufeff# T\n```\n# no\n```\n## B\n${input:y}',
+      '---\nmodel: x\n---',
+      'ab',
+      '--- \n# h\n',
+      '# A\r\n\r\nb {{ c\n}}',
+      // A frontmatter never closed, and a rule of dashes: any edit below may change the head.
+      '---\nm: 1\n# A\n```\n# B',
+      '----\n# A\r\n-- x',
+    ];
     const inserts = ['', '\n', '\r', '-', 'x', '#', '}', '\ufeff', '---\n'];
     for (const fileName of ['notes.md', 'a.prompt.md', 'd.txt']) {
       for (const text of documents) {
@@ -140,6 +157,68 @@ describe('live counting in the editor', () => {
     const first = noteVariables('{{ name ');
     assert.deepEqual(variablesOfPieces(['{{ name '], [first]), []);
     assert.deepEqual(variablesOfPieces(['{{ name ', '}}'], [first, noteVariables('}}')]), ['name']);
+  });
+
+  test('two edits in a row, or in one event, at every pair of offsets of short heads give the fresh parse and count', async () => {
+    const counter = await loadTokenCounter('o200k_base');
+    const inserts = ['', '\n', '-', '#'];
+    const editsOf = (text: string): TextChange[] => {
+      const edits: TextChange[] = [];
+      for (let offset = 0; offset <= text.length; offset++) {
+        for (let deletedLength = 0; deletedLength <= Math.min(1, text.length - offset); deletedLength++) {
+          for (const insert of inserts) if (deletedLength > 0 || insert) edits.push({ offset, deletedLength, text: insert });
+        }
+      }
+      return edits;
+    };
+    const apply = (text: string, change: TextChange) => text.slice(0, change.offset) + change.text + text.slice(change.offset + change.deletedLength);
+    for (const [fileName, text] of [
+      ['a.md', '--\n# A\n-'],
+      ['a.prompt.md', '---\nm\n# A'],
+      ['a.txt', 'a\nb'],
+    ]) {
+      for (const first of editsOf(text)) {
+        const between = apply(text, first);
+        for (const second of editsOf(between)) {
+          const current = apply(between, second);
+          const fresh = parsePrompt(fileName, current);
+          const expected = { ...fresh, segments: fresh.segments.map((segment) => ({ ...segment, text: '' })), rendered: undefined };
+          const what = `${fileName} ${JSON.stringify(text)} -> ${JSON.stringify(between)} -> ${JSON.stringify(current)}`;
+          for (const together of [false, true]) {
+            const live = new LivePromptCount(fileName, text, counter);
+            if (together) live.applyChanges([first, second]);
+            else {
+              live.applyChanges([first]);
+              live.result();
+              live.applyChanges([second]);
+            }
+            const { parsed, count } = live.result();
+            assert.deepEqual(parsed, expected, what);
+            assert.equal(count.tokens, counter.count(fresh.segments.map((segment) => segment.text).join('')), what);
+          }
+        }
+      }
+    }
+  });
+
+  test('typing in the first heading of a long Markdown or text file recounts only the lines around the edit', async () => {
+    const o200k = await loadTokenCounter('o200k_base');
+    const long = Array.from({ length: 3000 }, (_, i) => `Line ${i} of the body, with some words.\n`).join('');
+    for (const [fileName, text, offset] of [
+      ['long.md', `# Title\n\n${long}`, 2],
+      ['long.md', `---- \n# Title\n\n${long}`, 9],
+      ['long.prompt.md', `---\nmodel: x\n# Title, frontmatter never closed\n\n${long}`, 16],
+      ['long.txt', `Title\n\n${long}`, 0],
+    ] as const) {
+      const spy = countingCounter(o200k);
+      const live = new LivePromptCount(fileName, text, spy.counter);
+      live.result();
+      spy.reset();
+      live.applyChanges([{ offset, deletedLength: 0, text: 'A' }]);
+      const { count } = live.result();
+      assert.ok(spy.counted() < 200, `${fileName}: recounted ${spy.counted()} characters`);
+      assert.equal(count.tokens, countPrompt(parsePrompt(fileName, live.currentText), o200k).tokens, fileName);
+    }
   });
 
   test('a Prompty chat file stays exact, message framing included', async () => {

@@ -17,7 +17,8 @@ export function splitFrontmatter(text: string): FrontmatterSplit {
   if (!open) return { kind: 'none' };
   const yamlStart = open[0].length;
   CLOSE.lastIndex = yamlStart;
-  // `m` makes `^` match after \n only; a lone \r line break before the fence is checked by hand.
+  // With `m`, `^` matches after any line terminator (\u2028 and \u2029 too), so the character
+  // before the fence is checked by hand: only \n or \r counts. (`$` still matches before \u2028.)
   for (let match = CLOSE.exec(text); match; match = CLOSE.exec(text)) {
     const before = match.index === yamlStart ? '\n' : text[match.index - 1];
     if (before === '\n' || before === '\r') {
