@@ -29,16 +29,16 @@ function run(args, onLine) {
 const suites = { unit: undefined, integration: undefined, e2e: undefined };
 
 // Piped, node --test reports in TAP: `# pass N`, `# fail N` (a terminal would get `ℹ pass N`).
-const unit = { passed: undefined, failed: undefined };
+const unit = { passed: undefined, failed: undefined, skipped: 0 };
 const unitCode = await run(['--test', 'out/test/unit/'], (line) => {
-  const match = /^(?:# |ℹ )(pass|fail) (\d+)$/.exec(line);
-  if (match) unit[match[1] === 'pass' ? 'passed' : 'failed'] = Number(match[2]);
+  const match = /^(?:# |ℹ )(pass|fail|skipped) (\d+)$/.exec(line);
+  if (match) unit[{ pass: 'passed', fail: 'failed', skipped: 'skipped' }[match[1]]] = Number(match[2]);
 });
-suites.unit = unit.passed === undefined ? { passed: 0, failed: 1, note: `no results (exit code ${unitCode})` } : { passed: unit.passed, failed: unit.failed ?? 0 };
+suites.unit = unit.passed === undefined ? { passed: 0, failed: 1, note: `no results (exit code ${unitCode})` } : { passed: unit.passed, failed: unit.failed ?? 0, skipped: unit.skipped };
 
 const integrationCode = await run([join('test', 'host', 'runIntegrationTests.mjs'), ...process.argv.slice(2)], (line) => {
-  const match = /^(integration|e2e): (\d+) passed, (\d+) failed/.exec(line);
-  if (match) suites[match[1]] = { passed: Number(match[2]), failed: Number(match[3]) };
+  const match = /^(integration|e2e): (\d+) passed, (\d+) failed(?:, (\d+) skipped)?/.exec(line);
+  if (match) suites[match[1]] = { passed: Number(match[2]), failed: Number(match[3]), skipped: Number(match[4] ?? 0) };
 });
 if (!suites.integration) suites.integration = { passed: 0, failed: 1, note: `no results (exit code ${integrationCode})` };
 
@@ -49,7 +49,8 @@ for (const [name, suite] of Object.entries(suites)) {
   if (!suite) continue; // e2e skipped (--no-e2e, or a --grep that matched none)
   passed += suite.passed;
   failed += suite.failed;
-  console.log(`${name}: ${suite.passed} passed, ${suite.failed} failed${suite.note ? ` (${suite.note})` : ''}`);
+  // A skipped test is neither: it is named, so a test that keeps skipping itself is seen.
+  console.log(`${name}: ${suite.passed} passed, ${suite.failed} failed${suite.skipped ? `, ${suite.skipped} skipped` : ''}${suite.note ? ` (${suite.note})` : ''}`);
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(unitCode !== 0 || integrationCode !== 0 || failed > 0 ? 1 : 0);

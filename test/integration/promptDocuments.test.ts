@@ -84,32 +84,42 @@ describe('Prompt documents', () => {
     // The first document is slow to count, so its count is still coming when the second one opens.
     const first = await vscode.workspace.openTextDocument({ language: 'markdown', content: sections(3000, 'A long scratch prompt about invoices. '.repeat(12)) });
     const uri = first.uri;
-    await vscode.window.showTextDocument(first);
-    await closeActiveUntitled();
-    await waitFor('the first untitled document to close', () => first.isClosed);
     const secondText = '# Reopened\n\nSay hello.\n';
-    let second: vscode.TextDocument | undefined;
-    const published = await analysesDuring(api, uri, async () => {
-      second = await vscode.workspace.openTextDocument({ language: 'markdown', content: secondText });
-      assert.equal(second.uri.toString(), uri.toString(), 'VS Code did not reuse the untitled name; the test needs it to');
-      // VS Code sometimes hands the reused untitled name its old content (the closed model was not
-      // disposed yet): the extension then rightly counts that text, and there is nothing to test here.
-      if (second.getText() !== secondText) return;
-      await vscode.window.showTextDocument(second);
-      const analysis = await currentAnalysis(api, second);
-      assertSegmentsMatch(analysis, secondText, 'the reopened document');
-      assert.ok(analysis.count.tokens < 20, `the reopened document counts ${analysis.count.tokens} tokens`);
-    });
-    if (second && second.getText() !== secondText) {
-      await vscode.window.showTextDocument(second);
+    // VS Code sometimes hands the reused untitled name its old content (the closed model was not
+    // disposed yet): the extension then rightly counts that text, and there is nothing to test. That
+    // opening is then the one closed, its count still coming, and the name is reused again.
+    let previous = first;
+    for (let attempt = 1; ; attempt++) {
+      await vscode.window.showTextDocument(previous);
       await closeActiveUntitled();
-      this.skip();
-    }
-    try {
-      // None in between either: the closed document's count was never shown for the new one.
-      for (const analysis of published) assert.ok(analysis.count.tokens < 20, `an analysis of ${analysis.count.tokens} tokens was shown for the reopened document`);
-    } finally {
-      await closeActiveUntitled();
+      const closing = previous;
+      await waitFor('the earlier untitled document to close', () => closing.isClosed);
+      let second: vscode.TextDocument | undefined;
+      const published = await analysesDuring(api, uri, async () => {
+        second = await vscode.workspace.openTextDocument({ language: 'markdown', content: secondText });
+        assert.equal(second.uri.toString(), uri.toString(), 'VS Code did not reuse the untitled name; the test needs it to');
+        if (second.getText() !== secondText) return;
+        await vscode.window.showTextDocument(second);
+        const analysis = await currentAnalysis(api, second);
+        assertSegmentsMatch(analysis, secondText, 'the reopened document');
+        assert.ok(analysis.count.tokens < 20, `the reopened document counts ${analysis.count.tokens} tokens`);
+      });
+      const reopened = second!;
+      if (reopened.getText() === secondText) {
+        try {
+          // None in between either: the closed document's count was never shown for the new one.
+          for (const analysis of published) assert.ok(analysis.count.tokens < 20, `an analysis of ${analysis.count.tokens} tokens was shown for the reopened document`);
+        } finally {
+          await closeActiveUntitled();
+        }
+        return;
+      }
+      if (attempt === 4) {
+        await vscode.window.showTextDocument(reopened);
+        await closeActiveUntitled();
+        this.skip();
+      }
+      previous = reopened;
     }
   });
 
