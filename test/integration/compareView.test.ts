@@ -133,6 +133,9 @@ describe('Prompt Budget: Compare Models webview', () => {
 
   it('prices each model as tiktoken counts it and the catalog prices it, unpriced models last', async () => {
     const uri = fixture('refund-reply.prompt.md');
+    // On its own too, not only after the test that opens the panel (it reveals the open one).
+    await openFixture('refund-reply.prompt.md');
+    await vscode.commands.executeCommand('promptBudget.compareModels');
     const { message } = await delivered('the rows of refund-reply.prompt.md', (candidate) => candidate.subject.title.endsWith('refund-reply.prompt.md'));
     const body = (await vscode.workspace.openTextDocument(uri)).getText().replace(FRONTMATTER, '');
     const o200k = tiktokenCount('o200k_base', body);
