@@ -1,3 +1,4 @@
+import { asciiPieceScanner, NOT_ASCII, type AsciiPieceScanner } from './asciiPieces';
 import { copyString } from './copyString';
 
 /** Pieces longer than this are counted but not remembered: they rarely repeat. */
@@ -14,6 +15,8 @@ export class PieceTokenCounts {
   // The same pattern, sticky: `test` at the end of the previous piece finds the next one without
   // allocating a match array (the pattern matches at every position, so pieces are contiguous).
   private readonly nextPiece: RegExp;
+  // The same pieces found by reading character codes, where the text is ASCII (asciiPieces.ts).
+  private readonly asciiPieceEnd: AsciiPieceScanner | undefined;
   // Two generations give a cheap bounded LRU: when `recent` is full it becomes `older`, and
   // pieces still in use are promoted back on their next hit.
   private recent = new Map<string, number>();
@@ -31,6 +34,7 @@ export class PieceTokenCounts {
   ) {
     this.pieces = new RegExp(pattern, 'gu');
     this.nextPiece = new RegExp(pattern, 'yu');
+    this.asciiPieceEnd = asciiPieceScanner(pattern);
   }
 
   /** Tokens in `text`. */
@@ -38,10 +42,15 @@ export class PieceTokenCounts {
     const next = this.nextPiece;
     let total = 0;
     let start = 0;
+    const asciiPieceEnd = this.asciiPieceEnd;
     while (start < text.length) {
-      next.lastIndex = start;
       let piece: string;
-      if (next.test(text) && next.lastIndex > start) {
+      const end = asciiPieceEnd ? asciiPieceEnd(text, start) : NOT_ASCII;
+      next.lastIndex = start;
+      if (end !== NOT_ASCII) {
+        piece = text.slice(start, end);
+        start = end;
+      } else if (next.test(text) && next.lastIndex > start) {
         piece = text.slice(start, next.lastIndex);
         start = next.lastIndex;
       } else {
