@@ -23,9 +23,17 @@ export const checks = [
       await openFile(page, 'agent.prompt.md');
       const item = statusItem(page);
       await item.waitFor({ timeout: 30_000 });
-      const text = (await item.innerText()).replace(/\s+/g, ' ').trim();
       // 140 tokens is what OpenAI's tokenizer gives the body (the CLI test checks the count itself).
-      if (!/140 tok · \$[\d.]+ · gpt-4o/.test(text)) throw new Error(`status bar says "${text}"`);
+      // The count may show before the workspace's prompt-budget.yaml is read: then the cost is the
+      // worst case (`≤$0.16`) until the budget's expected output arrives, so wait for that.
+      const expected = /140 tok · \$[\d.]+ · gpt-4o/;
+      let text = '';
+      for (let attempt = 0; attempt < 120; attempt++) {
+        text = (await item.innerText()).replace(/\s+/g, ' ').trim();
+        if (expected.test(text)) return;
+        await page.waitForTimeout(250);
+      }
+      throw new Error(`status bar says "${text}"`);
     },
   },
   {
