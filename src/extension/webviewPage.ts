@@ -1,5 +1,6 @@
 // The frame of every Prompt Budget webview: a strict CSP (nothing remote; scripts only with this
-// page's nonce, styles and images only from the extension), one stylesheet and one script from media/.
+// page's nonce, styles and images only from the extension), the shared stylesheet, and the page's own
+// stylesheet and script from media/.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
@@ -8,7 +9,7 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOpt
   return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')] };
 }
 
-/** A page with `body`, styled by media/NAME.css and run by media/NAME.js. */
+/** A page with `body`, styled by media/webview.css and media/NAME.css, and run by media/NAME.js. */
 export function webviewPage(webview: vscode.Webview, extensionUri: vscode.Uri, page: { name: string; title: string; body: string }): string {
   const nonce = randomBytes(18).toString('base64');
   const media = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', file)).toString();
@@ -19,6 +20,7 @@ export function webviewPage(webview: vscode.Webview, extensionUri: vscode.Uri, p
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${csp}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
+  <link rel="stylesheet" href="${media('webview.css')}">
   <link rel="stylesheet" href="${media(`${page.name}.css`)}">
   <title>${page.title}</title>
 </head>

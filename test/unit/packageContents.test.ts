@@ -26,6 +26,7 @@ test('the .vsix holds the bundles, the tokenizer ranks, the webview media, the s
     'media/prompty.tmLanguage.json',
     'media/usageDashboard.css',
     'media/usageDashboard.js',
+    'media/webview.css',
     'package.json',
   ]);
 });

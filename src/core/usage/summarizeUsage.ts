@@ -1,19 +1,11 @@
 // Groups a ledger's buckets by periods and dimensions. A record with several tags (or linked to
 // several budgets) counts in each of their groups, so such groups can sum to more than the totals.
-import type { UsageBucket } from './usageLedger';
+import type { UsageBucket, UsageCounts } from './usageLedger';
 import type { UsageGroupKey } from './usageRecord';
 
 /** Sums as the CLI and the editor show them. `cost` is null when no record in the group has one. */
-export interface UsageSums {
-  records: number;
-  calls: number;
-  inputTokens: number;
-  cachedInputTokens: number;
-  cacheWriteTokens: number;
-  outputTokens: number;
+export interface UsageSums extends UsageCounts {
   cost: number | null;
-  /** Records counted without a cost: no price data for their model. */
-  unpricedRecords: number;
 }
 
 export interface UsageGroup extends UsageSums {

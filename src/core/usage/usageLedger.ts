@@ -7,23 +7,27 @@ import { UsagePricer } from './priceUsage';
 import type { CostSource, UsageProblem, UsageRecord } from './usageRecord';
 
 /** The sums of one day, provider, model, user and set of tags. */
-export interface UsageBucket {
-  /** UTC date, YYYY-MM-DD. */
-  day: string;
-  provider: string;
-  model: string;
-  user?: string;
-  tags: string[];
+/** What a bucket, and a group of buckets, adds up. */
+export interface UsageCounts {
   records: number;
   calls: number;
   inputTokens: number;
   cachedInputTokens: number;
   cacheWriteTokens: number;
   outputTokens: number;
-  /** USD of the records that have a cost. */
-  cost: number;
   /** Records without a cost (no price data for their model). */
   unpricedRecords: number;
+}
+
+export interface UsageBucket extends UsageCounts {
+  /** UTC date, YYYY-MM-DD. */
+  day: string;
+  provider: string;
+  model: string;
+  user?: string;
+  tags: string[];
+  /** USD of the records that have a cost. */
+  cost: number;
   /** Records whose cost came from the record itself rather than from price data. */
   recordCostRecords: number;
 }
