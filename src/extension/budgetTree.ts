@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PromptAnalysis } from '../core/analyzePrompt';
 import type { BudgetEvaluation, BudgetStatus, FileEvaluation, FileUsage, LimitUsage } from '../core/budgets/evaluateBudget';
-import { formatPercent, formatTokens, formatUsd } from '../core/catalog/format';
+import { formatInteger, formatPercent, formatTokens, formatUsd } from '../core/catalog/format';
 import { COMMAND } from './commandIds';
 import { registerCommand } from './log';
 import { escapeMarkdown } from './promptWording';
@@ -215,7 +215,7 @@ export function budgetDescription(evaluation: BudgetEvaluation): string {
   );
   const tokens = (value: number) => formatTokens(value, 'compact');
   // Whole dollars from $100 up: the cents of a monthly bill do not fit a side bar, and the tooltip has them.
-  const usd = (value: number) => (value >= 100 ? `$${Math.round(value).toLocaleString('en-US')}` : formatUsd(value));
+  const usd = (value: number) => (value >= 100 ? `$${formatInteger(value)}` : formatUsd(value));
   if (!tightest) return `${approx}${tokens(evaluation.tokens)} tok`;
   if (tightest === inputTokens) return `${approx}${tokens(tightest.used)} / ${tokens(tightest.limit)} tok`;
   if (tightest === totalTokens) return `${approx}${tokens(tightest.used)} / ${tokens(tightest.limit)} tok in+out`;

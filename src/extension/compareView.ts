@@ -17,7 +17,7 @@ import {
   type SortDirection,
 } from '../core/compareModels';
 import { defaultCompareSet } from '../core/catalog/compareDefaults';
-import { formatUsd } from '../core/catalog/format';
+import { formatInteger, formatUsd } from '../core/catalog/format';
 import { toCsv } from '../core/report/toCsv';
 import { toMarkdownTable } from '../core/report/toMarkdownTable';
 import type { ModelInfo } from '../core/types';
@@ -542,6 +542,6 @@ function describeSubject(document: vscode.TextDocument, selection: { start: numb
   const first = document.positionAt(selection.start).line + 1;
   const last = document.positionAt(selection.end).line + 1;
   const lines = first === last ? `line ${first}` : `lines ${first}–${last}`;
-  const characters = (selection.end - selection.start).toLocaleString('en-US');
+  const characters = formatInteger(selection.end - selection.start);
   return { title: name, detail: `Selection: ${lines} (${characters} characters), counted as plain text.` };
 }

@@ -5,6 +5,7 @@ import type { TokenizerId } from '../core/types';
 import { COMMAND } from './commandIds';
 import { registerCommand } from './log';
 import type { PromptDocuments } from './promptDocuments';
+import { formatInteger } from '../core/catalog/format';
 
 /** Above this many characters the whole document is not coloured: the user selects a part. */
 export const WHOLE_DOCUMENT_LIMIT = 20_000;
@@ -69,7 +70,7 @@ export class TokenBoundaries implements vscode.Disposable {
     if (ranges.length === 0) {
       if (document.getText().length > WHOLE_DOCUMENT_LIMIT) {
         void vscode.window.showInformationMessage(
-          `This document is over ${WHOLE_DOCUMENT_LIMIT.toLocaleString('en-US')} characters: select the text whose token boundaries you want to see.`,
+          `This document is over ${formatInteger(WHOLE_DOCUMENT_LIMIT)} characters: select the text whose token boundaries you want to see.`,
         );
         return undefined;
       }
@@ -79,7 +80,7 @@ export class TokenBoundaries implements vscode.Disposable {
     const selectedLength = ranges.reduce((sum, range) => sum + document.offsetAt(range.end) - document.offsetAt(range.start), 0);
     if (selectedLength > WHOLE_DOCUMENT_LIMIT) {
       void vscode.window.showInformationMessage(
-        `The selection is over ${WHOLE_DOCUMENT_LIMIT.toLocaleString('en-US')} characters: select less text to see its token boundaries.`,
+        `The selection is over ${formatInteger(WHOLE_DOCUMENT_LIMIT)} characters: select less text to see its token boundaries.`,
       );
       return undefined;
     }

@@ -1,7 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { costPerCall, pricesForInput } from '../../src/core/catalog/cost';
-import { formatPercent, formatTokens, formatUsd } from '../../src/core/catalog/format';
+import fc from 'fast-check';
+import { formatInteger, formatPercent, formatTokens, formatUsd } from '../../src/core/catalog/format';
 import { ModelCatalog } from '../../src/core/catalog/modelCatalog';
 import type { ModelInfo, ModelPricing } from '../../src/core/types';
 
@@ -101,6 +102,36 @@ describe('formatTokens', () => {
     assert.equal(formatTokens(128_000, 'compact'), '128k');
     assert.equal(formatTokens(999_999, 'compact'), '1M');
     assert.equal(formatTokens(1_047_576, 'compact'), '1.05M');
+  });
+});
+
+// The formatters group digits by hand (toLocaleString's first call loads ICU data): they must read
+// exactly as en-US formatting does.
+describe('digit grouping, against en-US formatting', () => {
+  test('whole numbers, from 0 to 2^53, negative too', () => {
+    fc.assert(
+      fc.property(fc.maxSafeNat(), fc.boolean(), (value, negative) => {
+        // -0 reads '0' here, where toLocaleString writes '-0'.
+        const signed = negative && value > 0 ? -value : value;
+        assert.equal(formatInteger(signed), signed.toLocaleString('en-US'));
+        assert.equal(formatTokens(signed), signed.toLocaleString('en-US'));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const value of [0, 7, 999, 1000, 999_999, 1_000_000, 12_345_678]) assert.equal(formatInteger(value), value.toLocaleString('en-US'));
+    assert.equal(formatInteger(1234.6), '1,235');
+  });
+
+  test('dollar amounts of a dollar or more, with their cents rounded the same way', () => {
+    const dollars = fc.oneof(fc.double({ min: 1, max: 1e12, noNaN: true }), fc.integer({ min: 100, max: 10_000_000 }).map((cents) => cents / 100 + 0.005));
+    fc.assert(
+      fc.property(dollars, (amount) => {
+        const expected = `$${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+        assert.equal(formatUsd(amount), expected);
+        assert.equal(formatUsd(-amount), `-${expected}`);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
 

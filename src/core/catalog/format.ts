@@ -1,4 +1,6 @@
 // Amounts and token counts as the status bar, tree, webview and CLI print them.
+// Digits are grouped by hand, not with toLocaleString: its first call loads ICU's locale data,
+// which took 24 ms in a bare Node and 129 ms in a busy extension host, on the first prompt opened.
 
 const SMALLEST_SHOWN_USD = 0.000001;
 
@@ -10,7 +12,9 @@ export function formatUsd(amount: number): string {
   if (value === 0) return '$0.00';
   if (value < SMALLEST_SHOWN_USD) return `${sign}<$0.000001`;
   if (value >= 1) {
-    return `${sign}$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    const [whole, cents] = roundedCents(value).split('.');
+    // Beyond 1e21 the figure has an exponent and no cents.
+    return cents === undefined ? `${sign}$${whole}` : `${sign}$${groupDigits(whole)}.${cents}`;
   }
   // Two significant digits, and at least cents: 0.5 -> $0.50, 0.0031 -> $0.0031.
   let decimals = Math.max(2, 1 - Math.floor(Math.log10(value)));
@@ -20,10 +24,25 @@ export function formatUsd(amount: number): string {
   return `${sign}$${value.toFixed(decimals).replace(/(\.\d\d\d*?)0+$/, '$1')}`;
 }
 
+/**
+ * `value` (≥ 1) with two decimals, rounded half up on its shortest decimal form as en-US formatting
+ * rounds it: 1.005 reads 1.01, where toFixed, rounding the binary value 1.00499..., gives 1.00.
+ */
+function roundedCents(value: number): string {
+  const written = String(value);
+  if (!/^\d+(\.\d+)?$/.test(written)) return value.toFixed(2);
+  const [whole, fraction = ''] = written.split('.');
+  if (fraction.length <= 2) return `${whole}.${fraction.padEnd(2, '0')}`;
+  let cents = BigInt(whole + fraction.slice(0, 2));
+  if (fraction[2] >= '5') cents += 1n;
+  const digits = cents.toString().padStart(3, '0');
+  return `${digits.slice(0, -2)}.${digits.slice(-2)}`;
+}
+
 /** A token count: '1,234' in full, or compact ('1.2k', '128k', '1.05M') for tight spaces. */
 export function formatTokens(count: number, style: 'full' | 'compact' = 'full'): string {
   const rounded = Math.round(count);
-  if (style === 'full' || Math.abs(rounded) < 1000) return rounded.toLocaleString('en-US');
+  if (style === 'full' || Math.abs(rounded) < 1000) return formatInteger(rounded);
   const sign = rounded < 0 ? '-' : '';
   const value = Math.abs(rounded);
   // Checked against the rounded figure so that 999,999 reads '1M', not '1000k'.
@@ -32,6 +51,21 @@ export function formatTokens(count: number, style: 'full' | 'compact' = 'full'):
     return `${sign}${trimZeros(thousands < 10 ? thousands.toFixed(1) : thousands.toFixed(0))}k`;
   }
   return `${sign}${trimZeros((value / 1_000_000).toFixed(2))}M`;
+}
+
+/** A whole number's digits in groups of three, as en-US writes them: '1234567' -> '1,234,567'. */
+export function groupDigits(digits: string): string {
+  // Past 1e21, String() and toFixed() write an exponent: nothing to group.
+  if (!/^\d+$/.test(digits)) return digits;
+  let grouped = digits.slice(0, digits.length % 3 || 3);
+  for (let at = grouped.length; at < digits.length; at += 3) grouped += `,${digits.slice(at, at + 3)}`;
+  return grouped;
+}
+
+/** A whole number as en-US writes it: 1234567 -> '1,234,567' (a fraction is rounded away). */
+export function formatInteger(value: number): string {
+  const rounded = Math.round(value);
+  return `${rounded < 0 ? '-' : ''}${groupDigits(String(Math.abs(rounded)))}`;
 }
 
 function trimZeros(fixed: string): string {
