@@ -1,4 +1,6 @@
 // Inline counts: a muted "· 312 tok" after the first line of each message or section.
+// A long document gets them only around the lines in view, re-laid as it scrolls: sending 700
+// decorations to the renderer took 10-50 ms of the extension host on every edit of a 1 MB prompt.
 import * as vscode from 'vscode';
 import { firstNonBlankLine } from './documentRanges';
 import { formatTokens } from '../core/catalog/format';
@@ -25,8 +27,10 @@ export class InlineCounts implements vscode.Disposable {
     rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
   });
   private readonly disposables: vscode.Disposable[] = [];
-  /** The decorations last applied per document uri; VS Code has no API to read them back (tests do). */
-  readonly applied = new Map<string, readonly vscode.DecorationOptions[]>();
+  /** The decorations last applied per document uri, with the version they show; VS Code has no API to read them back (tests do). */
+  readonly applied = new Map<string, AppliedCounts>();
+  // The lines each long document's editor has counts on: a scroll past them lays them out again.
+  private readonly windows = new WeakMap<vscode.TextEditor, LineWindow>();
   private sessionOverride: boolean | undefined;
 
   constructor(private readonly documents: PromptDocuments) {
@@ -40,6 +44,10 @@ export class InlineCounts implements vscode.Disposable {
       documents.onDidForget((uri) => this.applied.delete(uri.toString())),
       vscode.window.onDidChangeVisibleTextEditors((editors) => {
         for (const editor of editors) this.decorate(editor);
+      }),
+      vscode.window.onDidChangeTextEditorVisibleRanges(({ textEditor, visibleRanges }) => {
+        const window = this.windows.get(textEditor);
+        if (window && !coversView(window, visibleRanges)) this.decorate(textEditor);
       }),
       onDidChangeSettings((event) => {
         if (!event.affectsConfiguration(`${SETTINGS_SECTION}.inlineCounts.enabled`)) return;
@@ -75,32 +83,85 @@ export class InlineCounts implements vscode.Disposable {
     const document = editor.document;
     // A result for an older version would put counts on lines that have moved; the next one comes.
     if (!analysis || analysis.version !== document.version) return;
-    const options = this.enabledFor(document.uri) ? inlineCountDecorations(document, analysis) : [];
+    const segments = analysis.parsed.segments;
+    // Short documents are decorated whole: no re-layout on scrolling.
+    const window = segments.length > WHOLE_DOCUMENT_SEGMENTS ? lineWindow(editor.visibleRanges, document.lineCount) : undefined;
+    if (window) this.windows.set(editor, window);
+    else this.windows.delete(editor);
+    const options = this.enabledFor(document.uri) ? inlineCountDecorations(document, analysis, window) : [];
     editor.setDecorations(this.decorationType, options);
-    this.applied.set(document.uri.toString(), options);
+    this.applied.set(document.uri.toString(), { version: analysis.version, window, decorations: options });
   }
 }
 
+/** What a document's editor shows: the decorations, the version they describe, and the lines they cover (all when undefined). */
+export interface AppliedCounts {
+  version: number;
+  window?: LineWindow;
+  decorations: readonly vscode.DecorationOptions[];
+}
+
+/** Lines `first` to `last`, inclusive, of a document of `lineCount` lines. */
+export interface LineWindow {
+  first: number;
+  last: number;
+  lineCount: number;
+}
+
+// Up to this many sections, every one is decorated; a longer document, around the view only.
+const WHOLE_DOCUMENT_SEGMENTS = 200;
+// Lines decorated beyond each side of the view, at least: a short scroll needs no re-layout.
+const WINDOW_MARGIN_LINES = 200;
+
+/** The lines in view, and a margin of the larger of WINDOW_MARGIN_LINES and the view's height on each side. */
+function lineWindow(visibleRanges: readonly vscode.Range[], lineCount: number): LineWindow {
+  const first = Math.min(...visibleRanges.map((range) => range.start.line), lineCount);
+  const last = Math.max(...visibleRanges.map((range) => range.end.line), 0);
+  const margin = Math.max(WINDOW_MARGIN_LINES, last - first + 1);
+  return { first: Math.max(0, Math.min(first, last) - margin), last: Math.min(lineCount - 1, Math.max(first, last) + margin), lineCount };
+}
+
+/** Whether the lines in view, and half a margin around them, lie inside the decorated window (or it reaches the document's edge). */
+function coversView(window: LineWindow, visibleRanges: readonly vscode.Range[]): boolean {
+  const slack = WINDOW_MARGIN_LINES / 2;
+  return visibleRanges.every(
+    (range) =>
+      (window.first === 0 || range.start.line - slack >= window.first) &&
+      (window.last >= window.lineCount - 1 || range.end.line + slack <= window.last),
+  );
+}
+
 /**
- * One decoration per segment, at the end of its first non-blank line. A file with one segment that
- * is not chat gets none: its only count is the status bar's total, so repeating it would be noise.
+ * One decoration per segment, at the end of its first non-blank line; given a window, for the
+ * segments that overlap its lines only. A file with one segment that is not chat gets none: its
+ * only count is the status bar's total, so repeating it would be noise.
  */
-export function inlineCountDecorations(document: vscode.TextDocument, analysis: DocumentAnalysis): vscode.DecorationOptions[] {
+export function inlineCountDecorations(document: vscode.TextDocument, analysis: DocumentAnalysis, window?: LineWindow): vscode.DecorationOptions[] {
   const { segments } = analysis.parsed;
   if (segments.length < 2 && !analysis.parsed.isChat) return [];
   const approx = analysis.count.exact ? '' : '≈';
   const decorations: vscode.DecorationOptions[] = [];
-  segments.forEach((segment, index) => {
+  const from = window ? document.offsetAt(new vscode.Position(window.first, 0)) : 0;
+  const to = window ? document.offsetAt(document.lineAt(window.last).range.end) : Number.POSITIVE_INFINITY;
+  // Segments are in document order: the first one ending after the window's start, by bisection.
+  let low = 0;
+  for (let high = segments.length; low < high; ) {
+    const middle = (low + high) >> 1;
+    if (segments[middle].range.end <= from) low = middle + 1;
+    else high = middle;
+  }
+  for (let index = low; index < segments.length && segments[index].range.start <= to; index++) {
+    const segment = segments[index];
     const tokens = analysis.count.segmentTokens[index];
     const line = firstNonBlankLine(document, segment.range.start, segment.range.end);
-    if (tokens === undefined || line === undefined) return;
+    if (tokens === undefined || line === undefined) continue;
     const end = line.range.end;
     decorations.push({
       range: new vscode.Range(end, end),
       hoverMessage: `${segment.label}: ${approx}${formatTokens(tokens)} tokens`,
       renderOptions: { after: { contentText: `· ${approx}${formatTokens(tokens)} tok` } },
     });
-  });
+  }
   return decorations;
 }
 

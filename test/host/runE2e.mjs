@@ -4,7 +4,7 @@
 //
 //   node test/host/runE2e.mjs [--grep PATTERN]     (needs `npm run build` first)
 //
-// A check file exports `checks`: [{ name, run: async ({ page, server, workspace }) => {} }];
+// A check file exports `checks`: [{ name, run: async ({ page, server, workspace }) => {}, timeoutMs? }];
 // a check fails by throwing. Helpers (openFile, runCommand, screenshot) are in workbench.mjs.
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -38,7 +38,7 @@ export async function runE2e({ grep } = {}) {
     for (const check of checks) {
       const started = Date.now();
       try {
-        await withTimeout(check.run({ page, server, workspace }), CHECK_TIMEOUT_MS, check.name);
+        await withTimeout(check.run({ page, server, workspace }), check.timeoutMs ?? CHECK_TIMEOUT_MS, check.name);
         passed++;
         console.log(`  ✓ e2e ${check.name} (${Date.now() - started} ms)`);
       } catch (error) {

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PromptBudgetApi } from '../../src/extension/extension';
-import { closeAllEditors, currentAnalysis, extensionApi, o200k, openPrompt, waitFor } from './editorTestSupport';
+import { closeAllEditors, currentAnalysis, extensionApi, fixtureUri, o200k, openPrompt, waitFor } from './editorTestSupport';
 
 /** What the inline counts feature last applied to a document: line, character and text of each count. */
 function shownCounts(api: PromptBudgetApi, uri: vscode.Uri): { line: number; character: number; text: string }[] | undefined {
-  return api.inlineCounts.applied.get(uri.toString())?.map((decoration) => ({
+  return api.inlineCounts.applied.get(uri.toString())?.decorations.map((decoration) => ({
     line: decoration.range.start.line,
     character: decoration.range.start.character,
     text: decoration.renderOptions?.after?.contentText ?? '',
@@ -85,5 +85,49 @@ describe('Inline counts', () => {
     // Changing the setting ends the session toggle: the setting rules again.
     await vscode.workspace.getConfiguration('promptBudget').update('inlineCounts.enabled', true, vscode.ConfigurationTarget.Global);
     await waitFor('counts with the setting back on', () => shownCounts(api, uri)?.length === 3);
+  });
+
+  it('in a long document, counts the sections around the view, and follows scrolling', async () => {
+    // 600 sections of 12 lines: more than a document is decorated whole for.
+    const sections = Array.from({ length: 600 }, (_, i) => `## Part ${i}\n\n${'Some words for this part. '.repeat(1 + (i % 7))}\n${'line\n'.repeat(8)}`);
+    const uri = fixtureUri('many-sections.prompt.md');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(sections.join('\n')));
+    try {
+      const document = await vscode.workspace.openTextDocument(uri);
+      const editor = await vscode.window.showTextDocument(document, { preview: false });
+      const analysis = await currentAnalysis(api, document);
+      assert.equal(analysis.parsed.segments.length, 600);
+      const text = document.getText();
+      /** The shown counts, each checked against js-tiktoken for the section it sits in; returns their lines. */
+      const exactCounts = (): number[] => {
+        const applied = api.inlineCounts.applied.get(uri.toString());
+        assert.ok(applied && applied.version === document.version);
+        return applied.decorations.map((decoration) => {
+          const offset = document.offsetAt(decoration.range.start);
+          let index = analysis.parsed.segments.length - 1;
+          while (analysis.parsed.segments[index].range.start >= offset) index--;
+          const { start, end } = analysis.parsed.segments[index].range;
+          assert.equal(decoration.renderOptions?.after?.contentText, `· ${o200k().encode(text.slice(start, end)).length} tok`);
+          assert.equal(document.lineAt(decoration.range.start.line).text, `## Part ${index}`);
+          return decoration.range.start.line;
+        });
+      };
+      const covers = (line: number) => {
+        const lines = exactCounts();
+        return lines.length > 0 && lines.length < 200 && Math.min(...lines) <= line && line <= Math.max(...lines) ? lines : undefined;
+      };
+      // At the top: the first sections, not all 600.
+      await waitFor('counts at the top', () => covers(0));
+      // Scrolled to the middle and to the end: the counts follow.
+      for (const part of [300, 599]) {
+        const line = text.slice(0, text.indexOf(`## Part ${part}\n`)).split('\n').length - 1;
+        editor.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.InCenter);
+        const lines = await waitFor(`counts around part ${part}`, () => covers(line));
+        assert.ok(!lines.includes(0), 'the counts at the top were replaced');
+      }
+    } finally {
+      await closeAllEditors();
+      await vscode.workspace.fs.delete(uri);
+    }
   });
 });

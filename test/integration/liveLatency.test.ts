@@ -16,8 +16,8 @@ function shown(api: PromptBudgetApi, document: vscode.TextDocument): Promise<Doc
   const ready = (): DocumentAnalysis | undefined => {
     const analysis = api.documents.get(document.uri);
     if (!analysis || analysis.version !== document.version) return undefined;
-    const inline = api.inlineCounts.applied.get(document.uri.toString());
-    if (!inline || inline.length !== analysis.parsed.segments.length) return undefined;
+    // Inline counts are laid out around the view (see InlineCounts): those of this version.
+    if (api.inlineCounts.applied.get(document.uri.toString())?.version !== analysis.version) return undefined;
     const total = formatTokens(analysis.count.tokens);
     const diagnostics = vscode.languages.getDiagnostics(document.uri);
     return diagnostics.some((diagnostic) => diagnostic.message.includes(`${total} tokens`)) ? analysis : undefined;
@@ -128,13 +128,19 @@ async function measure(api: PromptBudgetApi, name: string, editsPerPlace: number
     const text = document.getText();
     const encoder = o200k();
     assert.equal(analysis.count.tokens, encoder.encode(text).length);
-    const inline = api.inlineCounts.applied.get(document.uri.toString()) ?? [];
-    assert.ok(analysis.parsed.segments.length > 100, `${analysis.parsed.segments.length} sections`);
-    analysis.parsed.segments.forEach((segment, index) => {
-      const expected = encoder.encode(text.slice(segment.range.start, segment.range.end)).length;
-      assert.equal(analysis.count.segmentTokens[index], expected, segment.label);
-      assert.equal(inline[index].renderOptions?.after?.contentText, `· ${formatTokens(expected)} tok`, segment.label);
-    });
+    const { segments } = analysis.parsed;
+    assert.ok(segments.length > 100, `${segments.length} sections`);
+    const expected = segments.map((segment) => encoder.encode(text.slice(segment.range.start, segment.range.end)).length);
+    segments.forEach((segment, index) => assert.equal(analysis.count.segmentTokens[index], expected[index], segment.label));
+    // Each inline count shown is its section's: the section the decorated line starts.
+    const inline = api.inlineCounts.applied.get(document.uri.toString())?.decorations ?? [];
+    assert.ok(inline.length > 0);
+    for (const decoration of inline) {
+      const offset = document.offsetAt(decoration.range.start);
+      let index = segments.length - 1;
+      while (segments[index].range.start >= offset) index--;
+      assert.equal(decoration.renderOptions?.after?.contentText, `· ${formatTokens(expected[index])} tok`, segments[index].label);
+    }
   } finally {
     await closeAllEditors();
     await vscode.workspace.fs.delete(uri);
