@@ -24,6 +24,7 @@ export class PromptContexts implements PromptContextSource, vscode.Disposable {
   private catalogCache: { settingsModels: readonly ModelOverride[]; config?: BudgetConfig; catalog: ModelCatalog }[] = [];
   // `promptBudget.files` compiled once per distinct list (folders may differ), until settings change.
   private settingsGlobs = new Map<string, (relativePath: string) => boolean>();
+  private prepareTimer: ReturnType<typeof setTimeout> | undefined;
   readonly onDidChange = this.changed.event;
 
   constructor(
@@ -33,13 +34,33 @@ export class PromptContexts implements PromptContextSource, vscode.Disposable {
     this.disposables.push(
       this.changed,
       choice.onDidChange(() => this.changed.fire()),
-      budgets.onDidChange(() => this.changed.fire()),
+      budgets.onDidChange(() => {
+        this.prepareCatalogs();
+        this.changed.fire();
+      }),
       onDidChangeSettings(() => {
         this.catalogCache = [];
         this.settingsGlobs.clear();
+        this.prepareCatalogs();
         this.changed.fire();
       }),
+      { dispose: () => clearTimeout(this.prepareTimer) },
     );
+    this.prepareCatalogs();
+  }
+
+  /**
+   * Builds each folder's catalog in a later turn (1,500 models: 40-150 ms on a busy machine). The
+   * extension activates when a prompt language or file is about to be used, so this is work the
+   * first prompt opened would otherwise do before its text could go to the count worker.
+   */
+  private prepareCatalogs(): void {
+    clearTimeout(this.prepareTimer);
+    this.prepareTimer = setTimeout(() => {
+      const folders = vscode.workspace.workspaceFolders ?? [];
+      if (folders.length === 0) this.catalogFor();
+      for (const folder of folders) this.catalogFor(folder.uri);
+    }, 0);
   }
 
   /** The catalog for a file: built-in models, settings overrides, then the folder's config `models`. */

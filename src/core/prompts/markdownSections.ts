@@ -6,7 +6,10 @@ import type { PromptSegment } from '../types';
 
 const HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
-const LINE = /[^\r\n]*(?:\r\n|\n|\r)?/y;
+// A line break before a character a marker line can start with (space, `#`, backtick, `~`): most
+// lines start with a letter, so only these few are read.
+const CANDIDATE_BREAK = /[\r\n](?=[ #`~])/g;
+const LINE_BREAK = /[\r\n]/g;
 
 /** A line that can start a section or open or close a code fence, classified without context. */
 export type MarkerLine =
@@ -17,25 +20,26 @@ export type MarkerLine =
 /** The marker lines of `text[start, end)` (`start` must be a line start), in order. */
 export function findMarkerLines(text: string, start: number, end: number): MarkerLine[] {
   const markers: MarkerLine[] = [];
-  LINE.lastIndex = start;
-  while (LINE.lastIndex < end) {
-    const lineStart = LINE.lastIndex;
-    const match = LINE.exec(text);
-    if (!match || match[0].length === 0) break;
-    // Most lines start with a letter: neither a fence nor a heading can.
+  for (let lineStart = start; lineStart < end; ) {
     const first = text.charCodeAt(lineStart);
-    if (first !== 0x20 && first !== 0x23 && first !== 0x60 && first !== 0x7e) continue;
-    const line = text.slice(lineStart, Math.min(lineStart + match[0].length, end)).replace(/[\r\n]+$/, '');
-    const fence = FENCE.exec(line);
-    if (fence) {
-      markers.push({ offset: lineStart, kind: 'fence', char: fence[1][0], length: fence[1].length, bare: line.trim() === fence[1] });
-      continue;
+    if (first === 0x20 || first === 0x23 || first === 0x60 || first === 0x7e) {
+      LINE_BREAK.lastIndex = lineStart;
+      const lineEnd = Math.min(LINE_BREAK.exec(text)?.index ?? text.length, end);
+      const line = text.slice(lineStart, lineEnd);
+      const fence = FENCE.exec(line);
+      const heading = fence ? null : HEADING.exec(line);
+      if (fence) {
+        markers.push({ offset: lineStart, kind: 'fence', char: fence[1][0], length: fence[1].length, bare: line.trim() === fence[1] });
+      } else if (heading) {
+        const title = (heading[2] ?? '').trim();
+        markers.push({ offset: lineStart, kind: 'heading', label: title ? `${heading[1]} ${title}` : heading[1] });
+      }
     }
-    const heading = HEADING.exec(line);
-    if (heading) {
-      const title = (heading[2] ?? '').trim();
-      markers.push({ offset: lineStart, kind: 'heading', label: title ? `${heading[1]} ${title}` : heading[1] });
-    }
+    // The next line that may be a marker ("\r\n" is one break: its "\n" is the one matched).
+    CANDIDATE_BREAK.lastIndex = lineStart;
+    const next = CANDIDATE_BREAK.exec(text);
+    if (!next) break;
+    lineStart = next.index + 1;
   }
   return markers;
 }
