@@ -115,6 +115,31 @@ export function o200k(): Encoder {
   return encoder;
 }
 
+/**
+ * js-tiktoken's o200k_base counts of a text and of slices of it, in a worker thread: counting a
+ * megabyte takes js-tiktoken seconds, which on the extension host's thread would stall VS Code
+ * (and every surface a test is timing) meanwhile.
+ */
+export async function o200kCountsOffThread(text: string, ranges: readonly { start: number; end: number }[]): Promise<{ total: number; slices: number[] }> {
+  const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
+  const source = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const { Tiktoken } = require(workerData.lite);
+    const encoder = new Tiktoken(require(workerData.ranks));
+    const count = (text) => encoder.encode(text).length;
+    parentPort.postMessage({ total: count(workerData.text), slices: workerData.ranges.map(({ start, end }) => count(workerData.text.slice(start, end))) });`;
+  const workerData = { text, ranges, lite: require.resolve('js-tiktoken/lite'), ranks: require.resolve('js-tiktoken/ranks/o200k_base') };
+  const worker = new Worker(source, { eval: true, workerData });
+  try {
+    return await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  } finally {
+    await worker.terminate();
+  }
+}
+
 /** The text of a `.prompt.md` after its frontmatter: what is sent. */
 export function bodyOf(text: string): string {
   const frontmatter = /^---\r?\n[\s\S]*?\r?\n---\r?\n/.exec(text);

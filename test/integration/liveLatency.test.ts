@@ -9,7 +9,7 @@ import type { DocumentAnalysis } from '../../src/extension/promptDocuments';
 import { formatTokens } from '../../src/core/catalog/format';
 import { selectPromptFiles } from '../../src/core/checkWorkspace';
 import { mixedText } from '../bench/mixedText';
-import { closeAllEditors, extensionApi, fixtureUri, o200k, waitFor } from './editorTestSupport';
+import { closeAllEditors, extensionApi, fixtureUri, o200kCountsOffThread, waitFor } from './editorTestSupport';
 
 /** Resolves when the document's current version is analysed and its inline counts and diagnostics show it. */
 function shown(api: PromptBudgetApi, document: vscode.TextDocument): Promise<DocumentAnalysis> {
@@ -126,11 +126,11 @@ async function measure(api: PromptBudgetApi, name: string, editsPerPlace: number
     // Exact: the total, each section's count and inline count, against js-tiktoken.
     const analysis = await shown(api, document);
     const text = document.getText();
-    const encoder = o200k();
-    assert.equal(analysis.count.tokens, encoder.encode(text).length);
     const { segments } = analysis.parsed;
     assert.ok(segments.length > 100, `${segments.length} sections`);
-    const expected = segments.map((segment) => encoder.encode(text.slice(segment.range.start, segment.range.end)).length);
+    const reference = await o200kCountsOffThread(text, segments.map((segment) => segment.range));
+    assert.equal(analysis.count.tokens, reference.total);
+    const expected = reference.slices;
     segments.forEach((segment, index) => assert.equal(analysis.count.segmentTokens[index], expected[index], segment.label));
     // Each inline count shown is its section's: the section the decorated line starts.
     const inline = api.inlineCounts.applied.get(document.uri.toString())?.decorations ?? [];
