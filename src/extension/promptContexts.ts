@@ -5,10 +5,14 @@ import type { ModelCatalog } from '../core/catalog/modelCatalog';
 import { catalogWithOverrides } from '../core/catalogWithOverrides';
 import { resolvePromptContext, type ContextSources, type ResolvedPromptContext } from '../core/resolvePromptContext';
 import type { ModelOverride } from '../core/types';
+import { log } from './log';
 import type { ModelChoice } from './modelChoice';
 import type { PromptContextSource } from './promptDocuments';
 import { onDidChangeSettings, readSettings } from './settings';
 import { relativePath, type WorkspaceBudgets } from './workspaceBudgets';
+
+// The longest the first counts wait for the workspace's prompt-budget.yaml to be read.
+const CONFIG_WAIT_MS = 3000;
 
 /** A prompt's context plus the budget that governs it, for the tooltip and the tree. */
 export type PromptContextDetails = ResolvedPromptContext;
@@ -25,6 +29,7 @@ export class PromptContexts implements PromptContextSource, vscode.Disposable {
   // `promptBudget.files` compiled once per distinct list (folders may differ), until settings change.
   private settingsGlobs = new Map<string, (relativePath: string) => boolean>();
   private prepareTimer: ReturnType<typeof setTimeout> | undefined;
+  private configsRead = false;
   readonly onDidChange = this.changed.event;
 
   constructor(
@@ -47,6 +52,29 @@ export class PromptContexts implements PromptContextSource, vscode.Disposable {
       { dispose: () => clearTimeout(this.prepareTimer) },
     );
     this.prepareCatalogs();
+    // Until each folder's prompt-budget.yaml has been read, a count would be shown under the wrong
+    // budget (a worst-case cost, then the budget's expected one a moment later). A config that
+    // takes long to read (a remote file system) holds counts back for CONFIG_WAIT_MS at most.
+    const waited = setTimeout(() => {
+      if (!this.configsRead) log().warn(`prompt-budget.yaml not read after ${CONFIG_WAIT_MS} ms: counts show without its budgets until it is.`);
+      this.markConfigsRead();
+    }, CONFIG_WAIT_MS);
+    this.disposables.push({ dispose: () => clearTimeout(waited) });
+    void budgets.whenLoaded().then(
+      () => this.markConfigsRead(),
+      () => this.markConfigsRead(),
+    );
+  }
+
+  /** Whether every folder's config has been read once (or CONFIG_WAIT_MS passed): contexts before that may lack a budget. */
+  get ready(): boolean {
+    return this.configsRead;
+  }
+
+  private markConfigsRead(): void {
+    if (this.configsRead) return;
+    this.configsRead = true;
+    this.changed.fire();
   }
 
   /**

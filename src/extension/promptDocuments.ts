@@ -40,6 +40,8 @@ export interface PromptContextSource {
   budgetsFor(uri: vscode.Uri): { relativePath: string; budgets: readonly Budget[] };
   /** Whether a file is a prompt file beyond the recognised formats (`promptBudget.files`). */
   isExtraPromptFile(uri: vscode.Uri): boolean;
+  /** False until the workspace's budget configs have been read: counts are held back until then (onDidChange fires). */
+  readonly ready: boolean;
   readonly onDidChange: vscode.Event<void>;
 }
 
@@ -280,7 +282,8 @@ export class PromptDocuments implements vscode.Disposable {
   }
 
   private evaluate(uri: vscode.Uri, tracked: TrackedDocument): void {
-    if (!tracked.latest) return;
+    // Kept in `latest`: published under the right budget when the configs are read (reevaluateAll).
+    if (!tracked.latest || !this.contexts.ready) return;
     const { version, parsed, count, elapsedMs } = tracked.latest;
     const context = this.contexts.contextFor(uri);
     const resolved = resolvePromptModel(parsed, context);
