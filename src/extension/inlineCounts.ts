@@ -115,10 +115,11 @@ const WINDOW_MARGIN_LINES = 200;
 
 /** The lines in view, and a margin of the larger of WINDOW_MARGIN_LINES and the view's height on each side. */
 function lineWindow(visibleRanges: readonly vscode.Range[], lineCount: number): LineWindow {
-  const first = Math.min(...visibleRanges.map((range) => range.start.line), lineCount);
-  const last = Math.max(...visibleRanges.map((range) => range.end.line), 0);
+  // An editor not laid out yet has no visible ranges: its view will open at the top (a scroll event follows if not).
+  const first = visibleRanges.length > 0 ? Math.min(...visibleRanges.map((range) => range.start.line)) : 0;
+  const last = visibleRanges.length > 0 ? Math.max(...visibleRanges.map((range) => range.end.line)) : 0;
   const margin = Math.max(WINDOW_MARGIN_LINES, last - first + 1);
-  return { first: Math.max(0, Math.min(first, last) - margin), last: Math.min(lineCount - 1, Math.max(first, last) + margin), lineCount };
+  return { first: Math.max(0, first - margin), last: Math.min(lineCount - 1, last + margin), lineCount };
 }
 
 /** Whether the lines in view, and half a margin around them, lie inside the decorated window (or it reaches the document's edge). */

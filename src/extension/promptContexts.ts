@@ -60,10 +60,7 @@ export class PromptContexts implements PromptContextSource, vscode.Disposable {
       this.markConfigsRead();
     }, CONFIG_WAIT_MS);
     this.disposables.push({ dispose: () => clearTimeout(waited) });
-    void budgets.whenLoaded().then(
-      () => this.markConfigsRead(),
-      () => this.markConfigsRead(),
-    );
+    void budgets.whenLoaded().then(() => this.markConfigsRead());
   }
 
   /** Whether every folder's config has been read once (or CONFIG_WAIT_MS passed): contexts before that may lack a budget. */
@@ -84,11 +81,13 @@ export class PromptContexts implements PromptContextSource, vscode.Disposable {
    */
   private prepareCatalogs(): void {
     clearTimeout(this.prepareTimer);
-    this.prepareTimer = setTimeout(() => {
-      const folders = vscode.workspace.workspaceFolders ?? [];
-      if (folders.length === 0) this.catalogFor();
-      for (const folder of folders) this.catalogFor(folder.uri);
-    }, 0);
+    // One folder per turn, so a multi-root workspace does not hold the extension host for long.
+    const folders: (vscode.Uri | undefined)[] = vscode.workspace.workspaceFolders?.map((folder) => folder.uri) ?? [undefined];
+    const next = () => {
+      this.catalogFor(folders.shift());
+      if (folders.length > 0) this.prepareTimer = setTimeout(next, 0);
+    };
+    this.prepareTimer = setTimeout(next, 0);
   }
 
   /** The catalog for a file: built-in models, settings overrides, then the folder's config `models`. */

@@ -23,6 +23,8 @@ export interface FolderBudgets {
   scanProblems?: Problem[];
   /** Counts reads of this folder's config, so an older, slower read never overwrites a newer one. */
   readGeneration?: number;
+  /** The latest read of the config, settled when it has been applied (or failed). */
+  lastRead?: Promise<void>;
 }
 
 const CONFIG_GLOB = `{${CONFIG_FILE_NAMES.join(',')}}`;
@@ -39,7 +41,6 @@ export class WorkspaceBudgets implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [];
   private hasConfig: boolean | undefined;
-  private readonly loading: Promise<void>[] = [];
   /** Fires when any folder's config in force, or its problems, change. */
   readonly onDidChange = this.changed.event;
 
@@ -95,9 +96,14 @@ export class WorkspaceBudgets implements vscode.Disposable {
     return budgetsForFile(state.config, relativePath(state.folder, uri));
   }
 
-  /** Resolves when every folder's config has been read once. */
+  /** Resolves when every folder's config has been read once, by its latest read (never rejects). */
   async whenLoaded(): Promise<void> {
-    await Promise.all(this.loading);
+    // A read overtaken by a newer one settles without applying anything: wait for the newest.
+    for (;;) {
+      const reads = [...this.folders.values()].map((state) => state.lastRead);
+      await Promise.allSettled(reads);
+      if ([...this.folders.values()].every((state, index) => state.lastRead === reads[index])) return;
+    }
   }
 
   /** Reads every folder's config again (the "refresh" action). */
@@ -120,7 +126,7 @@ export class WorkspaceBudgets implements vscode.Disposable {
     watcher.onDidChange(reread);
     watcher.onDidDelete(reread);
     this.watchers.set(key, watcher);
-    this.loading.push(this.read(folder));
+    void this.read(folder);
   }
 
   private removeFolder(folder: vscode.WorkspaceFolder): void {
@@ -152,9 +158,14 @@ export class WorkspaceBudgets implements vscode.Disposable {
     );
   }
 
-  private async read(folder: vscode.WorkspaceFolder): Promise<void> {
+  private read(folder: vscode.WorkspaceFolder): Promise<void> {
     const state = this.folders.get(folder.uri.toString());
-    if (!state) return;
+    if (!state) return Promise.resolve();
+    state.lastRead = this.readInto(state, folder).catch((error: unknown) => log().error(`Reading the budget config of ${folder.name} failed`, error));
+    return state.lastRead;
+  }
+
+  private async readInto(state: FolderBudgets, folder: vscode.WorkspaceFolder): Promise<void> {
     const generation = (state.readGeneration = (state.readGeneration ?? 0) + 1);
     // The first config name that exists wins, as in the CLI (the same core reader); its open editor's text counts over the disk's.
     const read = await readFolderConfig(folder);

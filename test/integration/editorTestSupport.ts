@@ -134,10 +134,18 @@ export async function o200kCountsOffThread(text: string, ranges: readonly { star
     return await new Promise((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the js-tiktoken worker exited (${code}) without counting`)));
     });
   } finally {
     await worker.terminate();
   }
+}
+
+/** The index of the segment an inline count at `offset` belongs to: the last one starting before it (counts sit at the end of a segment's first line). */
+export function segmentIndexAt(segments: readonly { range: { start: number } }[], offset: number): number {
+  let index = segments.length - 1;
+  while (index > 0 && segments[index].range.start >= offset) index--;
+  return index;
 }
 
 /** The text of a `.prompt.md` after its frontmatter: what is sent. */

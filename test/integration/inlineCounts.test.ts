@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PromptBudgetApi } from '../../src/extension/extension';
-import { closeAllEditors, currentAnalysis, extensionApi, fixtureUri, o200k, openPrompt, waitFor } from './editorTestSupport';
+import { closeAllEditors, currentAnalysis, extensionApi, fixtureUri, o200k, openPrompt, segmentIndexAt, waitFor } from './editorTestSupport';
 
 /** What the inline counts feature last applied to a document: line, character and text of each count. */
 function shownCounts(api: PromptBudgetApi, uri: vscode.Uri): { line: number; character: number; text: string }[] | undefined {
@@ -103,9 +103,7 @@ describe('Inline counts', () => {
         const applied = api.inlineCounts.applied.get(uri.toString());
         assert.ok(applied && applied.version === document.version);
         return applied.decorations.map((decoration) => {
-          const offset = document.offsetAt(decoration.range.start);
-          let index = analysis.parsed.segments.length - 1;
-          while (analysis.parsed.segments[index].range.start >= offset) index--;
+          const index = segmentIndexAt(analysis.parsed.segments, document.offsetAt(decoration.range.start));
           const { start, end } = analysis.parsed.segments[index].range;
           assert.equal(decoration.renderOptions?.after?.contentText, `· ${o200k().encode(text.slice(start, end)).length} tok`);
           assert.equal(document.lineAt(decoration.range.start.line).text, `## Part ${index}`);

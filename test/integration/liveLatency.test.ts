@@ -9,7 +9,7 @@ import type { DocumentAnalysis } from '../../src/extension/promptDocuments';
 import { formatTokens } from '../../src/core/catalog/format';
 import { selectPromptFiles } from '../../src/core/checkWorkspace';
 import { mixedText } from '../bench/mixedText';
-import { closeAllEditors, extensionApi, fixtureUri, o200kCountsOffThread, waitFor } from './editorTestSupport';
+import { closeAllEditors, extensionApi, fixtureUri, o200kCountsOffThread, segmentIndexAt, waitFor } from './editorTestSupport';
 
 /** Resolves when the document's current version is analysed and its inline counts and diagnostics show it. */
 function shown(api: PromptBudgetApi, document: vscode.TextDocument): Promise<DocumentAnalysis> {
@@ -136,9 +136,7 @@ async function measure(api: PromptBudgetApi, name: string, editsPerPlace: number
     const inline = api.inlineCounts.applied.get(document.uri.toString())?.decorations ?? [];
     assert.ok(inline.length > 0);
     for (const decoration of inline) {
-      const offset = document.offsetAt(decoration.range.start);
-      let index = segments.length - 1;
-      while (segments[index].range.start >= offset) index--;
+      const index = segmentIndexAt(segments, document.offsetAt(decoration.range.start));
       assert.equal(decoration.renderOptions?.after?.contentText, `· ${formatTokens(expected[index])} tok`, segments[index].label);
     }
   } finally {

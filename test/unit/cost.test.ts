@@ -118,7 +118,9 @@ describe('digit grouping, against en-US formatting', () => {
       }),
       { numRuns: 5000 },
     );
-    for (const value of [0, 7, 999, 1000, 999_999, 1_000_000, 12_345_678]) assert.equal(formatInteger(value), value.toLocaleString('en-US'));
+    for (const value of [0, 7, 999, 1000, 999_999, 1_000_000, 12_345_678, 1e21, -3.5e24, Infinity, -Infinity, NaN]) {
+      assert.equal(formatInteger(value), value.toLocaleString('en-US'));
+    }
     assert.equal(formatInteger(1234.6), '1,235');
   });
 
@@ -132,6 +134,7 @@ describe('digit grouping, against en-US formatting', () => {
       }),
       { numRuns: 5000 },
     );
+    for (const amount of [1e21, 2.5e25]) assert.equal(formatUsd(amount), `$${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
   });
 });
 

@@ -13,8 +13,7 @@ export function formatUsd(amount: number): string {
   if (value < SMALLEST_SHOWN_USD) return `${sign}<$0.000001`;
   if (value >= 1) {
     const [whole, cents] = roundedCents(value).split('.');
-    // Beyond 1e21 the figure has an exponent and no cents.
-    return cents === undefined ? `${sign}$${whole}` : `${sign}$${groupDigits(whole)}.${cents}`;
+    return `${sign}$${groupDigits(whole)}.${cents}`;
   }
   // Two significant digits, and at least cents: 0.5 -> $0.50, 0.0031 -> $0.0031.
   let decimals = Math.max(2, 1 - Math.floor(Math.log10(value)));
@@ -30,7 +29,7 @@ export function formatUsd(amount: number): string {
  */
 function roundedCents(value: number): string {
   const written = String(value);
-  if (!/^\d+(\.\d+)?$/.test(written)) return value.toFixed(2);
+  if (written.includes('e')) return `${wholeDigits(value)}.00`;
   const [whole, fraction = ''] = written.split('.');
   if (fraction.length <= 2) return `${whole}.${fraction.padEnd(2, '0')}`;
   let cents = BigInt(whole + fraction.slice(0, 2));
@@ -55,8 +54,6 @@ export function formatTokens(count: number, style: 'full' | 'compact' = 'full'):
 
 /** A whole number's digits in groups of three, as en-US writes them: '1234567' -> '1,234,567'. */
 export function groupDigits(digits: string): string {
-  // Past 1e21, String() and toFixed() write an exponent: nothing to group.
-  if (!/^\d+$/.test(digits)) return digits;
   let grouped = digits.slice(0, digits.length % 3 || 3);
   for (let at = grouped.length; at < digits.length; at += 3) grouped += `,${digits.slice(at, at + 3)}`;
   return grouped;
@@ -64,8 +61,19 @@ export function groupDigits(digits: string): string {
 
 /** A whole number as en-US writes it: 1234567 -> '1,234,567' (a fraction is rounded away). */
 export function formatInteger(value: number): string {
-  const rounded = Math.round(value);
-  return `${rounded < 0 ? '-' : ''}${groupDigits(String(Math.abs(rounded)))}`;
+  if (Number.isNaN(value)) return 'NaN';
+  const sign = value < 0 ? '-' : '';
+  if (!Number.isFinite(value)) return `${sign}∞`;
+  return `${sign}${groupDigits(wholeDigits(Math.abs(Math.round(value))))}`;
+}
+
+/** The digits of a whole number ≥ 0 in its shortest decimal form, as en-US formatting writes them: 3.5e24 -> '35' and 23 zeros. */
+function wholeDigits(value: number): string {
+  // From 1e21 on, String() writes an exponent.
+  const [mantissa, exponent] = String(value).split('e+');
+  if (exponent === undefined) return mantissa;
+  const [whole, fraction = ''] = mantissa.split('.');
+  return whole + fraction.padEnd(Number(exponent), '0');
 }
 
 function trimZeros(fixed: string): string {

@@ -410,11 +410,13 @@ function overrideSource(origin: OverrideOrigin): { source: string; asOf: string 
     : { source: 'Workspace override', asOf: 'as configured' };
 }
 
-// One collator for every comparison: localeCompare with options builds a new one per call.
-const byName = new Intl.Collator('en', { numeric: true });
-const plain = new Intl.Collator();
+// One collator for every comparison: localeCompare with options builds a new one per call. Made
+// on the first sort, not when the module loads (at activation): a collator loads ICU's data.
+let collators: { byName: Intl.Collator; plain: Intl.Collator } | undefined;
 
 function compareModels(a: ModelInfo, b: ModelInfo): number {
+  collators ??= { byName: new Intl.Collator('en', { numeric: true }), plain: new Intl.Collator() };
+  const { byName, plain } = collators;
   return plain.compare(a.provider, b.provider) || byName.compare(a.name, b.name) || plain.compare(a.id, b.id);
 }
 

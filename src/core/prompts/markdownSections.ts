@@ -38,7 +38,7 @@ export function findMarkerLines(text: string, start: number, end: number): Marke
     // The next line that may be a marker ("\r\n" is one break: its "\n" is the one matched).
     CANDIDATE_BREAK.lastIndex = lineStart;
     const next = CANDIDATE_BREAK.exec(text);
-    if (!next) break;
+    if (!next || next.index + 1 >= end) break;
     lineStart = next.index + 1;
   }
   return markers;
