@@ -2,9 +2,11 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import fc from 'fast-check';
 import { Tiktoken, type TiktokenBPE } from 'js-tiktoken/lite';
 import { countPrompt } from '../../src/core/prompts/countPrompt';
 import { parsePrompt } from '../../src/core/prompts/parsePrompt';
+import { loadTokenCounter } from '../../src/core/tokenize/tokenCounter';
 import type { ParsedPrompt, PromptSegment, TokenCounter } from '../../src/core/types';
 
 const fixtures = path.resolve(__dirname, '../../../test/fixtures/prompts');
@@ -125,5 +127,52 @@ describe('countPrompt', () => {
     const text = readFileSync(path.join(fixtures, 'summarizer.prompt.yml'), 'utf8');
     const count = countPrompt(parsePrompt('summarizer.prompt.yml', text), o200kCounter);
     assert.ok(count.renderedTokens !== undefined && count.renderedTokens > count.tokens);
+  });
+});
+
+// A Markdown body whose sections meet at safe cuts is counted as the sum of its sections (once, in
+// the counter's units); anything else as one string. Either way the total must be the whole body's.
+describe('countPrompt of Markdown sections, against a count of the whole body', () => {
+  const fragment = fc.oneof(
+    fc.constantFrom('# Role', '## Rules', '### 3. Steps', '#', '#nospace', '    # indented code', '```', '```ts', '~~~'),
+    fc.constantFrom('the', ' the', ' model', 'Budget', "it's", 'x', ' y;', 'naïve', '{{name}}'),
+    fc.constantFrom(' ', '  ', '\t'),
+    fc.constantFrom('\n', '\n', '\n\n', '\r\n', '  \n', '\n   \n', '\r', '\n/', '\n// note', '\n\t'),
+    fc.constantFrom('/', '//', ';', '.', '!', '<|endoftext|>'),
+    fc.constantFrom('東京は日本の首都です', '🙂', '👩‍💻', '12345', '3.14'),
+  );
+  const body = fc.array(fragment, { maxLength: 60 }).map((parts) => parts.join(''));
+
+  for (const tokenizer of ['o200k_base', 'cl100k_base', 'estimate'] as const) {
+    test(`${tokenizer}: the total is the whole body's count, and each section's count its own`, async () => {
+      const counter = await loadTokenCounter(tokenizer);
+      fc.assert(
+        fc.property(body, fc.constantFrom('prompt.md', 'notes.txt', 'agent.prompt.md'), (text, fileName) => {
+          const parsed = parsePrompt(fileName, text);
+          const count = countPrompt(parsed, counter);
+          assert.equal(count.tokens, counter.count(parsed.segments.map((segment) => segment.text).join('')));
+          assert.deepEqual(count.segmentTokens, parsed.segments.map((segment) => counter.count(segment.text)));
+        }),
+        { numRuns: 3000 },
+      );
+    });
+  }
+
+  test('a body of one section, or of sections that meet at headings, is counted once', async () => {
+    const o200kOwn = await loadTokenCounter('o200k_base');
+    let counted = 0;
+    const spy: TokenCounter = Object.assign(Object.create(o200kOwn) as TokenCounter, {
+      countUnits: (text: string) => {
+        counted += text.length;
+        return (o200kOwn as unknown as { countUnits(text: string): number }).countUnits(text);
+      },
+      count: (text: string) => {
+        counted += text.length;
+        return o200kOwn.count(text);
+      },
+    });
+    const text = '# One\n\nFirst part.\n\n# Two\n\nSecond part.\n';
+    assert.equal(countPrompt(parsePrompt('a.md', text), spy).tokens, o200kCounter.count(text));
+    assert.equal(counted, text.length);
   });
 });

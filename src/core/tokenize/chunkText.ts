@@ -32,7 +32,15 @@ function isLetterOrDigit(code: number): boolean {
 
 /** True when a cut right after the `\n` at `index` cannot change any token of `text`. */
 export function canCutAfterNewline(text: string, index: number): boolean {
-  const next = index + 1;
+  return canCutAtLineStart(text, index + 1);
+}
+
+/**
+ * True when a cut right before `next`, the start of a line that follows a `\n`, cannot change any
+ * token, whatever precedes that `\n`. Only `text` from `next` on is read: text that ends before the
+ * rule can decide gives false.
+ */
+export function canCutAtLineStart(text: string, next: number): boolean {
   if (next >= text.length || text.charCodeAt(next) === SLASH) return false;
   // The newline's token ends here only if the next line's indent is followed by text, not by
   // another line break (a blank line, or a lone `\r`, joins the run).

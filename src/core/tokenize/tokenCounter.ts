@@ -80,7 +80,8 @@ export function asChunkable(counter: TokenCounter): ChunkableTokenCounter {
   };
 }
 
-function isChunkable(counter: TokenCounter): counter is ChunkableTokenCounter {
+/** Whether a counter counts in units that add up over chunks (see ChunkableTokenCounter). */
+export function isChunkable(counter: TokenCounter): counter is ChunkableTokenCounter {
   const candidate = counter as Partial<ChunkableTokenCounter>;
   return typeof candidate.countUnits === 'function' && typeof candidate.fromUnits === 'function';
 }
