@@ -90,14 +90,13 @@ export class InlineCounts implements vscode.Disposable {
     else this.windows.delete(editor);
     const options = this.enabledFor(document.uri) ? inlineCountDecorations(document, analysis, window) : [];
     editor.setDecorations(this.decorationType, options);
-    this.applied.set(document.uri.toString(), { version: analysis.version, window, decorations: options });
+    this.applied.set(document.uri.toString(), { version: analysis.version, decorations: options });
   }
 }
 
-/** What a document's editor shows: the decorations, the version they describe, and the lines they cover (all when undefined). */
+/** What a document's editor shows: the decorations and the version they describe. */
 export interface AppliedCounts {
   version: number;
-  window?: LineWindow;
   decorations: readonly vscode.DecorationOptions[];
 }
 

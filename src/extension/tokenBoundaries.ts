@@ -1,11 +1,11 @@
 // "Show Token Boundaries": the tokens of the selection (or of a small document) in alternating
 // backgrounds, as tokenizer playgrounds show them. They stay until hidden or the document is edited.
 import * as vscode from 'vscode';
+import { formatInteger } from '../core/catalog/format';
 import type { TokenizerId } from '../core/types';
 import { COMMAND } from './commandIds';
 import { registerCommand } from './log';
 import type { PromptDocuments } from './promptDocuments';
-import { formatInteger } from '../core/catalog/format';
 
 /** Above this many characters the whole document is not coloured: the user selects a part. */
 export const WHOLE_DOCUMENT_LIMIT = 20_000;

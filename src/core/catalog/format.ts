@@ -53,7 +53,7 @@ export function formatTokens(count: number, style: 'full' | 'compact' = 'full'):
 }
 
 /** A whole number's digits in groups of three, as en-US writes them: '1234567' -> '1,234,567'. */
-export function groupDigits(digits: string): string {
+function groupDigits(digits: string): string {
   let grouped = digits.slice(0, digits.length % 3 || 3);
   for (let at = grouped.length; at < digits.length; at += 3) grouped += `,${digits.slice(at, at + 3)}`;
   return grouped;

@@ -1,6 +1,6 @@
 // Tokens of a parsed prompt, as the provider would bill its input.
 import { canCutAtLineStart } from '../tokenize/chunkText';
-import { isChunkable } from '../tokenize/tokenCounter';
+import { isChunkable, type ChunkableTokenCounter } from '../tokenize/tokenCounter';
 import type { ParsedPrompt, PromptCount, PromptSegment, TokenCounter } from '../types';
 
 // OpenAI's documented chat framing (the openai-cookbook "How to count tokens with tiktoken"):
@@ -17,30 +17,18 @@ const REPLY_PRIMING_TOKENS = 3;
  * message framing; a chat with no messages counts 0.
  */
 export function countPrompt(parsed: ParsedPrompt, counter: TokenCounter): PromptCount {
-  const { segments } = parsed;
-  const overheadTokens = parsed.isChat ? chatOverhead(segments, counter) : 0;
-  // A body whose sections meet at cuts that cannot change a token (a heading after a line break
-  // always does) is the sum of its sections, in the counter's units: counted once, not again as one
-  // string. The estimate rounds that sum, not each section.
-  if (!parsed.isChat && isChunkable(counter) && segments.every((segment, index) => index === 0 || joinsCleanly(segments[index - 1].text, segment.text))) {
-    const units = segments.map((segment) => counter.countUnits(segment.text));
-    return {
-      tokens: counter.fromUnits(units.reduce((sum, value) => sum + value, 0)),
-      exact: counter.exact,
-      tokenizer: counter.tokenizer,
-      segmentTokens: units.map((value) => counter.fromUnits(value)),
-      overheadTokens,
-      ...(parsed.rendered ? { renderedTokens: renderedTokens(false, parsed.rendered, counter) } : {}),
-    };
-  }
-  const segmentTokens = segments.map((segment) => counter.count(segment.text));
+  const { segments, isChat } = parsed;
+  const overheadTokens = isChat ? chatOverhead(segments, counter) : 0;
+  const additive = additiveCounter(parsed, counter);
+  const units = additive ? segments.map((segment) => additive.countUnits(segment.text)) : [];
+  const segmentTokens = additive ? units.map((value) => additive.fromUnits(value)) : segments.map((segment) => counter.count(segment.text));
   return {
-    tokens: totalTokens(parsed.isChat, segments, segmentTokens, overheadTokens, counter),
+    tokens: additive ? additive.fromUnits(units.reduce((sum, value) => sum + value, 0)) : totalTokens(isChat, segments, segmentTokens, overheadTokens, counter),
     exact: counter.exact,
     tokenizer: counter.tokenizer,
     segmentTokens,
     overheadTokens,
-    ...(parsed.rendered ? { renderedTokens: renderedTokens(parsed.isChat, parsed.rendered, counter) } : {}),
+    ...(parsed.rendered ? { renderedTokens: renderedTokens(isChat, parsed.rendered, counter) } : {}),
   };
 }
 
@@ -58,6 +46,17 @@ function totalTokens(
 function renderedTokens(isChat: boolean, segments: readonly PromptSegment[], counter: TokenCounter): number {
   const tokens = isChat ? segments.map((segment) => counter.count(segment.text)) : [];
   return totalTokens(isChat, segments, tokens, isChat ? chatOverhead(segments, counter) : 0, counter);
+}
+
+/**
+ * The counter, when the body's total is the sum of its sections in its units: a body (not a chat)
+ * whose sections meet at cuts that cannot change a token, as a heading after a line break always
+ * does. Then the text is counted once, not again as one string; the estimate rounds the sum.
+ */
+function additiveCounter(parsed: ParsedPrompt, counter: TokenCounter): ChunkableTokenCounter | undefined {
+  if (parsed.isChat || !isChunkable(counter)) return undefined;
+  const { segments } = parsed;
+  return segments.every((segment, index) => index === 0 || joinsCleanly(segments[index - 1].text, segment.text)) ? counter : undefined;
 }
 
 /** Whether counting `before` and `after` apart sums to the count of the two joined (see chunkText.ts). */

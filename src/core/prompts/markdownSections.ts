@@ -27,13 +27,9 @@ export function findMarkerLines(text: string, start: number, end: number): Marke
       const lineEnd = Math.min(LINE_BREAK.exec(text)?.index ?? text.length, end);
       const line = text.slice(lineStart, lineEnd);
       const fence = FENCE.exec(line);
-      const heading = fence ? null : HEADING.exec(line);
-      if (fence) {
-        markers.push({ offset: lineStart, kind: 'fence', char: fence[1][0], length: fence[1].length, bare: line.trim() === fence[1] });
-      } else if (heading) {
-        const title = (heading[2] ?? '').trim();
-        markers.push({ offset: lineStart, kind: 'heading', label: title ? `${heading[1]} ${title}` : heading[1] });
-      }
+      const heading = !fence && HEADING.exec(line);
+      if (fence) markers.push({ offset: lineStart, kind: 'fence', char: fence[1][0], length: fence[1].length, bare: line.trim() === fence[1] });
+      else if (heading) markers.push({ offset: lineStart, kind: 'heading', label: headingLabel(heading) });
     }
     // The next line that may be a marker ("\r\n" is one break: its "\n" is the one matched).
     CANDIDATE_BREAK.lastIndex = lineStart;
@@ -42,6 +38,12 @@ export function findMarkerLines(text: string, start: number, end: number): Marke
     lineStart = next.index + 1;
   }
   return markers;
+}
+
+/** '## Title' from a heading match, or '##' for an empty heading. */
+function headingLabel(heading: RegExpExecArray): string {
+  const title = (heading[2] ?? '').trim();
+  return title ? `${heading[1]} ${title}` : heading[1];
 }
 
 /** Where each section of `[start, end)` starts and what it is called; text is read through `slice`. */
