@@ -1,3 +1,5 @@
+import { isUnicodeWhiteSpace } from './unicodeWhiteSpace';
+
 // Where a text can be cut so that counting the pieces separately gives exactly the count of
 // the whole. Both OpenAI encodings first split text with a regex (the "pre-tokenizer"); a cut is
 // safe when it falls on a boundary of that split AND neither side's regex match depends on the
@@ -15,13 +17,6 @@ const CARRIAGE_RETURN = 13;
 const SPACE = 32;
 const SLASH = 47;
 const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
-const WHITESPACE = /^\s$/u;
-
-/** Same set as the regex `\s`, which is what the encodings' patterns use. */
-function isWhitespace(code: number): boolean {
-  if (code === SPACE || (code >= 9 && code <= 13)) return true;
-  return code >= 0xa0 && WHITESPACE.test(String.fromCharCode(code));
-}
 
 function isLetterOrDigit(code: number): boolean {
   if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57)) return true;
@@ -47,7 +42,8 @@ export function canCutAtLineStart(text: string, next: number): boolean {
   for (let i = next; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code === LINE_FEED || code === CARRIAGE_RETURN) return false;
-    if (!isWhitespace(code)) return true;
+    // `\s` as the encodings' regex engines read it: Unicode White_Space (U+0085 in, U+FEFF out).
+    if (!isUnicodeWhiteSpace(code)) return true;
   }
   return false;
 }

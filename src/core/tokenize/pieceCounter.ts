@@ -1,5 +1,6 @@
 import { asciiPieceScanner, NOT_ASCII, type AsciiPieceScanner } from './asciiPieces';
 import { copyString } from './copyString';
+import { toJavaScriptPattern } from './javaScriptPattern';
 
 /** Pieces longer than this are counted but not remembered: they rarely repeat. */
 const MAX_REMEMBERED_PIECE_LENGTH = 256;
@@ -23,7 +24,7 @@ export class PieceTokenCounts {
   private older = new Map<string, number>();
 
   /**
-   * @param pattern the encoding's `pat_str`, as shipped with its ranks
+   * @param pattern the encoding's `pat_str`, as shipped with its ranks (Rust regex syntax, translated)
    * @param countPiece tokens of one piece, from the real encoder
    * @param capacity pieces per generation (at most twice this many are held)
    */
@@ -32,8 +33,9 @@ export class PieceTokenCounts {
     private readonly countPiece: (piece: string) => number,
     private readonly capacity: number = 100_000,
   ) {
-    this.pieces = new RegExp(pattern, 'gu');
-    this.nextPiece = new RegExp(pattern, 'yu');
+    const source = toJavaScriptPattern(pattern);
+    this.pieces = new RegExp(source, 'gu');
+    this.nextPiece = new RegExp(source, 'yu');
     this.asciiPieceEnd = asciiPieceScanner(pattern);
   }
 
