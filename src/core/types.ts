@@ -154,6 +154,25 @@ export interface PromptCount {
   overheadTokens: number;
   /** Tokens of the prompt with sample values substituted, where the file has them. */
   renderedTokens?: number;
+  /** Set when the provider's API counted the prompt: `tokens` and `exact` are then its figures. */
+  fromProvider?: ProviderCountSource;
+}
+
+/** Where a count from a provider's API came from, and what it replaced. */
+export interface ProviderCountSource {
+  /** 'Anthropic', 'Google Gemini', 'xAI'. */
+  provider: string;
+  /** "Anthropic's count_tokens API". */
+  endpoint: string;
+  /** The URL asked (no key in it). */
+  url: string;
+  /** ISO time of the answer (the first one, when served from the cache). */
+  countedAt: string;
+  /** 'estimated': the API counted the messages' text; the chat framing is our estimate. */
+  framing: 'included' | 'estimated';
+  /** Our own count, before the provider's replaced it. */
+  localTokens: number;
+  localExact: boolean;
 }
 
 /** The cost of one call in USD, split into its input and output parts. */
