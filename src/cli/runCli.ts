@@ -7,6 +7,7 @@ import { runCheck } from './checkCommand';
 import { runReport } from './reportCommand';
 import { runPrices, usePriceOption } from './pricesCommand';
 import { runUsage } from './usageCommand';
+import { runDiff } from './diffCommand';
 import { CLI_VERSION } from './version';
 
 export const USAGE = `Usage: prompt-budget <command> [options]
@@ -24,6 +25,10 @@ Commands:
         [--since DATE] [--until DATE] [--format table|json|csv|md]
                                           actual calls, tokens and cost from usage logs,
                                           and quotas (exit 1 when one is over)
+  diff [DIR] [--base REV] [--head REV] [--config FILE] [--format text|json|md|github]
+                                          what a change does to tokens, cost and budgets
+                                          (default HEAD against the working tree; exit 1
+                                          when it newly breaks a limit)
 
 Options:
   --model ID      model to count for when a file declares none (default: the
@@ -32,7 +37,7 @@ Options:
   -h, --help      show this help
   -v, --version   show the version
 
-Exit codes: 0 ok, 1 over a limit (check), 2 bad usage, bad config or unreadable input.
+Exit codes: 0 ok, 1 over a limit (check, diff), 2 bad usage, bad config or unreadable input.
 Counts marked ≈ are estimates (no public tokenizer for that model).`;
 
 const OPTIONS = {
@@ -46,6 +51,8 @@ const OPTIONS = {
   by: { type: 'string' },
   since: { type: 'string' },
   until: { type: 'string' },
+  base: { type: 'string' },
+  head: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -61,6 +68,8 @@ export type CliOptions = {
   by?: string;
   since?: string;
   until?: string;
+  base?: string;
+  head?: string;
 };
 
 /** Runs one CLI invocation and returns its exit code. */
@@ -98,6 +107,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return runReport(args, values, io);
     case 'usage':
       return runUsage(args, values, io);
+    case 'diff':
+      return runDiff(args, values, io);
     default:
       io.stderr(`prompt-budget: unknown command '${command}'.\nRun 'prompt-budget --help' for usage.`);
       return EXIT_USAGE;

@@ -1,0 +1,126 @@
+// A folder at a git revision, for `prompt-budget diff`. git runs with execFile (no shell), with
+// bounded output and no external diff or text conversion programs.
+import { execFile } from 'node:child_process';
+import { realpath } from 'node:fs/promises';
+import { relative, sep } from 'node:path';
+import { SKIPPED_FOLDERS } from '../core/checkWorkspace';
+import type { FolderSnapshot } from '../core/promptDiff/snapshotCheck';
+
+// A listing of a large monorepo fits easily; a prompt file beyond this is not a prompt.
+const MAX_LISTING_BYTES = 256 * 1024 * 1024;
+const MAX_BLOB_BYTES = 64 * 1024 * 1024;
+// Never ask for credentials or run the repository's fsmonitor hook.
+const GIT_ENV = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
+const GIT_FLAGS = ['-c', 'core.fsmonitor=false', '-c', 'core.quotePath=false'];
+
+/** A failed git run: its exit code and what it said. */
+export class GitError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number | string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+function git(cwd: string, args: readonly string[], maxBuffer: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    execFile('git', [...GIT_FLAGS, ...args], { cwd, env: GIT_ENV, encoding: 'buffer', maxBuffer, windowsHide: true }, (error, stdout, stderr) => {
+      if (!error) {
+        resolve(stdout);
+        return;
+      }
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') reject(new GitError('git is not installed (or not on PATH)', code));
+      else if (code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') reject(Object.assign(new GitError('output too large', code), { code: 'ERR_FS_FILE_TOO_LARGE' }));
+      else reject(new GitError(stderr.toString('utf8').trim() || error.message, code));
+    });
+  });
+}
+
+/** The repository holding `dir`: its top folder and `dir`'s path inside it ('' at the top, else 'a/b'). */
+export async function findRepository(dir: string): Promise<{ top: string; prefix: string } | { error: string }> {
+  let top: string;
+  try {
+    top = (await git(dir, ['rev-parse', '--show-toplevel'], 1 << 16)).toString('utf8').trim();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/not a git repository/i.test(message)) return { error: `${dir} is not in a git repository` };
+    return { error: message };
+  }
+  const prefix = relative(await realpath(top), await realpath(dir)).split(sep).join('/');
+  return { top, prefix };
+}
+
+/** The commit a revision names, or undefined when git knows no such revision. */
+export async function resolveCommit(top: string, revision: string): Promise<string | undefined> {
+  // A revision starting with '-' would be read as an option.
+  if (revision === '' || revision.startsWith('-')) return undefined;
+  try {
+    return (await git(top, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`], 1 << 16)).toString('utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The folder `prefix` of the repository at `commit`: files listed and read from git's objects, never checked out. */
+export function revisionSnapshot(top: string, commit: string, prefix: string, revision: string): FolderSnapshot {
+  let listing: Promise<Set<string>> | undefined;
+  const list = () => {
+    listing ??= listTree(top, commit, prefix);
+    return listing;
+  };
+  return {
+    revision,
+    listFiles: async () => [...(await list())],
+    readFile: async (relativePath) => {
+      // Paths not in the tree (a config name probed, a file outside it) are missing without asking git.
+      if (!(await list()).has(relativePath)) throw Object.assign(new Error(`${relativePath} is not in ${revision}`), { code: 'ENOENT' });
+      return git(top, ['cat-file', 'blob', `${commit}:${prefix ? `${prefix}/` : ''}${relativePath}`], MAX_BLOB_BYTES);
+    },
+  };
+}
+
+/** Regular files below `prefix` at `commit`, relative to it; links, submodules and skipped folders left out. */
+async function listTree(top: string, commit: string, prefix: string): Promise<Set<string>> {
+  const args = ['ls-tree', '-r', '-z', '--full-tree', commit];
+  if (prefix) args.push('--', prefix);
+  const output = (await git(top, args, MAX_LISTING_BYTES)).toString('utf8');
+  const files = new Set<string>();
+  for (const entry of output.split('\0')) {
+    const tab = entry.indexOf('\t');
+    if (tab < 0) continue;
+    const [mode, type] = entry.slice(0, tab).split(' ');
+    if (type !== 'blob' || mode === '120000') continue;
+    const path = entry.slice(tab + 1);
+    const inside = prefix ? (path.startsWith(`${prefix}/`) ? path.slice(prefix.length + 1) : undefined) : path;
+    if (inside === undefined || inside.split('/').some((part) => SKIPPED_FOLDERS.includes(part))) continue;
+    files.add(inside);
+  }
+  return files;
+}
+
+/**
+ * Files git's rename detection (`git diff --name-status -M`) finds renamed between `base` and `head`
+ * (the working tree when undefined), as old path -> new path relative to `prefix`.
+ */
+export async function renamesBetween(top: string, base: string, head: string | undefined, prefix: string): Promise<Map<string, string>> {
+  const args = ['diff', '--name-status', '-z', '-M', '--no-ext-diff', '--no-textconv', base];
+  if (head) args.push(head);
+  args.push('--', prefix ? `:(top)${prefix}` : ':(top)');
+  const fields = (await git(top, args, MAX_LISTING_BYTES)).toString('utf8').split('\0');
+  const renames = new Map<string, string>();
+  const inside = (path: string) => (prefix ? (path.startsWith(`${prefix}/`) ? path.slice(prefix.length + 1) : undefined) : path);
+  for (let index = 0; index < fields.length; ) {
+    const status = fields[index++];
+    if (!status) continue;
+    if (status.startsWith('R') || status.startsWith('C')) {
+      const from = inside(fields[index++] ?? '');
+      const to = inside(fields[index++] ?? '');
+      if (status.startsWith('R') && from !== undefined && to !== undefined) renames.set(from, to);
+    } else {
+      index++;
+    }
+  }
+  return renames;
+}
