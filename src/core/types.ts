@@ -1,8 +1,8 @@
 // Shared shapes of the pure core. No `vscode` import anywhere under src/core: the CLI and
 // plain-node unit tests use the same code as the extension.
 
-/** A tokenizer the core can count with; 'estimate' marks models with no public tokenizer. */
-export type TokenizerId = 'o200k_base' | 'cl100k_base' | 'estimate';
+/** A tokenizer the core can count with (see tokenize/vocabularies.ts); 'estimate' marks models with no public tokenizer. */
+export type TokenizerId = 'o200k_base' | 'cl100k_base' | 'llama3' | 'qwen3' | 'deepseek_v3' | 'tekken' | 'estimate';
 
 /** A half-open range of UTF-16 offsets into a document's text (BOM already dropped). */
 export interface TextRange {

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 
 const repo = resolve(__dirname, '../../..');
 
-test('the .vsix holds the bundles, the tokenizer ranks, the webview media, the schema, the grammar and the docs, and no screenshots', async () => {
+test('the .vsix holds the bundles, the tokenizer ranks with the vocabularies\' licences, the webview media, the schema, the grammar and the docs, and no screenshots', async () => {
   // `vsce ls` applies .vscodeignore as `vsce package` does, without building.
   const { stdout } = await promisify(execFile)(process.execPath, [resolve(repo, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'], { cwd: repo });
   const files = stdout.split('\n').map((line) => line.trim()).filter(Boolean).sort();
@@ -14,11 +14,19 @@ test('the .vsix holds the bundles, the tokenizer ranks, the webview media, the s
     'CHANGELOG.md',
     'LICENSE',
     'README.md',
+    'dist/Apache-2.0.txt',
+    'dist/NOTICE.md',
     'dist/cl100k_base.ranks',
     'dist/countWorker.js',
+    'dist/deepseek_v3.LICENSE.txt',
+    'dist/deepseek_v3.ranks.gz',
     'dist/extension.js',
     'dist/genaiPrices.js',
+    'dist/llama3.LICENSE.txt',
+    'dist/llama3.ranks.gz',
     'dist/o200k_base.ranks',
+    'dist/qwen3.ranks.gz',
+    'dist/tekken.ranks.gz',
     'media/compareView.css',
     'media/compareView.js',
     'media/prompt-budget.schema.json',

@@ -23,7 +23,7 @@ const corpus = fs
   .filter((name) => !name.startsWith('.'))
   .map((name) => ({ name, text: fs.readFileSync(path.join(CORPUS_DIR, name), 'utf8') }));
 const DIST_DIR = path.resolve(__dirname, '../../../dist');
-const ENCODINGS: EncodingName[] = ['o200k_base', 'cl100k_base'];
+const ENCODINGS = ['o200k_base', 'cl100k_base'] as const satisfies readonly EncodingName[];
 
 /** Realistic fragments random documents are built from. */
 const fragment = fc.oneof(

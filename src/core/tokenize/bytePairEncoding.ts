@@ -23,20 +23,24 @@ export function utf8Bytes(text: string): Uint8Array {
   return buffer.subarray(0, written);
 }
 
-/** Tokens tiktoken's byte-pair encoding makes of one pre-tokenizer piece's bytes. */
-export function countPieceTokens(bytes: Uint8Array, ranks: RankTable): number {
+/**
+ * Tokens tiktoken's byte-pair encoding makes of one pre-tokenizer piece's bytes. A piece that is a
+ * token is one token (tiktoken's rule, and Hugging Face's `ignore_merges`); with `wholePieceFirst`
+ * false it is merged like any other, as Hugging Face tokenizers without `ignore_merges` do.
+ */
+export function countPieceTokens(bytes: Uint8Array, ranks: RankTable, wholePieceFirst = true): number {
   const length = bytes.length;
   if (length <= 1) return length;
-  if (ranks.rankOf(bytes, 0, length) !== NO_RANK) return 1;
+  if (wholePieceFirst && ranks.rankOf(bytes, 0, length) !== NO_RANK) return 1;
   const { parts } = mergePiece(bytes, ranks);
   return parts;
 }
 
-/** Byte lengths of the tokens of one piece, in order. */
-export function pieceTokenLengths(bytes: Uint8Array, ranks: RankTable): number[] {
+/** Byte lengths of the tokens of one piece, in order (`wholePieceFirst` as in countPieceTokens). */
+export function pieceTokenLengths(bytes: Uint8Array, ranks: RankTable, wholePieceFirst = true): number[] {
   const length = bytes.length;
   if (length === 0) return [];
-  if (length === 1 || ranks.rankOf(bytes, 0, length) !== NO_RANK) return [length];
+  if (length === 1 || (wholePieceFirst && ranks.rankOf(bytes, 0, length) !== NO_RANK)) return [length];
   const { next } = mergePiece(bytes, ranks);
   const lengths: number[] = [];
   for (let i = 0; i < length; i = next[i]) lengths.push(next[i] - i);

@@ -30,12 +30,13 @@ export class RankTable {
     this.pattern = layout.pattern;
     this.tokenLength = layout.lengths;
     this.tokenBytes = layout.bytes;
-    this.slots = layout.slots;
-    this.slotMask = layout.slots.length - 1;
     this.tokenStart = new Int32Array(layout.lengths.length);
     const { end, maxLength } = indexTokens(this.tokenBytes, this.tokenLength, this.tokenStart, this.singleRank, this.pairRank);
     if (end !== this.tokenBytes.length) throw new Error('ranks file is truncated or has extra bytes');
     this.maxTokenLength = maxLength;
+    // A file written without its table (half the size) gets it built here, in a few milliseconds.
+    this.slots = layout.slots.length > 0 ? layout.slots : buildSlots(this.tokenBytes, this.tokenLength, this.tokenStart);
+    this.slotMask = this.slots.length - 1;
   }
 
   /** Rank of the token whose bytes are `bytes[start..end)`, or NO_RANK. */
@@ -72,25 +73,20 @@ export class RankTable {
  * The ranks file for `tokens` (the bytes of the token of each rank; a hole where no token has
  * that rank). Little-endian layout, 4-byte aligned so the table is read without copying:
  *   "PBR1", u32 patternLength, pattern (UTF-8), padding to 4,
- *   u32 tokenCount, u32 slotCount, i32 slot[slotCount] (rank + 1, 0 empty),
+ *   u32 tokenCount, u32 slotCount, i32 slot[slotCount] (rank + 1, 0 empty; slotCount 0: built on load),
  *   u8 length[tokenCount], the tokens' bytes in rank order.
  */
-export function encodeRanksFile(pattern: string, tokens: ReadonlyArray<Uint8Array | undefined>): Uint8Array {
+export function encodeRanksFile(pattern: string, tokens: ReadonlyArray<Uint8Array | undefined>, options: { withTable?: boolean } = {}): Uint8Array {
   const patternBytes = new TextEncoder().encode(pattern);
-  let slotCount = 1;
-  while (slotCount < tokens.length * 2) slotCount *= 2;
-  const mask = slotCount - 1;
-  const slots = new Int32Array(slotCount);
   let byteCount = 0;
   for (let rank = 0; rank < tokens.length; rank++) {
     const token = tokens[rank];
-    if (!token) continue;
-    if (token.length > 255) throw new Error(`token ${rank} is ${token.length} bytes: the format holds at most 255`);
-    byteCount += token.length;
-    let slot = mix(hashSpan(token, 0, token.length)) & mask;
-    while (slots[slot] !== 0) slot = (slot + 1) & mask;
-    slots[slot] = rank + 1;
+    if (token && token.length > 255) throw new Error(`token ${rank} is ${token.length} bytes: the format holds at most 255`);
+    byteCount += token?.length ?? 0;
   }
+  // Without the table (slotCount 0) the reader builds it: a smaller file, a few ms more to load.
+  const slots = options.withTable === false ? new Int32Array(0) : buildSlots(tokens);
+  const slotCount = slots.length;
   const tableStart = align4(8 + patternBytes.length) + 8;
   const lengthsStart = tableStart + slotCount * 4;
   const file = new Uint8Array(lengthsStart + tokens.length + byteCount);
@@ -125,7 +121,7 @@ function readLayout(file: Uint8Array): { pattern: string; slots: Int32Array; len
   const tokenCount = view.getUint32(tableStart - 8, true);
   const slotCount = view.getUint32(tableStart - 4, true);
   const lengthsStart = tableStart + slotCount * 4;
-  if ((slotCount & (slotCount - 1)) !== 0 || slotCount < tokenCount || lengthsStart + tokenCount > file.byteLength) fail();
+  if ((slotCount & (slotCount - 1)) !== 0 || (slotCount !== 0 && slotCount < tokenCount) || lengthsStart + tokenCount > file.byteLength) fail();
   // The table is used in place when the file's bytes are 4-byte aligned (Node's file buffers are),
   // and assumes a little-endian machine, as every platform VS Code runs on is.
   const aligned = (file.byteOffset + tableStart) % 4 === 0;
@@ -138,6 +134,36 @@ function readLayout(file: Uint8Array): { pattern: string; slots: Int32Array; len
     lengths: file.subarray(lengthsStart, lengthsStart + tokenCount),
     bytes: file.subarray(lengthsStart + tokenCount),
   };
+}
+
+/**
+ * The hash table over the tokens: slot -> rank + 1 (0 empty), at least twice as many slots as
+ * tokens. Takes the tokens as byte arrays (when writing a file) or as one buffer with starts and
+ * lengths (when a file came without its table).
+ */
+function buildSlots(tokens: ReadonlyArray<Uint8Array | undefined>): Int32Array;
+function buildSlots(bytes: Uint8Array, lengths: Uint8Array, starts: Int32Array): Int32Array;
+function buildSlots(tokensOrBytes: ReadonlyArray<Uint8Array | undefined> | Uint8Array, lengths?: Uint8Array, starts?: Int32Array): Int32Array {
+  const count = lengths ? lengths.length : tokensOrBytes.length;
+  let slotCount = 1;
+  while (slotCount < count * 2) slotCount *= 2;
+  const mask = slotCount - 1;
+  const slots = new Int32Array(slotCount);
+  for (let rank = 0; rank < count; rank++) {
+    let hash: number;
+    if (lengths && starts) {
+      if (lengths[rank] === 0) continue;
+      hash = hashSpan(tokensOrBytes as Uint8Array, starts[rank], starts[rank] + lengths[rank]);
+    } else {
+      const token = (tokensOrBytes as ReadonlyArray<Uint8Array | undefined>)[rank];
+      if (!token) continue;
+      hash = hashSpan(token, 0, token.length);
+    }
+    let slot = mix(hash) & mask;
+    while (slots[slot] !== 0) slot = (slot + 1) & mask;
+    slots[slot] = rank + 1;
+  }
+  return slots;
 }
 
 /** Each token's start (a running sum of lengths) and the direct one- and two-byte tables. */

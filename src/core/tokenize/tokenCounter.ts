@@ -2,9 +2,12 @@ import type { TokenCounter, TokenizerId } from '../types';
 import { countPieceTokens, pieceTokenLengths, utf8Bytes } from './bytePairEncoding';
 import { PieceTokenCounts } from './pieceCounter';
 import { RankTable } from './rankTable';
+import { SpecialTokenLiterals } from './specialTokens';
+import { VOCABULARIES, type VocabularyId } from './vocabularies';
+import { parseVocabularyHeader } from './vocabularyHeader';
 
-/** The OpenAI encodings the core counts exactly. */
-export type EncodingName = Exclude<TokenizerId, 'estimate'>;
+/** The vocabularies the core counts exactly: OpenAI's encodings and the open families' (vocabularies.ts). */
+export type EncodingName = VocabularyId;
 
 /**
  * Tokens per o200k_base token for models without a public tokenizer (Claude 3+, Gemini, others).
@@ -28,9 +31,18 @@ export interface ChunkableTokenCounter extends TokenCounter {
 interface LoadedEncoding {
   readonly ranks: RankTable;
   readonly pieces: PieceTokenCounts;
+  /** False where a piece that is a token is still merged (tokenizer.json without `ignore_merges`). */
+  readonly wholePieceFirst: boolean;
+  /** NFC-normalise text before splitting it (Qwen). */
+  readonly nfc: boolean;
+  /** Special-token literals counted as one token each (Hugging Face families); none for OpenAI and tekken. */
+  readonly specials: SpecialTokenLiterals | undefined;
 }
 
-/** Reads the binary ranks file of an encoding (`<name>.ranks`, written by scripts/buildRanks.mjs). */
+/**
+ * Reads the binary ranks file of an encoding (`VOCABULARIES[name].fileName`: `<name>.ranks`, written
+ * by scripts/buildRanks.mjs, or a gzip'd `<name>.ranks.gz` from scripts/buildVocabularies.mjs).
+ */
 export type RanksReader = (name: EncodingName) => Promise<Uint8Array>;
 
 // Per-process caches: an encoding is built once, on first request, and shared by every caller.
@@ -101,19 +113,29 @@ function loadEncoding(name: EncodingName): Promise<LoadedEncoding> {
 }
 
 async function buildEncoding(name: EncodingName): Promise<LoadedEncoding> {
-  const ranks = new RankTable(await readRanks(name));
-  // No special tokens: a literal `<|endoftext|>` in a prompt is billed as the text it is.
-  return { ranks, pieces: new PieceTokenCounts(ranks.pattern, (piece) => countPieceTokens(utf8Bytes(piece), ranks)) };
+  let file = await readRanks(name);
+  if (file[0] === 0x1f && file[1] === 0x8b) {
+    const { gunzip } = await import('node:zlib');
+    const { promisify } = await import('node:util');
+    file = await promisify(gunzip)(file);
+  }
+  const ranks = new RankTable(file);
+  // OpenAI files carry tiktoken's `pat_str`; the open families' carry their tokenizer.json's pre-tokenizer.
+  const header = parseVocabularyHeader(ranks.pattern);
+  const wholePieceFirst = header?.ignoreMerges ?? true;
+  const pieces = new PieceTokenCounts(header?.splits ?? ranks.pattern, (piece) => countPieceTokens(utf8Bytes(piece), ranks, wholePieceFirst));
+  // OpenAI: no special tokens, a literal `<|endoftext|>` in a prompt is billed as the text it is.
+  const specials = header && header.specialTokens.length > 0 ? new SpecialTokenLiterals(header.specialTokens) : undefined;
+  return { ranks, pieces, wholePieceFirst, nfc: header?.normalizer === 'NFC', specials };
 }
 
-/**
- * Reads `<name>.ranks` from the folder of the running bundle (dist/). Compiled tests and benches
+/** Reads the vocabulary's file from the folder of the running bundle (dist/). Compiled tests and benches
  * run from out/src/core/tokenize, four levels below the project, and read the build's dist/.
  */
 async function readRanksBesideBundle(name: EncodingName): Promise<Uint8Array> {
   const { readFile } = await import('node:fs/promises');
   const { join } = await import('node:path');
-  const file = `${name}.ranks`;
+  const file = VOCABULARIES[name].fileName;
   try {
     return await readFile(join(__dirname, file));
   } catch (error) {
@@ -122,7 +144,23 @@ async function readRanksBesideBundle(name: EncodingName): Promise<Uint8Array> {
   }
 }
 
-/** Exact counts for an OpenAI encoding. */
+/** Tokens of `text` in `encoding`: special-token literals one each, the rest normalised, split and merged. */
+function countEncoded(encoding: LoadedEncoding, text: string): number {
+  const { pieces, specials, nfc } = encoding;
+  if (!specials) return pieces.count(nfc ? text.normalize('NFC') : text);
+  let total = 0;
+  specials.forEachPart(text, (start, end, special) => {
+    if (special) {
+      total += 1;
+    } else {
+      const part = text.slice(start, end);
+      total += pieces.count(nfc ? part.normalize('NFC') : part);
+    }
+  });
+  return total;
+}
+
+/** Exact counts for a published vocabulary. */
 class EncodingCounter implements ChunkableTokenCounter {
   readonly exact = true;
 
@@ -132,11 +170,11 @@ class EncodingCounter implements ChunkableTokenCounter {
   ) {}
 
   count(text: string): number {
-    return this.encoding.pieces.count(text);
+    return countEncoded(this.encoding, text);
   }
 
   countUnits(text: string): number {
-    return this.encoding.pieces.count(text);
+    return countEncoded(this.encoding, text);
   }
 
   fromUnits(units: number): number {
@@ -181,11 +219,37 @@ class EstimateCounter implements ChunkableTokenCounter {
  */
 function tokenEndOffsets(encoding: LoadedEncoding, text: string): number[] {
   const ends: number[] = [];
+  if (!encoding.specials && !encoding.nfc) {
+    pieceEndOffsets(encoding, text, 0, ends);
+    return ends;
+  }
+  const visit = (start: number, end: number, special: boolean): void => {
+    if (special) {
+      ends.push(end);
+      return;
+    }
+    const part = text.slice(start, end);
+    const normalized = encoding.nfc ? part.normalize('NFC') : part;
+    if (normalized === part) {
+      pieceEndOffsets(encoding, part, start, ends);
+      return;
+    }
+    // Offsets in the normalised text do not map back one to one: its tokens are spread over the part.
+    const tokens = encoding.pieces.count(normalized);
+    for (let i = 1; i <= tokens; i++) ends.push(start + Math.round((i * (end - start)) / tokens));
+  };
+  if (encoding.specials) encoding.specials.forEachPart(text, visit);
+  else visit(0, text.length, false);
+  return ends;
+}
+
+/** Appends the end of each token of `text` (which starts at `base` of the whole) to `ends`. */
+function pieceEndOffsets(encoding: LoadedEncoding, text: string, base: number, ends: number[]): void {
   encoding.pieces.forEachPiece(text, (pieceStart, piece) => {
     let offset = pieceStart;
     let bytesBeforeOffset = 0;
     let tokenEnd = 0;
-    for (const tokenLength of pieceTokenLengths(utf8Bytes(piece), encoding.ranks)) {
+    for (const tokenLength of pieceTokenLengths(utf8Bytes(piece), encoding.ranks, encoding.wholePieceFirst)) {
       tokenEnd += tokenLength;
       while (bytesBeforeOffset < tokenEnd) {
         const code = text.charCodeAt(offset);
@@ -204,10 +268,9 @@ function tokenEndOffsets(encoding: LoadedEncoding, text: string): number[] {
           offset += 1;
         }
       }
-      ends.push(offset);
+      ends.push(base + offset);
     }
   });
-  return ends;
 }
 
 function isLowSurrogate(code: number): boolean {

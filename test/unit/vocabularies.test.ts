@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { chunkEnds } from '../../src/core/tokenize/chunkText';
+import { loadTokenCounter, type ChunkableTokenCounter } from '../../src/core/tokenize/tokenCounter';
+import type { VocabularyId } from '../../src/core/tokenize/vocabularies';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const OPEN_FAMILIES = ['llama3', 'qwen3', 'deepseek_v3', 'tekken'] as const satisfies readonly VocabularyId[];
+
+/** Counts frozen from Hugging Face's reference implementation by scripts/freezeVocabularyFixtures.mjs. */
+interface VocabularyFixture {
+  reference: string;
+  corpus: Record<string, number>;
+  texts: Array<{ text: string; tokens: number }>;
+}
+
+function fixtureOf(id: VocabularyId): VocabularyFixture {
+  return JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'vocabularies', `${id}.json`), 'utf8')) as VocabularyFixture;
+}
+
+/** The count of `text` summed over the chunks the live counter would cut it into (short chunks, many cuts). */
+function chunkedCount(counter: ChunkableTokenCounter, text: string): number {
+  let units = 0;
+  let start = 0;
+  for (const end of chunkEnds(text, 16)) {
+    units += counter.countUnits(text.slice(start, end));
+    start = end;
+  }
+  return counter.fromUnits(units);
+}
+
+for (const id of OPEN_FAMILIES) {
+  describe(`${id} counts as the published tokenizer does`, () => {
+    let counter: ChunkableTokenCounter;
+    const fixture = fixtureOf(id);
+    before(async () => {
+      counter = await loadTokenCounter(id);
+    });
+
+    test(`every corpus file, exactly as ${fixture.reference}`, () => {
+      assert.equal(counter.exact, true);
+      assert.equal(counter.tokenizer, id);
+      const mismatches: string[] = [];
+      for (const [file, expected] of Object.entries(fixture.corpus)) {
+        const text = readFileSync(join(ROOT, 'test', 'fixtures', 'corpus', file), 'utf8');
+        const count = counter.count(text);
+        if (count !== expected) mismatches.push(`${file}: ${count}, reference ${expected}`);
+        if (chunkedCount(counter, text) !== expected) mismatches.push(`${file} in chunks: ${chunkedCount(counter, text)}, reference ${expected}`);
+      }
+      assert.deepEqual(mismatches, []);
+    });
+
+    test('400 random texts rich in whitespace, format characters, marks, CJK, digits, emoji and special tokens: zero mismatches, whole and in chunks', () => {
+      const mismatches: string[] = [];
+      for (const { text, tokens } of fixture.texts) {
+        const count = counter.count(text);
+        if (count !== tokens) mismatches.push(`${JSON.stringify(text)}: ${count}, reference ${tokens}`);
+        const chunked = chunkedCount(counter, text);
+        if (chunked !== tokens) mismatches.push(`${JSON.stringify(text)} in chunks: ${chunked}, reference ${tokens}`);
+      }
+      assert.equal(fixture.texts.length, 400);
+      assert.deepEqual(mismatches, []);
+    });
+
+    test('token boundaries: one per token, increasing, ending at the end of the text', () => {
+      for (const { text, tokens } of fixture.texts.slice(0, 100)) {
+        const ends = counter.tokenBoundaries(text);
+        assert.equal(ends.length, tokens, JSON.stringify(text));
+        for (let i = 1; i < ends.length; i++) assert.ok(ends[i] >= ends[i - 1], JSON.stringify(text));
+        if (text.length > 0) assert.equal(ends[ends.length - 1], text.length, JSON.stringify(text));
+      }
+    });
+  });
+}
+
+describe('special-token literals in prompt text', () => {
+  test('Llama 3, Qwen 3 and DeepSeek count a literal special token as one token, as Hugging Face tokenizers match it', async () => {
+    assert.equal((await loadTokenCounter('qwen3')).count('<|im_start|>'), 1);
+    assert.equal((await loadTokenCounter('llama3')).count('<|eot_id|>'), 1);
+    assert.equal((await loadTokenCounter('deepseek_v3')).count('<｜User｜>'), 1);
+  });
+
+  test('tekken counts `[INST]` and `<s>` as the text they are, as Mistral never matches special tokens in text', async () => {
+    const tekken = await loadTokenCounter('tekken');
+    assert.ok(tekken.count('[INST]') > 1);
+    assert.ok(tekken.count('<s>') > 1);
+  });
+});
