@@ -3,6 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import { EXIT_OK, EXIT_OVER, EXIT_USAGE, type CliIo } from './cliIo';
 import { loadCliContext, type CliContext } from './cliContext';
 import { formatProblem } from './printProblems';
+import { providerCountingFor } from './providerCounting';
 import type { CliOptions } from './runCli';
 import { usageQuotaProblems } from './usageCommand';
 import { CLI_VERSION } from './version';
@@ -27,6 +28,8 @@ export async function runCheck(args: string[], options: CliOptions, io: CliIo): 
   if (format === 'json') io.stdout(JSON.stringify(checkJson(check), null, 2));
   else if (format === 'sarif') io.stdout(toSarif(check.problems, { toolVersion: CLI_VERSION, root: context.root }).trimEnd());
   else printCheck(io, check);
+  // On stderr: JSON and SARIF on stdout stay machine-readable.
+  for (const line of providerCountingFor(io, options)?.summary() ?? []) io.stderr(line);
   if (context.failed) return EXIT_USAGE;
   return check.problems.some((problem) => problem.severity === 'error') ? EXIT_OVER : EXIT_OK;
 }

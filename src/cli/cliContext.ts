@@ -2,6 +2,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { findConfigFile, budgetsForFile, ModelCatalog, catalogWithOverrides, readBudgetConfig, resolvePromptContext, type ContextSources, type PromptContext, type BudgetConfig, type Problem } from '../core';
 import type { CliIo } from './cliIo';
 import { formatProblem } from './printProblems';
+import { providerCountingFor } from './providerCounting';
 import type { CliOptions } from './runCli';
 
 export interface CliContext {
@@ -88,6 +89,8 @@ export async function loadCliContext(io: CliIo, options: CliOptions, dir: string
     }
   }
   const sources: ContextSources = { catalog, pick: options.model ? { model: options.model, source: 'cli' } : undefined, config };
+  const providerCounting = providerCountingFor(io, options);
+  if (providerCounting) sources.countFromProvider = providerCounting.countFromProvider;
   return {
     sources,
     promptContext: resolvePromptContext(sources),

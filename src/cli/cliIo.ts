@@ -1,3 +1,5 @@
+import type { ProviderFetch } from '../core/providerCounts/providerCounter';
+
 /** What the CLI needs from the outside world; the bin passes Node's, tests pass in-memory fakes. */
 export interface CliIo {
   cwd: string;
@@ -7,6 +9,10 @@ export interface CliIo {
   readFile(path: string): Promise<Uint8Array>;
   /** Every file below `dir`, as paths relative to it with `/` separators (for `check` and `report`). */
   listFiles(dir: string): Promise<string[]>;
+  /** Environment for `--count-with-api` (API keys, base URLs); none, no key. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** HTTP for `--count-with-api`; Node's fetch by default. */
+  fetch?: ProviderFetch;
 }
 
 /** Exit codes: 0 ok, 1 something is over a limit, 2 bad usage, bad config or unreadable input. */

@@ -7,6 +7,7 @@ import { CliContexts } from './cliContext';
 import { readPromptText } from './countCommand';
 import { formatProblem } from './printProblems';
 import { formatTable } from './formatTable';
+import { providerCountingFor } from './providerCounting';
 import type { CliOptions } from './runCli';
 
 /** `prompt-budget compare FILE [--models a,b] [--json]` */
@@ -40,11 +41,13 @@ export async function runCompare(args: string[], options: CliOptions, io: CliIo)
   }
   const parsed = parsePrompt(file, text);
   for (const problem of parsed.problems) io.stderr(formatProblem(problem));
-  const rows = sortComparisonRows(await compareModels(parsed, models, loadTokenCounter));
+  const providerCounting = providerCountingFor(io, options);
+  const rows = sortComparisonRows(await compareModels(parsed, models, loadTokenCounter, providerCounting?.countFromProvider));
   if (options.json) {
     io.stdout(JSON.stringify({ file, rows }, null, 2));
   } else {
     printComparison(io, file, rows);
+    for (const line of providerCounting?.summary() ?? []) io.stdout(line);
   }
   return parsed.problems.some((problem) => problem.severity === 'error') || context.failed ? EXIT_USAGE : EXIT_OK;
 }

@@ -32,6 +32,10 @@ export interface CountRow {
   variables: string[];
   renderedTokens: number | null;
   problems: Problem[];
+  /** With --count-with-api: the provider's API that counted `tokens` ("Anthropic's count_tokens API"). */
+  countedBy?: string;
+  /** With --count-with-api: why the provider did not count (no key, no endpoint, an HTTP error). */
+  providerNote?: string;
 }
 
 /** `prompt-budget count FILE... [--model ID] [--json]` */
@@ -103,12 +107,14 @@ function toCountRow(analysis: PromptAnalysis, text: string): CountRow {
     variables: parsed.variables,
     renderedTokens: count.renderedTokens ?? null,
     problems: [...parsed.problems, ...analysis.findings.map((finding) => findingProblem(analysis.file, lines, finding))],
+    ...(count.fromProvider ? { countedBy: count.fromProvider.endpoint } : {}),
+    ...(count.providerNote ? { providerNote: count.providerNote } : {}),
   };
 }
 
 function printCountRow(io: CliIo, row: CountRow): void {
   const approx = approxMark(row.exact);
-  const how = row.exact ? `exact, ${row.tokenizer}` : 'estimate';
+  const how = row.countedBy ? `${row.exact ? 'exact' : 'text exact, chat framing estimated'}, from ${row.countedBy}` : row.exact ? `exact, ${row.tokenizer}` : 'estimate';
   const parts = [`${approx}${formatTokens(row.tokens)} tokens (${how})`, `${row.model} (${describeModelSource(row.modelSource)})`];
   if (row.inputCost !== null && row.outputCost !== null) {
     const output =
@@ -123,5 +129,6 @@ function printCountRow(io: CliIo, row: CountRow): void {
   if (row.contextWindow) parts.push(`${approx}${formatPercent(row.tokens / row.contextWindow, 1)} of ${formatTokens(row.contextWindow)} context`);
   if (row.renderedTokens !== null) parts.push(`with sample values ${approx}${formatTokens(row.renderedTokens)} tokens`);
   io.stdout(`${row.file}: ${parts.join(' · ')}`);
+  if (row.providerNote) io.stdout(`  not counted by the provider: ${row.providerNote}`);
   for (const problem of row.problems) io.stdout(`  ${formatProblem(problem)}`);
 }

@@ -15,6 +15,7 @@ runCli(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text + '\n'),
   readFile: (path) => readFile(path),
   listFiles: listFilesBelow,
+  env: process.env,
 }).then(
   (code) => {
     process.exitCode = code;

@@ -13,11 +13,13 @@ import { CLI_VERSION } from './version';
 export const USAGE = `Usage: prompt-budget <command> [options]
 
 Commands:
-  count FILE... [--model ID] [--json]     tokens and cost per call of each prompt file
-  compare FILE [--models a,b,...] [--json] the same prompt across models, side by side
+  count FILE... [--model ID] [--json] [--count-with-api]
+                                          tokens and cost per call of each prompt file
+  compare FILE [--models a,b,...] [--json] [--count-with-api]
+                                          the same prompt across models, side by side
   models [--json]                         the model catalog: limits, prices, sources
   prices [update [--url URL]] [--json]    the price data in use; update fetches newer prices
-  check [DIR] [--config FILE] [--format text|json|sarif]
+  check [DIR] [--config FILE] [--format text|json|sarif] [--count-with-api]
                                           enforce prompt-budget.yaml (exit 1 when over)
   report [DIR] [--config FILE] [--format csv|json|md]
                                           tokens and cost per budget and per file
@@ -34,6 +36,10 @@ Options:
   --model ID      model to count for when a file declares none (default: the
                   config's defaultModel, else gpt-4o)
   --prices FILE   price data to use (genai-prices data.json, or a saved update)
+  --count-with-api
+                  count with the provider's API where it has one and a key is
+                  set (ANTHROPIC_API_KEY, GEMINI_API_KEY/GOOGLE_API_KEY,
+                  XAI_API_KEY): sends the prompt to the provider; exact
   -h, --help      show this help
   -v, --version   show the version
 
@@ -53,6 +59,7 @@ const OPTIONS = {
   until: { type: 'string' },
   base: { type: 'string' },
   head: { type: 'string' },
+  'count-with-api': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -70,6 +77,7 @@ export type CliOptions = {
   until?: string;
   base?: string;
   head?: string;
+  'count-with-api'?: boolean;
 };
 
 /** Runs one CLI invocation and returns its exit code. */

@@ -68,7 +68,12 @@ export interface PromptContext {
   expectedOutputTokens?: number;
   /** Warn at this share of any limit (0..1]. */
   warnAt: number;
+  /** Set only when the user asked for counts from the providers' APIs (`--count-with-api`). */
+  countFromProvider?: CountFromProvider;
 }
+
+/** Replaces our count of a prompt with its provider's, where it can (see providerCounts/). */
+export type CountFromProvider = (parsed: ParsedPrompt, model: ModelInfo, local: PromptCount) => Promise<PromptCount>;
 
 /** Picks the model a prompt will run on: the file's own declaration wins over everything else. */
 export function resolvePromptModel(parsed: Pick<ParsedPrompt, 'model'>, context: PromptContext): ResolvedPromptModel {
@@ -152,7 +157,9 @@ export async function analyzePrompt(
   const parsed = parsePrompt(file, text);
   const resolved = resolvePromptModel(parsed, context);
   const counter = await loadCounter(tokenizerFor(resolved));
-  return evaluateCountedPrompt(file, parsed, resolved, countPrompt(parsed, counter), context);
+  const local = countPrompt(parsed, counter);
+  const count = context.countFromProvider && resolved.model ? await context.countFromProvider(parsed, resolved.model, local) : local;
+  return evaluateCountedPrompt(file, parsed, resolved, count, context);
 }
 
 function positionLimitFinding(finding: LimitFinding, parsed: ParsedPrompt, inputTokens: number, model: ModelInfo): PromptFinding {

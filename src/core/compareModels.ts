@@ -3,7 +3,8 @@ import { costPerCall, worstCaseOutput, type OutputBasis } from './catalog/cost';
 import { approxMark, formatPercent, formatTokens, formatUsd } from './catalog/format';
 import { countPrompt } from './prompts/countPrompt';
 import type { Cell, Table } from './report/reportTable';
-import type { ModelInfo, ParsedPrompt, PromptCount, SourceNote, TokenCounter, TokenizerId } from './types';
+import type { CountFromProvider } from './analyzePrompt';
+import type { ModelInfo, ParsedPrompt, PromptCount, ProviderCountSource, SourceNote, TokenCounter, TokenizerId } from './types';
 
 export type { OutputBasis } from './catalog/cost';
 
@@ -28,16 +29,20 @@ export interface ModelComparisonRow {
   inputShare: number | null;
   /** Where the price and the limits came from, and as of when. */
   sources: { prices?: SourceNote; limits?: SourceNote };
+  /** Set when the provider's API counted the tokens (`--count-with-api`). */
+  fromProvider?: ProviderCountSource;
+  /** Why the provider's API did not count them, when it was asked to. */
+  providerNote?: string;
 }
 
 /** One row per model from counts already made (the extension's worker counts once per tokenizer). */
 export function compareCountedModels(
   parsed: ParsedPrompt,
   models: readonly ModelInfo[],
-  countFor: (tokenizer: TokenizerId) => PromptCount,
+  countFor: (tokenizer: TokenizerId, model: ModelInfo) => PromptCount,
 ): ModelComparisonRow[] {
   return models.map((model) => {
-    const count = countFor(model.tokenizer);
+    const count = countFor(model.tokenizer, model);
     const output = worstCaseOutput(parsed.maxOutputTokens?.value, model);
     const cost = model.pricing ? costPerCall(model, count.tokens, output.tokens) : undefined;
     const window = model.contextWindow || null;
@@ -57,21 +62,32 @@ export function compareCountedModels(
       contextShare: window ? (count.tokens + output.tokens) / window : null,
       inputShare: window ? count.tokens / window : null,
       sources: model.sources,
+      ...(count.fromProvider ? { fromProvider: count.fromProvider } : {}),
+      ...(count.providerNote ? { providerNote: count.providerNote } : {}),
     };
   });
 }
 
-/** Counts one parsed prompt for each model, loading each tokenizer once. */
+/**
+ * Counts one parsed prompt for each model, loading each tokenizer once; with `countFromProvider`
+ * (`--count-with-api`), each model's provider is asked too, all at once.
+ */
 export async function compareModels(
   parsed: ParsedPrompt,
   models: ModelInfo[],
   loadCounter: (tokenizer: TokenizerId) => Promise<TokenCounter>,
+  countFromProvider?: CountFromProvider,
 ): Promise<ModelComparisonRow[]> {
   const counts = new Map<TokenizerId, PromptCount>();
   for (const tokenizer of new Set(models.map((model) => model.tokenizer))) {
     counts.set(tokenizer, countPrompt(parsed, await loadCounter(tokenizer)));
   }
-  return compareCountedModels(parsed, models, (tokenizer) => counts.get(tokenizer)!);
+  const byModel = new Map<ModelInfo, PromptCount>();
+  if (countFromProvider) {
+    const refined = await Promise.all(models.map((model) => countFromProvider(parsed, model, counts.get(model.tokenizer)!)));
+    models.forEach((model, index) => byModel.set(model, refined[index]));
+  }
+  return compareCountedModels(parsed, models, (tokenizer, model) => byModel.get(model) ?? counts.get(tokenizer)!);
 }
 
 /** Columns the comparison can be sorted by. */

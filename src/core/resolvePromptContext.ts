@@ -1,7 +1,7 @@
 // The one place that decides which model and limits a prompt is counted under, so the editor,
 // the workspace scan and the CLI cannot drift apart. A model declared in the file itself wins over
 // all of these (resolvePromptModel); then: budget > picked model or --model > config > setting > default.
-import type { ModelSource, PromptContext } from './analyzePrompt';
+import type { CountFromProvider, ModelSource, PromptContext } from './analyzePrompt';
 import { DEFAULT_WARN_AT, type Budget, type BudgetConfig } from './budgets/budgetConfig';
 import type { ModelCatalog } from './catalog/modelCatalog';
 
@@ -16,6 +16,8 @@ export interface ContextSources {
   config?: Pick<BudgetConfig, 'defaultModel' | 'warnAt'>;
   /** The editor's settings (none in the CLI). */
   setting?: { defaultModel?: string; warnAt?: number; expectedOutputTokens?: number };
+  /** The CLI's --count-with-api; never set unless the user asked. */
+  countFromProvider?: CountFromProvider;
 }
 
 /** A prompt's context plus the budget that governs it, for tooltips and the tree. */
@@ -39,5 +41,6 @@ export function resolvePromptContext(sources: ContextSources, budget?: Pick<Budg
     expectedOutputTokens: budget?.expectedOutputTokens ?? sources.setting?.expectedOutputTokens,
     warnAt: budget?.warnAt ?? sources.config?.warnAt ?? sources.setting?.warnAt ?? DEFAULT_WARN_AT,
     budgetName: budget?.name,
+    ...(sources.countFromProvider ? { countFromProvider: sources.countFromProvider } : {}),
   };
 }

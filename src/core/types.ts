@@ -156,6 +156,8 @@ export interface PromptCount {
   renderedTokens?: number;
   /** Set when the provider's API counted the prompt: `tokens` and `exact` are then its figures. */
   fromProvider?: ProviderCountSource;
+  /** Set when the provider's count was asked for but not made: why (no key, no endpoint, an HTTP error). */
+  providerNote?: string;
 }
 
 /** Where a count from a provider's API came from, and what it replaced. */
