@@ -1,11 +1,12 @@
 // Hostile and broken usage logs (issue 17): no silent loss, no wrong number, nothing reaches a
 // terminal raw. Logs are read from memory; the CLI runs in-process over a scratch folder.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
+import { toCsv } from '../../src/core/report/toCsv';
 import { toMarkdownTable } from '../../src/core/report/toMarkdownTable';
 import { escapeTerminalText } from '../../src/core/report/escapeTerminalText';
 import { parseUsageDate } from '../../src/core/usage/parseUsageDate';
@@ -225,6 +226,10 @@ describe('bytes that must not reach a terminal', () => {
     assert.equal(escapeTerminalText('plain – text ✓'), 'plain – text ✓');
   });
 
+  test('CSV cells keep line breaks quoted and write other control characters visibly', () => {
+    assert.equal(toCsv([['gpt\u001b]0;x\u0007', 'a\nb']]), 'gpt\\x1b]0;x\\x07,"a\nb"\r\n');
+  });
+
   test('Markdown cells show raw HTML and pipes as text', () => {
     const table = toMarkdownTable(['model'], [['<img src=x onerror=alert(1)>|a&b\u001b']]);
     assert.equal(table.split('\n')[2], '| &lt;img src=x onerror=alert(1)&gt;\\|a&amp;b&#27; |');
@@ -278,6 +283,24 @@ describe('prompt-budget usage and compare on hostile input', () => {
     assert.notEqual(bundled.totals.cost, 1000);
     const table = await runCliInProcess(['usage', 'priced.jsonl', '--prices', 'prices.json'], scratch);
     assert.match(table.stdout, /priced at each call's date with genai-prices data file prices\.json/);
+  });
+
+  test('usage prices with the copy saved by `prices update` when no --prices is given', async () => {
+    const cache = join(scratch, 'cache');
+    await mkdir(cache, { recursive: true });
+    const providers = [{ id: 'openai', name: 'OpenAI', models: [{ id: 'gpt-4o', match: { equals: 'gpt-4o' }, prices: { input_mtok: 500, output_mtok: 2000 } }] }];
+    await writeFile(join(cache, 'genai-prices.json'), JSON.stringify({ url: 'https://example.test/data.json', date: '2026-11-30', fetchedAt: '2026-11-30T00:00:00Z', providers }));
+    await writeFile(join(scratch, 'saved.jsonl'), chatLine(1, { prompt_tokens: 1_000_000, completion_tokens: 0 }, { model: 'gpt-4o' }));
+    const saved = process.env.PROMPT_BUDGET_CACHE_DIR;
+    process.env.PROMPT_BUDGET_CACHE_DIR = cache;
+    try {
+      const { code, stdout } = await runCliInProcess(['usage', 'saved.jsonl', '--format', 'json'], scratch);
+      assert.equal(code, 0);
+      assert.equal(JSON.parse(stdout).totals.cost, 500);
+    } finally {
+      if (saved === undefined) delete process.env.PROMPT_BUDGET_CACHE_DIR;
+      else process.env.PROMPT_BUDGET_CACHE_DIR = saved;
+    }
   });
 
   test('a JSONL log with a cut-off first line: line 1 reported, the rest counted', async () => {
