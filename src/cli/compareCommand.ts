@@ -17,11 +17,15 @@ export async function runCompare(args: string[], options: CliOptions, io: CliIo)
     return EXIT_USAGE;
   }
   const [file] = args;
+  if (options.models !== undefined && !options.models.split(',').some((part) => part.trim() !== '')) {
+    io.stderr("prompt-budget compare: --models names no model; give model ids separated by commas (--models gpt-4o,claude-sonnet-4-5).\nRun 'prompt-budget --help' for usage.");
+    return EXIT_USAGE;
+  }
   const { context } = await new CliContexts(io, options).forFile(file);
   if (context.usageError) return EXIT_USAGE;
   const catalog = context.promptContext.catalog;
   let models: ModelInfo[];
-  if (options.models) {
+  if (options.models !== undefined) {
     models = [];
     for (const name of options.models.split(',').map((part) => part.trim()).filter(Boolean)) {
       const resolution = catalog.resolve(name);

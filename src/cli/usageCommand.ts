@@ -6,6 +6,7 @@ import { findConfigFile } from '../core/budgets/findConfigFile';
 import { parseBudgetConfig } from '../core/budgets/parseBudgetConfig';
 import { decodePromptText } from '../core/decodePromptText';
 import { toCsv } from '../core/report/toCsv';
+import { escapeTerminalText } from '../core/report/escapeTerminalText';
 import { toMarkdownTable } from '../core/report/toMarkdownTable';
 import type { Problem } from '../core/types';
 import { collectUsage, type OpenUsageFile } from '../core/usage/collectUsage';
@@ -15,12 +16,13 @@ import { selectUsageFiles, USAGE_FILE_PATTERN } from '../core/usage/selectUsageF
 import type { UsageLedger } from '../core/usage/usageLedger';
 import { usageReport, type UsageReport } from '../core/usage/usageReport';
 import { USAGE_GROUP_KEYS, type UsageGroupKey } from '../core/usage/usageRecord';
+import { parseUsageDate } from '../core/usage/parseUsageDate';
+import { activePriceData } from '../core/catalog/activePriceData';
 import { EXIT_OK, EXIT_OVER, EXIT_USAGE, type CliIo } from './cliIo';
 import { formatProblem } from './printProblems';
 import type { CliOptions } from './runCli';
 
 const USAGE_FORMATS = ['table', 'json', 'csv', 'md'] as const;
-const DAY_MS = 86_400_000;
 
 /** Streams a file from `offset` with Node's fs; paths are relative to `cwd`. */
 export function nodeUsageOpener(cwd: string): OpenUsageFile {
@@ -38,10 +40,11 @@ export async function runUsage(args: string[], options: CliOptions, io: CliIo, o
   const by = (options.by ?? 'day').split(',').map((key) => key.trim());
   const unknownKey = by.find((key) => !(USAGE_GROUP_KEYS as readonly string[]).includes(key));
   if (unknownKey !== undefined || by.length === 0) return fail(`--by takes ${USAGE_GROUP_KEYS.join(', ')} (comma-separated), not '${unknownKey}'.`);
-  const since = options.since === undefined ? undefined : parseDate(options.since, false);
-  const until = options.until === undefined ? undefined : parseDate(options.until, true);
-  if (since === null) return fail(`--since '${options.since}' is not a date (YYYY-MM-DD or an ISO time).`);
-  if (until === null) return fail(`--until '${options.until}' is not a date (YYYY-MM-DD or an ISO time).`);
+  const since = options.since === undefined ? undefined : parseUsageDate(options.since, false);
+  const until = options.until === undefined ? undefined : parseUsageDate(options.until, true);
+  if (typeof since === 'string') return fail(`--since: ${since}`);
+  if (typeof until === 'string') return fail(`--until: ${until}`);
+  if (since !== undefined && until !== undefined && since >= until) return fail(`--since (${options.since}) must be before --until (${escapeTerminalText(options.until!)}); no record could fall between them.`);
 
   const loaded = await loadUsageConfig(io, options);
   for (const problem of loaded.problems) io.stderr(formatProblem(problem));
@@ -103,9 +106,11 @@ export async function usageQuotaProblems(config: BudgetConfig | undefined, root:
   return quotaProblems(configFile, config.usage.quotas, report.quotas);
 }
 
-/** `file:line: message`; a file that could not be opened has no line. */
+/** `file:line: message`; a file that could not be opened has no line. Control characters are escaped, so no name can forge a line. */
 function problemLine(problem: { file: string; line: number; message: string }): string {
-  return problem.line > 0 ? `${problem.file}:${problem.line}: ${problem.message}` : `${problem.file}: ${problem.message}`;
+  const file = escapeTerminalText(problem.file);
+  const message = escapeTerminalText(problem.message);
+  return problem.line > 0 ? `${file}:${problem.line}: ${message}` : `${file}: ${message}`;
 }
 
 interface LoadedUsageConfig {
@@ -149,16 +154,6 @@ async function expandPath(io: CliIo, path: string): Promise<string[]> {
   }
 }
 
-/** Epoch ms of a date or ISO time; a bare `--until` date includes that whole day. Null when unreadable. */
-function parseDate(text: string, endOfDay: boolean): number | null {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
-    const day = Date.parse(`${text}T00:00:00Z`);
-    return Number.isNaN(day) ? null : endOfDay ? day + DAY_MS : day;
-  }
-  const time = Date.parse(text);
-  return Number.isNaN(time) ? null : time;
-}
-
 const COLUMNS = ['calls', 'inputTokens', 'cachedInputTokens', 'outputTokens', 'cost'] as const;
 
 /** Group rows with a header; raw numbers for CSV, formatted text otherwise. */
@@ -183,13 +178,13 @@ function usageMarkdown(report: UsageReport, by: readonly UsageGroupKey[]): strin
 
 function printTable(io: CliIo, report: UsageReport, by: readonly UsageGroupKey[]): void {
   const [header, ...rows] = usageRows(report, by, false);
-  const cells = [header, ...rows].map((row) => row.map((cell) => (cell === null ? '—' : String(cell))));
+  const cells = [header, ...rows].map((row) => row.map((cell) => (cell === null ? '—' : escapeTerminalText(String(cell)))));
   // Keys left-aligned, figures right-aligned.
   const widths = cells[0].map((_, column) => Math.max(...cells.map((row) => row[column].length)));
   for (const row of cells) io.stdout(row.map((cell, column) => (column < by.length ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ').trimEnd());
   io.stdout('');
   io.stdout(summaryLine(report));
-  for (const quota of report.quotas) io.stdout(quotaLine(quota));
+  for (const quota of report.quotas) io.stdout(escapeTerminalText(quotaLine(quota)));
 }
 
 function summaryLine(report: UsageReport): string {
@@ -210,7 +205,7 @@ function costSourceLine(ledger: UsageLedger): string {
     none += bucket.unpricedRecords;
     looked += bucket.records - bucket.recordCostRecords - bucket.unpricedRecords;
   }
-  return `Costs: ${own} record(s) carry their own; ${looked} priced by @pydantic/genai-prices at each call's date; ${none} without a price. Times are UTC.`;
+  return `Costs: ${own} record(s) carry their own; ${looked} priced at each call's date with ${escapeTerminalText(activePriceData().label)}; ${none} without a price. Times are UTC.`;
 }
 
 function quotaLine(quota: UsageReport['quotas'][number]): string {

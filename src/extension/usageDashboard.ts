@@ -161,7 +161,7 @@ export function dashboardHtml(webview: vscode.Webview, extensionUri: vscode.Uri)
       </table>
     </div>
   </section>
-  <p class="muted note">Costs are the records' own (LiteLLM, Langfuse, Helicone) or from @pydantic/genai-prices at each call's date; "—" where no price is known. Times are UTC.</p>`,
+  <p class="muted note">Costs are the records' own (LiteLLM, Langfuse, Helicone) or from the price data in use (@pydantic/genai-prices, or the copy saved by Prompt Budget: Update Prices) at each call's date; "—" where no price is known. Times are UTC.</p>`,
   });
 }
 

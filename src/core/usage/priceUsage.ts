@@ -1,10 +1,13 @@
-// Prices a usage record with @pydantic/genai-prices at the record's own time, cache reads and
-// writes included. The package is required lazily (as catalog/packagePrices.ts does): activation
+// Prices a usage record at the record's own time, cache reads and writes included, with the price
+// data every command uses (activePriceData: --prices FILE, a saved `prices update`, else the bundled
+// data). The model is found in that data here; @pydantic/genai-prices' own calculation then prices it. The package is required lazily (as catalog/packagePrices.ts does): activation
 // never parses its half megabyte of data. Pricing a call through the package takes ~20 µs, too slow
 // for a gigabyte of logs, so prices are reduced to per-token rates once per model and day (exact:
 // the package's price is linear in each kind of token); calls above a tiered price's first tier and
 // time-of-day prices still go through the package call by call.
 import type * as GenaiPrices from '@pydantic/genai-prices';
+import { activePriceData } from '../catalog/activePriceData';
+import { matches, type MatchRule, type PriceModel, type PriceProvider } from '../catalog/priceData';
 
 /** Token counts of one record, in the package's terms. */
 export interface TokenUsage {
@@ -41,6 +44,8 @@ const MILLION = 1_000_000;
 export class UsagePricer {
   private readonly pricing = new Map<string, Pricing>();
   private readonly providers = new Map<string, string | undefined>();
+  /** The providers of the price data in effect when this pricer was made. */
+  private readonly data = activePriceData().providers;
 
   /** USD for `usage` of `model` at `time`, or undefined when the price data does not know the model. */
   price(provider: string, model: string, time: number, usage: TokenUsage): number | undefined {
@@ -78,15 +83,7 @@ export class UsagePricer {
 
   /** The provider the price data names for a model id, for formats that do not say (Langfuse). */
   providerOf(model: string): string | undefined {
-    if (!this.providers.has(model)) {
-      let id: string | undefined;
-      try {
-        id = loadGenaiPrices().findProvider({ modelId: model })?.id;
-      } catch {
-        id = undefined;
-      }
-      this.providers.set(model, id);
-    }
+    if (!this.providers.has(model)) this.providers.set(model, providerForModel(this.data, model.toLowerCase().trim())?.id);
     return this.providers.get(model);
   }
 
@@ -128,15 +125,61 @@ export class UsagePricer {
   }
 
   private safeCalc(usage: GenaiPrices.Usage, provider: string, model: string, at: Date): GenaiPrices.PriceCalculation | undefined {
-    const prices = loadGenaiPrices();
+    const id = model.toLowerCase().trim();
+    // The provider id narrows the match (an OpenAI-compatible id could otherwise price as another
+    // provider's model); without a known provider the data finds one from the model id.
+    const named = providerById(this.data, provider);
+    let found = named && modelIn(this.data, named, id);
+    if (!found) {
+      const byModel = providerForModel(this.data, id);
+      found = byModel && modelIn(this.data, byModel, id);
+    }
+    if (!found) return undefined;
+    // The package prices the one model found, matched by its exact id: no rule of the data runs twice.
+    const only = { ...found.provider, models: [{ ...found.model, match: { equals: id } }], fallback_model_providers: undefined } as unknown as GenaiPrices.Provider;
     try {
-      // The provider id narrows the match (an OpenAI-compatible id could otherwise price as another
-      // provider's model); without a known provider the package finds one from the model id.
-      const withProvider = prices.findProvider({ providerId: provider }) ? prices.calcPrice(usage, model, { providerId: provider, timestamp: at }) : null;
-      return withProvider ?? prices.calcPrice(usage, model, { timestamp: at }) ?? undefined;
+      return loadGenaiPrices().calcPrice(usage, id, { provider: only, timestamp: at }) ?? undefined;
     } catch {
       // The package rejects inconsistent usage (cache reads above input): no price rather than a crash.
       return undefined;
     }
   }
+}
+
+/** A rule's verdict; a rule the data got wrong matches nothing. */
+function safeMatch(rule: MatchRule | undefined, name: string): boolean {
+  if (!rule) return false;
+  try {
+    return matches(rule, name);
+  } catch {
+    return false;
+  }
+}
+
+/** The provider with this id, else one whose `provider_match` takes it (as the package finds providers). */
+function providerById(providers: readonly PriceProvider[], id: string): PriceProvider | undefined {
+  const lower = id.toLowerCase().trim();
+  return providers.find((provider) => provider.id === lower) ?? providers.find((provider) => safeMatch((provider as { provider_match?: MatchRule }).provider_match, lower));
+}
+
+/** The provider whose `model_match` takes a model id. */
+function providerForModel(providers: readonly PriceProvider[], id: string): PriceProvider | undefined {
+  return providers.find((provider) => safeMatch(provider.model_match, id));
+}
+
+/** A model of `provider` (or of its fallback providers) matching `id`, retried with a dated id's date written as YYYY-MM-DD. */
+function modelIn(providers: readonly PriceProvider[], provider: PriceProvider, id: string): { provider: PriceProvider; model: PriceModel } | undefined {
+  const find = (candidate: string) => {
+    const own = provider.models.find((model) => safeMatch(model.match, candidate));
+    if (own) return { provider, model: own };
+    for (const fallbackId of provider.fallback_model_providers ?? []) {
+      const fallback = providers.find((other) => other.id === fallbackId);
+      const model = fallback?.models.find((entry) => safeMatch(entry.match, candidate));
+      // Priced as the package prices it: the fallback's model under the provider asked for.
+      if (model) return { provider, model };
+    }
+    return undefined;
+  };
+  const dated = id.replace(/(-)(20\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=-|:|$)/g, '$1$2-$3-$4');
+  return find(id) ?? (dated !== id ? find(dated) : undefined);
 }

@@ -360,7 +360,7 @@ function fromLangfuse(o: JsonObject): Recognition {
         cachedInputTokens: cached,
         cacheWriteTokens: cacheWrite,
         outputTokens: output,
-        cost: cost !== undefined && cost > 0 ? cost : undefined,
+        cost: cost !== undefined && (cost > 0 || Number.isNaN(cost)) ? cost : undefined,
       },
     ],
   };

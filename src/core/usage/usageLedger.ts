@@ -89,6 +89,10 @@ export class UsageLedger {
         this.problem(file, line, `no time in the record (looked for created, created_at, startTime, timestamp, time, ts)`);
         continue;
       }
+      if (Number.isNaN(usage.time)) {
+        this.problem(file, line, 'rejected the time: not a real timestamp (epoch seconds, ms, µs or ns, or an ISO 8601 date, between 2000 and 2100)');
+        continue;
+      }
       const bad = badCount(usage);
       if (bad) {
         this.problem(file, line, bad);
@@ -179,12 +183,27 @@ export class UsageLedger {
   }
 }
 
+/** Largest token count one record may carry: a day's usage export bucket of a large organisation stays far below. */
+export const MAX_RECORD_TOKENS = 1e12;
+/** Largest call count of one record (an export bucket). */
+export const MAX_RECORD_CALLS = 1e9;
+/** Largest cost of one record, USD. */
+export const MAX_RECORD_COST = 1e7;
+
+/** Why a record's figures cannot be counted (not a whole number, negative, implausibly large), or undefined. */
 function badCount(usage: { inputTokens: number; cachedInputTokens: number; cacheWriteTokens: number; outputTokens: number; calls: number; cost?: number }): string | undefined {
   for (const key of ['inputTokens', 'cachedInputTokens', 'cacheWriteTokens', 'outputTokens', 'calls'] as const) {
     const value = usage[key];
-    if (!Number.isFinite(value) || value < 0) return `${key} is ${String(value)}; token counts must be zero or more`;
+    const max = key === 'calls' ? MAX_RECORD_CALLS : MAX_RECORD_TOKENS;
+    if (Number.isNaN(value)) return `rejected ${key}: not a decimal number`;
+    if (!Number.isInteger(value) || value < 0) return `rejected ${key} (${String(value)}): counts must be whole numbers, zero or more`;
+    if (value > max) return `rejected ${key} (${String(value)}): more than ${String(max)} in one record is not plausible`;
   }
-  if (usage.cost !== undefined && (!Number.isFinite(usage.cost) || usage.cost < 0)) return `cost is ${usage.cost}; it must be zero or more`;
+  if (usage.cost !== undefined) {
+    if (Number.isNaN(usage.cost)) return 'rejected the cost: not a decimal number';
+    if (usage.cost < 0) return `rejected the cost (${usage.cost}): it must be zero or more`;
+    if (usage.cost > MAX_RECORD_COST) return `rejected the cost (${usage.cost}): more than $${MAX_RECORD_COST.toLocaleString('en-US')} for one record is not plausible`;
+  }
   if (usage.cachedInputTokens + usage.cacheWriteTokens > usage.inputTokens) return `cached input (${usage.cachedInputTokens + usage.cacheWriteTokens}) exceeds the whole input (${usage.inputTokens})`;
   return undefined;
 }
