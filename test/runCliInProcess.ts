@@ -1,7 +1,7 @@
 // The CLI run in-process with Node's file system, for the unit tests: what it printed and its exit code.
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CliIo } from '../src/cli/cliIo';
+import { readRegularFile } from '../src/core/io/readRegularFile';
 import { listFilesBelow } from '../src/cli/listFilesBelow';
 import { runCli } from '../src/cli/runCli';
 
@@ -13,7 +13,7 @@ export async function runCliInProcess(args: string[], cwd: string): Promise<{ co
     cwd,
     stdout: (text) => out.push(text),
     stderr: (text) => err.push(text),
-    readFile: (path) => readFile(resolve(cwd, path)),
+    readFile: (path, maxBytes) => readRegularFile(resolve(cwd, path), maxBytes),
     listFiles: (dir) => listFilesBelow(resolve(cwd, dir)),
   };
   const code = await runCli(args, io);

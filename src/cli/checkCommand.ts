@@ -17,7 +17,8 @@ export async function runCheck(args: string[], options: CliOptions, io: CliIo): 
     io.stderr(`prompt-budget check: ${args.length > 1 ? 'name at most one folder' : `--format must be one of ${CHECK_FORMATS.join(', ')}`}.\nRun 'prompt-budget --help' for usage.`);
     return EXIT_USAGE;
   }
-  const result = await checkFolder(args[0] ?? '.', options, io, format === 'text');
+  // Config problems are part of the check's own output (each printed once, with the other problems).
+  const result = await checkFolder(args[0] ?? '.', options, io, false);
   if (typeof result === 'number') return result;
   const { check, context } = result;
   // Usage quotas (issue 8): logs named by usage.files, held to usage.quotas for the current period.

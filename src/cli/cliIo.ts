@@ -5,8 +5,11 @@ export interface CliIo {
   cwd: string;
   stdout(text: string): void;
   stderr(text: string): void;
-  /** Reads a file's bytes; rejects with a Node-style error (code ENOENT, EISDIR…) when it cannot. */
-  readFile(path: string): Promise<Uint8Array>;
+  /**
+   * Reads a regular file's bytes, at most `maxBytes` (default: the reader's own cap); rejects with a
+   * Node-style error (code ENOENT, EISDIR…) or a refusal with a `detail` (a FIFO, a device, over the cap).
+   */
+  readFile(path: string, maxBytes?: number): Promise<Uint8Array>;
   /** Every file below `dir`, as paths relative to it with `/` separators (for `check` and `report`). */
   listFiles(dir: string): Promise<string[]>;
   /** Environment for `--count-with-api` (API keys, base URLs); none, no key. */

@@ -1,5 +1,5 @@
 // The `prompt-budget` bin: maps argv and Node's console and file system onto runCli.
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../core/io/readRegularFile';
 import { listFilesBelow } from './listFilesBelow';
 import { runCli } from './runCli';
 
@@ -13,7 +13,7 @@ runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   stdout: (text) => process.stdout.write(text + '\n'),
   stderr: (text) => process.stderr.write(text + '\n'),
-  readFile: (path) => readFile(path),
+  readFile: (path, maxBytes) => readRegularFile(path, maxBytes),
   listFiles: listFilesBelow,
   env: process.env,
 }).then(

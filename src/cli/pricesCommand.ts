@@ -4,8 +4,9 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { priceDataFromText, setActivePriceData } from '../core/catalog/activePriceData';
 import { ModelCatalog } from '../core/catalog/modelCatalog';
-import { ageInDays, DEFAULT_PRICES_URL, stalenessWarning, type PriceData } from '../core/catalog/priceData';
+import { ageInDays, DEFAULT_PRICES_URL, MAX_PRICE_DATA_BYTES, stalenessWarning, type PriceData } from '../core/catalog/priceData';
 import { updatePriceCache } from '../core/catalog/priceUpdate';
+import { fetchCappedText } from '../core/io/fetchCappedText';
 import { EXIT_OK, EXIT_USAGE, describeReadError, type CliIo } from './cliIo';
 import type { CliOptions } from './runCli';
 
@@ -26,7 +27,7 @@ export async function usePriceOption(options: CliOptions, io: CliIo): Promise<bo
   const file = explicit ? resolve(io.cwd, options.prices!) : priceCacheFile();
   let bytes: Uint8Array;
   try {
-    bytes = await io.readFile(file);
+    bytes = await io.readFile(file, MAX_PRICE_DATA_BYTES);
   } catch (error) {
     if (!explicit) return true;
     io.stderr(`prompt-budget: --prices: ${describeReadError(options.prices!, error)}`);
@@ -81,10 +82,7 @@ async function update(options: CliOptions, io: CliIo): Promise<number> {
   const url = options.url ?? process.env.PROMPT_BUDGET_PRICES_URL ?? DEFAULT_PRICES_URL;
   const file = priceCacheFile();
   const result = await updatePriceCache(url, {
-    fetchText: async (target) => {
-      const response = await fetch(target, { signal: AbortSignal.timeout(30_000) });
-      return { status: response.status, text: await response.text(), lastModified: response.headers.get('last-modified') ?? undefined };
-    },
+    fetchText: (target) => fetchCappedText(target, MAX_PRICE_DATA_BYTES, 30_000),
     writeCache: async (text) => {
       await mkdir(dirname(file), { recursive: true });
       const aside = `${file}.${process.pid}.tmp`;
@@ -93,6 +91,7 @@ async function update(options: CliOptions, io: CliIo): Promise<number> {
     },
     now: () => new Date(),
   });
+  for (const warning of result.warnings) io.stderr(`prompt-budget prices update: warning: ${warning}`);
   if (!result.ok) {
     io.stderr(`prompt-budget prices update: ${result.error}. The prices in use are unchanged.`);
     return EXIT_USAGE;

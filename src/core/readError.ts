@@ -4,6 +4,9 @@ import type { Problem } from './types';
 /** A one-line reason a file could not be read (Node-style error codes), with no stack trace. */
 export function describeReadError(file: string, error: unknown): string {
   const code = (error as { code?: string } | undefined)?.code;
+  // A refused read (a FIFO, a device, a file over the cap) says why in its own words.
+  const detail = (error as { detail?: unknown } | undefined)?.detail;
+  if (typeof detail === 'string') return `${file}: ${detail}`;
   if (code === 'ENOENT') return `${file}: no such file`;
   if (code === 'EISDIR') return `${file}: is a folder`;
   if (code === 'EACCES' || code === 'EPERM') return `${file}: permission denied`;

@@ -7,8 +7,9 @@ import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { setActivePriceData, setPriceDataFile } from '../core/catalog/activePriceData';
 import { ModelCatalog } from '../core/catalog/modelCatalog';
-import { stalenessWarning } from '../core/catalog/priceData';
+import { MAX_PRICE_DATA_BYTES, stalenessWarning } from '../core/catalog/priceData';
 import { updatePriceCache } from '../core/catalog/priceUpdate';
+import { fetchCappedText } from '../core/io/fetchCappedText';
 import { COMMAND } from './commandIds';
 import { log, registerCommand } from './log';
 import { onDidChangeSettings, readSettings } from './settings';
@@ -30,10 +31,7 @@ export function registerPriceUpdates(context: vscode.ExtensionContext): void {
   const update = async (interactive: boolean): Promise<void> => {
     const { url } = readPriceSettings();
     const result = await updatePriceCache(url, {
-      fetchText: async (target) => {
-        const response = await fetch(target, { signal: AbortSignal.timeout(30_000) });
-        return { status: response.status, text: await response.text(), lastModified: response.headers.get('last-modified') ?? undefined };
-      },
+      fetchText: (target) => fetchCappedText(target, MAX_PRICE_DATA_BYTES, 30_000),
       writeCache: async (text) => {
         await mkdir(path.dirname(cacheFile), { recursive: true });
         const aside = `${cacheFile}.tmp`;
@@ -42,6 +40,10 @@ export function registerPriceUpdates(context: vscode.ExtensionContext): void {
       },
       now: () => new Date(),
     });
+    for (const warning of result.warnings) {
+      log().warn(`Price update: ${warning}`);
+      if (interactive) void vscode.window.showWarningMessage(`Prompt Budget: ${warning}`);
+    }
     if (!result.ok) {
       log().warn(`Price update failed: ${result.error}; the prices in use are unchanged.`);
       if (interactive) void vscode.window.showWarningMessage(`Prompt Budget: price update failed: ${result.error}. The prices in use are unchanged.`);

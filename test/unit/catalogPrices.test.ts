@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { cacheInfo, parsePriceData, stalenessWarning } from '../../src/core/catalog/priceData';
+import { bundledPriceData, cacheInfo, parsePriceData, stalenessWarning, type PriceData, type PriceProvider } from '../../src/core/catalog/priceData';
 import { updatePriceCache, type PriceUpdateIo } from '../../src/core/catalog/priceUpdate';
 
 const run = promisify(execFile);
@@ -15,18 +15,29 @@ const cliPath = join(repo, 'dist', 'cli.js');
 const fixtures = join(repo, 'test', 'fixtures', 'prices');
 const good = readFileSync(join(fixtures, 'data.json'), 'utf8');
 
-/** A local server standing in for the published data file: good, broken (wrong shape), truncated, or missing. */
+/** The fixture's providers as the data they are checked against: an update must not shrink the catalog. */
+const fixtureData: PriceData = { providers: (parsePriceData(good) as { providers: PriceProvider[] }).providers, origin: 'file', date: '2026-11-20', label: 'fixture' };
+
+/** The bundled data with the fixture's gpt-9 and hosts added: what a real newer data file looks like. */
+function fullData(): string {
+  const [openai, ...hosts] = fixtureData.providers;
+  const providers = bundledPriceData().providers.map((provider) => (provider.id === 'openai' ? { ...provider, models: [...provider.models, openai.models[1]] } : provider));
+  return JSON.stringify([...providers, ...hosts]);
+}
+
+/** A local server standing in for the published data file: good, full (bundled plus new), broken (wrong shape), truncated, or missing. */
 let server: Server;
 let base = '';
 before(async () => {
+  const full = fullData();
   server = createServer((request, response) => {
     const name = request.url?.slice(1) ?? '';
-    if (!['data.json', 'broken.json', 'truncated.json'].includes(name)) {
+    if (!['data.json', 'full.json', 'broken.json', 'truncated.json'].includes(name)) {
       response.writeHead(404).end('not found');
       return;
     }
     response.writeHead(200, { 'content-type': 'application/json', 'last-modified': 'Fri, 20 Nov 2026 08:00:00 GMT' });
-    response.end(readFileSync(join(fixtures, name)));
+    response.end(name === 'full.json' ? full : readFileSync(join(fixtures, name)));
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const address = server.address();
@@ -44,6 +55,7 @@ function memoryIo(): PriceUpdateIo & { saved?: string } {
       io.saved = text;
     },
     now: () => new Date('2026-12-02T12:00:00Z'),
+    replaces: fixtureData,
   };
   return io;
 }
@@ -99,6 +111,17 @@ describe('updating prices from the published data file', () => {
     assert.equal(result.data.date, '2026-11-20');
     assert.equal(result.providers, 3);
     assert.deepEqual(cacheInfo(io.saved ?? ''), { url: `${base}/data.json`, date: '2026-11-20' });
+    assert.match(result.warnings.join('\n'), /is plain http: anyone on the network path can change the prices/);
+  });
+
+  test('refuses data that drops most of the catalog it replaces, keeping the last good data', async () => {
+    const io = { ...memoryIo(), replaces: bundledPriceData() };
+    const result = await updatePriceCache(`${base}/data.json`, io);
+    assert.ok(!result.ok);
+    assert.match(result.error, /not plausible: it lists 5 models where the prices in use list \d{3,}/);
+    assert.equal(io.saved, undefined);
+    const full = await updatePriceCache(`${base}/full.json`, { ...memoryIo(), replaces: bundledPriceData() });
+    assert.ok(full.ok, full.ok ? '' : full.error);
   });
 
   test('keeps the last good data when the file is broken, truncated or missing', async () => {
@@ -126,9 +149,14 @@ describe('updating prices from the published data file', () => {
       const before = await cli(['count', 'test/fixtures/prompts/summarize.txt', '--model', 'gpt-9'], cache);
       assert.equal(before.code, 2, 'gpt-9 is unknown to the bundled data');
 
-      const updated = await cli(['prices', 'update', '--url', `${base}/data.json`], cache);
+      const shrunk = await cli(['prices', 'update', '--url', `${base}/data.json`], cache);
+      assert.equal(shrunk.code, 2, 'five models cannot replace the bundled catalog');
+      assert.match(shrunk.stderr, /not plausible: it lists 5 models where the prices in use list \d+\. The prices in use are unchanged\./);
+
+      const updated = await cli(['prices', 'update', '--url', `${base}/full.json`], cache);
       assert.equal(updated.code, 0, updated.stderr);
-      assert.match(updated.stdout, /Updated prices: genai-prices data from http:\/\/127\.0\.0\.1:\d+\/data\.json \(data of 2026-11-20\); 5 priced models from 3 providers/);
+      assert.match(updated.stdout, /Updated prices: genai-prices data from http:\/\/127\.0\.0\.1:\d+\/full\.json \(data of 2026-11-20\); \d{3,} priced models from \d{2} providers/);
+      assert.match(updated.stderr, /warning: .* is plain http/);
       assert.ok(existsSync(join(cache, 'genai-prices.json')));
 
       const count = await cli(['count', 'test/fixtures/prompts/summarize.txt', '--model', 'gpt-9', '--json'], cache);
@@ -143,7 +171,8 @@ describe('updating prices from the published data file', () => {
       const after = await cli(['prices', '--json'], cache);
       const summary = JSON.parse(after.stdout);
       assert.equal(summary.date, '2026-11-20');
-      assert.equal(summary.models, 5);
+      assert.ok(summary.models > 500);
+      assert.match(summary.source, /full\.json/);
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }

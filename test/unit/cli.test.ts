@@ -223,10 +223,13 @@ describe('prompt-budget check and report', () => {
   test('a broken config is exit 2 with the file, line and column of each problem', async () => {
     const folder = await mkdtemp(join(scratch, 'broken-'));
     await writeFile(join(folder, 'prompt-budget.yaml'), 'version: 1\nbudgets:\n  - name: A\n    files: ["**/*.md"]\n    maxInputToken: 10\n    maxCostPerCall: -1\n');
-    const { code, stderr } = await cli(['check', folder]);
+    const { code, stdout, stderr } = await cli(['check', folder]);
     assert.equal(code, 2);
-    assert.match(stderr, /prompt-budget\.yaml:5:5: warning: Unknown key 'maxInputToken'\. Did you mean 'maxInputTokens'\?/);
-    assert.match(stderr, /prompt-budget\.yaml:6:21: error: .*maxCostPerCall/);
+    assert.match(stdout, /prompt-budget\.yaml:5:5: warning: Unknown key 'maxInputToken'\. Did you mean 'maxInputTokens'\?/);
+    assert.match(stdout, /prompt-budget\.yaml:6:21: error: .*maxCostPerCall/);
+    // Each problem once: not on stderr as well as in the check's list.
+    assert.equal(`${stdout}\n${stderr}`.match(/maxCostPerCall/g)?.length, 1);
+    assert.equal(`${stdout}\n${stderr}`.match(/Unknown key 'maxInputToken'/g)?.length, 1);
   });
 
   test('report --format csv escapes cells that a spreadsheet would run as formulas', async () => {
@@ -241,7 +244,7 @@ describe('prompt-budget check and report', () => {
 });
 
 describe('the files check walks', () => {
-  test('follows links as VS Code lists them: a linked file or folder is walked, a link to nowhere or back up is not', async () => {
+  test('follows links, but lists each real file once: under its real path, not again through a link to it or its folder', async () => {
     const root = join(scratch, 'links');
     await mkdir(join(root, 'shared'), { recursive: true });
     await mkdir(join(root, 'prompts'), { recursive: true });
@@ -252,11 +255,39 @@ describe('the files check walks', () => {
     await symlink(join(root, 'shared'), join(root, 'prompts/shared-folder'));
     await symlink(join(root, 'missing.md'), join(root, 'prompts/dangling.prompt.md'));
     await symlink(root, join(root, 'shared/loop'));
-    assert.deepEqual(await listFilesBelow(root), [
-      'prompts/linked.prompt.md',
-      'prompts/shared-folder/base.prompt.md',
-      'shared/base.prompt.md',
-    ]);
+    assert.deepEqual(await listFilesBelow(root), ['shared/base.prompt.md']);
+    // A file outside the folder is listed once, under the link with the fewest links in its path.
+    const outside = join(scratch, 'outside');
+    await mkdir(outside, { recursive: true });
+    await writeFile(join(outside, 'external.prompt.md'), 'From elsewhere.\n');
+    await symlink(outside, join(root, 'prompts/outside'));
+    await symlink(outside, join(root, 'shared/outside-again'));
+    await symlink(join(root, 'prompts'), join(root, 'shared/prompts-again'));
+    assert.deepEqual(await listFilesBelow(root), ['prompts/outside/external.prompt.md', 'shared/base.prompt.md']);
+  });
+
+  test('folders that link to each other are walked once each, not once per path (which is exponential)', async () => {
+    const root = join(scratch, 'link-maze');
+    const levels = 30;
+    for (let level = 0; level < levels; level++) {
+      await mkdir(join(root, `d${level}`), { recursive: true });
+      await writeFile(join(root, `d${level}`, `p${level}.prompt.md`), `Prompt ${level}.\n`);
+    }
+    // Two links from each level to the next (and one back to the first): 2^30 paths through 30 folders.
+    for (let level = 0; level + 1 < levels; level++) {
+      await symlink(join(root, `d${level + 1}`), join(root, `d${level}`, 'a'));
+      await symlink(join(root, `d${level + 1}`), join(root, `d${level}`, 'b'));
+      await symlink(join(root, 'd0'), join(root, `d${level}`, 'top'));
+    }
+    const files = await listFilesBelow(root);
+    assert.equal(files.length, levels);
+    assert.ok(files.every((file) => /^d\d+\/p\d+\.prompt\.md$/.test(file)), 'each under its real path');
+
+    await writeFile(join(root, 'prompt-budget.yaml'), 'version: 1\nbudgets:\n  - name: all\n    files: ["**/*.prompt.md"]\n');
+    const { code, stdout } = await cli(['check', root, '--format', 'json']);
+    assert.equal(code, 0);
+    const [budget] = JSON.parse(stdout).budgets;
+    assert.equal(budget.files.length, levels, 'the budget sums each real file once');
   });
 });
 

@@ -2,6 +2,7 @@
 // its published data file (downloaded by an opt-in update, or named with --prices). A data file is
 // parsed as JSON and checked against the shape below before use; nothing in it is ever executed.
 import type * as GenaiPrices from '@pydantic/genai-prices';
+import { MAX_REGEX_INPUT_LENGTH, unsafeRegexReason } from './priceRegex';
 
 /** A price match rule of the package: how a model id is recognised. */
 export type MatchRule =
@@ -61,6 +62,16 @@ export const PRICE_PACKAGE = { name: '@pydantic/genai-prices', version: '0.1.8',
 /** The package's published data file, which its own auto-update reads (`REMOTE_DATA_JSON_URL`). */
 export const DEFAULT_PRICES_URL = 'https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/new_data/v2/data.json';
 
+/** The largest price data file read or downloaded: the published file is about 0.5 MB. */
+export const MAX_PRICE_DATA_BYTES = 16 * 1024 * 1024;
+
+/** '16 MB', '0.5 MB', '12 KB'. */
+export function formatMegabytes(bytes: number): string {
+  if (bytes < 100 * 1024) return `${Math.ceil(bytes / 1024)} KB`;
+  const megabytes = bytes / (1024 * 1024);
+  return `${megabytes >= 10 ? Math.round(megabytes) : Math.round(megabytes * 10) / 10} MB`;
+}
+
 /** Price data older than this many days gets a warning. */
 export const STALE_AFTER_DAYS = 60;
 
@@ -116,10 +127,15 @@ export function parsePriceData(text: string): ParsedPriceData {
   if (!Array.isArray(list)) return { error: 'expected a list of providers' };
   if (list.length === 0) return { error: 'the file lists no providers' };
   const providers: PriceProvider[] = [];
+  const seen = new Set<string>();
   for (const [index, value] of list.entries()) {
     const problem = providerProblem(value);
     if (problem) return { error: `provider ${index + 1}${isRecord(value) && typeof value.id === 'string' ? ` ('${value.id}')` : ''}: ${problem}` };
-    providers.push(normalizeProvider(value as unknown as PriceProvider));
+    const provider = value as unknown as PriceProvider;
+    // Listed twice, a provider's models would be priced by whichever copy comes first: not plausible data.
+    if (seen.has(provider.id)) return { error: `provider ${index + 1} ('${provider.id}') is listed twice` };
+    seen.add(provider.id);
+    providers.push(normalizeProvider(provider));
   }
   if (!providers.some((provider) => provider.models.some((model) => textPrices(model, new Date()).input_mtok !== undefined))) {
     return { error: 'no model has a per-token input price' };
@@ -182,7 +198,10 @@ export function hasTimeOfDayPrices(model: PriceModel): boolean {
 
 const regexCache = new Map<string, RegExp | null>();
 
-/** The package's match semantics: case-insensitive string rules, regexes as written. */
+/**
+ * The package's match semantics: case-insensitive string rules, regexes as written. A regex that could
+ * backtrack catastrophically never matches, and is never tried on a name longer than MAX_REGEX_INPUT_LENGTH.
+ */
 export function matches(rule: MatchRule, name: string): boolean {
   if ('or' in rule) return rule.or.some((inner) => matches(inner, name));
   if ('and' in rule) return rule.and.every((inner) => matches(inner, name));
@@ -191,6 +210,7 @@ export function matches(rule: MatchRule, name: string): boolean {
   if ('starts_with' in rule) return lower.startsWith(rule.starts_with.toLowerCase());
   if ('ends_with' in rule) return lower.endsWith(rule.ends_with.toLowerCase());
   if ('contains' in rule) return lower.includes(rule.contains.toLowerCase());
+  if (name.length > MAX_REGEX_INPUT_LENGTH) return false;
   return compiled(rule.regex)?.test(name) ?? false;
 }
 
@@ -205,13 +225,18 @@ function compiled(source: string): RegExp | null {
   let regex = regexCache.get(source);
   if (regex === undefined) {
     try {
-      regex = new RegExp(source);
+      regex = unsafeRegexReason(source) === undefined ? new RegExp(source) : null;
     } catch {
       regex = null;
     }
     regexCache.set(source, regex);
   }
   return regex;
+}
+
+/** Whether `url` is an absolute http: or https: address (what price data may name as a source or a link). */
+export function isWebUrl(url: string): boolean {
+  return /^https?:\/\/[^\s/?#]+/i.test(url);
 }
 
 // --- Shape checks -------------------------------------------------------------------------------
@@ -256,7 +281,11 @@ function ruleProblem(value: unknown, depth = 0): string | undefined {
   }
   if (!['equals', 'starts_with', 'ends_with', 'contains', 'regex'].includes(key)) return `unknown match rule '${key}'`;
   if (typeof inner !== 'string') return `'${key}' must be a string`;
-  if (key === 'regex' && compiled(inner) === null) return `invalid regex '${inner}'`;
+  if (key === 'regex') {
+    const unsafe = unsafeRegexReason(inner);
+    if (unsafe) return `regex refused, as it could take unbounded time to match (${unsafe})`;
+    if (compiled(inner) === null) return `invalid regex '${inner}'`;
+  }
   return undefined;
 }
 
@@ -304,6 +333,8 @@ function providerProblem(value: unknown): string | undefined {
   if (value.pricing_urls !== undefined && !(Array.isArray(value.pricing_urls) && value.pricing_urls.every((url) => typeof url === 'string'))) {
     return 'pricing_urls must be a list of strings';
   }
+  const badUrl = (value.pricing_urls as string[] | undefined)?.find((url) => !isWebUrl(url));
+  if (badUrl !== undefined) return `pricing_urls: '${badUrl.slice(0, 80)}' is not an http(s) address`;
   if (
     value.fallback_model_providers !== undefined &&
     !(Array.isArray(value.fallback_model_providers) && value.fallback_model_providers.every((id) => typeof id === 'string'))
