@@ -7,6 +7,9 @@ export interface CliIo {
   readFile(path: string): Promise<Uint8Array>;
   /** Every file below `dir`, as paths relative to it with `/` separators (for `check` and `report`). */
   listFiles(dir: string): Promise<string[]>;
+  /** Environment variables and home folder for finding coding agents' data (default: the process's). */
+  env?: Readonly<Record<string, string | undefined>>;
+  home?: string;
 }
 
 /** Exit codes: 0 ok, 1 something is over a limit, 2 bad usage, bad config or unreadable input. */

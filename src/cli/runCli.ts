@@ -20,9 +20,11 @@ Commands:
                                           enforce prompt-budget.yaml (exit 1 when over)
   report [DIR] [--config FILE] [--format csv|json|md]
                                           tokens and cost per budget and per file
-  usage [PATH...] [--config FILE] [--by day|week|month|model|provider|user|tag|budget[,…]]
-        [--since DATE] [--until DATE] [--format table|json|csv|md]
-                                          actual calls, tokens and cost from usage logs,
+  usage [PATH...] [--agents] [--config FILE] [--since DATE] [--until DATE]
+        [--by day|week|month|model|provider|user|tag|budget|agent|project|session|block[,…]]
+        [--format table|json|csv|md]
+                                          actual calls, tokens and cost from usage logs
+                                          (--agents: Claude Code's and Codex's own files),
                                           and quotas (exit 1 when one is over)
 
 Options:
@@ -46,6 +48,7 @@ const OPTIONS = {
   by: { type: 'string' },
   since: { type: 'string' },
   until: { type: 'string' },
+  agents: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -61,6 +64,7 @@ export type CliOptions = {
   by?: string;
   since?: string;
   until?: string;
+  agents?: boolean;
 };
 
 /** Runs one CLI invocation and returns its exit code. */
