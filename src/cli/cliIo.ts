@@ -12,10 +12,12 @@ export interface CliIo {
   readFile(path: string, maxBytes?: number): Promise<Uint8Array>;
   /** Every file below `dir`, as paths relative to it with `/` separators (for `check` and `report`). */
   listFiles(dir: string): Promise<string[]>;
-  /** Environment for `--count-with-api` (API keys, base URLs); none, no key. */
+  /** Environment: API keys and base URLs for `--count-with-api`, agents' data folders (default: the process's). */
   env?: Readonly<Record<string, string | undefined>>;
   /** HTTP for `--count-with-api`; Node's fetch by default. */
   fetch?: ProviderFetch;
+  /** Home folder for finding coding agents' data (default: the process's). */
+  home?: string;
 }
 
 /** Exit codes: 0 ok, 1 something is over a limit, 2 bad usage, bad config or unreadable input. */

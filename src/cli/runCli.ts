@@ -23,9 +23,11 @@ Commands:
                                           enforce prompt-budget.yaml (exit 1 when over)
   report [DIR] [--config FILE] [--format csv|json|md]
                                           tokens and cost per budget and per file
-  usage [PATH...] [--config FILE] [--by day|week|month|model|provider|user|tag|budget[,…]]
-        [--since DATE] [--until DATE] [--format table|json|csv|md]
-                                          actual calls, tokens and cost from usage logs,
+  usage [PATH...] [--agents] [--config FILE] [--since DATE] [--until DATE]
+        [--by day|week|month|model|provider|user|tag|budget|agent|project|session|block[,…]]
+        [--format table|json|csv|md]
+                                          actual calls, tokens and cost from usage logs
+                                          (--agents: Claude Code's and Codex's own files),
                                           and quotas (exit 1 when one is over)
   diff [DIR] [--base REV] [--head REV] [--config FILE] [--format text|json|md|github]
                                           what a change does to tokens, cost and budgets
@@ -60,6 +62,7 @@ const OPTIONS = {
   base: { type: 'string' },
   head: { type: 'string' },
   'count-with-api': { type: 'boolean' },
+  agents: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -78,6 +81,7 @@ export type CliOptions = {
   base?: string;
   head?: string;
   'count-with-api'?: boolean;
+  agents?: boolean;
 };
 
 /** Runs one CLI invocation and returns its exit code. */

@@ -1,5 +1,6 @@
 // `prompt-budget usage`: what calls actually cost, from the logs teams already have.
 import { createReadStream } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { BudgetConfig } from '../core/budgets/budgetConfig';
 import { findConfigFile } from '../core/budgets/findConfigFile';
@@ -9,6 +10,9 @@ import { toCsv } from '../core/report/toCsv';
 import { escapeTerminalText } from '../core/report/escapeTerminalText';
 import { toMarkdownTable } from '../core/report/toMarkdownTable';
 import type { Problem } from '../core/types';
+import { AGENT_IDS, type AgentId } from '../core/usage/agents/agentIds';
+import { collectAgentUsage, type CollectedAgentUsage } from '../core/usage/agents/collectAgentUsage';
+import { blockLabel, projectBlock, usageBlocks } from '../core/usage/agents/usageBlocks';
 import { collectUsage, type OpenUsageFile } from '../core/usage/collectUsage';
 import { formatUsageCost, formatUsageCount } from '../core/usage/formatUsage';
 import { quotaProblems } from '../core/usage/quotaProblems';
@@ -29,7 +33,7 @@ export function nodeUsageOpener(cwd: string): OpenUsageFile {
   return (file, offset) => createReadStream(resolve(cwd, file), { start: offset, highWaterMark: 1 << 20 });
 }
 
-/** `prompt-budget usage [PATH...] [--config FILE] [--by …] [--since DATE] [--until DATE] [--format table|json|csv|md]` */
+/** `prompt-budget usage [PATH...] [--agents] [--config FILE] [--by …] [--since DATE] [--until DATE] [--format table|json|csv|md]` */
 export async function runUsage(args: string[], options: CliOptions, io: CliIo, open: OpenUsageFile = nodeUsageOpener(io.cwd), now = Date.now()): Promise<number> {
   const fail = (message: string) => {
     io.stderr(`prompt-budget usage: ${message}\nRun 'prompt-budget --help' for usage.`);
@@ -51,6 +55,8 @@ export async function runUsage(args: string[], options: CliOptions, io: CliIo, o
   if (loaded.failed) return EXIT_USAGE;
   const config = loaded.config;
 
+  // --agents reads every agent we know; otherwise the config's `usage.agents`, if any.
+  const agents: readonly AgentId[] = options.agents ? AGENT_IDS : (config?.usage?.agents ?? []);
   let files: string[];
   if (args.length > 0) {
     files = [];
@@ -64,12 +70,19 @@ export async function runUsage(args: string[], options: CliOptions, io: CliIo, o
       below = [];
     }
     files = selectUsageFiles(below, config.usage.files).map((path) => relative(io.cwd, join(root, path)) || path);
+  } else if (agents.length > 0) {
+    files = [];
   } else {
-    return fail('name usage logs (files or folders), or list them under usage.files in prompt-budget.yaml.');
+    return fail('name usage logs (files or folders), pass --agents, or list them under usage.files (or usage.agents) in prompt-budget.yaml.');
   }
-  if (files.length === 0) return fail('no usage logs found.');
+  if (files.length === 0 && agents.length === 0) return fail('no usage logs found.');
 
   const collected = await collectUsage(files, open, { since, until });
+  const agentUsage = agents.length > 0 ? await collectAgentUsage(agents, agentEnvironment(io), io.listFiles, nodeUsageOpener(io.cwd), { ledger: collected.ledger }) : undefined;
+  if (agentUsage) {
+    for (const line of missingAgentLines(agents, agentUsage)) io.stderr(line);
+    if (files.length === 0 && agentUsage.files.length === 0) return EXIT_USAGE;
+  }
   const reference = until !== undefined ? Math.min(now, until - 1) : now;
   const report = usageReport(collected.ledger, {
     by: by as UsageGroupKey[],
@@ -78,15 +91,19 @@ export async function runUsage(args: string[], options: CliOptions, io: CliIo, o
     now: reference,
   });
 
-  if (collected.unreadable.length === files.length) {
+  if (files.length > 0 && collected.unreadable.length === files.length && !agentUsage?.files.length) {
     for (const problem of report.problems) io.stderr(problemLine(problem));
     return EXIT_USAGE;
   }
-  if (format === 'json') io.stdout(JSON.stringify(report, null, 2));
+  const blocks = by.includes('block') ? activeBlocks(collected.ledger, reference) : undefined;
+  if (format === 'json') io.stdout(JSON.stringify(blocks ? { ...report, activeBlocks: blocks } : report, null, 2));
   else if (format === 'csv') io.stdout(toCsv(usageRows(report, by as UsageGroupKey[], true)).trimEnd());
   else if (format === 'md') io.stdout(usageMarkdown(report, by as UsageGroupKey[]));
   else printTable(io, report, by as UsageGroupKey[]);
-  if (format === 'table' || format === 'md') io.stdout(costSourceLine(collected.ledger));
+  if (format === 'table' || format === 'md') {
+    for (const block of blocks ?? []) io.stdout(activeBlockLine(block));
+    io.stdout(costSourceLine(collected.ledger));
+  }
   if (format !== 'json') for (const problem of report.problems) io.stderr(problemLine(problem));
 
   if (report.records === 0 && report.problems.length > 0) return EXIT_USAGE;
@@ -98,12 +115,53 @@ export async function runUsage(args: string[], options: CliOptions, io: CliIo, o
  * `root`) and evaluates its quotas for the period holding `now`. Empty without quotas.
  */
 export async function usageQuotaProblems(config: BudgetConfig | undefined, root: string, configFile: string, io: CliIo, now = Date.now()): Promise<Problem[]> {
-  if (!config?.usage || config.usage.quotas.length === 0 || config.usage.files.length === 0) return [];
-  const below = await io.listFiles(root).catch(() => [] as string[]);
+  const agents = config?.usage?.agents ?? [];
+  if (!config?.usage || config.usage.quotas.length === 0 || (config.usage.files.length === 0 && agents.length === 0)) return [];
+  const below = config.usage.files.length > 0 ? await io.listFiles(root).catch(() => [] as string[]) : [];
   const files = selectUsageFiles(below, config.usage.files).map((path) => join(root, path));
   const collected = await collectUsage(files, nodeUsageOpener(io.cwd));
+  if (agents.length > 0) await collectAgentUsage(agents, agentEnvironment(io), io.listFiles, nodeUsageOpener(io.cwd), { ledger: collected.ledger });
   const report = usageReport(collected.ledger, { by: [], quotas: config.usage.quotas, now });
   return quotaProblems(configFile, config.usage.quotas, report.quotas);
+}
+
+/** The environment agents' data is found by: the io's, else the process's. */
+function agentEnvironment(io: CliIo) {
+  return { env: io.env ?? process.env, home: io.home ?? homedir() };
+}
+
+/** A line for each agent with no data folder, naming where it looked. */
+function missingAgentLines(agents: readonly AgentId[], collected: CollectedAgentUsage): string[] {
+  return agents
+    .filter((agent) => !collected.folders.some((folder) => folder.agent === agent && folder.found))
+    .map((agent) => `prompt-budget usage: no ${agent} data found (looked in ${collected.folders.filter((folder) => folder.agent === agent).map((folder) => folder.folder).join(', ')}).`);
+}
+
+/** Each agent's block that holds `now`, with its burn rate and projection, as JSON shows it. */
+function activeBlocks(ledger: UsageLedger, now: number) {
+  return usageBlocks(ledger.buckets.values(), now)
+    .filter((block) => block.active)
+    .map((block) => {
+      const projection = projectBlock(block, now);
+      return {
+        agent: block.agent ?? null,
+        block: blockLabel(block),
+        start: new Date(block.start).toISOString(),
+        end: new Date(block.end).toISOString(),
+        calls: block.calls,
+        tokens: block.tokens,
+        cost: Math.round(block.cost * 1e8) / 1e8,
+        remainingMinutes: Math.round((block.end - now) / 60_000),
+        costPerHour: projection ? Math.round(projection.costPerHour * 1e6) / 1e6 : null,
+        projectedCost: projection ? Math.round(projection.projectedCost * 1e6) / 1e6 : null,
+      };
+    });
+}
+
+function activeBlockLine(block: ReturnType<typeof activeBlocks>[number]): string {
+  const left = `${Math.floor(block.remainingMinutes / 60)}h ${String(block.remainingMinutes % 60).padStart(2, '0')}m left`;
+  const pace = block.costPerHour === null || block.projectedCost === null ? 'too few calls for a rate' : `${formatUsageCost(block.costPerHour)}/h, projected ${formatUsageCost(block.projectedCost)} by ${block.end.slice(11, 16)}Z at that pace`;
+  return `Active block ${block.block} (to ${block.end.slice(11, 16)}Z, ${left}): ${formatUsageCost(block.cost)} so far, ${formatUsageCount(block.tokens)} tokens; ${pace}.`;
 }
 
 /** `file:line: message`; a file that could not be opened has no line. Control characters are escaped, so no name can forge a line. */

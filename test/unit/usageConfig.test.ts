@@ -47,7 +47,7 @@ describe('usage config', () => {
     const summary = problems.map((problem) => `${problem.line}:${problem.column} ${problem.severity} ${problem.message}`);
     assert.deepEqual(summary, [
       "3:7 error Quota 'Q' sets no limit; add maxCost, maxTokens or maxCalls.",
-      "4:15 error 'period' must be one of day, week, month, not the string 'year'.",
+      "4:15 error 'period' must be one of day, week, month, block, not the string 'year'.",
       "8:7 warning Unknown key 'maxCots'. Did you mean 'maxCost'?",
     ]);
   });

@@ -2,6 +2,7 @@
 // nothing, budget findings shown on the config file) can point at the exact key or value.
 
 import type { ModelOverride } from '../types';
+import type { AgentId } from '../usage/agents/agentIds';
 
 /** A span in the config file: 1-based line and column; the end is exclusive, as in SARIF. */
 export interface SourcePosition {
@@ -72,15 +73,20 @@ export interface UsageConfig {
   /** Globs of usage logs, relative to the config's folder. */
   files: GlobPattern[];
   quotas: UsageQuota[];
+  /** Coding agents whose own usage files are read too (`claude-code`, `codex`). */
+  agents?: AgentId[];
 }
 
 /** One entry of `usage.quotas`. */
 export interface UsageQuota {
   name: string;
-  period: 'day' | 'week' | 'month';
+  /** `block`: the current 5-hour block of the matching agent calls. */
+  period: 'day' | 'week' | 'month' | 'block';
   models?: string[];
   users?: string[];
   tags?: string[];
+  /** Coding agents a call must come from. */
+  agents?: string[];
   maxCost?: number;
   maxTokens?: number;
   maxCalls?: number;

@@ -6,6 +6,7 @@ import picomatch from 'picomatch';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node, Pair, YAMLMap } from 'yaml';
 import type { ModelOverride, Problem, Severity, TokenizerId } from '../types';
+import { AGENT_IDS, isAgentId, type AgentId } from '../usage/agents/agentIds';
 import type { Budget, BudgetConfig, GlobPattern, SourcePosition, UsageConfig, UsageQuota } from './budgetConfig';
 import { DEFAULT_WARN_AT } from './budgetConfig';
 import { closestName } from './closestName';
@@ -31,13 +32,13 @@ export const BUDGET_KEYS = [
 ] as const;
 
 /** Keys accepted in `usage`. */
-export const USAGE_KEYS = ['files', 'quotas'] as const;
+export const USAGE_KEYS = ['files', 'quotas', 'agents'] as const;
 
 /** Keys accepted in an entry of `usage.quotas`. */
-export const QUOTA_KEYS = ['name', 'period', 'models', 'users', 'tags', 'maxCost', 'maxTokens', 'maxCalls', 'warnAt'] as const;
+export const QUOTA_KEYS = ['name', 'period', 'models', 'users', 'tags', 'agents', 'maxCost', 'maxTokens', 'maxCalls', 'warnAt'] as const;
 
 /** Periods a quota may cover. */
-export const QUOTA_PERIODS = ['day', 'week', 'month'] as const;
+export const QUOTA_PERIODS = ['day', 'week', 'month', 'block'] as const;
 
 /** Keys accepted in an entry of `models`. */
 export const MODEL_KEYS = [
@@ -350,9 +351,22 @@ function readUsage(reader: ConfigReader, pair: Pair, topWarnAt: number): UsageCo
   const usage: UsageConfig = { files: [], quotas: [] };
   for (const { key, pair: field } of reader.entries(node, USAGE_KEYS, "in 'usage'")) {
     if (key === 'files') usage.files = reader.readGlobs(field, 'usage.files') ?? [];
+    else if (key === 'agents') usage.agents = readAgents(reader, field);
     else usage.quotas = readQuotas(reader, field, topWarnAt);
   }
   return usage;
+}
+
+/** `usage.agents`: the coding agents whose own usage files are read (AGENT_IDS). */
+function readAgents(reader: ConfigReader, pair: Pair): AgentId[] | undefined {
+  const names = reader.readStringList(pair, 'agents');
+  if (!names) return undefined;
+  const unknown = names.find((name) => !isAgentId(name));
+  if (unknown !== undefined) {
+    reader.report('invalid-value', 'error', reader.valuePosition(pair), `'agents' takes ${AGENT_IDS.join(', ')}, not '${unknown}'.`);
+    return undefined;
+  }
+  return names as AgentId[];
 }
 
 function readQuotas(reader: ConfigReader, pair: Pair, topWarnAt: number): UsageQuota[] {
@@ -397,6 +411,7 @@ function readQuotas(reader: ConfigReader, pair: Pair, topWarnAt: number): UsageQ
         case 'models':
         case 'users':
         case 'tags':
+        case 'agents':
           quota[key] = reader.readStringList(field, key);
           break;
         case 'maxCost':
@@ -419,7 +434,7 @@ function readQuotas(reader: ConfigReader, pair: Pair, topWarnAt: number): UsageQ
       valid = false;
     }
     if (!entries.some((entry) => entry.key === 'period')) {
-      reader.report('missing-key', 'error', anchor, `${label} has no 'period'; use day, week or month.`);
+      reader.report('missing-key', 'error', anchor, `${label} has no 'period'; use day, week, month or block.`);
       valid = false;
     }
     if (!entries.some((entry) => entry.key === 'maxCost' || entry.key === 'maxTokens' || entry.key === 'maxCalls')) {

@@ -1,8 +1,10 @@
 // Quotas: how much of a day's, week's or month's allowance the logged calls have used, and where the
 // period is heading at its current rate.
+import { BLOCK_MS, projectBlock, usageBlocks } from './agents/usageBlocks';
 import type { UsageBucket } from './usageLedger';
 
-export type QuotaPeriod = 'day' | 'week' | 'month';
+/** `block`: the 5-hour block (see usageBlocks) of the calls the quota matches that holds now. */
+export type QuotaPeriod = 'day' | 'week' | 'month' | 'block';
 export type QuotaMetric = 'cost' | 'tokens' | 'calls';
 
 /** A quota as configured (`usage.quotas[]` in prompt-budget.yaml). */
@@ -13,6 +15,8 @@ export interface QuotaRule {
   models?: readonly string[];
   users?: readonly string[];
   tags?: readonly string[];
+  /** Coding agents (`claude-code`, `codex`); a record must come from one of them. */
+  agents?: readonly string[];
   maxCost?: number;
   maxTokens?: number;
   maxCalls?: number;
@@ -30,7 +34,7 @@ export interface QuotaStatus {
   /** `used` projected to the period's end at the rate so far. */
   forecast: number;
   status: 'ok' | 'warning' | 'over';
-  /** ISO dates (UTC) of the period's first day and the day after its last. */
+  /** ISO dates (UTC) of the period's first day and the day after its last; ISO times of a block's start and end. */
   periodStart: string;
   periodEnd: string;
   warnAt: number;
@@ -44,6 +48,10 @@ export function evaluateQuotas(buckets: Iterable<UsageBucket>, quotas: readonly 
   const list = [...buckets];
   const statuses: QuotaStatus[] = [];
   for (const quota of quotas) {
+    if (quota.period === 'block') {
+      statuses.push(...blockQuota(list, quota, now));
+      continue;
+    }
     const { start, end } = periodAround(quota.period, now);
     const startDay = isoDay(start);
     const endDay = isoDay(end);
@@ -66,17 +74,40 @@ export function evaluateQuotas(buckets: Iterable<UsageBucket>, quotas: readonly 
     ];
     for (const [metric, limit, used] of limits) {
       if (limit === undefined) continue;
-      const share = limit > 0 ? used / limit : used > 0 ? Infinity : 0;
-      const forecast = (used * (end - start)) / elapsed;
-      const status = used > limit ? 'over' : share >= quota.warnAt ? 'warning' : 'ok';
-      statuses.push({ name: quota.name, period: quota.period, metric, used, limit, share, forecast, status, periodStart: startDay, periodEnd: endDay, warnAt: quota.warnAt });
+      statuses.push(quotaStatus(quota, metric, used, limit, (used * (end - start)) / elapsed, startDay, endDay));
     }
   }
   return statuses;
 }
 
+function quotaStatus(quota: QuotaRule, metric: QuotaMetric, used: number, limit: number, forecast: number, periodStart: string, periodEnd: string): QuotaStatus {
+  const share = limit > 0 ? used / limit : used > 0 ? Infinity : 0;
+  const status = used > limit ? 'over' : share >= quota.warnAt ? 'warning' : 'ok';
+  return { name: quota.name, period: quota.period, metric, used, limit, share, forecast, status, periodStart, periodEnd, warnAt: quota.warnAt };
+}
+
+/** A `period: block` quota: the block of its matching agent calls that holds `now`, forecast at its burn rate. */
+function blockQuota(buckets: readonly UsageBucket[], quota: QuotaRule, now: number): QuotaStatus[] {
+  const matches = quotaMatcher(quota);
+  const active = usageBlocks(
+    buckets.filter((bucket) => matches(bucket)),
+    now,
+    false,
+  ).find((block) => block.active);
+  const start = active?.start ?? Math.floor(now / HOUR_MS) * HOUR_MS;
+  const end = active?.end ?? start + BLOCK_MS;
+  const projection = active && projectBlock(active, now);
+  const limits: [QuotaMetric, number | undefined, number, number][] = [
+    ['cost', quota.maxCost, active?.cost ?? 0, projection?.projectedCost ?? active?.cost ?? 0],
+    ['tokens', quota.maxTokens, active?.tokens ?? 0, projection?.projectedTokens ?? active?.tokens ?? 0],
+    ['calls', quota.maxCalls, active?.calls ?? 0, active?.calls ?? 0],
+  ];
+  if (projection && active && active.lastCall > active.firstCall) limits[2][3] = active.calls + (active.calls / (active.lastCall - active.firstCall)) * (end - now);
+  return limits.filter(([, limit]) => limit !== undefined).map(([metric, limit, used, forecast]) => quotaStatus(quota, metric, used, limit!, forecast, new Date(start).toISOString(), new Date(end).toISOString()));
+}
+
 /** The UTC day, ISO week (from Monday) or calendar month holding `now`. */
-export function periodAround(period: QuotaPeriod, now: number): { start: number; end: number } {
+export function periodAround(period: Exclude<QuotaPeriod, 'block'>, now: number): { start: number; end: number } {
   const date = new Date(now);
   const dayStart = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
   if (period === 'day') return { start: dayStart, end: dayStart + DAY_MS };
@@ -91,7 +122,9 @@ function quotaMatcher(quota: QuotaRule): (bucket: UsageBucket) => boolean {
   const models = quota.models?.map(globToRegExp);
   const users = quota.users?.map(globToRegExp);
   const tags = quota.tags?.map(globToRegExp);
+  const agents = quota.agents?.map(globToRegExp);
   return (bucket) =>
+    (!agents || (bucket.agent !== undefined && agents.some((re) => re.test(bucket.agent!)))) &&
     (!models || models.some((re) => re.test(bucket.model))) &&
     (!users || (bucket.user !== undefined && users.some((re) => re.test(bucket.user!)))) &&
     (!tags || bucket.tags.some((tag) => tags.some((re) => re.test(tag))));

@@ -1,5 +1,6 @@
 // Groups a ledger's buckets by periods and dimensions. A record with several tags (or linked to
 // several budgets) counts in each of their groups, so such groups can sum to more than the totals.
+import { blockLabel, usageBlocks } from './agents/usageBlocks';
 import type { UsageBucket, UsageCounts } from './usageLedger';
 import type { UsageGroupKey } from './usageRecord';
 
@@ -22,6 +23,8 @@ export interface UsageBudgetLink {
 export const NO_USER = '(no user)';
 export const NO_TAG = '(untagged)';
 export const NO_BUDGET = '(no budget)';
+/** The agent, project, session and block of records that no coding agent made. */
+export const NOT_AN_AGENT = '(not an agent)';
 
 /** Totals of all buckets. */
 export function totalUsage(buckets: Iterable<UsageBucket>): UsageSums {
@@ -33,8 +36,10 @@ export function totalUsage(buckets: Iterable<UsageBucket>): UsageSums {
 /** Groups by `by` (in that order), sorted by key values. */
 export function groupUsage(buckets: Iterable<UsageBucket>, by: readonly UsageGroupKey[], budgets: readonly UsageBudgetLink[] = []): UsageGroup[] {
   const groups = new Map<string, UsageGroup>();
-  for (const bucket of buckets) {
-    for (const keys of keyCombinations(bucket, by, budgets)) {
+  const list = [...buckets];
+  const blocks = by.includes('block') ? blockLabels(list) : undefined;
+  for (const bucket of list) {
+    for (const keys of keyCombinations(bucket, by, budgets, blocks)) {
       const id = by.map((key) => keys[key]).join('\u0000');
       let group = groups.get(id);
       if (!group) {
@@ -54,7 +59,7 @@ export function groupUsage(buckets: Iterable<UsageBucket>, by: readonly UsageGro
 }
 
 /** The value of one grouping key for a bucket; tags and budgets can give several. */
-export function keyValues(bucket: UsageBucket, key: UsageGroupKey, budgets: readonly UsageBudgetLink[]): string[] {
+export function keyValues(bucket: UsageBucket, key: UsageGroupKey, budgets: readonly UsageBudgetLink[], blocks?: ReadonlyMap<UsageBucket, string>): string[] {
   switch (key) {
     case 'day':
       return [bucket.day];
@@ -74,13 +79,28 @@ export function keyValues(bucket: UsageBucket, key: UsageGroupKey, budgets: read
       const names = budgets.filter((budget) => budget.usageTags.some((tag) => bucket.tags.includes(tag))).map((budget) => budget.name);
       return names.length > 0 ? names : [NO_BUDGET];
     }
+    case 'agent':
+      return [bucket.agent ?? NOT_AN_AGENT];
+    case 'project':
+      return [bucket.agent === undefined ? NOT_AN_AGENT : (bucket.project ?? '(unknown)')];
+    case 'session':
+      return [bucket.agent === undefined ? NOT_AN_AGENT : (bucket.session ?? '(unknown)')];
+    case 'block':
+      return [blocks?.get(bucket) ?? NOT_AN_AGENT];
   }
 }
 
-function keyCombinations(bucket: UsageBucket, by: readonly UsageGroupKey[], budgets: readonly UsageBudgetLink[]): Partial<Record<UsageGroupKey, string>>[] {
+/** Each agent bucket's 5-hour block, as its label. */
+function blockLabels(buckets: readonly UsageBucket[]): Map<UsageBucket, string> {
+  const labels = new Map<UsageBucket, string>();
+  for (const block of usageBlocks(buckets, 0)) for (const bucket of block.buckets) labels.set(bucket, blockLabel(block));
+  return labels;
+}
+
+function keyCombinations(bucket: UsageBucket, by: readonly UsageGroupKey[], budgets: readonly UsageBudgetLink[], blocks?: ReadonlyMap<UsageBucket, string>): Partial<Record<UsageGroupKey, string>>[] {
   let combinations: Partial<Record<UsageGroupKey, string>>[] = [{}];
   for (const key of by) {
-    const values = keyValues(bucket, key, budgets);
+    const values = keyValues(bucket, key, budgets, blocks);
     combinations = combinations.flatMap((combination) => values.map((value) => ({ ...combination, [key]: value })));
   }
   return combinations;

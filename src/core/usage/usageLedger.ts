@@ -1,7 +1,7 @@
 // Accumulates normalised usage into per-day buckets (day × provider × model × user × tags), which is
 // all that grouping and quotas need: memory grows with the number of distinct buckets, not with the
 // size of the logs. Response ids are remembered (as hashes) so the same call is counted once.
-import { recognizeUsage } from './recognizeUsage';
+import { recognizeUsage, type RecognizedUsage } from './recognizeUsage';
 import { ResponseIdSet } from './responseIdSet';
 import { UsagePricer } from './priceUsage';
 import type { CostSource, UsageProblem, UsageRecord } from './usageRecord';
@@ -30,6 +30,22 @@ export interface UsageBucket extends UsageCounts {
   cost: number;
   /** Records whose cost came from the record itself rather than from price data. */
   recordCostRecords: number;
+  /** A coding agent's records (see UsageRecord) are kept by agent, project, session and hour. */
+  agent?: string;
+  project?: string;
+  session?: string;
+  /** Epoch ms of the UTC hour the bucket covers (agents' records only): 5-hour blocks need it. */
+  hour?: number;
+  /** Epoch ms of the first and last record in the bucket (agents' records only). */
+  first?: number;
+  last?: number;
+}
+
+/** The fields an agent's reader adds to a recognised record. */
+export interface AgentFields {
+  agent?: string;
+  project?: string;
+  session?: string;
 }
 
 export interface UsageLedgerOptions {
@@ -40,6 +56,8 @@ export interface UsageLedgerOptions {
   /** At most this many problems are kept (the rest are counted). */
   maxProblems?: number;
 }
+
+const HOUR_MS = 3_600_000;
 
 /** Usage read so far, with the problems of the lines that could not be used. */
 export class UsageLedger {
@@ -64,6 +82,11 @@ export class UsageLedger {
 
   problem(file: string, line: number, message: string): void {
     this.skipped++;
+    this.note(file, line, message);
+  }
+
+  /** Reports something about a line that was still counted (e.g. a model assumed). */
+  note(file: string, line: number, message: string): void {
     if (this.problems.length < (this.options.maxProblems ?? 1000)) this.problems.push({ file, line, message });
     else this.droppedProblems++;
   }
@@ -84,50 +107,55 @@ export class UsageLedger {
       else this.unrecognised.set(file, { count: 1, firstLine: line, reason: recognition.ignored });
       return;
     }
-    for (const usage of recognition.usage) {
-      if (usage.time === undefined) {
-        this.problem(file, line, `no time in the record (looked for created, created_at, startTime, timestamp, time, ts)`);
-        continue;
-      }
-      if (Number.isNaN(usage.time)) {
-        this.problem(file, line, 'rejected the time: not a real timestamp (epoch seconds, ms, µs or ns, or an ISO 8601 date, between 2000 and 2100)');
-        continue;
-      }
-      const bad = badCount(usage);
-      if (bad) {
-        this.problem(file, line, bad);
-        continue;
-      }
-      if ((this.options.since !== undefined && usage.time < this.options.since) || (this.options.until !== undefined && usage.time >= this.options.until)) {
-        this.skipped++;
-        continue;
-      }
-      if (usage.id !== undefined && !this.ids.add(usage.id)) {
-        this.duplicates++;
-        this.skipped++;
-        continue;
-      }
-      let provider = usage.provider || this.pricer.providerOf(usage.model) || 'unknown';
-      // DeepSeek, Groq and others answer in OpenAI's shape: the price data names the real vendor.
-      if (usage.providerGuessed) provider = this.pricer.pricedProvider(provider, usage.model, usage.time) ?? provider;
-      delete usage.providerGuessed;
-      let cost = usage.cost;
-      let costSource: CostSource = 'record';
-      if (cost === undefined) {
-        cost = this.pricer.price(provider, usage.model, usage.time, usage);
-        costSource = cost === undefined ? 'none' : 'price-data';
-      }
-      usage.provider = provider;
-      usage.cost = cost;
-      this.add(usage as UsageRecord, costSource);
+    for (const usage of recognition.usage) this.addUsage(file, line, usage);
+  }
+
+  /** Checks, deduplicates, prices and counts one recognised record read from `file` at `line`. */
+  addUsage(file: string, line: number, usage: RecognizedUsage & AgentFields): void {
+    if (usage.time === undefined) {
+      this.problem(file, line, `no time in the record (looked for created, created_at, startTime, timestamp, time, ts)`);
+      return;
     }
+    if (Number.isNaN(usage.time)) {
+      this.problem(file, line, 'rejected the time: not a real timestamp (epoch seconds, ms, µs or ns, or an ISO 8601 date, between 2000 and 2100)');
+      return;
+    }
+    const bad = badCount(usage);
+    if (bad) {
+      this.problem(file, line, bad);
+      return;
+    }
+    if ((this.options.since !== undefined && usage.time < this.options.since) || (this.options.until !== undefined && usage.time >= this.options.until)) {
+      this.skipped++;
+      return;
+    }
+    if (usage.id !== undefined && !this.ids.add(usage.id)) {
+      this.duplicates++;
+      this.skipped++;
+      return;
+    }
+    let provider = usage.provider || this.pricer.providerOf(usage.model) || 'unknown';
+    // DeepSeek, Groq and others answer in OpenAI's shape: the price data names the real vendor.
+    if (usage.providerGuessed) provider = this.pricer.pricedProvider(provider, usage.model, usage.time) ?? provider;
+    delete usage.providerGuessed;
+    let cost = usage.cost;
+    let costSource: CostSource = 'record';
+    if (cost === undefined) {
+      cost = this.pricer.price(provider, usage.model, usage.time, usage);
+      costSource = cost === undefined ? 'none' : 'price-data';
+    }
+    usage.provider = provider;
+    usage.cost = cost;
+    this.add(usage as UsageRecord, costSource);
   }
 
   /** Counts one normalised record (already deduplicated and priced). */
   add(record: UsageRecord, costSource: CostSource = record.costSource): void {
     const day = this.dayOf(record.time);
     const tags = record.tags.length > 1 ? [...new Set(record.tags)].sort() : record.tags;
-    const key = `${day}\u0000${record.provider}\u0000${record.model}\u0000${record.user ?? ''}\u0000${tags.join('\u0001')}`;
+    const hour = record.agent === undefined ? undefined : Math.floor(record.time / HOUR_MS) * HOUR_MS;
+    let key = `${day}\u0000${record.provider}\u0000${record.model}\u0000${record.user ?? ''}\u0000${tags.join('\u0001')}`;
+    if (record.agent !== undefined) key += `\u0000${record.agent}\u0000${record.project ?? ''}\u0000${record.session ?? ''}\u0000${hour}`;
     let bucket = this.buckets.get(key);
     if (!bucket) {
       bucket = {
@@ -146,8 +174,11 @@ export class UsageLedger {
         unpricedRecords: 0,
         recordCostRecords: 0,
       };
+      if (record.agent !== undefined) Object.assign(bucket, { agent: record.agent, project: record.project, session: record.session, hour, first: record.time, last: record.time });
       this.buckets.set(key, bucket);
     }
+    if (bucket.first !== undefined && record.time < bucket.first) bucket.first = record.time;
+    if (bucket.last !== undefined && record.time > bucket.last) bucket.last = record.time;
     bucket.records++;
     bucket.calls += record.calls;
     bucket.inputTokens += record.inputTokens;

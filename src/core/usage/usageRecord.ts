@@ -26,6 +26,12 @@ export interface UsageRecord {
   /** USD; absent when neither the record nor the price data gives one. */
   cost?: number;
   costSource: CostSource;
+  /** The coding agent that made the call (`claude-code`, `codex`), for records read from an agent's own logs. */
+  agent?: string;
+  /** The agent session's working folder, relative to the home folder (`~/src/app`). */
+  project?: string;
+  /** The agent's session id. */
+  session?: string;
 }
 
 /** A line that could not be used, as `file:line: message`. */
@@ -36,5 +42,5 @@ export interface UsageProblem {
 }
 
 /** The periods and dimensions usage can be grouped by. */
-export const USAGE_GROUP_KEYS = ['day', 'week', 'month', 'model', 'provider', 'user', 'tag', 'budget'] as const;
+export const USAGE_GROUP_KEYS = ['day', 'week', 'month', 'model', 'provider', 'user', 'tag', 'budget', 'agent', 'project', 'session', 'block'] as const;
 export type UsageGroupKey = (typeof USAGE_GROUP_KEYS)[number];
