@@ -72,6 +72,9 @@ export interface UsageConfig {
   /** Globs of usage logs, relative to the config's folder. */
   files: GlobPattern[];
   quotas: UsageQuota[];
+  /** Where the runtime library records calls: a JSONL file relative to the config's folder, a postgres:// URL, or env:VARIABLE naming one. */
+  ledger?: string;
+  ledgerPosition?: SourcePosition;
 }
 
 /** One entry of `usage.quotas`. */
