@@ -1,6 +1,8 @@
-// Bundles the extension, its count worker and the CLI. Type checking is separate: `npm run check`.
+// Bundles the extension, its count worker, the CLI and the library. Type checking is separate: `npm run check`.
 import * as esbuild from 'esbuild';
 import { copyFileSync, readdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { writeRanks } from './scripts/buildRanks.mjs';
 
 const production = process.argv.includes('--production');
@@ -49,7 +51,16 @@ const builds = [
   { ...common, entryPoints: ['src/extension/worker/countWorker.ts'], outfile: 'dist/countWorker.js', plugins: [...common.plugins, pricesInOwnFile] },
   { ...common, entryPoints: ['node_modules/@pydantic/genai-prices/dist/index.cjs'], outfile: 'dist/genaiPrices.js' },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The library (package.json `exports`): beside the ranks files, as the CLI; SDKs and `pg` stay the application's.
+  { ...common, entryPoints: ['src/library/index.ts'], outfile: 'dist/library.cjs', external: ['pg', '@opentelemetry/api'], plugins: [...common.plugins, pricesInOwnFile] },
 ];
+
+/** ESM entry and its types: the CommonJS bundle's exports re-exported by name, so both share one state. */
+async function writeLibraryEsmEntry() {
+  const names = Object.keys(createRequire(import.meta.url)('./dist/library.cjs')).filter((name) => name !== 'default' && name !== '__esModule');
+  await writeFile('dist/library.mjs', `import library from './library.cjs';\nexport const { ${names.join(', ')} } = library;\nexport default library;\n`);
+  await writeFile('dist/library.d.mts', `export * from './types/library/index.js';\n`);
+}
 
 // The worker and the CLI read the tokenizer ranks from dist/<encoding>.ranks (see scripts/buildRanks.mjs).
 await writeRanks('dist');
@@ -60,4 +71,5 @@ if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));
+  await writeLibraryEsmEntry();
 }

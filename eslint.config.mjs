@@ -38,4 +38,17 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
+  {
+    files: ['src/library/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'The library runs in applications, outside VS Code.' }],
+          patterns: [{ group: ['**/extension/**', '**/cli/**'], message: 'The library is built on the core, not on the front ends.' }],
+        },
+      ],
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
 );

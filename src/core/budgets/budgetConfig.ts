@@ -75,6 +75,9 @@ export interface UsageConfig {
   quotas: UsageQuota[];
   /** Coding agents whose own usage files are read too (`claude-code`, `codex`). */
   agents?: AgentId[];
+  /** Where the runtime library records calls: a JSONL file relative to the config's folder, a postgres:// URL, or env:VARIABLE naming one. */
+  ledger?: string;
+  ledgerPosition?: SourcePosition;
 }
 
 /** One entry of `usage.quotas`. */

@@ -32,7 +32,7 @@ export const BUDGET_KEYS = [
 ] as const;
 
 /** Keys accepted in `usage`. */
-export const USAGE_KEYS = ['files', 'quotas', 'agents'] as const;
+export const USAGE_KEYS = ['files', 'quotas', 'agents', 'ledger'] as const;
 
 /** Keys accepted in an entry of `usage.quotas`. */
 export const QUOTA_KEYS = ['name', 'period', 'models', 'users', 'tags', 'agents', 'maxCost', 'maxTokens', 'maxCalls', 'warnAt'] as const;
@@ -352,7 +352,12 @@ function readUsage(reader: ConfigReader, pair: Pair, topWarnAt: number): UsageCo
   for (const { key, pair: field } of reader.entries(node, USAGE_KEYS, "in 'usage'")) {
     if (key === 'files') usage.files = reader.readGlobs(field, 'usage.files') ?? [];
     else if (key === 'agents') usage.agents = readAgents(reader, field);
+    else if (key === 'ledger') readLedger(reader, field, usage);
     else usage.quotas = readQuotas(reader, field, topWarnAt);
+  }
+  // A ledger file is a usage log too: the CLI, the editor and quota checks read it with the others.
+  if (usage.ledger && usage.ledgerPosition && !/^(postgres(ql)?:\/\/|env:)/i.test(usage.ledger)) {
+    usage.files.push({ pattern: usage.ledger.replace(/^\.\//, '').replace(/[*?[\]{}()!+@]/g, '\\$&'), position: usage.ledgerPosition });
   }
   return usage;
 }
@@ -367,6 +372,21 @@ function readAgents(reader: ConfigReader, pair: Pair): AgentId[] | undefined {
     return undefined;
   }
   return names as AgentId[];
+/** `usage.ledger`: a JSONL file beside the config, or a postgres:// URL whose password comes from the environment. */
+function readLedger(reader: ConfigReader, pair: Pair, usage: UsageConfig): void {
+  const ledger = reader.readString(pair, 'ledger');
+  if (ledger === undefined) return;
+  const position = reader.valuePosition(pair);
+  if (/^postgres(ql)?:\/\/[^/@]*:[^/@]*@/i.test(ledger)) {
+    reader.report('invalid-value', 'error', position, `'ledger' must not hold a password: write postgres://user@host/db and set PGPASSWORD, or name the whole URL with env:VARIABLE.`);
+    return;
+  }
+  if (!/^(postgres(ql)?:\/\/|env:)/i.test(ledger) && /^(\/|[A-Za-z]:[\\/])/.test(ledger)) {
+    reader.report('invalid-value', 'error', position, `'ledger' is a file relative to the folder of this file, e.g. usage/ledger.jsonl.`);
+    return;
+  }
+  usage.ledger = ledger;
+  usage.ledgerPosition = position;
 }
 
 function readQuotas(reader: ConfigReader, pair: Pair, topWarnAt: number): UsageQuota[] {

@@ -3,6 +3,7 @@
 // usage report pages; Gemini responses; OpenTelemetry OTLP JSON spans; LiteLLM spend logs;
 // Langfuse observations; Helicone exports; and any of the responses wrapped in an app's own log line.
 import type * as GenaiPrices from '@pydantic/genai-prices';
+import { isGuardLedgerValue, recognizeGuardLedgerValue } from './guardLedgerLine';
 import { loadGenaiPrices } from './priceUsage';
 import type { UsageRecord } from './usageRecord';
 import { isObject, normalizeProvider, num, pick, str, toTags, toTime, type JsonObject } from './usageValues';
@@ -36,6 +37,7 @@ export function recognizeUsage(value: unknown): Recognition {
 }
 
 function recognizeObject(o: JsonObject, outer: Envelope, depth: number): Recognition {
+  if (isGuardLedgerValue(o)) return recognizeGuardLedgerValue(o);
   if (Array.isArray(o.resourceSpans)) return fromOtlp(o);
   if (isPage(o)) return fromPage(o);
   if (isObject(o.usageMetadata)) return fromGemini(o, outer);

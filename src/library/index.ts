@@ -1,0 +1,6 @@
+// The prompt-budget library: the editor's counting and pricing engine, and a guard that holds an
+// application's LLM calls to the budgets and quotas of prompt-budget.yaml. Never loads `vscode`.
+export { countTokens, resolveModel, type CountOptions, type TokenCount } from './countTokens';
+export { estimateCost, tokenCountsOf, type CostEstimate, type EstimateOptions, type TokenCounts } from './estimateCost';
+export { ModelCatalog, type ModelResolution } from '../core/catalog/modelCatalog';
+export type { ModelInfo, ModelPricing, TokenizerId, SourceNote } from '../core/types';
