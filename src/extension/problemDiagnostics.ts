@@ -5,11 +5,11 @@ export const DIAGNOSTIC_SOURCE = 'Prompt Budget';
 
 const EXTENSION_ID = 'prompt-budget.prompt-budget';
 
-/** The README shipped with the extension, at the section that explains a rule (works offline). */
+/** The rules page shipped with the extension (docs/rules.md), at the row that explains a rule (works offline). */
 function ruleDocUri(rule: string): vscode.Uri {
   const extension = vscode.extensions.getExtension(EXTENSION_ID);
-  const readme = extension ? vscode.Uri.joinPath(extension.extensionUri, 'README.md') : vscode.Uri.parse('untitled:README.md');
-  return readme.with({ fragment: `rule-${rule}` });
+  const rules = extension ? vscode.Uri.joinPath(extension.extensionUri, 'docs', 'rules.md') : vscode.Uri.parse('untitled:rules.md');
+  return rules.with({ fragment: `rule-${rule}` });
 }
 
 /** The diagnostic severity for a core severity. */

@@ -72,7 +72,12 @@ describe('Diagnostics and quick fixes', () => {
     assert.equal(diagnostic.message, `Prompt is ${tokens} tokens; ${TINY_MODEL}'s context window is 64.`);
     // The body: from the line after the frontmatter to the end of the file.
     assert.deepEqual(diagnostic.range, new vscode.Range(3, 0, document.lineCount - 1, 0));
-    assert.equal(typeof diagnostic.code === 'object' && diagnostic.code.target.fragment, 'rule-context-window');
+    assert.ok(typeof diagnostic.code === 'object', 'the code links to its rule');
+    assert.equal(diagnostic.code.target.fragment, 'rule-context-window');
+    assert.match(diagnostic.code.target.path, /\/docs\/rules\.md$/);
+    // The page the link opens is in the extension, and has that anchor.
+    const page = new TextDecoder().decode(await vscode.workspace.fs.readFile(diagnostic.code.target.with({ fragment: '' })));
+    assert.match(page, /<a id="rule-context-window"><\/a>/);
   });
 
   it('warns at warnAt of the context window', async () => {

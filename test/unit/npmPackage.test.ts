@@ -52,7 +52,7 @@ describe('the npm package, installed into another project', () => {
       await stat(join(installed, file));
     }
     const { stdout } = await run('tar', ['-tzf', tarball]);
-    assert.doesNotMatch(stdout, /\.map$|\.vsix$|^package\/(src|test|examples)\//m);
+    assert.doesNotMatch(stdout, /\.map$|\.vsix$|^package\/(src|test|examples|media\/screenshots)\//m);
   });
 
   test('`npx prompt-budget check` in that project enforces its prompt-budget.yaml', async () => {

@@ -180,9 +180,9 @@ describe('toSarif', () => {
 });
 
 describe('rule documentation', () => {
-  test('every rule has a description and an anchor in the README that diagnostics link to', () => {
-    const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
-    const anchors = [...readme.matchAll(/<a id="rule-([a-z0-9-]+)"><\/a>/g)].map((match) => match[1]).sort();
+  test('every rule has a description and an anchor in docs/rules.md, the page diagnostics link to', () => {
+    const rulesPage = readFileSync(join(__dirname, '../../../docs/rules.md'), 'utf8');
+    const anchors = [...rulesPage.matchAll(/<a id="rule-([a-z0-9-]+)"><\/a>/g)].map((match) => match[1]).sort();
     assert.deepEqual(anchors, Object.keys(RULE_DESCRIPTIONS).sort());
   });
 });
