@@ -372,6 +372,8 @@ function readAgents(reader: ConfigReader, pair: Pair): AgentId[] | undefined {
     return undefined;
   }
   return names as AgentId[];
+}
+
 /** `usage.ledger`: a JSONL file beside the config, or a postgres:// URL whose password comes from the environment. */
 function readLedger(reader: ConfigReader, pair: Pair, usage: UsageConfig): void {
   const ledger = reader.readString(pair, 'ledger');
