@@ -21,7 +21,7 @@ describe('the .vsix', () => {
     files = stdout.split('\n').map((line) => line.trim()).filter(Boolean).sort();
   });
 
-  test('holds the bundles, the tokenizer ranks with the vocabularies' licences, the webview media, the schema, the grammar, the icon, the docs and nothing else', () => {
+  test('holds the bundles, the tokenizer ranks with the vocabularies\' licences, the webview media, the schema, the grammar, the icon, the docs and nothing else', () => {
     const docs = readdirSync(resolve(repo, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`);
     const screenshots = readdirSync(resolve(repo, 'media/screenshots')).filter((name) => name.endsWith('.png')).map((name) => `media/screenshots/${name}`);
     assert.deepEqual(
