@@ -1,5 +1,6 @@
 import { ModelCatalog } from '../core/catalog/modelCatalog';
 import { formatTokens, formatUsd } from '../core/catalog/format';
+import { VOCABULARIES } from '../core/tokenize/vocabularies';
 import type { ModelInfo, SourceNote } from '../core/types';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { loadCliContext } from './cliContext';
@@ -61,6 +62,7 @@ function modelJson(model: ModelInfo): object {
     aliases: model.aliases,
     tokenizer: model.tokenizer,
     exact: model.tokenizer !== 'estimate',
+    tokenizerSource: model.tokenizer === 'estimate' ? null : VOCABULARIES[model.tokenizer].source,
     pricing: model.pricing ?? null,
     prices: model.sources.prices ?? null,
     limits: {

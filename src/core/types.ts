@@ -150,7 +150,7 @@ export interface PromptCount {
   tokenizer: TokenizerId;
   /** Tokens of each segment's text, in the order of `ParsedPrompt.segments`. */
   segmentTokens: number[];
-  /** Chat framing, OpenAI's documented rule: per message 3 + its role's tokens, per `name` 1 + its tokens, +3 to prime the reply. */
+  /** Chat framing: the family's template (tokenize/chatFraming.ts), or OpenAI's rule (per message 3 + role, per `name` 1 + name, +3 for the reply). */
   overheadTokens: number;
   /** Tokens of the prompt with sample values substituted, where the file has them. */
   renderedTokens?: number;

@@ -1,10 +1,11 @@
 import type { ModelSource, PromptAnalysis } from '../core/analyzePrompt';
 import { describeModelSource as describeSourceWords } from '../core/describeModelSource';
+import { describeVocabulary } from '../core/tokenize/vocabularies';
 import type { CallCost, PromptCount, SourceNote } from '../core/types';
 
 /** How a count was made, in words a user can check. */
 export function describeTokenizer(count: PromptCount): string {
-  return count.exact ? `exact, ${count.tokenizer}` : 'estimate: no public tokenizer for this model';
+  return count.exact ? `exact, ${describeVocabulary(count.tokenizer)}` : 'estimate: no public tokenizer for this model';
 }
 
 /** Where the model a prompt is counted for came from, for the tooltip (Markdown). */

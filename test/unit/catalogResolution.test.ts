@@ -135,6 +135,17 @@ describe('tokenizer by family', () => {
       assert.equal(tokenizerForModel(id), 'estimate', id);
     }
   });
+
+  test('the open families by their published vocabulary, through resellers and fine-tunes; their other generations stay estimates', () => {
+    const expected: Record<string, string[]> = {
+      llama3: ['groq/llama-3.3-70b-versatile', 'llama3-70b-8192', 'aws/meta.llama3-1-70b-instruct-v1:0', 'fireworks/llama-v3p1-8b-instruct', 'huggingface_nebius/nvidia/Llama-3_1-Nemotron-Ultra-253B-v1', 'groq/deepseek-r1-distill-llama-70b', 'openrouter/meta-llama/llama-guard-3-8b', 'cerebras/llama3.1-8b'],
+      qwen3: ['qwen3-32b', 'cerebras/qwen-3-32b', 'groq/qwen/qwen3-32b', 'openrouter/qwen/qwen3-coder', 'huggingface_together/Qwen/Qwen3-VL-8B-Instruct', 'openrouter/deepseek-r1-0528-qwen3-8b'],
+      deepseek_v3: ['deepseek-chat', 'deepseek-reasoner', 'deepseek-v3.2', 'fireworks/deepseek-v3p2', 'openrouter/deepseek/deepseek-chat-v3-0324', 'huggingface_together/deepseek-ai/DeepSeek-R1', 'novita/deepseek/deepseek_v3'],
+      tekken: ['mistral-nemo', 'openrouter/mistralai/mistral-nemo', 'pixtral-12b', 'ministral-8b', 'ovhcloud/Mistral-Nemo-Instruct-2407'],
+      estimate: ['llama-4-scout', 'groq/meta-llama/llama-4-maverick-17b-128e-instruct', 'llama2-70b-4096', 'codellama-7b-instruct-solidity', 'qwen3.5-9b', 'fireworks/qwen3p6-plus', 'openrouter/qwen/qwen3-max', 'openrouter/qwen/qwen3-coder-plus', 'qwen-2.5-72b-instruct', 'deepseek-v4-pro', 'openrouter/deepseek/deepseek-r1-distill-qwen-32b', 'mistral-large', 'mistral-small-2603', 'ministral-8b-2512', 'mistral-7b'],
+    };
+    for (const [tokenizer, ids] of Object.entries(expected)) for (const id of ids) assert.equal(tokenizerForModel(id), tokenizer, id);
+  });
 });
 
 describe('limits', () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
+import { chatFramingTokens } from '../../src/core/tokenize/chatFraming';
 import { chunkEnds } from '../../src/core/tokenize/chunkText';
 import { loadTokenCounter, type ChunkableTokenCounter } from '../../src/core/tokenize/tokenCounter';
 import type { VocabularyId } from '../../src/core/tokenize/vocabularies';
@@ -86,5 +87,30 @@ describe('special-token literals in prompt text', () => {
     const tekken = await loadTokenCounter('tekken');
     assert.ok(tekken.count('[INST]') > 1);
     assert.ok(tekken.count('<s>') > 1);
+  });
+});
+
+describe('chat framing per family', () => {
+  const messages = [
+    { label: 'system', role: 'system', text: 'You are terse.', range: { start: 0, end: 0 } },
+    { label: 'user', role: 'user', text: 'Summarise this report in French.', range: { start: 0, end: 0 } },
+  ];
+  const rendered: Record<'llama3' | 'qwen3' | 'deepseek_v3', string> = {
+    llama3:
+      '<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nYou are terse.<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nSummarise this report in French.<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n',
+    qwen3: '<|im_start|>system\nYou are terse.<|im_end|>\n<|im_start|>user\nSummarise this report in French.<|im_end|>\n<|im_start|>assistant\n',
+    deepseek_v3: '<｜begin▁of▁sentence｜>You are terse.<｜User｜>Summarise this report in French.<｜Assistant｜>',
+  };
+
+  for (const [id, text] of Object.entries(rendered) as Array<[keyof typeof rendered, string]>) {
+    test(`${id}: a chat counts as its chat template renders it`, async () => {
+      const counter = await loadTokenCounter(id);
+      const content = messages.reduce((sum, message) => sum + counter.count(message.text), 0);
+      assert.equal(content + chatFramingTokens(messages, counter), counter.count(text));
+    });
+  }
+
+  test("tekken: `<s>`, `[INST]…[/INST]` around the user turn, the system prompt's blank line", async () => {
+    assert.equal(chatFramingTokens(messages, await loadTokenCounter('tekken')), 4);
   });
 });

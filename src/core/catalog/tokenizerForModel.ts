@@ -1,19 +1,34 @@
 import type { TokenizerId } from '../types';
 
-// OpenAI publishes its encodings; every other provider's tokenizer is private, so those are estimates.
-// Family rules, so that new ids of a family (gpt-5.5, o4-mini-deep-research) are covered without a list.
+// Family rules, so that new ids of a family (gpt-5.5, o4-mini-deep-research, llama-3.3-70b-specdec)
+// are covered without a list. A family is counted exactly only where its published vocabulary is
+// the one shipped (see tokenize/vocabularies.ts); other models are estimates.
 const O200K = /^(gpt-4o|chatgpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o1|o3|o4|gpt-oss|codex)(?![a-z0-9])/;
 const CL100K = /^(gpt-4|gpt-3\.5|text-embedding-3)(?![a-z0-9])/;
+// Qwen 3 with open weights (3.5 and later have another vocabulary; Max, Plus, Flash and Turbo are API-only, unpublished).
+const QWEN3 = /(^|[-_])qwen-?3(?![.p]?\d)(?!.*-(max|plus|flash|turbo)(?![a-z]))/;
+// Llama 3.0-3.3 and their fine-tunes (Llama Guard 2 and 3, Nemotron, Hermes, DeepSeek's Llama distills).
+const LLAMA3 = /((^|[-_])llama-?v?3([._p-]\d+)?(?![\d.])|^llama-guard-[23](?!\d)|distill-llama)/;
+// DeepSeek V3.x and R1, which share V3's vocabulary (not the R1 distills into Llama and Qwen, not V4).
+const DEEPSEEK_V3 = /^deepseek(-chat|-reasoner|-v3(p\d)?|_v3|-r1(?!-distill)|-prover-v2)(?![a-z])/;
+// tekken as published with Mistral NeMo (2407): NeMo, Pixtral 12B and Ministral 3B/8B (2410).
+const TEKKEN = /^(open-)?(mistral-nemo|pixtral-12b|ministral-[38]b(-2410|-latest)?$)(?![a-z])|nemo-12b$/;
 
 /**
- * The tokenizer a model id counts with: OpenAI's encoding for its families, 'estimate' otherwise. A
- * reseller's id counts as the model it resells: 'openai/gpt-4o', 'azure/gpt-4.1', 'openai.gpt-oss-120b-1:0'.
+ * The tokenizer a model id counts with: a published vocabulary for its family, 'estimate' otherwise.
+ * A reseller's id counts as the model it resells: 'openai/gpt-4o', 'azure/gpt-4.1',
+ * 'openai.gpt-oss-120b-1:0', 'groq/llama-3.3-70b-versatile', 'aws/meta.llama3-1-70b-instruct-v1:0'.
  */
 export function tokenizerForModel(id: string): TokenizerId {
   const lower = id.toLowerCase();
-  const model = lower.slice(lower.lastIndexOf('/') + 1).replace(/^openai\./, '');
+  const model = lower.slice(lower.lastIndexOf('/') + 1).replace(/^(openai|meta|qwen|mistral|deepseek)\./, '');
   // o200k first: 'gpt-4o' and 'gpt-4.1' also start with 'gpt-4'.
   if (O200K.test(model)) return 'o200k_base';
   if (CL100K.test(model)) return 'cl100k_base';
+  // Qwen before DeepSeek: 'deepseek-r1-0528-qwen3-8b' is a Qwen 3 model.
+  if (QWEN3.test(model)) return 'qwen3';
+  if (LLAMA3.test(model)) return 'llama3';
+  if (DEEPSEEK_V3.test(model)) return 'deepseek_v3';
+  if (TEKKEN.test(model)) return 'tekken';
   return 'estimate';
 }

@@ -1,24 +1,17 @@
 // Tokens of a parsed prompt, as the provider would bill its input.
 import { canCutAtLineStart } from '../tokenize/chunkText';
+import { chatFramingTokens } from '../tokenize/chatFraming';
 import { isChunkable, type ChunkableTokenCounter } from '../tokenize/tokenCounter';
 import type { ParsedPrompt, PromptCount, PromptSegment, TokenCounter } from '../types';
 
-// OpenAI's documented chat framing (the openai-cookbook "How to count tokens with tiktoken"):
-// every message costs 3 tokens plus the tokens of its role and, when present, its name plus 1;
-// every reply is primed with 3 more. It is documented for OpenAI models only; we apply it for every
-// tokenizer, as the best available estimate of other providers' framing.
-const TOKENS_PER_MESSAGE = 3;
-const TOKENS_PER_NAME = 1;
-const REPLY_PRIMING_TOKENS = 3;
-
 /**
  * Counts a parsed prompt. Non-chat formats count their body as one string (segment sums could differ
- * by a token at the joins) and still give per-segment counts for display. Chat formats add OpenAI's
- * message framing; a chat with no messages counts 0.
+ * by a token at the joins) and still give per-segment counts for display. Chat formats add the
+ * framing of the tokenizer's family (OpenAI's rule where no template is published); a chat with no messages counts 0.
  */
 export function countPrompt(parsed: ParsedPrompt, counter: TokenCounter): PromptCount {
   const { segments, isChat } = parsed;
-  const overheadTokens = isChat ? chatOverhead(segments, counter) : 0;
+  const overheadTokens = isChat ? chatFramingTokens(segments, counter) : 0;
   const additive = additiveCounter(parsed, counter);
   const units = additive ? segments.map((segment) => additive.countUnits(segment.text)) : [];
   const segmentTokens = additive ? units.map((value) => additive.fromUnits(value)) : segments.map((segment) => counter.count(segment.text));
@@ -45,7 +38,7 @@ function totalTokens(
 
 function renderedTokens(isChat: boolean, segments: readonly PromptSegment[], counter: TokenCounter): number {
   const tokens = isChat ? segments.map((segment) => counter.count(segment.text)) : [];
-  return totalTokens(isChat, segments, tokens, isChat ? chatOverhead(segments, counter) : 0, counter);
+  return totalTokens(isChat, segments, tokens, isChat ? chatFramingTokens(segments, counter) : 0, counter);
 }
 
 /**
@@ -62,15 +55,4 @@ function additiveCounter(parsed: ParsedPrompt, counter: TokenCounter): Chunkable
 /** Whether counting `before` and `after` apart sums to the count of the two joined (see chunkText.ts). */
 function joinsCleanly(before: string, after: string): boolean {
   return before.endsWith('\n') && canCutAtLineStart(after, 0);
-}
-
-/** Framing tokens of a chat: per-message overhead, role and name tokens, and the reply priming. */
-function chatOverhead(messages: readonly PromptSegment[], counter: TokenCounter): number {
-  if (messages.length === 0) return 0;
-  let tokens = REPLY_PRIMING_TOKENS;
-  for (const message of messages) {
-    tokens += TOKENS_PER_MESSAGE + counter.count(message.role ?? '');
-    if (message.name !== undefined) tokens += TOKENS_PER_NAME + counter.count(message.name);
-  }
-  return tokens;
 }

@@ -21,7 +21,7 @@ export const VOCABULARIES: Readonly<Record<VocabularyId, VocabularyInfo>> = {
   llama3: {
     label: 'Llama 3',
     fileName: 'llama3.ranks.gz',
-    source: 'Meta Llama 3 tokenizer.json (nvidia/Llama3-ChatQA-1.5-8B@3b98162e)',
+    source: "Meta's tokenizer.json, as in nvidia/Llama3-ChatQA-1.5-8B@3b98162e",
     licence: 'Llama 3 Community License',
   },
   qwen3: { label: 'Qwen 3', fileName: 'qwen3.ranks.gz', source: 'Qwen/Qwen3-8B@b968826d tokenizer.json', licence: 'Apache-2.0' },
@@ -31,3 +31,10 @@ export const VOCABULARIES: Readonly<Record<VocabularyId, VocabularyInfo>> = {
 
 /** The ids of VOCABULARIES, OpenAI's first. */
 export const VOCABULARY_IDS = Object.keys(VOCABULARIES) as VocabularyId[];
+
+/** Which vocabulary counted, for tooltips and tables: 'o200k_base', 'Qwen 3 (Qwen/Qwen3-8B@b968826d tokenizer.json)'. */
+export function describeVocabulary(tokenizer: string): string {
+  if (!Object.hasOwn(VOCABULARIES, tokenizer) || tokenizer === 'o200k_base' || tokenizer === 'cl100k_base') return tokenizer;
+  const { label, source } = VOCABULARIES[tokenizer as VocabularyId];
+  return `${label} (${source})`;
+}
