@@ -153,7 +153,7 @@ export class ProviderCounts implements vscode.Disposable {
     if (known.version === document.version) return known.count;
     // An undo or a revert can bring the counted text back: compared by hash, once per version, and
     // only when the length matches (cheap) so typing does not hash the document.
-    if (known.checkedVersion === document.version || document.getText().length !== known.length) return undefined;
+    if (known.checkedVersion === document.version || documentLength(document) !== known.length) return undefined;
     known.checkedVersion = document.version;
     if (sha256(document.getText()) !== known.textHash) return undefined;
     known.version = document.version;
@@ -216,6 +216,11 @@ async function storeApiKey(secrets: vscode.SecretStorage, providerId?: CountingP
 /** The provider a "no … API key" reason is about, so the message can offer to store one. */
 function missingKeyProvider(reason: string): CountingProviderId | undefined {
   return Object.values(COUNTING_PROVIDERS).find((provider) => reason.startsWith(`no ${provider.name} API key`))?.id;
+}
+
+/** The text's length without copying it out of the document. */
+function documentLength(document: vscode.TextDocument): number {
+  return document.offsetAt(document.lineAt(document.lineCount - 1).range.end);
 }
 
 function sha256(text: string): string {
