@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { ProviderCountResult } from '../../src/core/providerCounts/providerCounter';
 import { COMMAND } from '../../src/extension/commandIds';
 import type { PromptBudgetApi } from '../../src/extension/extension';
-import { closeAllEditors, currentAnalysis, extensionApi, openPrompt, statusText, statusTooltip, waitFor } from './editorTestSupport';
+import { closeAllEditors, currentAnalysis, extensionApi, statusText, statusTooltip, waitFor } from './editorTestSupport';
 
 // Anthropic's count_tokens, served from this extension host on 127.0.0.1: every prompt is 4,242 tokens.
 const PROVIDER_TOKENS = 4242;
@@ -52,8 +52,18 @@ describe('Count with Provider API', () => {
     await rm(scratch, { recursive: true, force: true });
   });
 
+  /** Opens a new prompt file outside the workspace: the provider's counts stay with it, not with shared fixtures. */
+  async function openScratchPrompt(name: string, text: string): Promise<vscode.TextEditor> {
+    const file = join(scratch, name);
+    await writeFile(file, text);
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    const editor = await vscode.window.showTextDocument(document, { preview: false });
+    await currentAnalysis(api, document);
+    return editor;
+  }
+
   it('sends nothing on opening and typing; the command shows the provider\'s exact count with its source', async () => {
-    const { editor } = await openPrompt(api, 'claude.prompt.md');
+    const editor = await openScratchPrompt('claude.prompt.md', '---\nmodel: claude-sonnet-4\n---\nSummarise the attached meeting notes in five bullet points, most important first.\n');
     await waitFor('the estimate in the status bar', () => /^\$\(symbol-numeric\) ≈\d+ tok/.test(statusText(api)));
     await editor.edit((edit) => edit.insert(editor.document.positionAt(editor.document.getText().length), ' Be brief.'));
     await currentAnalysis(api, editor.document);
@@ -100,11 +110,8 @@ describe('Count with Provider API', () => {
   });
 
   it('counts on save only with the opt-in setting', async () => {
-    const file = join(scratch, 'saved.prompt.md');
-    await writeFile(file, '---\nmodel: claude-sonnet-4-5\n---\nClassify the ticket.\n');
-    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
-    const editor = await vscode.window.showTextDocument(document, { preview: false });
-    await currentAnalysis(api, document);
+    const editor = await openScratchPrompt('saved.prompt.md', '---\nmodel: claude-sonnet-4-5\n---\nClassify the ticket.\n');
+    const document = editor.document;
     const before = requests.length;
     await editor.edit((edit) => edit.insert(document.positionAt(document.getText().length), 'Answer in one word.\n'));
     await document.save();
