@@ -130,6 +130,6 @@ function printCountRow(io: CliIo, row: CountRow): void {
   if (row.contextWindow) parts.push(`${approx}${formatPercent(row.tokens / row.contextWindow, 1)} of ${formatTokens(row.contextWindow)} context`);
   if (row.renderedTokens !== null) parts.push(`with sample values ${approx}${formatTokens(row.renderedTokens)} tokens`);
   io.stdout(`${row.file}: ${parts.join(' · ')}`);
-  if (row.providerNote) io.stdout(`  not counted by the provider: ${row.providerNote}`);
+  if (row.providerNote) io.stdout(`  --count-with-api: ${row.providerNote}`);
   for (const problem of row.problems) io.stdout(`  ${formatProblem(problem)}`);
 }

@@ -15,4 +15,6 @@ export const COMMAND = {
   openUsageDashboard: 'promptBudget.openUsageDashboard',
   refreshUsage: 'promptBudget.refreshUsage',
   exportUsageCsv: 'promptBudget.exportUsageCsv',
+  countWithProviderApi: 'promptBudget.countWithProviderApi',
+  storeProviderApiKey: 'promptBudget.storeProviderApiKey',
 } as const;

@@ -14,6 +14,7 @@ import { registerPriceUpdates } from './priceUpdates';
 import { PromptContexts } from './promptContexts';
 import { registerPromptCodeActions } from './promptCodeActions';
 import { registerPromptDiagnostics } from './promptDiagnostics';
+import { registerProviderCounts, type ProviderCounts } from './providerCounts';
 import { countWorkerPath, PromptDocuments } from './promptDocuments';
 import { registerSettings, settingsReadCount } from './settings';
 import { registerStatusBar, type PromptStatusBar } from './statusBar';
@@ -35,6 +36,8 @@ export interface PromptBudgetApi {
   budgetTree: BudgetTreeProvider;
   /** The usage ledger (issue 8): logs, view and dashboard. */
   usage: UsageSurfaces;
+  /** Counts from the providers' APIs (Count with Provider API, the on-save opt-in). */
+  providerCounts: ProviderCounts;
   /** How many times the settings were read from VS Code (they are read once per folder and change). */
   settingsReads: () => number;
   /** The price data file count workers start with (the update cache once the user opted in), if any. */
@@ -57,7 +60,8 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
   const documents = new PromptDocuments(countWorkerPath(context.extensionPath), contexts);
   context.subscriptions.push(diagnostics, choice, budgets, contexts, documents);
 
-  const statusBar = registerStatusBar(context, documents);
+  const providerCounts = registerProviderCounts(context, documents);
+  const statusBar = registerStatusBar(context, documents, providerCounts);
   registerModelPicker(context, choice, contexts, documents);
   const inlineCounts = registerInlineCounts(context, documents);
   const tokenBoundaries = registerTokenBoundaries(context, documents);
@@ -71,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
 
   const activationMs = performance.now() - started;
   log().info(`Activated in ${activationMs.toFixed(1)} ms`);
-  return { documents, contexts, budgets, choice, statusBar, inlineCounts, tokenBoundaries, compareViews, budgetTree, usage, settingsReads: settingsReadCount, priceDataFile, activationMs };
+  return { documents, contexts, budgets, choice, statusBar, inlineCounts, tokenBoundaries, compareViews, budgetTree, usage, providerCounts, settingsReads: settingsReadCount, priceDataFile, activationMs };
 }
 
 export function deactivate(): void {

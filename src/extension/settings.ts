@@ -15,6 +15,8 @@ export interface Settings {
   readonly compareModels: readonly string[];
   /** Application-scoped: the same in every folder. */
   readonly prices: { readonly autoUpdate: boolean; readonly url: string };
+  /** Application-scoped opt-in: count a saved prompt with its provider's API. */
+  readonly countWithApiOnSave: boolean;
 }
 
 export const SETTINGS_SECTION = 'promptBudget';
@@ -89,6 +91,7 @@ function readFromConfiguration(scope?: vscode.Uri): Settings {
     models: models && typeof models === 'object' && !Array.isArray(models) ? modelOverrides(models as Record<string, unknown>) : [],
     compareModels: stringList(config.get<unknown>('compareModels')).map((id) => id.trim()),
     prices: { autoUpdate: config.get<unknown>('prices.autoUpdate') === true, url: typeof pricesUrl === 'string' && pricesUrl.trim() !== '' ? pricesUrl.trim() : DEFAULT_PRICES_URL },
+    countWithApiOnSave: config.get<unknown>('countWithApi.onSave') === true,
   };
 }
 

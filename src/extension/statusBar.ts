@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { formatPercent, formatTokens, formatUsd } from '../core/catalog/format';
 import { COMMAND } from './commandIds';
 import type { DocumentAnalysis, PromptDocuments } from './promptDocuments';
+import { describeProviderCount, type ProviderCounts } from './providerCounts';
 import { describeModelSource, describeSourceNote, describeTokenizer, escapeMarkdown, perCallCost } from './promptWording';
 
 const SELECTION_DELAY_MS = 120;
@@ -10,8 +11,8 @@ const MAX_COUNTED_SELECTIONS = 200;
 const CONTEXT_RULES = new Set(['context-window', 'max-input', 'context-with-output']);
 
 /** The status bar item: tokens, cost per call and model of the active prompt (or its selection). */
-export function registerStatusBar(context: vscode.ExtensionContext, documents: PromptDocuments): PromptStatusBar {
-  const statusBar = new PromptStatusBar(documents);
+export function registerStatusBar(context: vscode.ExtensionContext, documents: PromptDocuments, providerCounts?: ProviderCounts): PromptStatusBar {
+  const statusBar = new PromptStatusBar(documents, providerCounts);
   context.subscriptions.push(statusBar);
   return statusBar;
 }
@@ -24,7 +25,10 @@ export class PromptStatusBar implements vscode.Disposable {
   private selectionGeneration = 0;
   private activeIsPrompt: boolean | undefined;
 
-  constructor(private readonly documents: PromptDocuments) {
+  constructor(
+    private readonly documents: PromptDocuments,
+    private readonly providerCounts?: ProviderCounts,
+  ) {
     this.item.name = 'Prompt Budget';
     this.item.command = COMMAND.selectModel;
     this.disposables.push(
@@ -37,6 +41,7 @@ export class PromptStatusBar implements vscode.Disposable {
         if (analysis.uri.toString() === vscode.window.activeTextEditor?.document.uri.toString()) this.scheduleSelectionCount();
       }),
       documents.onDidForget(() => this.render()),
+      ...(providerCounts ? [providerCounts.onDidChange(() => this.render())] : []),
     );
     // After activation, like the documents' first count: activate() only wires.
     const initial = setTimeout(() => this.refresh(), 0);
@@ -100,10 +105,10 @@ export class PromptStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const analysis = this.documents.get(editor.document.uri);
-    if (!analysis || analysis.version !== editor.document.version) {
+    const counted = this.documents.get(editor.document.uri);
+    if (!counted || counted.version !== editor.document.version) {
       // Keep the last figures while a newer count is on its way; say so only the first time.
-      if (!analysis) {
+      if (!counted) {
         this.item.text = '$(sync~spin) Counting tokens…';
         this.item.tooltip = 'Prompt Budget is counting this prompt.';
         this.item.backgroundColor = undefined;
@@ -111,12 +116,15 @@ export class PromptStatusBar implements vscode.Disposable {
       }
       return;
     }
+    // The provider's count, when its API counted this very text (Count with Provider API).
+    const analysis = this.providerCounts?.analysisFor(editor.document, counted) ?? counted;
     const approx = analysis.count.exact ? '' : '≈';
+    const icon = analysis.count.fromProvider ? '$(cloud)' : '$(symbol-numeric)';
     const model = analysis.resolved.model?.id ?? analysis.resolved.name;
     const selection = this.selection?.uri === editor.document.uri.toString() && this.selection.version === editor.document.version ? this.selection : undefined;
     const tokens = selection
       ? `$(selection) ${approx}${formatTokens(selection.tokens)} of ${approx}${formatTokens(analysis.count.tokens)} tok`
-      : `$(symbol-numeric) ${approx}${formatTokens(analysis.count.tokens)} tok`;
+      : `${icon} ${approx}${formatTokens(analysis.count.tokens)} tok`;
     const cost = perCallCost(analysis);
     // ≤ marks a worst case (the declared max output); "input" a cost without any output.
     const costText = cost
@@ -144,7 +152,7 @@ function tooltip(analysis: DocumentAnalysis, selection: { tokens: number; count:
   const model = resolved.model;
   const approx = count.exact ? '' : '≈';
   const lines: string[] = [`**Prompt Budget** · ${escapeMarkdown(model?.name ?? resolved.name)}`, ''];
-  lines.push(`Input: **${approx}${formatTokens(count.tokens)} tokens** (${describeTokenizer(count)})`);
+  lines.push(`Input: **${approx}${formatTokens(count.tokens)} tokens** (${count.fromProvider ? escapeMarkdown(describeProviderCount(count.fromProvider)) : describeTokenizer(count)})`);
   if (count.overheadTokens > 0) lines.push(`Includes ${formatTokens(count.overheadTokens)} tokens of chat message framing`);
   if (selection) lines.push(`Selection: ${approx}${formatTokens(selection.tokens)} tokens in ${selection.count} ${selection.count === 1 ? 'selection' : 'selections'}`);
   if (count.renderedTokens !== undefined) lines.push(`With the file's sample values: ${approx}${formatTokens(count.renderedTokens)} tokens`);

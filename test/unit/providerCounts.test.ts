@@ -211,6 +211,14 @@ describe('counting with the provider: no request unless it can count', () => {
     assert.equal(seen.length, 0);
   });
 
+  test('sends no long chat to xAI message by message', async () => {
+    const info = model('grok-4');
+    const long = parsePrompt('long.json', JSON.stringify(Array.from({ length: 101 }, (_, index) => ({ role: 'user', content: `message ${index}` }))));
+    const result = await counter({ XAI_API_KEY: 'k', XAI_BASE_URL: base }).count(long, info, await localCount(long, info));
+    assert.deepEqual(result, { kind: 'unavailable', reason: '101 messages: xAI counts one message per request, at most 100 are sent' });
+    assert.equal(seen.length, 0);
+  });
+
   test('sends nothing for an empty prompt', async () => {
     const info = model('claude-sonnet-4-5');
     const empty = parsePrompt('empty.md', '\n\n');

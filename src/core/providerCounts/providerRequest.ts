@@ -19,6 +19,9 @@ export interface CountingPlan {
 
 type Role = 'system' | 'user' | 'assistant';
 
+// xAI counts one message per request: a chat longer than this is not sent message by message.
+const MAX_XAI_MESSAGES = 100;
+
 interface Message {
   role: Role;
   text: string;
@@ -37,6 +40,7 @@ export function buildCountingPlan(provider: CountingProviderId, parsed: ParsedPr
     case 'gemini':
       return { calls: [{ path: `/v1beta/models/${encodeURIComponent(modelId)}:countTokens`, body: geminiBody(messages, modelId) }], framing: 'included' };
     case 'xai':
+      if (messages.length > MAX_XAI_MESSAGES) return { reason: `${messages.length} messages: xAI counts one message per request, at most ${MAX_XAI_MESSAGES} are sent` };
       // The endpoint counts plain text: one call per message, the framing is ours.
       return {
         calls: messages.map((message) => ({ path: '/v1/tokenize-text', body: { text: message.text, model: modelId } })),
