@@ -70,6 +70,13 @@ describe('JSON Lines whose first line was cut off', () => {
     );
   });
 
+  test('a document with a record on a line of its own is still a document', async () => {
+    const page = `{"object": "page", "has_more": false, "data": [\n{"start_time": 1762128000, "results": [{"num_model_requests": 2, "model": "gpt-4o", "input_tokens": 20, "output_tokens": 2}]}\n]}`;
+    const { ledger, report } = await read('page.json', page);
+    assert.deepEqual(ledger.problems, []);
+    assert.equal(report.totals.calls, 2);
+  });
+
   test('a broken pretty-printed document is one problem at the line where it breaks, not one per line', async () => {
     const { ledger } = await read('page.json', '{\n  "object": "page",\n  "data": [\n    1 2\n  ]\n}');
     assert.equal(ledger.problems.length, 1);
