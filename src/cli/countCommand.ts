@@ -8,6 +8,7 @@ import type { Problem } from '../core/types';
 import { describeReadError, EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { CliContexts } from './cliContext';
 import { formatProblem } from './printProblems';
+import { escapeTerminalText } from '../core/report/escapeTerminalText';
 import { findingProblem } from '../core/checkWorkspace';
 import type { CliOptions } from './runCli';
 
@@ -122,6 +123,6 @@ function printCountRow(io: CliIo, row: CountRow): void {
   }
   if (row.contextWindow) parts.push(`${approx}${formatPercent(row.tokens / row.contextWindow, 1)} of ${formatTokens(row.contextWindow)} context`);
   if (row.renderedTokens !== null) parts.push(`with sample values ${approx}${formatTokens(row.renderedTokens)} tokens`);
-  io.stdout(`${row.file}: ${parts.join(' · ')}`);
+  io.stdout(`${escapeTerminalText(row.file)}: ${parts.join(' · ')}`);
   for (const problem of row.problems) io.stdout(`  ${formatProblem(problem)}`);
 }

@@ -261,6 +261,14 @@ describe('prompt-budget usage and compare on hostile input', () => {
     assert.ok(stderr.startsWith('x.jsonl\\nfake.yaml:1:1: error: forged\\x1b[2J.jsonl:2: not valid JSON'), stderr);
   });
 
+  test('count shows a prompt file named with a line break and an escape on one line, escaped', async () => {
+    const name = 'p\nforged.md:1:1: error: x\u001b[2J.txt';
+    await writeFile(join(scratch, name), 'Hello');
+    const { stdout } = await runCliInProcess(['count', name, '--model', 'gpt-4o'], scratch);
+    assert.equal(stdout.split('\n').length, 1);
+    assert.ok(stdout.startsWith('p\\nforged.md:1:1: error: x\\x1b[2J.txt: '), stdout);
+  });
+
   test('Markdown output escapes HTML from log fields', async () => {
     await writeFile(join(scratch, 'html.jsonl'), chatLine(1, {}, { model: '<script>alert(1)</script>' }));
     const { code, stdout } = await runCliInProcess(['usage', 'html.jsonl', '--by', 'model', '--format', 'md'], scratch);
