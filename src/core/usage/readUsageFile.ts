@@ -196,7 +196,7 @@ export async function readUsageFile(
         if (doc.objectLines > 0) {
           asJsonLines(doc.lines);
         } else {
-          ledger.problem(file, lineOfPosition(error, text, first.line), jsonErrorMessage(error, 'the document'));
+          ledger.problem(file, lineOfPosition(error, text, first.line), jsonErrorMessage(error, doc.lines.length === 1 ? 'the line' : 'the document'));
         }
         return { offset, line: nextLine, kind, header };
       }
