@@ -9,6 +9,7 @@ import type { Problem } from '../core/types';
 import { describeReadError, EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { CliContexts } from './cliContext';
 import { formatProblem } from './printProblems';
+import { escapeTerminalText } from '../core/report/escapeTerminalText';
 import { findingProblem } from '../core/checkWorkspace';
 import type { CliOptions } from './runCli';
 
@@ -129,7 +130,7 @@ function printCountRow(io: CliIo, row: CountRow): void {
   }
   if (row.contextWindow) parts.push(`${approx}${formatPercent(row.tokens / row.contextWindow, 1)} of ${formatTokens(row.contextWindow)} context`);
   if (row.renderedTokens !== null) parts.push(`with sample values ${approx}${formatTokens(row.renderedTokens)} tokens`);
-  io.stdout(`${row.file}: ${parts.join(' · ')}`);
-  if (row.providerNote) io.stdout(`  --count-with-api: ${row.providerNote}`);
+  io.stdout(`${escapeTerminalText(row.file)}: ${parts.join(' · ')}`);
+  if (row.providerNote) io.stdout(`  --count-with-api: ${escapeTerminalText(row.providerNote)}`);
   for (const problem of row.problems) io.stdout(`  ${formatProblem(problem)}`);
 }

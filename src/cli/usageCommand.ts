@@ -7,6 +7,7 @@ import { findConfigFile } from '../core/budgets/findConfigFile';
 import { parseBudgetConfig } from '../core/budgets/parseBudgetConfig';
 import { decodePromptText } from '../core/decodePromptText';
 import { toCsv } from '../core/report/toCsv';
+import { escapeMarkdownText } from '../core/report/escapeMarkdownText';
 import { escapeTerminalText } from '../core/report/escapeTerminalText';
 import { toMarkdownTable } from '../core/report/toMarkdownTable';
 import type { Problem } from '../core/types';
@@ -231,7 +232,7 @@ function usageRows(report: UsageReport, by: readonly UsageGroupKey[], raw: boole
 function usageMarkdown(report: UsageReport, by: readonly UsageGroupKey[]): string {
   const [header, ...rows] = usageRows(report, by, false);
   const table = toMarkdownTable(header.map(String), rows, header.map((_, index) => (index < by.length ? 'left' : 'right')));
-  return [table.trimEnd(), '', summaryLine(report), ...report.quotas.map(quotaLine)].join('\n');
+  return [table.trimEnd(), '', summaryLine(report), ...report.quotas.map((quota) => escapeMarkdownText(quotaLine(quota)))].join('\n');
 }
 
 function printTable(io: CliIo, report: UsageReport, by: readonly UsageGroupKey[]): void {

@@ -11,7 +11,8 @@ import { UsageLedger } from '../../src/core/usage/usageLedger';
 
 const fixtures = resolve(__dirname, '../../../test/fixtures/usage');
 const FIXTURES = readdirSync(fixtures).map((name) => ({ name, text: readFileSync(join(fixtures, name), 'utf8') }));
-const RUNS = { numRuns: 150, seed: 17 };
+// FUZZ_RUNS and FUZZ_SEED explore further than the fixed runs of `npm test`.
+const RUNS = { numRuns: Number(process.env.FUZZ_RUNS ?? 150), seed: Number(process.env.FUZZ_SEED ?? 17) };
 
 async function* chunksOf(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.slice(i, i + size);
@@ -118,6 +119,35 @@ describe('usage log readers under random input', () => {
     );
   });
 
+  test('records of every format with one value replaced by any JSON value: no throw, figures finite, days well formed', async () => {
+    const records = FIXTURES.filter((fixture) => fixture.name.endsWith('.jsonl') || fixture.name.endsWith('.json'))
+      .flatMap((fixture) => (fixture.name.endsWith('.json') ? [fixture.text] : fixture.text.split('\n')))
+      .flatMap((line) => {
+        try {
+          return [JSON.parse(line) as unknown];
+        } catch {
+          return []; // malformed.jsonl's bad lines
+        }
+      });
+    const replacement = fc.oneof(fc.jsonValue(), fc.constantFrom('0x1A', '1e308', '-1', '2026', '2025-02-30', 'Infinity', '', 2 ** 53 + 2, 1e308, -5, 0.5));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...records), fc.array(fc.tuple(fc.nat(), replacement), { minLength: 1, maxLength: 3 }), async (record, edits) => {
+        const copy = structuredClone(record);
+        for (const [pick, value] of edits) {
+          const paths = leafPaths(copy);
+          if (paths.length === 0) break;
+          const path = paths[pick % paths.length];
+          let parent = copy as Record<string, unknown>;
+          for (const key of path.slice(0, -1)) parent = parent[key] as Record<string, unknown>;
+          parent[path[path.length - 1]] = value;
+        }
+        const ledger = await readAll('edited.jsonl', JSON.stringify(copy), 4096);
+        assertReported(ledger, 'edited.jsonl', 1);
+      }),
+      RUNS,
+    );
+  });
+
   test('random bytes under every log extension: no throw, every problem at a real line', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('a.jsonl', 'a.json', 'a.csv', 'a.log'), fc.uint8Array({ maxLength: 600 }), fc.integer({ min: 1, max: 64 }), async (file, bytes, chunkSize) => {
@@ -130,3 +160,14 @@ describe('usage log readers under random input', () => {
     );
   });
 });
+
+/** Paths to every value below `value` (object keys and array indexes). */
+function leafPaths(value: unknown, path: string[] = [], out: string[][] = []): string[][] {
+  if (typeof value === 'object' && value !== null) {
+    for (const [key, inner] of Object.entries(value)) {
+      out.push([...path, key]);
+      leafPaths(inner, [...path, key], out);
+    }
+  }
+  return out;
+}

@@ -70,6 +70,13 @@ describe('JSON Lines whose first line was cut off', () => {
     );
   });
 
+  test('a document with a record on a line of its own is still a document', async () => {
+    const page = `{"object": "page", "has_more": false, "data": [\n{"start_time": 1762128000, "results": [{"num_model_requests": 2, "model": "gpt-4o", "input_tokens": 20, "output_tokens": 2}]}\n]}`;
+    const { ledger, report } = await read('page.json', page);
+    assert.deepEqual(ledger.problems, []);
+    assert.equal(report.totals.calls, 2);
+  });
+
   test('a broken pretty-printed document is one problem at the line where it breaks, not one per line', async () => {
     const { ledger } = await read('page.json', '{\n  "object": "page",\n  "data": [\n    1 2\n  ]\n}');
     assert.equal(ledger.problems.length, 1);
@@ -252,6 +259,14 @@ describe('prompt-budget usage and compare on hostile input', () => {
     assert.equal(code, 0);
     assert.equal(stderr.split('\n').length, 1);
     assert.ok(stderr.startsWith('x.jsonl\\nfake.yaml:1:1: error: forged\\x1b[2J.jsonl:2: not valid JSON'), stderr);
+  });
+
+  test('count shows a prompt file named with a line break and an escape on one line, escaped', async () => {
+    const name = 'p\nforged.md:1:1: error: x\u001b[2J.txt';
+    await writeFile(join(scratch, name), 'Hello');
+    const { stdout } = await runCliInProcess(['count', name, '--model', 'gpt-4o'], scratch);
+    assert.equal(stdout.split('\n').length, 1);
+    assert.ok(stdout.startsWith('p\\nforged.md:1:1: error: x\\x1b[2J.txt: '), stdout);
   });
 
   test('Markdown output escapes HTML from log fields', async () => {

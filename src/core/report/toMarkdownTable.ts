@@ -1,3 +1,4 @@
+import { escapeMarkdownText } from './escapeMarkdownText';
 import type { Cell } from './reportTable';
 
 /** A GitHub-flavoured Markdown table; `|`, raw HTML and control characters in cells are escaped, line breaks become `<br>`. */
@@ -10,14 +11,5 @@ export function toMarkdownTable(headers: readonly string[], rows: readonly (read
 
 function markdownCell(cell: Cell): string {
   if (cell === null || cell === undefined) return '';
-  // Text from logs and file names is data: `<script>` or `<img onerror>` in a model id must show as written.
-  return String(cell)
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\r?\n|\r/g, '<br>')
-    // eslint-disable-next-line no-control-regex -- control characters are what this finds
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return escapeMarkdownText(String(cell));
 }

@@ -114,7 +114,7 @@ export async function readUsageFile(
   };
 
   // --- JSON Lines, or one JSON document (pretty-printed) read whole.
-  let document: { lines: StreamLine[]; size: number; bare: boolean; objectLines: number } | undefined;
+  let document: { lines: StreamLine[]; size: number; objectLines: number; lastWasObject: boolean } | undefined;
   const jsonLine = (line: StreamLine) => {
     const trimmed = line.text.trim();
     commit(line);
@@ -126,7 +126,7 @@ export async function readUsageFile(
       // The first line of a pretty-printed JSON document does not parse on its own: read on as a document.
       if (kind === undefined && (trimmed === '{' || trimmed === '[' || trimmed.startsWith('{"') || trimmed.startsWith('[{') || trimmed.startsWith('[ '))) {
         kind = 'json';
-        document = { lines: [line], size: line.text.length, bare: trimmed === '{' || trimmed === '[', objectLines: 0 };
+        document = { lines: [line], size: line.text.length, objectLines: 0, lastWasObject: false };
         return;
       }
       ledger.problem(file, line.line, jsonErrorMessage(error));
@@ -148,11 +148,12 @@ export async function readUsageFile(
     if (doc.size <= maxDocument) doc.lines.push(line);
     commit(line);
     const trimmed = line.text.trim();
-    if (trimmed.startsWith('{') && trimmed.endsWith('}') && isJsonObject(trimmed)) {
-      doc.objectLines++;
-      // A whole record on a line of its own after a broken first line: JSON Lines, not a document.
-      if (!doc.bare && doc.size <= maxDocument) asJsonLines(doc.lines);
-    }
+    const isObject = trimmed.startsWith('{') && trimmed.endsWith('}') && isJsonObject(trimmed);
+    if (isObject) doc.objectLines++;
+    // Two whole records on lines of their own, one after the other, never occur inside a JSON document
+    // (elements are separated by commas): the first line was a cut-off record of a JSON Lines file.
+    if (isObject && doc.lastWasObject && doc.size <= maxDocument) asJsonLines(doc.lines);
+    else doc.lastWasObject = isObject;
   };
 
   reading: for await (const batch of readLineBatches(chunks, { startOffset: offset, firstLine: nextLine })) for (const line of batch) {
@@ -195,7 +196,7 @@ export async function readUsageFile(
         if (doc.objectLines > 0) {
           asJsonLines(doc.lines);
         } else {
-          ledger.problem(file, lineOfPosition(error, text, first.line), jsonErrorMessage(error, 'the document'));
+          ledger.problem(file, lineOfPosition(error, text, first.line), jsonErrorMessage(error, doc.lines.length === 1 ? 'the line' : 'the document'));
         }
         return { offset, line: nextLine, kind, header };
       }
