@@ -2,6 +2,8 @@
 // counted as it is sent, or reported where it is written; never a smaller number without a word.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { parseBudgetConfig } from '../../src/core/budgets/parseBudgetConfig';
+import { decodePromptText } from '../../src/core/decodePromptText';
 import { countPrompt } from '../../src/core/prompts/countPrompt';
 import { parsePrompt } from '../../src/core/prompts/parsePrompt';
 import { loadTokenCounter } from '../../src/core/tokenize/tokenCounter';
@@ -96,5 +98,29 @@ describe('a chat JSON file with one odd message', () => {
   test('a JSON file that only has a role key here and there is not taken for chat', () => {
     const parsed = parsePrompt('users.json', '[{"name": "ann", "role": "admin"}, {"name": "bob"}]', 'chat-json');
     assert.deepEqual(rules(parsed), ['chat-shape']);
+  });
+});
+
+describe('a hostile prompt-budget.yaml', () => {
+  test('a token count past 2^53 (1e23) is an error where it is written, not a number that lost its digits', () => {
+    const { config, problems } = parseBudgetConfig('prompt-budget.yaml', 'models:\n  m:\n    maxOutputTokens: 1e23\n');
+    assert.equal(config, undefined);
+    assert.deepEqual(problems.map((problem) => [problem.line, problem.column, problem.message]), [[3, 22, "'maxOutputTokens' must be at most 9007199254740991."]]);
+  });
+
+  test('control characters from the file are escaped in messages, never printed raw', () => {
+    const [problem] = parseBudgetConfig('prompt-budget.yaml', 'bud\rgets: 1\n').problems;
+    assert.equal(problem.message.includes('\r'), false);
+    assert.match(problem.message, /bud\\u000dgets/);
+  });
+
+  test('with two BOMs, the decoder drops one and positions count the other, as the editor shows it', () => {
+    const bytes = new Uint8Array([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf, ...new TextEncoder().encode('warnAt: 2\n')]);
+    const decoded = decodePromptText('prompt-budget.yaml', bytes);
+    assert.ok('text' in decoded);
+    assert.equal(decoded.text, '\uFEFFwarnAt: 2\n');
+    const [problem] = parseBudgetConfig('prompt-budget.yaml', decoded.text).problems;
+    assert.equal(problem.rule, 'invalid-value');
+    assert.equal(problem.column, 10, "the value after the editor's visible BOM");
   });
 });
