@@ -26,7 +26,7 @@ export interface LiveCount {
 }
 
 /**
- * A document whose body runs from the end of its head (BOM, frontmatter) to the end of the text, as
+ * A document whose body runs from the end of its head (a frontmatter) to the end of the text, as
  * plain text, Markdown and `.prompt.md` bodies do. Its text lives in the body's counter, chunk by
  * chunk, so an edit in the body costs what it touches: no copy of the whole text, no new parse.
  */
@@ -40,7 +40,7 @@ interface KeptBody {
   safeFrom: number;
   /**
    * What decided the head, for edits in the body before `safeFrom`, which are kept when the head
-   * still parses the same after them (see `headStillHolds`): 'text' (plain text, the BOM alone),
+   * still parses the same after them (see `headStillHolds`): 'text' (plain text, no head),
    * 'none' (Markdown not starting with `---`), 'dashes' (starting with `---` that does not open a
    * frontmatter), 'unclosed' (a frontmatter never closed), 'closed' (no such edit is kept).
    */
@@ -89,7 +89,7 @@ export class LivePromptCount {
       if (text === undefined && body && change.offset >= body.head.length && body.headKind !== 'closed' && firstLineKept(body, change)) {
         const region = this.editBody(body, change);
         if (headStillHolds(body, region)) continue;
-        // The edit changed how the head parses (typed a BOM, or `---`): parsed afresh, the counter kept.
+        // The edit changed how the head parses (typed `---`): parsed afresh, the counter kept.
         text = this.currentText;
         parseAgain = true;
         continue;
@@ -231,20 +231,19 @@ export class LivePromptCount {
 }
 
 /**
- * For plain text, Markdown and `.prompt.md`, whose body runs from the end of the head (BOM,
+ * For plain text, Markdown and `.prompt.md`, whose body runs from the end of the head (the
  * frontmatter) to the end of the text: the parse of the head alone (the body left empty), how it
  * was decided, and the first offset from which no edit can change it. Undefined for other formats.
  */
 function parseHead(fileName: string, text: string): { parsed: ParsedPrompt; kind: HeadKind; safeFrom: number } | undefined {
   const format = detectPromptFormat(fileName);
-  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const never = Number.POSITIVE_INFINITY;
-  // Plain text has no head but the BOM: an edit at offset 0 may add or remove one.
-  if (format === 'text') return { parsed: parsePrompt(fileName, text.slice(0, bom)), kind: 'text', safeFrom: 1 };
+  // Plain text has no head: its whole text is the body (a U+FEFF at its start too, see parsePrompt).
+  if (format === 'text') return { parsed: parsePrompt(fileName, ''), kind: 'text', safeFrom: 0 };
   if (format !== 'markdown' && format !== 'vscode-prompt') return undefined;
-  const split = splitFrontmatter(bom ? text.slice(bom) : text);
+  const split = splitFrontmatter(text);
   if (split.kind === 'closed') {
-    const bodyStart = bom + split.bodyStart;
+    const bodyStart = split.bodyStart;
     const parsed = parsePrompt(fileName, text.slice(0, bodyStart));
     // A parser that failed fell back to plain text: parsed afresh until it succeeds.
     if (parsed.problems.some((problem) => problem.rule === 'parse-failure')) return undefined;
@@ -253,12 +252,12 @@ function parseHead(fileName: string, text: string): { parsed: ParsedPrompt; kind
     return { parsed, kind: 'closed', safeFrom: text.charCodeAt(bodyStart - 1) === 0x0a ? bodyStart : bodyStart + 1 };
   }
   // Only the first three characters decide that there is no frontmatter, unless they are `---`.
-  if (!text.startsWith('---', bom)) return { parsed: parsePrompt(fileName, text.slice(0, bom)), kind: 'none', safeFrom: bom + 3 };
+  if (!text.startsWith('---')) return { parsed: parsePrompt(fileName, ''), kind: 'none', safeFrom: 3 };
   // Starting with `---`: the first line says whether it opens a frontmatter (its problem, in a
   // `.prompt.md`, is on that line), and an unclosed one may be closed by any later edit.
-  const firstBreak = /\r\n|\n|\r/.exec(text.slice(bom, bom + 4096));
+  const firstBreak = /\r\n|\n|\r/.exec(text.slice(0, 4096));
   if (!firstBreak) return undefined;
-  const parsed = parsePrompt(fileName, text.slice(0, bom + firstBreak.index + firstBreak[0].length));
+  const parsed = parsePrompt(fileName, text.slice(0, firstBreak.index + firstBreak[0].length));
   return { parsed, kind: split.kind === 'unclosed' ? 'unclosed' : 'dashes', safeFrom: never };
 }
 
@@ -277,9 +276,7 @@ function firstLineKept(body: KeptBody, change: TextChange): boolean {
 
 /** After an edit in the body before `safeFrom`: whether the head still parses as it did. */
 function headStillHolds(body: KeptBody, region: string): boolean {
-  const { counter, head, headKind } = body;
-  // Without a BOM in the head, the body must not have gained one at its start.
-  if (head.length === 0 && counter.slice(0, 1) === '\ufeff') return false;
+  const { counter, headKind } = body;
   switch (headKind) {
     case 'none':
       return counter.slice(0, 3) !== '---';

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
+import { decodePromptText } from '../../src/core/decodePromptText';
 import { detectPromptFormat } from '../../src/core/prompts/detectPromptFormat';
 import { parsePrompt, parsePromptHead } from '../../src/core/prompts/parsePrompt';
 import type { ParsedPrompt, PromptFormat, TextRange } from '../../src/core/types';
@@ -428,21 +429,29 @@ describe('malformed files', () => {
   });
 });
 
-describe('a leading BOM', () => {
-  test('is not part of any segment; ranges index the text as given; problems keep editor columns', () => {
-    const plain = readFileSync(path.join(fixtures, 'support-agent.prompt.md'), 'utf8');
-    const text = '\uFEFF' + plain;
-    const parsed = parsePrompt('support-agent.prompt.md', text);
-    assert.equal(parsed.model?.value, 'GPT-4o');
-    assert.equal(slice(text, parsed.model?.range), 'GPT-4o');
-    for (const segment of parsed.segments) assert.equal(slice(text, segment.range), segment.text);
-    assert.ok(!bodyOf(parsed).includes('\uFEFF'));
+describe('a BOM', () => {
+  const withBoms = (count: number, text: string) => new Uint8Array([...Array.from({ length: count }, () => [0xef, 0xbb, 0xbf]).flat(), ...new TextEncoder().encode(text)]);
+  const decoded = (bytes: Uint8Array) => {
+    const result = decodePromptText('f', bytes);
+    assert.ok('text' in result);
+    return result.text;
+  };
 
-    const broken = readFileSync(path.join(fixtures, 'broken-chat.json'), 'utf8');
-    const withBom = parsePrompt('broken-chat.json', '\uFEFF' + broken);
-    assert.deepEqual(withBom.problems, parsePrompt('broken-chat.json', broken).problems);
-    assert.equal(withBom.segments[0].text, broken);
-    assert.equal(detectPromptFormat('broken-chat.json', '\uFEFF' + broken), 'chat-json');
+  test('exactly one is dropped when the file is read; a second is part of the prompt, as it is sent', () => {
+    const plain = readFileSync(path.join(fixtures, 'support-agent.prompt.md'), 'utf8');
+    const one = parsePrompt('support-agent.prompt.md', decoded(withBoms(1, plain)));
+    assert.deepEqual(one, parsePrompt('support-agent.prompt.md', plain), 'one BOM: as if there were none');
+    assert.equal(one.model?.value, 'GPT-4o');
+
+    const twoText = decoded(withBoms(2, 'Summarize the ticket.\n'));
+    assert.equal(twoText, '\uFEFFSummarize the ticket.\n');
+    assert.equal(bodyOf(parsePrompt('ask.txt', twoText)), '\uFEFFSummarize the ticket.\n', 'the second BOM is counted');
+    assert.equal(decoded(withBoms(3, 'x')), '\uFEFF\uFEFFx');
+  });
+
+  test('a chat JSON file with a second BOM is not valid JSON, and says so', () => {
+    const broken = parsePrompt('chat.json', decoded(withBoms(2, '[{"role":"user","content":"Hi"}]')), 'chat-json');
+    assert.equal(broken.problems[0]?.rule, 'json-syntax');
   });
 });
 
@@ -452,7 +461,7 @@ describe('parsePromptHead', () => {
   test('reads the model and max output a long file declares from its frontmatter, as the whole parse does', () => {
     for (const [fileName, text] of [
       ['agent.prompt.md', `---\nmodel: gpt-4\nmaxOutputTokens: 300\n---\n# Task${long}`],
-      ['notes.md', `\ufeff---\r\nmodel: Claude Sonnet 4.5\r\n---\r\n${long}`],
+      ['notes.md', `---\r\nmodel: Claude Sonnet 4.5\r\n---\r\n${long}`],
       ['chat.prompty', `---\nmodel:\n  id: gpt-4o-mini\n  parameters:\n    max_tokens: 50\n---\nsystem:\n${long}`],
     ]) {
       const head = parsePromptHead(fileName, text);

@@ -106,7 +106,9 @@ class ConfigReader {
   ) {}
 
   report(rule: Rule, severity: Severity, position: SourcePosition, message: string): void {
-    this.problems.push({ file: this.file, ...position, severity, rule, message });
+    // Messages quote the config; a control character quoted raw (a lone \r) would garble the terminal line.
+    const shown = message.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => (c === '\t' ? ' ' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+    this.problems.push({ file: this.file, ...position, severity, rule, message: shown });
   }
 
   positionOfRange(start: number, end: number): SourcePosition {
@@ -205,6 +207,11 @@ class ConfigReader {
       this.report('invalid-value', 'error', position, `'${key}' must be a whole number.`);
       return undefined;
     }
+    // Past 2^53 whole numbers are no longer exact (1e23 + 1 === 1e23): no real token count is that large.
+    if (rule.integer && !Number.isSafeInteger(value)) {
+      this.report('invalid-value', 'error', position, `'${key}' must be at most ${Number.MAX_SAFE_INTEGER}.`);
+      return undefined;
+    }
     return value;
   }
 
@@ -263,9 +270,9 @@ class ConfigReader {
   }
 }
 
-function parse(file: string, rawText: string, options: ParseBudgetConfigOptions): ParsedBudgetConfig {
-  // Editors hide the BOM, so positions are counted without it.
-  const text = rawText.startsWith('\uFEFF') ? rawText.slice(1) : rawText;
+function parse(file: string, text: string, options: ParseBudgetConfigOptions): ParsedBudgetConfig {
+  // `text` comes without the file's BOM (the editor and decodePromptText drop it). A second one is a
+  // character the editor shows, so positions count it; YAML itself reads it as a byte order mark.
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const reader = new ConfigReader(file, lineCounter, doc);

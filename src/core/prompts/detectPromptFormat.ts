@@ -20,8 +20,7 @@ export function detectPromptFormat(fileName: string, text?: string): PromptForma
 }
 
 function isChatJson(text: string): boolean {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const parsed = parseJsonWithRanges(body);
-  if (!parsed.ok) return /"role"\s*:/.test(body);
+  const parsed = parseJsonWithRanges(text);
+  if (!parsed.ok) return /"role"\s*:/.test(text);
   return chatMessagesNode(parsed.root) !== undefined;
 }

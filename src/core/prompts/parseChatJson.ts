@@ -4,13 +4,19 @@ import type { DeclaredValue, ParsedPrompt, Problem, PromptSegment, TextRange } f
 import { jsonProperty, parseJsonWithRanges, type JsonNode } from './jsonWithRanges';
 import { problemAt, type PromptSource } from './promptSource';
 import { findVariables } from './variables';
+import { invalidMaxOutput } from './yamlSource';
 
-/** The message array of a chat-shaped JSON value, or undefined when the value is not chat. */
+/**
+ * The message array of a chat-shaped JSON value, or undefined when the value is not chat: every item
+ * an object with a `role` or `content` key, and at least one with a string role. An odd message
+ * (a role that is not a string, an object content) is then reported, not a reason to read the file as text.
+ */
 export function chatMessagesNode(root: JsonNode): Extract<JsonNode, { kind: 'array' }> | undefined {
   const messages = root.kind === 'object' ? jsonProperty(root, 'messages') : root;
   if (messages?.kind !== 'array' || messages.items.length === 0) return undefined;
-  const isMessage = (item: JsonNode): boolean => jsonProperty(item, 'role')?.kind === 'string';
-  return messages.items.every(isMessage) ? messages : undefined;
+  const isMessageLike = (item: JsonNode): boolean => jsonProperty(item, 'role') !== undefined || jsonProperty(item, 'content') !== undefined;
+  const hasRole = (item: JsonNode): boolean => jsonProperty(item, 'role')?.kind === 'string';
+  return messages.items.every(isMessageLike) && messages.items.some(hasRole) ? messages : undefined;
 }
 
 /**
@@ -38,30 +44,36 @@ export function parseChatJson(source: PromptSource): ParsedPrompt {
     return fallback('chat-shape', parsed.root.range.start, 'Not a chat file: expected an array of {role, content} messages or an object with "messages"');
   }
 
-  const segments: PromptSegment[] = messages.items.map((item) => {
+  const problems: Problem[] = [];
+  const segments: PromptSegment[] = [];
+  for (const [index, item] of messages.items.entries()) {
+    const odd = oddMessage(item);
+    if (odd) {
+      problems.push(problemAt(source, odd.range, 'chat-message', `Message ${index + 1}: ${odd.message}; it is not counted.`));
+      continue;
+    }
     const role = stringValue(jsonProperty(item, 'role')) ?? '';
     const name = stringValue(jsonProperty(item, 'name'));
-    return {
+    segments.push({
       label: name ? `${role} (${name})` : role,
       role,
       ...(name !== undefined ? { name } : {}),
       text: contentText(jsonProperty(item, 'content')),
       range: item.range,
-    };
-  });
+    });
+    problems.push(...uncountedInMessage(source, item));
+  }
 
   const root = parsed.root;
-  const problems = [...messages.items.flatMap((item) => uncountedInMessage(source, item)), ...uncountedInRequest(source, root)];
+  problems.push(...uncountedInRequest(source, root));
+  const maxOutput = ['max_completion_tokens', 'max_tokens', 'max_output_tokens'].map((key) => declaredCount(source, root, key, problems));
   return {
     format: 'chat-json',
     isChat: true,
     segments,
     bodyRange: messages.range,
     model: declaredString(jsonProperty(root, 'model')),
-    maxOutputTokens:
-      declaredCount(jsonProperty(root, 'max_completion_tokens')) ??
-      declaredCount(jsonProperty(root, 'max_tokens')) ??
-      declaredCount(jsonProperty(root, 'max_output_tokens')),
+    maxOutputTokens: maxOutput.find((value) => value !== undefined),
     variables: findVariables(segments.map((segment) => segment.text)),
     problems,
   };
@@ -133,8 +145,27 @@ function declaredString(node: JsonNode | undefined): DeclaredValue<string> | und
   return node?.kind === 'string' ? { value: node.value, range: node.range } : undefined;
 }
 
-function declaredCount(node: JsonNode | undefined): DeclaredValue<number> | undefined {
-  return node?.kind === 'number' && Number.isSafeInteger(node.value) && node.value >= 0
-    ? { value: node.value, range: node.range }
-    : undefined;
+/** The request's `key` as a max output count; a value that is not a whole number is a problem (null is absent). */
+function declaredCount(source: PromptSource, root: JsonNode, key: string, problems: Problem[]): DeclaredValue<number> | undefined {
+  const node = jsonProperty(root, key);
+  if (node === undefined || node.kind === 'null') return undefined;
+  if (node.kind === 'number' && Number.isSafeInteger(node.value) && node.value >= 0) return { value: node.value, range: node.range };
+  problems.push(invalidMaxOutput(source, node.range, key, source.text.slice(node.range.start, Math.min(node.range.end, node.range.start + 40))));
+  return undefined;
+}
+
+/** Why a message cannot be counted as chat (not an object, a role that is not a string, an object content), or undefined. */
+function oddMessage(item: JsonNode): { range: TextRange; message: string } | undefined {
+  if (item.kind !== 'object') return { range: item.range, message: `expected an object with 'role' and 'content', not ${describeJson(item)}` };
+  const role = jsonProperty(item, 'role');
+  if (role?.kind !== 'string') return { range: role?.range ?? item.range, message: role ? `'role' must be a string, not ${describeJson(role)}` : "it has no 'role'" };
+  const content = jsonProperty(item, 'content');
+  if (content && content.kind !== 'string' && content.kind !== 'array' && content.kind !== 'null') {
+    return { range: content.range, message: `'content' must be a string or a list of parts, not ${describeJson(content)}` };
+  }
+  return undefined;
+}
+
+function describeJson(node: JsonNode): string {
+  return node.kind === 'array' || node.kind === 'object' ? `an ${node.kind}` : `a ${node.kind}`;
 }

@@ -4,7 +4,7 @@ import { splitFrontmatter } from './frontmatter';
 import { splitMarkdownSections } from './markdownSections';
 import { problemAt, type PromptSource } from './promptSource';
 import { findVariables } from './variables';
-import { parseYaml, yamlCount, yamlGet, yamlItems, yamlString } from './yamlSource';
+import { parseYaml, yamlGet, yamlItems, yamlMaxOutput, yamlString } from './yamlSource';
 
 const MAX_OUTPUT_KEYS = ['maxOutputTokens', 'maxTokens', 'max_tokens', 'max_completion_tokens'];
 
@@ -31,7 +31,8 @@ export function parseMarkdownPrompt(source: PromptSource, format: 'markdown' | '
     // VS Code's prompt files have no output cap of their own; Prompt Budget reads these keys
     // (its own, then the OpenAI request names) so a worst-case cost and the max-output check work.
     for (const key of MAX_OUTPUT_KEYS) {
-      maxOutputTokens ??= yamlCount(parsed.yaml, yamlGet(parsed.yaml.doc.contents, key));
+      const declared = yamlMaxOutput(source, parsed.yaml, yamlGet(parsed.yaml.doc.contents, key), key, problems);
+      maxOutputTokens ??= declared;
     }
   } else if (split.kind === 'unclosed' && format === 'vscode-prompt') {
     problems.push(problemAt(source, split.open, 'frontmatter-syntax', "Frontmatter is not closed: add a '---' line after it"));

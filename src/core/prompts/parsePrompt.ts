@@ -1,5 +1,5 @@
 // Entry point: any supported prompt file -> ParsedPrompt.
-import type { ParsedPrompt, PromptFormat, PromptSegment, TextRange } from '../types';
+import type { ParsedPrompt, PromptFormat } from '../types';
 import { detectPromptFormat } from './detectPromptFormat';
 import { splitFrontmatter } from './frontmatter';
 import { parseChatJson } from './parseChatJson';
@@ -13,20 +13,17 @@ import { createPromptSource, type PromptSource } from './promptSource';
  * Parses a prompt file into segments with ranges, declared model and max output, variables and
  * problems. `format` defaults to the detected one, else plain text. Never throws.
  *
- * Callers should drop a leading BOM first. If `text` still starts with one, it is not part of any
- * segment, and every range is an offset into `text` as given (so it starts at 1, not 0), while problem
- * lines and columns are the ones an editor shows (the BOM takes no column).
+ * `text` is the file's text with its one BOM dropped (VS Code drops it, and so does decodePromptText):
+ * a U+FEFF still at its start is part of the prompt, as a second BOM is sent to the model.
  */
 export function parsePrompt(fileName: string, text: string, format?: PromptFormat): ParsedPrompt {
-  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const source = createPromptSource(fileName, bom ? text.slice(1) : text);
+  const source = createPromptSource(fileName, text);
   const resolved = format ?? detectPromptFormat(fileName, source.text) ?? 'text';
-  let parsed: ParsedPrompt;
   try {
-    parsed = parseAs(source, resolved);
+    return parseAs(source, resolved);
   } catch (error) {
     // A bug in a format parser should cost the user a segmented view, not the count.
-    parsed = { ...parseTextPrompt(source), format: resolved };
+    const parsed = { ...parseTextPrompt(source), format: resolved };
     const message = error instanceof Error ? error.message : String(error);
     parsed.problems.push({
       file: fileName,
@@ -36,8 +33,8 @@ export function parsePrompt(fileName: string, text: string, format?: PromptForma
       rule: 'parse-failure',
       message: `Could not parse as ${resolved}: ${message.split('\n', 1)[0]}`,
     });
+    return parsed;
   }
-  return bom ? shiftRanges(parsed, bom) : parsed;
 }
 
 /** Files up to this long are parsed whole by `parsePromptHead`. */
@@ -52,11 +49,10 @@ export function parsePromptHead(fileName: string, text: string): Pick<ParsedProm
   if (text.length <= HEAD_PARSE_WHOLE_CHARS) return parsePrompt(fileName, text);
   const format = detectPromptFormat(fileName);
   if (format !== 'markdown' && format !== 'vscode-prompt' && format !== 'prompty') return undefined;
-  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const split = splitFrontmatter(bom ? text.slice(bom) : text);
+  const split = splitFrontmatter(text);
   // No frontmatter, or one never closed: nothing is declared (parsePrompt reads none either).
   if (split.kind !== 'closed') return {};
-  return parsePrompt(fileName, text.slice(0, bom + split.bodyStart), format);
+  return parsePrompt(fileName, text.slice(0, split.bodyStart), format);
 }
 
 function parseAs(source: PromptSource, format: PromptFormat): ParsedPrompt {
@@ -73,17 +69,4 @@ function parseAs(source: PromptSource, format: PromptFormat): ParsedPrompt {
     case 'chat-json':
       return parseChatJson(source);
   }
-}
-
-function shiftRanges(parsed: ParsedPrompt, by: number): ParsedPrompt {
-  const shift = (range: TextRange): TextRange => ({ start: range.start + by, end: range.end + by });
-  const shiftSegment = (segment: PromptSegment): PromptSegment => ({ ...segment, range: shift(segment.range) });
-  return {
-    ...parsed,
-    segments: parsed.segments.map(shiftSegment),
-    bodyRange: shift(parsed.bodyRange),
-    model: parsed.model && { ...parsed.model, range: shift(parsed.model.range) },
-    maxOutputTokens: parsed.maxOutputTokens && { ...parsed.maxOutputTokens, range: shift(parsed.maxOutputTokens.range) },
-    rendered: parsed.rendered?.map(shiftSegment),
-  };
 }

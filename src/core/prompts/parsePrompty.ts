@@ -4,7 +4,7 @@ import type { DeclaredValue, ParsedPrompt, Problem, PromptSegment } from '../typ
 import { splitFrontmatter } from './frontmatter';
 import { problemAt, type PromptSource } from './promptSource';
 import { findVariables, renderVariables, sampleText } from './variables';
-import { parseYaml, yamlCount, yamlEntries, yamlGet, yamlItems, yamlString, yamlToJs, type YamlSource } from './yamlSource';
+import { parseYaml, yamlEntries, yamlGet, yamlItems, yamlMaxOutput, yamlString, yamlToJs, type YamlSource } from './yamlSource';
 
 // Prompty's own chat parser also accepts `# user:` and attributes such as `user[name="Jane"]:`.
 const ROLE_LINE = /^[ \t]*#?[ \t]*(system|user|assistant|developer|function|tool)(?:\[[^\]\r\n]*\])?[ \t]*:[ \t]*(?:\r\n|\n|\r|$)/gim;
@@ -25,7 +25,7 @@ export function parsePrompty(source: PromptSource): ParsedPrompt {
     problems.push(...parsed.problems);
     const root = parsed.yaml.doc.contents;
     model = declaredModel(parsed.yaml, yamlGet(root, 'model'));
-    maxOutputTokens = declaredMaxOutput(parsed.yaml, yamlGet(root, 'model'));
+    maxOutputTokens = declaredMaxOutput(source, parsed.yaml, yamlGet(root, 'model'), problems);
     samples = sampleValues(parsed.yaml, root);
   } else if (split.kind === 'unclosed') {
     problems.push(problemAt(source, split.open, 'frontmatter-syntax', "Frontmatter is not closed: add a '---' line after it"));
@@ -65,12 +65,13 @@ function declaredModel(yaml: YamlSource, modelNode: unknown): DeclaredValue<stri
 }
 
 /** v2: `model.options.maxOutputTokens`; v1: `model.parameters.max_tokens` (or `max_completion_tokens`). */
-function declaredMaxOutput(yaml: YamlSource, modelNode: unknown): DeclaredValue<number> | undefined {
-  return (
-    yamlCount(yaml, yamlGet(modelNode, 'options', 'maxOutputTokens')) ??
-    yamlCount(yaml, yamlGet(modelNode, 'parameters', 'max_tokens')) ??
-    yamlCount(yaml, yamlGet(modelNode, 'parameters', 'max_completion_tokens'))
-  );
+function declaredMaxOutput(source: PromptSource, yaml: YamlSource, modelNode: unknown, problems: Problem[]): DeclaredValue<number> | undefined {
+  const declared = [
+    yamlMaxOutput(source, yaml, yamlGet(modelNode, 'options', 'maxOutputTokens'), 'maxOutputTokens', problems),
+    yamlMaxOutput(source, yaml, yamlGet(modelNode, 'parameters', 'max_tokens'), 'max_tokens', problems),
+    yamlMaxOutput(source, yaml, yamlGet(modelNode, 'parameters', 'max_completion_tokens'), 'max_completion_tokens', problems),
+  ];
+  return declared.find((value) => value !== undefined);
 }
 
 /**

@@ -1,4 +1,4 @@
-// What every format parser gets: the file name, its text (BOM already dropped) and a line index.
+// What every format parser gets: the file name, its text (its BOM already dropped) and a line index.
 import type { Problem, TextRange } from '../types';
 import { LineIndex } from '../textPosition';
 
@@ -9,7 +9,7 @@ export interface PromptSource {
   lines: LineIndex;
 }
 
-/** Builds a PromptSource for `text`, which must not start with a BOM. */
+/** Builds a PromptSource for `text`, the file's text without its BOM. */
 export function createPromptSource(file: string, text: string): PromptSource {
   return { file, text, lines: new LineIndex(text) };
 }

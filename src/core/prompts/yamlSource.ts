@@ -1,5 +1,5 @@
 // Position-aware reading of YAML (frontmatter or a whole `.prompt.yml`) with eemeli/yaml.
-import { isMap, isNode, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import type { DeclaredValue, Problem, TextRange } from '../types';
 import { problemAt, type PromptSource } from './promptSource';
 
@@ -44,21 +44,50 @@ export function yamlRange(yaml: YamlSource, node: unknown): TextRange | undefine
   return { start: yaml.offset + node.range[0], end: yaml.offset + node.range[1] };
 }
 
-/** A string scalar's value with its range. */
-export function yamlString(yaml: YamlSource, node: unknown): DeclaredValue<string> | undefined {
-  if (!isScalar(node) || typeof node.value !== 'string') return undefined;
-  const range = yamlRange(yaml, node);
-  return range ? { value: node.value, range } : undefined;
+/** The node an alias (`*name`) stands for, or the node itself. */
+export function yamlResolve(yaml: YamlSource, node: unknown): unknown {
+  return isAlias(node) ? node.resolve(yaml.doc) : node;
 }
 
-/** A non-negative integer scalar (or a string of digits) with its range. */
+/** A string scalar's value (through an alias) with its range (where it is written: the alias, if it is one). */
+export function yamlString(yaml: YamlSource, node: unknown): DeclaredValue<string> | undefined {
+  const value = yamlResolve(yaml, node);
+  if (!isScalar(value) || typeof value.value !== 'string') return undefined;
+  const range = yamlRange(yaml, node);
+  return range ? { value: value.value, range } : undefined;
+}
+
+/** A non-negative integer scalar (or a string of digits), through an alias, with its range. */
 export function yamlCount(yaml: YamlSource, node: unknown): DeclaredValue<number> | undefined {
-  if (!isScalar(node)) return undefined;
-  const raw = node.value;
+  const scalar = yamlResolve(yaml, node);
+  if (!isScalar(scalar)) return undefined;
+  const raw = scalar.value;
   const value = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(value) || value < 0) return undefined;
   const range = yamlRange(yaml, node);
   return range ? { value, range } : undefined;
+}
+
+/**
+ * A declared max output count at `node` (written under `key`): undefined when the key is absent or
+ * empty; a whole number from 0 up is the value; anything else (`1e23`, `-5`, `20000.5`, text) is an
+ * 'invalid-max-output' problem where it is written, so a broken cap never passes a check unseen.
+ */
+export function yamlMaxOutput(source: PromptSource, yaml: YamlSource, node: unknown, key: string, problems: Problem[]): DeclaredValue<number> | undefined {
+  const value = yamlResolve(yaml, node);
+  if (value === undefined || value === null || (isScalar(value) && value.value === null)) return undefined;
+  const count = yamlCount(yaml, node);
+  if (count) return count;
+  const range = yamlRange(yaml, node);
+  const written = range ? source.text.slice(range.start, Math.min(range.end, range.start + 40)) : '';
+  problems.push(invalidMaxOutput(source, range ?? { start: 0, end: 0 }, key, written));
+  return undefined;
+}
+
+/** The problem of a max output value that is not a whole number of tokens. */
+export function invalidMaxOutput(source: PromptSource, range: TextRange, key: string, written: string): Problem {
+  const shown = written.split(/\r?\n|\r/, 1)[0];
+  return problemAt(source, range, 'invalid-max-output', `'${key}' must be a whole number of tokens (0 to ${Number.MAX_SAFE_INTEGER}), not ${shown ? `'${shown}'` : 'this'}; it is ignored.`);
 }
 
 /** A node as plain JavaScript, or undefined when it cannot be converted (e.g. too many aliases). */
@@ -71,7 +100,7 @@ export function yamlToJs(yaml: YamlSource, node: unknown): unknown {
   }
 }
 
-/** The items of a sequence node, or an empty list. */
+/** The items of a sequence node, or an empty list. Items may be aliases: see yamlResolve. */
 export function yamlItems(node: unknown): unknown[] {
   return isSeq(node) ? node.items : [];
 }
