@@ -20,8 +20,8 @@ export interface UsageSurfaces {
 
 /** Registers the usage view, dashboard and diagnostics; a budget's prompt count comes from the budgets view. */
 export function registerUsageLedger(context: vscode.ExtensionContext, budgetTree: BudgetTreeProvider): UsageSurfaces {
-  const logs = new UsageLogs();
   const agents = new AgentUsage();
+  const logs = new UsageLogs(agents);
   context.subscriptions.push(logs, agents);
   const promptTokensOf = (name: string) => {
     const node = budgetTree.getChildren().find((candidate) => candidate.kind === 'budget' && candidate.evaluation.name === name);

@@ -106,6 +106,29 @@ describe("Coding agents' usage in the editor", () => {
     assert.match(String(api.usage.agentStatusBar.item.tooltip), /claude-code block: \$[\d.]+, \dh \d\dm left, projected \$/);
   });
 
+  it("counts the agents' calls toward prompt-budget.yaml's quotas when it lists usage.agents", async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder);
+    const configUri = vscode.Uri.joinPath(folder.uri, 'prompt-budget.yaml');
+    const original = await vscode.workspace.fs.readFile(configUri);
+    try {
+      const config = new TextDecoder().decode(original).concat('\nusage:\n  agents: [claude-code]\n  quotas:\n    - name: Claude block\n      period: block\n      agents: [claude-code]\n      maxCalls: 2\n');
+      await vscode.workspace.fs.writeFile(configUri, new TextEncoder().encode(config));
+      await api.usage.logs.reload();
+      await api.usage.logs.whenIdle();
+      const quota = await waitFor('the block quota', () => api.usage.logs.snapshot?.report.quotas.find((candidate) => candidate.name === 'Claude block'));
+      // The active Claude Code block holds the sidechain, Opus and web calls.
+      assert.equal(quota.used, 3);
+      assert.equal(quota.status, 'over');
+      const node = roots().find((candidate) => candidate.kind === 'quota');
+      assert.ok(node);
+      assert.match(String(item(node).description), /150% · 3 calls of 2 calls/);
+    } finally {
+      await vscode.workspace.fs.writeFile(configUri, original);
+      await api.usage.logs.reload();
+    }
+  });
+
   it('reads calls appended to a running session', async () => {
     const before = api.usage.agents.snapshot!.ledger.records;
     const file = api.usage.agents.snapshot!.files.find((candidate) => candidate.path.includes('/.config/claude/'))!;
