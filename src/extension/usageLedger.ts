@@ -30,7 +30,7 @@ export function registerUsageLedger(context: vscode.ExtensionContext, budgetTree
   const tree = registerUsageTree(context, logs, promptTokensOf, agents);
   // A budget's own count appears in the usage view once the budgets view has counted it.
   context.subscriptions.push(budgetTree.onDidChangeTreeData(() => tree.refresh()));
-  const dashboard = registerUsageDashboard(context, logs);
+  const dashboard = registerUsageDashboard(context, logs, agents);
   registerUsageDiagnostics(context, logs);
   const agentStatusBar = registerAgentStatusBar(context, agents);
   return { logs, tree, dashboard, agents, agentStatusBar };

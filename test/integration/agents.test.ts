@@ -129,6 +129,27 @@ describe("Coding agents' usage in the editor", () => {
     }
   });
 
+  it('the dashboard charts each agent beside the API calls, a series per agent', async () => {
+    const day = (at: number) => new Date(at).toISOString().slice(0, 10);
+    const pairs = new Set([...claudeCalls(now).map((call) => `${day(call.at)} claude-code`), ...codexCalls(now).map((call) => `${day(call.at)} codex`)]);
+    const days = new Set([...pairs].map((pair) => pair.slice(0, 10)));
+    const rendered = new Promise<{ bars: number; segments: number; tableRows: number }>((resolve) => {
+      const subscription = api.usage.dashboard.onDidRender((drawing) => {
+        if (drawing.tableRows === pairs.size) {
+          subscription.dispose();
+          resolve(drawing);
+        }
+      });
+    });
+    await vscode.commands.executeCommand('promptBudget.openUsageDashboard');
+    const drawing = await Promise.race([rendered, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the dashboard drew ${JSON.stringify(api.usage.dashboard.lastRendered)}`)), 20_000))]);
+    assert.equal(drawing.bars, days.size);
+    assert.equal(drawing.segments, pairs.size);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // Later suites wait for the dashboard's next drawing, not this one.
+    api.usage.dashboard.lastRendered = undefined;
+  });
+
   it('reads calls appended to a running session', async () => {
     const before = api.usage.agents.snapshot!.ledger.records;
     const file = api.usage.agents.snapshot!.files.find((candidate) => candidate.path.includes('/.config/claude/'))!;
