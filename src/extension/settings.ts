@@ -3,6 +3,7 @@ import { DEFAULT_WARN_AT } from '../core/budgets/budgetConfig';
 import { DEFAULT_PRICES_URL } from '../core/catalog/priceData';
 import { DEFAULT_MODEL } from '../core/resolvePromptContext';
 import type { ModelOverride, TokenizerId } from '../core/types';
+import { isAgentId, type AgentId } from '../core/usage/agents/agentIds';
 
 /** A typed, read-only snapshot of the `promptBudget.*` settings; mirrors package.json. */
 export interface Settings {
@@ -17,6 +18,10 @@ export interface Settings {
   readonly prices: { readonly autoUpdate: boolean; readonly url: string };
   /** Application-scoped opt-in: count a saved prompt with its provider's API. */
   readonly countWithApiOnSave: boolean;
+  /** Application-scoped: coding agents whose usage files (outside the workspace) are read; none by default. */
+  readonly usageAgents: readonly AgentId[];
+  /** Application-scoped: the status bar item with today's agent spend. */
+  readonly agentsStatusBar: boolean;
 }
 
 export const SETTINGS_SECTION = 'promptBudget';
@@ -92,6 +97,8 @@ function readFromConfiguration(scope?: vscode.Uri): Settings {
     compareModels: stringList(config.get<unknown>('compareModels')).map((id) => id.trim()),
     prices: { autoUpdate: config.get<unknown>('prices.autoUpdate') === true, url: typeof pricesUrl === 'string' && pricesUrl.trim() !== '' ? pricesUrl.trim() : DEFAULT_PRICES_URL },
     countWithApiOnSave: config.get<unknown>('countWithApi.onSave') === true,
+    usageAgents: [...new Set(stringList(config.get<unknown>('usage.agents')).filter(isAgentId))],
+    agentsStatusBar: config.get<unknown>('usage.agentsStatusBar') === true,
   };
 }
 

@@ -1,8 +1,11 @@
-// The usage dashboard: a daily chart stacked by model and the table behind it, exported as CSV.
+// The usage dashboard: a daily chart stacked by model (and by coding agent, when the user lists
+// agents) and the table behind it, exported as CSV.
 // One panel; strict CSP with a nonce, scripts and styles only from media/, no remote loads.
 import * as vscode from 'vscode';
 import { toCsv } from '../core/report/toCsv';
+import { groupUsage, totalUsage } from '../core/usage/summarizeUsage';
 import type { UsageReport } from '../core/usage/usageReport';
+import type { AgentUsage, AgentUsageSnapshot } from './agentUsage';
 import { registerCommand } from './log';
 import { COMMAND } from './commandIds';
 import type { UsageLogs, UsageSnapshot } from './usageLogs';
@@ -45,8 +48,10 @@ export class UsageDashboard implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly logs: UsageLogs,
+    private readonly agents?: AgentUsage,
   ) {
-    this.disposables.push(this.rendered, logs.onDidChange((snapshot) => this.post(snapshot)));
+    this.disposables.push(this.rendered, logs.onDidChange(() => this.post()));
+    if (agents) this.disposables.push(agents.onDidChange(() => this.post()));
   }
 
   get isOpen(): boolean {
@@ -61,8 +66,8 @@ export class UsageDashboard implements vscode.Disposable {
       const panel = vscode.window.createWebviewPanel(USAGE_DASHBOARD_VIEW_TYPE, 'Prompt Usage', vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
       this.attach(panel);
     }
-    await this.logs.start();
-    this.post(this.logs.snapshot);
+    await Promise.all([this.logs.start(), this.agents?.start()]);
+    this.post();
   }
 
   /** Restores a panel VS Code kept across a reload. */
@@ -78,7 +83,7 @@ export class UsageDashboard implements vscode.Disposable {
       }),
       panel.webview.onDidReceiveMessage((message: { command?: string; bars?: number; segments?: number; tableRows?: number }) => {
         if (message.command === 'ready') {
-          void this.logs.start().then(() => this.post(this.logs.snapshot));
+          void Promise.all([this.logs.start(), this.agents?.start()]).then(() => this.post());
         } else if (message.command === 'exportCsv') {
           void vscode.commands.executeCommand(COMMAND.exportUsageCsv);
         } else if (message.command === 'rendered') {
@@ -89,9 +94,9 @@ export class UsageDashboard implements vscode.Disposable {
     );
   }
 
-  private post(snapshot: UsageSnapshot | undefined): void {
-    if (!this.panel || !snapshot) return;
-    void this.panel.webview.postMessage(dashboardData(snapshot));
+  private post(): void {
+    const data = this.panel && dashboardData(this.logs.snapshot, this.agents?.snapshot);
+    if (this.panel && data) void this.panel.webview.postMessage(data);
   }
 
   dispose(): void {
@@ -100,9 +105,10 @@ export class UsageDashboard implements vscode.Disposable {
   }
 }
 
-/** The chart's and table's data: one row per day and model. */
-export function dashboardData(snapshot: UsageSnapshot): DashboardData {
-  const rows = snapshot.report.groups.map((group) => ({
+/** The chart's and table's data: one row per day and model, and per day and agent (`claude-code (agent)`); undefined when there is no usage at all. */
+export function dashboardData(snapshot: UsageSnapshot | undefined, agents?: AgentUsageSnapshot): DashboardData | undefined {
+  if (!snapshot && !agents) return undefined;
+  const rows = (snapshot?.report.groups ?? []).map((group) => ({
     day: String(group.day),
     model: String(group.model),
     calls: group.calls,
@@ -111,23 +117,30 @@ export function dashboardData(snapshot: UsageSnapshot): DashboardData {
     outputTokens: group.outputTokens,
     cost: group.cost,
   }));
+  const agentBuckets = [...(agents?.ledger.buckets.values() ?? [])];
+  for (const group of groupUsage(agentBuckets, ['day', 'agent'])) {
+    rows.push({ day: String(group.keys.day), model: `${group.keys.agent} (agent)`, calls: group.calls, inputTokens: group.inputTokens, cachedInputTokens: group.cachedInputTokens, outputTokens: group.outputTokens, cost: group.cost });
+  }
+  rows.sort((a, b) => a.day.localeCompare(b.day));
+  const totals = totalUsage([...(snapshot?.ledger.buckets.values() ?? []), ...agentBuckets]);
   return {
     command: 'update',
     days: [...new Set(rows.map((row) => row.day))].sort(),
     models: [...new Set(rows.map((row) => row.model))].sort(),
     rows,
-    totals: snapshot.report.totals,
-    quotas: snapshot.report.quotas,
-    records: snapshot.report.records,
-    skipped: snapshot.report.skipped,
-    problems: snapshot.report.problems.length,
-    files: snapshot.files.length,
+    totals: { calls: totals.calls, inputTokens: totals.inputTokens, cachedInputTokens: totals.cachedInputTokens, outputTokens: totals.outputTokens, cost: totals.cost, cacheWriteTokens: totals.cacheWriteTokens, unpricedRecords: totals.unpricedRecords },
+    quotas: snapshot?.report.quotas ?? [],
+    records: (snapshot?.report.records ?? 0) + (agents?.ledger.records ?? 0),
+    skipped: (snapshot?.report.skipped ?? 0) + (agents?.ledger.skipped ?? 0),
+    problems: (snapshot?.report.problems.length ?? 0) + (agents?.ledger.allProblems().length ?? 0),
+    files: (snapshot?.files.length ?? 0) + (agents?.files.length ?? 0),
   };
 }
 
 /** The dashboard's table as CSV (formula-safe). */
-export function dashboardCsv(snapshot: UsageSnapshot): string {
-  const data = dashboardData(snapshot);
+export function dashboardCsv(snapshot: UsageSnapshot | undefined, agents?: AgentUsageSnapshot): string {
+  const data = dashboardData(snapshot, agents);
+  if (!data) return '';
   return toCsv([
     ['day', 'model', 'calls', 'inputTokens', 'cachedInputTokens', 'outputTokens', 'cost'],
     ...data.rows.map((row) => [row.day, row.model, row.calls, row.inputTokens, row.cachedInputTokens, row.outputTokens, row.cost]),
@@ -148,7 +161,7 @@ export function dashboardHtml(webview: vscode.Webview, extensionUri: vscode.Uri)
   </header>
   <section id="quotas" class="quotas" aria-label="Quotas"></section>
   <section aria-labelledby="chart-title">
-    <h2 id="chart-title">Cost per day, by model</h2>
+    <h2 id="chart-title">Cost per day, by model and coding agent</h2>
     <div id="chart" class="chart" role="img" aria-label="Daily cost stacked by model"></div>
     <ul id="legend" class="legend"></ul>
   </section>
@@ -161,13 +174,13 @@ export function dashboardHtml(webview: vscode.Webview, extensionUri: vscode.Uri)
       </table>
     </div>
   </section>
-  <p class="muted note">Costs are the records' own (LiteLLM, Langfuse, Helicone) or from the price data in use (@pydantic/genai-prices, or the copy saved by Prompt Budget: Update Prices) at each call's date; "—" where no price is known. Times are UTC.</p>`,
+  <p class="muted note">Costs are the records' own (LiteLLM, Langfuse, Helicone) or from the price data in use (@pydantic/genai-prices, or the copy saved by Prompt Budget: Update Prices) at each call's date (coding agents' calls at API prices); "—" where no price is known. Times are UTC.</p>`,
   });
 }
 
 /** Registers the dashboard, its serializer and the open and export commands. */
-export function registerUsageDashboard(context: vscode.ExtensionContext, logs: UsageLogs): UsageDashboard {
-  const dashboard = new UsageDashboard(context.extensionUri, logs);
+export function registerUsageDashboard(context: vscode.ExtensionContext, logs: UsageLogs, agents?: AgentUsage): UsageDashboard {
+  const dashboard = new UsageDashboard(context.extensionUri, logs, agents);
   context.subscriptions.push(
     dashboard,
     vscode.window.registerWebviewPanelSerializer(USAGE_DASHBOARD_VIEW_TYPE, {
@@ -175,15 +188,16 @@ export function registerUsageDashboard(context: vscode.ExtensionContext, logs: U
     }),
     registerCommand(COMMAND.openUsageDashboard, () => dashboard.createOrShow()),
     registerCommand(COMMAND.exportUsageCsv, async (target?: vscode.Uri) => {
-      await logs.start();
+      await Promise.all([logs.start(), agents?.start()]);
       const snapshot = logs.snapshot;
-      if (!snapshot) {
-        void vscode.window.showInformationMessage("No usage to export: list usage logs under 'usage.files' in prompt-budget.yaml.");
+      if (!snapshot && !agents?.snapshot) {
+        void vscode.window.showInformationMessage("No usage to export: list usage logs under 'usage.files' in prompt-budget.yaml, or coding agents in the promptBudget.usage.agents setting.");
         return undefined;
       }
-      const uri = target ?? (await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(snapshot.folder, 'prompt-usage.csv'), filters: { CSV: ['csv'] } }));
+      const folder = snapshot?.folder ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+      const uri = target ?? (await vscode.window.showSaveDialog({ defaultUri: folder && vscode.Uri.joinPath(folder, 'prompt-usage.csv'), filters: { CSV: ['csv'] } }));
       if (!uri) return undefined;
-      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(dashboardCsv(snapshot)));
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(dashboardCsv(snapshot, agents?.snapshot)));
       return uri;
     }),
   );

@@ -8,9 +8,11 @@ import type { BudgetConfig } from '../core/budgets/budgetConfig';
 import { CONFIG_FILE_NAMES, findConfigFile } from '../core/budgets/findConfigFile';
 import { parseBudgetConfig } from '../core/budgets/parseBudgetConfig';
 import type { OpenUsageFile } from '../core/usage/collectUsage';
+import { evaluateQuotas } from '../core/usage/evaluateQuotas';
 import { readUsageFile, type UsageFileState } from '../core/usage/readUsageFile';
 import { UsageLedger } from '../core/usage/usageLedger';
 import { usageReport, type UsageReport } from '../core/usage/usageReport';
+import type { AgentUsage } from './agentUsage';
 import { log } from './log';
 
 /** The usage of the workspace folder whose config has a `usage` section. */
@@ -42,11 +44,19 @@ export class UsageLogs implements vscode.Disposable {
   private reading: Promise<void> = Promise.resolve();
   private started = false;
 
-  constructor() {
+  /** `agents`: the coding agents' usage, which counts toward quotas when the config lists `usage.agents`. */
+  constructor(private readonly agents?: AgentUsage) {
     this.disposables.push(
       this.changed,
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.reload()),
     );
+    if (agents) {
+      this.disposables.push(
+        agents.onDidChange(() => {
+          if (this.current?.config.usage?.agents?.length) this.publish(this.current);
+        }),
+      );
+    }
   }
 
   get isStarted(): boolean {
@@ -100,6 +110,8 @@ export class UsageLogs implements vscode.Disposable {
       return;
     }
     const { folder, configUri, config } = found;
+    // The agents' files are read only when the user's setting lists the agents, not because a workspace asks.
+    if (config.usage?.agents?.length) void this.agents?.start();
     const files = new Map<string, vscode.Uri>();
     for (const glob of config.usage!.files) {
       for (const uri of await vscode.workspace.findFiles(new vscode.RelativePattern(folder, glob.pattern))) files.set(uri.toString(), uri);
@@ -166,6 +178,9 @@ export class UsageLogs implements vscode.Disposable {
     const at = Date.now();
     const budgets = base.config.budgets.filter((budget) => budget.usageTags).map((budget) => ({ name: budget.name, usageTags: budget.usageTags ?? [] }));
     const report = usageReport(base.ledger, { by: ['day', 'model'], budgets, quotas: base.config.usage?.quotas ?? [], now: at });
+    const listed = base.config.usage?.agents ?? [];
+    const agentBuckets = listed.length > 0 ? [...(this.agents?.snapshot?.ledger.buckets.values() ?? [])].filter((bucket) => listed.some((agent) => agent === bucket.agent)) : [];
+    if (agentBuckets.length > 0) report.quotas = evaluateQuotas([...base.ledger.buckets.values(), ...agentBuckets], base.config.usage?.quotas ?? [], at);
     this.current = { ...base, report, at };
     log().info(`Usage: ${report.records} records from ${base.files.length} log(s), ${report.problems.length} problem(s)`);
     this.changed.fire(this.current);

@@ -1,11 +1,15 @@
 // The "Prompt Usage" view: quotas with a bar and their forecast, then calls and cost by day, model,
-// user and budget, and the log lines that could not be read.
+// user and budget, and the log lines that could not be read; and, when the user lists coding agents,
+// what the agents spent today and this week, and their current 5-hour blocks.
 import * as vscode from 'vscode';
+import { agentSpend } from '../core/usage/agents/agentSpend';
+import type { BlockProjection, UsageBlock } from '../core/usage/agents/usageBlocks';
 import type { QuotaStatus } from '../core/usage/evaluateQuotas';
 import { formatUsageAmount, formatUsageCost, formatUsageCount } from '../core/usage/formatUsage';
-import { groupUsage, type UsageGroup } from '../core/usage/summarizeUsage';
+import { groupUsage, type UsageGroup, type UsageSums } from '../core/usage/summarizeUsage';
 import type { UsageProblem } from '../core/usage/usageRecord';
 import { registerCommand } from './log';
+import type { AgentUsage, AgentUsageSnapshot } from './agentUsage';
 import { COMMAND } from './commandIds';
 import type { UsageLogs, UsageSnapshot } from './usageLogs';
 
@@ -21,18 +25,25 @@ export type UsageTreeNode =
   | { kind: 'section'; section: 'days' | 'models' | 'users' | 'budgets' | 'problems'; label: string; count: number }
   | { kind: 'group'; section: 'days' | 'models' | 'users'; label: string; group: UsageGroup }
   | { kind: 'budget'; name: string; group: UsageGroup; days: number; maxMonthlyCost?: number }
-  | { kind: 'problem'; problem: UsageProblem };
+  | { kind: 'problem'; problem: UsageProblem }
+  | { kind: 'agents'; label: string; description: string }
+  | { kind: 'agentPeriod'; label: string; sums: UsageSums; byAgent: { agent: string; sums: UsageSums }[] }
+  | { kind: 'agentBlock'; block: UsageBlock; projection?: BlockProjection; now: number }
+  | { kind: 'agentNote'; label: string; tooltip: string }
+  | { kind: 'agentProblems'; problems: UsageProblem[] };
 
 export class UsageTreeProvider implements vscode.TreeDataProvider<UsageTreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(
     private readonly logs: UsageLogs,
     private readonly promptTokensOf: PromptTokensOf = () => undefined,
+    private readonly agents?: AgentUsage,
   ) {
-    this.subscription = logs.onDidChange(() => this.changed.fire());
+    this.subscriptions = [logs.onDidChange(() => this.changed.fire())];
+    if (agents) this.subscriptions.push(agents.onDidChange(() => this.changed.fire()));
   }
 
   /** Redraws, e.g. when the budgets' prompt counts change. */
@@ -42,9 +53,15 @@ export class UsageTreeProvider implements vscode.TreeDataProvider<UsageTreeNode>
 
   getChildren(node?: UsageTreeNode): UsageTreeNode[] {
     const snapshot = this.logs.snapshot;
-    if (!snapshot) return [];
-    if (!node) return rootNodes(snapshot);
-    if (node.kind !== 'section') return [];
+    const agents = this.agents?.snapshot;
+    if (!node) {
+      const nodes = snapshot ? rootNodes(snapshot) : [];
+      if (agents) nodes.splice(snapshot ? snapshot.report.quotas.length : 0, 0, agentsNode(agents));
+      return nodes;
+    }
+    if (node.kind === 'agents') return agents ? agentNodes(agents) : [];
+    if (node.kind === 'agentProblems') return node.problems.map((problem) => ({ kind: 'problem', problem }));
+    if (node.kind !== 'section' || !snapshot) return [];
     return sectionNodes(snapshot, node.section);
   }
 
@@ -81,12 +98,41 @@ export class UsageTreeProvider implements vscode.TreeDataProvider<UsageTreeNode>
         item.contextValue = 'usageBudget';
         return item;
       }
+      case 'agents': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+        item.description = node.description;
+        item.iconPath = new vscode.ThemeIcon('hubot');
+        item.contextValue = 'usageAgents';
+        return item;
+      }
+      case 'agentPeriod': {
+        const item = new vscode.TreeItem(node.label);
+        item.description = node.sums.calls === 0 ? 'no calls' : sumsText({ ...node.sums, keys: {} });
+        item.tooltip = [groupTooltip(node.label, { ...node.sums, keys: {} }), ...node.byAgent.map(({ agent, sums }) => `${agent}: ${sumsText({ ...sums, keys: {} })}`)].join('\n');
+        item.contextValue = 'usageAgentPeriod';
+        return item;
+      }
+      case 'agentBlock':
+        return blockItem(node.block, node.projection, node.now);
+      case 'agentNote': {
+        const item = new vscode.TreeItem(node.label);
+        item.tooltip = node.tooltip;
+        item.iconPath = new vscode.ThemeIcon('info');
+        return item;
+      }
+      case 'agentProblems': {
+        const item = new vscode.TreeItem('Unread lines', vscode.TreeItemCollapsibleState.Collapsed);
+        item.description = String(node.problems.length);
+        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+        item.contextValue = 'usageAgentProblems';
+        return item;
+      }
       case 'problem': {
         const item = new vscode.TreeItem(`${node.problem.file}${node.problem.line > 0 ? `:${node.problem.line}` : ''}`);
         item.description = node.problem.message;
         item.tooltip = `${node.problem.file}:${node.problem.line}: ${node.problem.message}`;
         const folder = this.logs.snapshot?.folder;
-        if (folder && node.problem.line > 0) {
+        if (folder && node.problem.line > 0 && !node.problem.file.startsWith('~')) {
           const uri = vscode.Uri.joinPath(folder, node.problem.file);
           const line = node.problem.line - 1;
           item.command = { command: 'vscode.open', title: 'Open', arguments: [uri, { selection: new vscode.Range(line, 0, line, 0) }] };
@@ -98,9 +144,50 @@ export class UsageTreeProvider implements vscode.TreeDataProvider<UsageTreeNode>
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.changed.dispose();
   }
+}
+
+/** The Agents section: its description is today's spend. */
+function agentsNode(snapshot: AgentUsageSnapshot): UsageTreeNode {
+  const { today } = agentSpend(snapshot.ledger.buckets.values(), snapshot.at);
+  return { kind: 'agents', label: 'Agents', description: today.calls === 0 ? 'no calls today' : `${today.cost === null ? 'no price' : formatUsageCost(today.cost)} today` };
+}
+
+function agentNodes(snapshot: AgentUsageSnapshot): UsageTreeNode[] {
+  const spend = agentSpend(snapshot.ledger.buckets.values(), snapshot.at);
+  const nodes: UsageTreeNode[] = [
+    { kind: 'agentPeriod', label: 'Today', sums: spend.today, byAgent: spend.todayByAgent },
+    { kind: 'agentPeriod', label: 'This week', sums: spend.week, byAgent: [] },
+  ];
+  for (const { block, projection } of spend.activeBlocks) nodes.push({ kind: 'agentBlock', block, projection, now: snapshot.at });
+  if (spend.activeBlocks.length === 0) nodes.push({ kind: 'agentNote', label: 'No active 5-hour block', tooltip: 'A block starts on the hour of the first call after the previous block ended, and lasts 5 hours.' });
+  const missing = snapshot.agents.filter((agent) => !snapshot.folders.some((folder) => folder.agent === agent && folder.found));
+  for (const agent of missing) {
+    const looked = snapshot.folders.filter((folder) => folder.agent === agent).map((folder) => folder.folder);
+    nodes.push({ kind: 'agentNote', label: `No ${agent} data found`, tooltip: `Looked in ${looked.join(', ')}.` });
+  }
+  const problems = snapshot.ledger.allProblems();
+  if (problems.length > 0) nodes.push({ kind: 'agentProblems', problems });
+  return nodes;
+}
+
+function blockItem(block: UsageBlock, projection: BlockProjection | undefined, now: number): vscode.TreeItem {
+  const item = new vscode.TreeItem(`${block.agent ?? 'Agents'} block`);
+  const minutes = Math.max(0, Math.round((block.end - now) / 60_000));
+  const left = `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m left`;
+  const projected = projection ? ` · projected ${formatUsageCost(projection.projectedCost)}` : '';
+  item.description = `${formatUsageCost(block.cost)} · ${left}${projected}`;
+  const time = (epoch: number) => new Date(epoch).toISOString().slice(11, 16);
+  const pace = projection
+    ? `At the pace from its first call to its last (${formatUsageCost(projection.costPerHour)} an hour, ${formatUsageCount(projection.tokensPerMinute)} tokens a minute), it ends at ${formatUsageCost(projection.projectedCost)}.`
+    : 'Too few calls yet for a rate.';
+  const unpriced = block.unpricedRecords > 0 ? `\n${block.unpricedRecords} call(s) without a price: tokens counted, cost left out.` : '';
+  item.tooltip = `5-hour block ${time(block.start)}–${time(block.end)} UTC: ${formatUsageCount(block.calls)} calls, ${formatUsageCount(block.tokens)} tokens, ${formatUsageCost(block.cost)} so far; ${left}.\n${pace}${unpriced}`;
+  item.iconPath = new vscode.ThemeIcon('watch');
+  item.contextValue = 'usageAgentBlock';
+  return item;
 }
 
 function rootNodes(snapshot: UsageSnapshot): UsageTreeNode[] {
@@ -180,18 +267,24 @@ function groupTooltip(label: string, group: UsageGroup): string {
 }
 
 /** Creates the view and its refresh command. */
-export function registerUsageTree(context: vscode.ExtensionContext, logs: UsageLogs, promptTokensOf?: PromptTokensOf): UsageTreeProvider {
-  const provider = new UsageTreeProvider(logs, promptTokensOf);
+export function registerUsageTree(context: vscode.ExtensionContext, logs: UsageLogs, promptTokensOf?: PromptTokensOf, agents?: AgentUsage): UsageTreeProvider {
+  const provider = new UsageTreeProvider(logs, promptTokensOf, agents);
   const view = vscode.window.createTreeView(USAGE_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   context.subscriptions.push(
     provider,
     view,
     // The logs are read when the view is first shown, not on activation.
     view.onDidChangeVisibility((event) => {
-      if (event.visible) void logs.start();
+      if (event.visible) {
+        void logs.start();
+        void agents?.start();
+      }
     }),
-    registerCommand(COMMAND.refreshUsage, () => (logs.isStarted ? logs.reload() : logs.start())),
+    registerCommand(COMMAND.refreshUsage, () => Promise.all([logs.isStarted ? logs.reload() : logs.start(), agents && (agents.isStarted ? agents.reload() : agents.start())])),
   );
-  if (view.visible) void logs.start();
+  if (view.visible) {
+    void logs.start();
+    void agents?.start();
+  }
   return provider;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -326,6 +326,16 @@ describe('prompt-budget usage --agents', () => {
     const { code, stdout } = await cli(['usage', '--agents', '--by', 'block']);
     assert.equal(code, 0);
     assert.match(stdout, /Active block .* claude-code \(to \d\d:00Z, \dh \d\dm left\): \$[\d.]+ so far, [\d,]+ tokens; \$[\d.]+\/h, projected \$[\d.]+/);
+  });
+
+  test('prompt-budget check holds the agents to a period: block quota in prompt-budget.yaml', async () => {
+    const project = join(liveHome, 'project');
+    await mkdir(project, { recursive: true });
+    await writeFile(join(project, 'prompt-budget.yaml'), ['version: 1', 'usage:', '  agents: [claude-code, codex]', '  quotas:', '    - name: Claude block', '      period: block', '      agents: [claude-code]', '      maxCalls: 2', ''].join('\n'));
+    const out: string[] = [];
+    const code = await runCli(['check', project], { cwd: liveHome, stdout: (text) => out.push(text), stderr: (text) => out.push(text), readFile: (path) => readFile(path), listFiles: listFilesBelow, env: {}, home: liveHome });
+    assert.equal(code, 1);
+    assert.match(out.join('\n'), /prompt-budget\.yaml:8:\d+: error: Quota 'Claude block' is over: 3 calls of 2 calls \(150%\) this block from \d{4}-\d\d-\d\dT\d\d:00:00\.000Z/);
   });
 
   test('says where it looked when an agent has no data, and fails when none has', async () => {
