@@ -15,4 +15,5 @@ export const COMMAND = {
   openUsageDashboard: 'promptBudget.openUsageDashboard',
   refreshUsage: 'promptBudget.refreshUsage',
   exportUsageCsv: 'promptBudget.exportUsageCsv',
+  compareWithHead: 'promptBudget.compareWithHead',
 } as const;

@@ -4,10 +4,12 @@ import * as vscode from 'vscode';
 import { priceDataFile } from '../core/catalog/activePriceData';
 import { registerBudgetTree, type BudgetTreeProvider } from './budgetTree';
 import { registerCompareView, type CompareViews } from './compareView';
+import { registerCompareWithHead } from './compareWithHead';
 import { registerConfigCommands } from './configCommands';
 import { COMMAND } from './commandIds';
 import { registerInlineCounts, type InlineCounts } from './inlineCounts';
 import { disposeLog, log, registerCommand } from './log';
+import type { HeadDiffs } from './headDiffs';
 import { ModelChoice } from './modelChoice';
 import { registerModelPicker } from './modelPicker';
 import { registerPriceUpdates } from './priceUpdates';
@@ -35,6 +37,8 @@ export interface PromptBudgetApi {
   budgetTree: BudgetTreeProvider;
   /** The usage ledger (issue 8): logs, view and dashboard. */
   usage: UsageSurfaces;
+  /** Each folder's prompts against HEAD (issue 18): the status bar's and the budgets view's deltas. */
+  headDiffs: HeadDiffs;
   /** How many times the settings were read from VS Code (they are read once per folder and change). */
   settingsReads: () => number;
   /** The price data file count workers start with (the update cache once the user opted in), if any. */
@@ -57,21 +61,22 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
   const documents = new PromptDocuments(countWorkerPath(context.extensionPath), contexts);
   context.subscriptions.push(diagnostics, choice, budgets, contexts, documents);
 
-  const statusBar = registerStatusBar(context, documents);
+  const headDiffs = registerCompareWithHead(context);
+  const statusBar = registerStatusBar(context, documents, headDiffs);
   registerModelPicker(context, choice, contexts, documents);
   const inlineCounts = registerInlineCounts(context, documents);
   const tokenBoundaries = registerTokenBoundaries(context, documents);
   registerPromptDiagnostics(context, documents, diagnostics);
   registerPromptCodeActions(context, documents, contexts, choice);
   const compareViews = registerCompareView(context, documents, contexts);
-  const budgetTree = registerBudgetTree(context, contexts, budgets);
+  const budgetTree = registerBudgetTree(context, contexts, budgets, headDiffs);
   registerConfigCommands(context, budgets, budgetTree.scan);
   context.subscriptions.push(registerCommand(COMMAND.showLog, () => log().show()));
   const usage = registerUsageLedger(context, budgetTree);
 
   const activationMs = performance.now() - started;
   log().info(`Activated in ${activationMs.toFixed(1)} ms`);
-  return { documents, contexts, budgets, choice, statusBar, inlineCounts, tokenBoundaries, compareViews, budgetTree, usage, settingsReads: settingsReadCount, priceDataFile, activationMs };
+  return { documents, contexts, budgets, choice, statusBar, inlineCounts, tokenBoundaries, compareViews, budgetTree, usage, headDiffs, settingsReads: settingsReadCount, priceDataFile, activationMs };
 }
 
 export function deactivate(): void {
