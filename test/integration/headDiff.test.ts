@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PromptBudgetApi } from '../../src/extension/extension';
@@ -20,6 +20,8 @@ describe('Prompts against HEAD (git)', () => {
     api = await extensionApi();
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'no workspace folder is open');
+    // A run stopped midway leaves its repository behind: other suites must not find it.
+    for (const name of readdirSync(folder.uri.fsPath)) if (name.startsWith('head-diff-')) rmSync(path.join(folder.uri.fsPath, name), { recursive: true, force: true });
     repository = path.join(folder.uri.fsPath, `head-diff-${process.pid}`);
     mkdirSync(path.join(repository, 'prompts'), { recursive: true });
     const git = (...args: string[]) => execFileSync('git', args, { cwd: repository, stdio: 'pipe' });
