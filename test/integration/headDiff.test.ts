@@ -59,6 +59,24 @@ describe('Prompts against HEAD (git)', () => {
     assert.ok(tooltip.includes(`Against HEAD (saved file, grown): **\\+${added} tok \\(\\+$`), tooltip);
   });
 
+  it('adds the delta to the changed prompt in the Prompt Budgets view', async () => {
+    const tree = api.budgetTree;
+    await tree.scan.start();
+    const file = `${path.basename(repository)}/prompts/support.prompt.md`;
+    const item = await waitFor(
+      'the changed prompt in the Prompt Budgets view, with its delta',
+      () => {
+        const noBudget = tree.getChildren().find((node) => node.kind === 'noBudget');
+        const node = noBudget && tree.getChildren(noBudget).find((candidate) => candidate.kind === 'file' && candidate.usage.file === file);
+        const shown = node && tree.getTreeItem(node);
+        return shown && String(shown.description).includes('vs HEAD') ? shown : undefined;
+      },
+      30_000,
+    );
+    const added = o200k().encode(AFTER).length - o200k().encode(BEFORE).length;
+    assert.match(String(item.description), new RegExp(` · \\+${added} tok \\(\\+\\$[\\d.]+/month\\) vs HEAD$`));
+  });
+
   it('Compare with HEAD opens the same Markdown table as `prompt-budget diff --format md`', async () => {
     const document = (await vscode.commands.executeCommand('promptBudget.compareWithHead')) as vscode.TextDocument | undefined;
     assert.ok(document, 'the command opened no document');
