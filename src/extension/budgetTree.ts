@@ -6,7 +6,10 @@ import * as vscode from 'vscode';
 import type { PromptAnalysis } from '../core/analyzePrompt';
 import type { BudgetEvaluation, BudgetStatus, FileEvaluation, FileUsage, LimitUsage } from '../core/budgets/evaluateBudget';
 import { formatInteger, formatPercent, formatTokens, formatUsd } from '../core/catalog/format';
+import type { PromptFileDiff } from '../core/promptDiff/diffPromptChecks';
+import { describeFileDelta } from '../core/promptDiff/diffWording';
 import { COMMAND } from './commandIds';
+import type { HeadDiffs } from './headDiffs';
 import { registerCommand } from './log';
 import { escapeMarkdown } from './promptWording';
 import type { PromptContexts } from './promptContexts';
@@ -55,11 +58,13 @@ export class BudgetTreeProvider implements vscode.TreeDataProvider<BudgetTreeNod
   constructor(
     readonly scan: WorkspaceScan,
     private readonly budgets: WorkspaceBudgets,
+    private readonly headDiffs?: HeadDiffs,
   ) {
     this.disposables.push(
       scan.onDidChange(() => this.refresh()),
       budgets.onDidChange(() => this.refresh()),
     );
+    if (headDiffs) this.disposables.push(headDiffs.onDidChange(() => this.refresh()));
   }
 
   refresh(): void {
@@ -115,7 +120,7 @@ export class BudgetTreeProvider implements vscode.TreeDataProvider<BudgetTreeNod
       case 'noBudget':
         return noBudgetItem(node.files);
       case 'file':
-        return fileItem(node);
+        return fileItem(node, this.headDiffs?.deltaFor(vscode.Uri.joinPath(node.folder.uri, node.usage.file)));
       case 'message':
         return messageItem(node);
       case 'unreadable':
@@ -157,9 +162,10 @@ export function registerBudgetTree(
   context: vscode.ExtensionContext,
   contexts: PromptContexts,
   budgets: WorkspaceBudgets,
+  headDiffs?: HeadDiffs,
 ): BudgetTreeProvider {
   const scan = new WorkspaceScan(countWorkerPath(context.extensionPath), budgets, contexts);
-  const provider = new BudgetTreeProvider(scan, budgets);
+  const provider = new BudgetTreeProvider(scan, budgets, headDiffs);
   const view = vscode.window.createTreeView(BUDGETS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   // The workspace is scanned when the view is first shown, never on activation.
   const startWhenVisible = () => {
@@ -325,23 +331,25 @@ export function budgetShare(file: FileEvaluation, budget: BudgetEvaluation): num
   return ratios.length > 0 ? Math.max(...ratios) : undefined;
 }
 
-function fileItem(node: Extract<BudgetTreeNode, { kind: 'file' }>): vscode.TreeItem {
+function fileItem(node: Extract<BudgetTreeNode, { kind: 'file' }>, againstHead: PromptFileDiff | undefined): vscode.TreeItem {
   const { usage, budget, analysis, folder } = node;
   const uri = vscode.Uri.joinPath(folder.uri, usage.file);
   const hasMessages = analysis?.parsed.isChat === true && analysis.parsed.segments.length > 0;
   const item = new vscode.TreeItem(path.posix.basename(usage.file), hasMessages ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.resourceUri = uri;
   item.description = fileDescription(usage, budget);
+  // A changed prompt also says what the change does, against HEAD.
+  if (againstHead) item.description += ` · ${describeFileDelta(againstHead)} vs HEAD`;
   const status = 'status' in usage ? usage.status : undefined;
   // The file's own icon when it is within its limits; the status icon when it is not.
   if (status && status !== 'ok') item.iconPath = statusIcon(status);
-  item.tooltip = fileTooltip(node);
+  item.tooltip = fileTooltip(node, againstHead);
   item.contextValue = TREE_ITEM_CONTEXT.file;
   item.command = { command: 'vscode.open', title: 'Open File', arguments: [uri] };
   return item;
 }
 
-function fileTooltip(node: Extract<BudgetTreeNode, { kind: 'file' }>): vscode.MarkdownString {
+function fileTooltip(node: Extract<BudgetTreeNode, { kind: 'file' }>, againstHead: PromptFileDiff | undefined): vscode.MarkdownString {
   const { usage, budget, analysis } = node;
   const approx = usage.exact ? '' : '≈';
   const markdown = new vscode.MarkdownString(undefined, true);
@@ -364,6 +372,7 @@ function fileTooltip(node: Extract<BudgetTreeNode, { kind: 'file' }>): vscode.Ma
   } else {
     lines.push('Budget: none (checked against the model’s limits only)');
   }
+  if (againstHead) lines.push(`Against HEAD (saved file, ${againstHead.status}): ${escapeMarkdown(describeFileDelta(againstHead))}`);
   markdown.appendMarkdown(lines.join('  \n'));
   return markdown;
 }

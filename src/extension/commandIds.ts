@@ -17,4 +17,5 @@ export const COMMAND = {
   exportUsageCsv: 'promptBudget.exportUsageCsv',
   countWithProviderApi: 'promptBudget.countWithProviderApi',
   storeProviderApiKey: 'promptBudget.storeProviderApiKey',
+  compareWithHead: 'promptBudget.compareWithHead',
 } as const;

@@ -4,10 +4,12 @@ import * as vscode from 'vscode';
 import { priceDataFile } from '../core/catalog/activePriceData';
 import { registerBudgetTree, type BudgetTreeProvider } from './budgetTree';
 import { registerCompareView, type CompareViews } from './compareView';
+import { registerCompareWithHead } from './compareWithHead';
 import { registerConfigCommands } from './configCommands';
 import { COMMAND } from './commandIds';
 import { registerInlineCounts, type InlineCounts } from './inlineCounts';
 import { disposeLog, log, registerCommand } from './log';
+import type { HeadDiffs } from './headDiffs';
 import { ModelChoice } from './modelChoice';
 import { registerModelPicker } from './modelPicker';
 import { registerPriceUpdates } from './priceUpdates';
@@ -38,6 +40,8 @@ export interface PromptBudgetApi {
   usage: UsageSurfaces;
   /** Counts from the providers' APIs (Count with Provider API, the on-save opt-in). */
   providerCounts: ProviderCounts;
+  /** Each folder's prompts against HEAD (issue 18): the status bar's and the budgets view's deltas. */
+  headDiffs: HeadDiffs;
   /** How many times the settings were read from VS Code (they are read once per folder and change). */
   settingsReads: () => number;
   /** The price data file count workers start with (the update cache once the user opted in), if any. */
@@ -61,21 +65,22 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
   context.subscriptions.push(diagnostics, choice, budgets, contexts, documents);
 
   const providerCounts = registerProviderCounts(context, documents);
-  const statusBar = registerStatusBar(context, documents, providerCounts);
+  const headDiffs = registerCompareWithHead(context);
+  const statusBar = registerStatusBar(context, documents, providerCounts, headDiffs);
   registerModelPicker(context, choice, contexts, documents);
   const inlineCounts = registerInlineCounts(context, documents);
   const tokenBoundaries = registerTokenBoundaries(context, documents);
   registerPromptDiagnostics(context, documents, diagnostics);
   registerPromptCodeActions(context, documents, contexts, choice);
   const compareViews = registerCompareView(context, documents, contexts);
-  const budgetTree = registerBudgetTree(context, contexts, budgets);
+  const budgetTree = registerBudgetTree(context, contexts, budgets, headDiffs);
   registerConfigCommands(context, budgets, budgetTree.scan);
   context.subscriptions.push(registerCommand(COMMAND.showLog, () => log().show()));
   const usage = registerUsageLedger(context, budgetTree);
 
   const activationMs = performance.now() - started;
   log().info(`Activated in ${activationMs.toFixed(1)} ms`);
-  return { documents, contexts, budgets, choice, statusBar, inlineCounts, tokenBoundaries, compareViews, budgetTree, usage, providerCounts, settingsReads: settingsReadCount, priceDataFile, activationMs };
+  return { documents, contexts, budgets, choice, statusBar, inlineCounts, tokenBoundaries, compareViews, budgetTree, usage, providerCounts, headDiffs, settingsReads: settingsReadCount, priceDataFile, activationMs };
 }
 
 export function deactivate(): void {

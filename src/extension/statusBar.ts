@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import { formatPercent, formatTokens, formatUsd } from '../core/catalog/format';
+import type { PromptFileDiff } from '../core/promptDiff/diffPromptChecks';
+import { describeFileDelta } from '../core/promptDiff/diffWording';
 import { COMMAND } from './commandIds';
+import type { HeadDiffs } from './headDiffs';
 import type { DocumentAnalysis, PromptDocuments } from './promptDocuments';
 import { describeProviderCount, type ProviderCounts } from './providerCounts';
 import { describeModelSource, describeSourceNote, describeTokenizer, escapeMarkdown, perCallCost } from './promptWording';
@@ -11,8 +14,8 @@ const MAX_COUNTED_SELECTIONS = 200;
 const CONTEXT_RULES = new Set(['context-window', 'max-input', 'context-with-output']);
 
 /** The status bar item: tokens, cost per call and model of the active prompt (or its selection). */
-export function registerStatusBar(context: vscode.ExtensionContext, documents: PromptDocuments, providerCounts?: ProviderCounts): PromptStatusBar {
-  const statusBar = new PromptStatusBar(documents, providerCounts);
+export function registerStatusBar(context: vscode.ExtensionContext, documents: PromptDocuments, providerCounts?: ProviderCounts, headDiffs?: HeadDiffs): PromptStatusBar {
+  const statusBar = new PromptStatusBar(documents, providerCounts, headDiffs);
   context.subscriptions.push(statusBar);
   return statusBar;
 }
@@ -28,6 +31,7 @@ export class PromptStatusBar implements vscode.Disposable {
   constructor(
     private readonly documents: PromptDocuments,
     private readonly providerCounts?: ProviderCounts,
+    private readonly headDiffs?: HeadDiffs,
   ) {
     this.item.name = 'Prompt Budget';
     this.item.command = COMMAND.selectModel;
@@ -43,6 +47,7 @@ export class PromptStatusBar implements vscode.Disposable {
       documents.onDidForget(() => this.render()),
       ...(providerCounts ? [providerCounts.onDidChange(() => this.render())] : []),
     );
+    if (headDiffs) this.disposables.push(headDiffs.onDidChange(() => this.render()));
     // After activation, like the documents' first count: activate() only wires.
     const initial = setTimeout(() => this.refresh(), 0);
     this.disposables.push({ dispose: () => clearTimeout(initial) });
@@ -135,7 +140,7 @@ export class PromptStatusBar implements vscode.Disposable {
           : `${approx}${formatUsd(cost.total)}`
       : undefined;
     this.item.text = [tokens, costText, model].filter(Boolean).join(' · ');
-    this.item.tooltip = tooltip(analysis, selection, analysis.context.budgetName);
+    this.item.tooltip = tooltip(analysis, selection, analysis.context.budgetName, this.headDiffs?.deltaFor(editor.document.uri));
     this.item.accessibilityInformation = { label: `${analysis.count.exact ? '' : 'about '}${analysis.count.tokens} tokens on ${model}`, role: 'button' };
     const contextFindings = analysis.findings.filter((finding) => CONTEXT_RULES.has(finding.rule) || finding.rule === 'max-output');
     this.item.backgroundColor = contextFindings.some((finding) => finding.severity === 'error')
@@ -147,7 +152,12 @@ export class PromptStatusBar implements vscode.Disposable {
   }
 }
 
-function tooltip(analysis: DocumentAnalysis, selection: { tokens: number; count: number } | undefined, budgetName: string | undefined): vscode.MarkdownString {
+function tooltip(
+  analysis: DocumentAnalysis,
+  selection: { tokens: number; count: number } | undefined,
+  budgetName: string | undefined,
+  againstHead: PromptFileDiff | undefined,
+): vscode.MarkdownString {
   const { count, resolved, worstCase, expected } = analysis;
   const model = resolved.model;
   const approx = count.exact ? '' : '≈';
@@ -155,6 +165,7 @@ function tooltip(analysis: DocumentAnalysis, selection: { tokens: number; count:
   lines.push(`Input: **${approx}${formatTokens(count.tokens)} tokens** (${count.fromProvider ? escapeMarkdown(describeProviderCount(count.fromProvider)) : describeTokenizer(count)})`);
   if (count.overheadTokens > 0) lines.push(`Includes ${formatTokens(count.overheadTokens)} tokens of chat message framing`);
   if (selection) lines.push(`Selection: ${approx}${formatTokens(selection.tokens)} tokens in ${selection.count} ${selection.count === 1 ? 'selection' : 'selections'}`);
+  if (againstHead) lines.push(`Against HEAD (saved file, ${againstHead.status}): **${escapeMarkdown(describeFileDelta(againstHead))}**`);
   if (count.renderedTokens !== undefined) lines.push(`With the file's sample values: ${approx}${formatTokens(count.renderedTokens)} tokens`);
   if (model?.contextWindow) {
     lines.push(`Context window: ${approx}${formatPercent(count.tokens / model.contextWindow, 1)} of ${formatTokens(model.contextWindow)}`);

@@ -1,0 +1,271 @@
+// Each workspace folder's prompts against HEAD, through VS Code's git extension: the same core diff
+// as `prompt-budget diff`. HEAD's versions of changed files are read once per commit and cached;
+// the diff is recomputed when git reports a change (a save, a commit, a checkout), never on keystrokes.
+import * as vscode from 'vscode';
+import { ModelCatalog } from '../core/catalog/modelCatalog';
+import { SKIPPED_FOLDERS } from '../core/checkWorkspace';
+import { diffPromptChecks, type PromptDiff, type PromptFileDiff } from '../core/promptDiff/diffPromptChecks';
+import { checkSnapshot, type FolderSnapshot } from '../core/promptDiff/snapshotCheck';
+import { log } from './log';
+
+/** The parts of the git extension's API (vscode.git, API version 1) used here. */
+interface GitChange {
+  readonly uri: vscode.Uri;
+  readonly originalUri: vscode.Uri;
+  readonly renameUri: vscode.Uri | undefined;
+  readonly status: number;
+}
+interface GitRepository {
+  readonly rootUri: vscode.Uri;
+  readonly state: {
+    readonly HEAD: { readonly commit?: string } | undefined;
+    readonly workingTreeChanges: readonly GitChange[];
+    readonly indexChanges: readonly GitChange[];
+    readonly untrackedChanges?: readonly GitChange[];
+    readonly onDidChange: vscode.Event<void>;
+  };
+  show(ref: string, path: string): Promise<string>;
+  diffWith(ref: string): Promise<GitChange[]>;
+}
+interface GitApi {
+  readonly state: 'uninitialized' | 'initialized';
+  readonly onDidChangeState: vscode.Event<'uninitialized' | 'initialized'>;
+  readonly onDidOpenRepository: vscode.Event<GitRepository>;
+  getRepository(uri: vscode.Uri): GitRepository | null;
+}
+interface GitExtension {
+  getAPI(version: 1): GitApi;
+}
+
+// Git's status codes in the extension's API.
+const INDEX_ADDED = 1;
+const INDEX_DELETED = 2;
+const INDEX_RENAMED = 3;
+const DELETED = 6;
+const UNTRACKED = 7;
+const INTENT_TO_ADD = 9;
+const REFRESH_DELAY_MS = 500;
+const SKIPPED_GLOB = `**/{${SKIPPED_FOLDERS.join(',')}}/**`;
+
+/** Where a diff is taken: a repository's part of a workspace folder (the deeper of the two roots). */
+interface DiffScope {
+  uri: vscode.Uri;
+  name: string;
+  repository: GitRepository;
+}
+
+export class HeadDiffs implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when a diff against HEAD was recomputed, or git opened a repository. */
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly diffs = new Map<string, PromptDiff>();
+  private readonly watched = new Set<string>();
+  private readonly baseTexts = new Map<string, Promise<Uint8Array>>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly running = new Map<string, number>();
+  private readonly rerun = new Set<string>();
+  private generation = 0;
+  private baseCommit: string | undefined;
+  private api: Promise<GitApi | undefined> | undefined;
+  private readyApi: GitApi | undefined;
+
+  /** The cached change of a prompt file against HEAD; asks for its diff when there is none yet. Never waits. */
+  deltaFor(uri: vscode.Uri): PromptFileDiff | undefined {
+    if (!this.readyApi) {
+      void this.gitApi();
+      return undefined;
+    }
+    const scope = this.scopeOf(uri);
+    if (!scope) return undefined;
+    const key = scope.uri.toString();
+    const cached = this.diffs.get(key);
+    if (!cached) {
+      this.schedule(scope, 0);
+      return undefined;
+    }
+    const path = relativePath(scope.uri, uri);
+    return path === undefined ? undefined : cached.files.find((change) => change.file === path);
+  }
+
+  /** The full diff against HEAD (every prompt, budget totals) of the repository holding `uri`: what **Compare with HEAD** shows. */
+  async compare(uri: vscode.Uri): Promise<PromptDiff | { error: string }> {
+    await this.gitApi();
+    const scope = this.scopeOf(uri);
+    if (!scope) return { error: 'this folder is not in a git repository that VS Code’s git extension has opened.' };
+    return this.compute(scope, false);
+  }
+
+  /** Resolves when no recomputation is scheduled or running (for tests). */
+  async whenIdle(): Promise<void> {
+    while (this.timers.size > 0 || this.running.size > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+
+  private gitApi(): Promise<GitApi | undefined> {
+    this.api ??= (async () => {
+      const extension = vscode.extensions.getExtension<GitExtension>('vscode.git');
+      if (!extension) return undefined;
+      const api = (extension.isActive ? extension.exports : await extension.activate()).getAPI(1);
+      if (api.state !== 'initialized') await new Promise<void>((resolve) => this.disposables.push(api.onDidChangeState((state) => state === 'initialized' && resolve())));
+      this.disposables.push(api.onDidOpenRepository(() => this.changed.fire()));
+      this.readyApi = api;
+      this.changed.fire();
+      return api;
+    })().catch((error: unknown) => {
+      log().warn(`Git extension unavailable: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+    return this.api;
+  }
+
+  private scopeOf(uri: vscode.Uri): DiffScope | undefined {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    const repository = this.readyApi?.getRepository(uri);
+    if (!folder || !repository) return undefined;
+    // A repository inside the folder, or the folder inside a repository: the diff covers the deeper one.
+    const root = relativePath(folder.uri, repository.rootUri) !== undefined ? repository.rootUri : folder.uri;
+    return { uri: root, name: root.path.split('/').pop() || folder.name, repository };
+  }
+
+  private schedule(scope: DiffScope, delay: number): void {
+    const key = scope.uri.toString();
+    if (this.timers.has(key)) return;
+    // One computation at a time per scope; a change meanwhile runs it once more afterwards.
+    if (this.running.has(key)) {
+      if (delay > 0) this.rerun.add(key);
+      return;
+    }
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        void this.refresh(scope);
+      }, delay),
+    );
+  }
+
+  private async refresh(scope: DiffScope): Promise<void> {
+    const key = scope.uri.toString();
+    const generation = ++this.generation;
+    this.running.set(key, generation);
+    try {
+      if (!this.watched.has(key)) {
+        this.watched.add(key);
+        // git's state also changes when this class asks it for a diff: only a new commit or a new set of changes counts, and saves.
+        let fingerprint = stateFingerprint(scope.repository);
+        this.disposables.push(
+          scope.repository.state.onDidChange(() => {
+            const now = stateFingerprint(scope.repository);
+            if (now === fingerprint) return;
+            fingerprint = now;
+            this.schedule(scope, REFRESH_DELAY_MS);
+          }),
+          vscode.workspace.onDidSaveTextDocument((document) => {
+            if (relativePath(scope.uri, document.uri) !== undefined) this.schedule(scope, REFRESH_DELAY_MS);
+          }),
+        );
+      }
+      const diff = await this.compute(scope, true);
+      if (this.running.get(key) !== generation || 'error' in diff) return;
+      this.diffs.set(key, diff);
+      this.changed.fire();
+    } catch (error) {
+      log().warn(`Diff against HEAD of ${scope.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      if (this.running.get(key) === generation) this.running.delete(key);
+      if (this.rerun.delete(key)) this.schedule(scope, REFRESH_DELAY_MS);
+    }
+  }
+
+  /** Checks HEAD and the saved files with the core; `changedOnly` limits both to the changed files (per-file figures, no budget totals). */
+  private async compute(scope: DiffScope, changedOnly: boolean): Promise<PromptDiff | { error: string }> {
+    const repository = scope.repository;
+    const commit = repository.state.HEAD?.commit;
+    if (!commit) return { error: `${scope.name}: the repository has no commit yet.` };
+    const changes = [...(await repository.diffWith('HEAD')), ...(repository.state.untrackedChanges ?? []), ...repository.state.workingTreeChanges.filter((change) => change.status === UNTRACKED)];
+    const inScope = (uri: vscode.Uri) => relativePath(scope.uri, uri);
+    const addedAtHead = new Set<string>();
+    const goneAtHead = new Set<string>();
+    const changedAtBase = new Set<string>();
+    const renames = new Map<string, string>();
+    for (const change of changes) {
+      const original = inScope(change.originalUri);
+      const current = inScope(change.renameUri ?? change.uri);
+      if (change.status === UNTRACKED || change.status === INDEX_ADDED || change.status === INTENT_TO_ADD) {
+        if (current) addedAtHead.add(current);
+      } else if (change.status === INDEX_DELETED || change.status === DELETED) {
+        if (original) goneAtHead.add(original);
+        if (original) changedAtBase.add(original);
+      } else if (change.status === INDEX_RENAMED || (original && current && original !== current)) {
+        if (original) goneAtHead.add(original);
+        if (original) changedAtBase.add(original);
+        if (current) addedAtHead.add(current);
+        if (original && current) renames.set(original, current);
+      } else if (original) {
+        changedAtBase.add(original);
+      }
+    }
+    const changedPaths = new Set([...addedAtHead, ...goneAtHead, ...changedAtBase]);
+    if (changedOnly && changedPaths.size === 0) return { base: 'HEAD', head: 'working tree', files: [], budgets: [], problems: [], totals: { tokens: { before: 0, after: 0, delta: 0 }, monthly: null } };
+    const found = await vscode.workspace.findFiles(new vscode.RelativePattern(scope.uri, '**/*'), SKIPPED_GLOB);
+    const headPaths = found.flatMap((uri) => relativePath(scope.uri, uri) ?? []).sort();
+    const basePaths = new Set([...headPaths.filter((path) => !addedAtHead.has(path)), ...goneAtHead]);
+    const listed = (paths: Iterable<string>) => [...paths].filter((path) => !changedOnly || changedPaths.has(path)).sort();
+    const readSaved = async (path: string) => vscode.workspace.fs.readFile(vscode.Uri.joinPath(scope.uri, path)).then(undefined, (error: unknown) => Promise.reject(nodeError(error)));
+    const head: FolderSnapshot = { revision: 'working tree', listFiles: async () => listed(headPaths), readFile: readSaved };
+    const base: FolderSnapshot = {
+      revision: 'HEAD',
+      listFiles: async () => listed(basePaths),
+      readFile: (path) => {
+        if (!basePaths.has(path)) return Promise.reject(Object.assign(new Error(`${path} is not in HEAD`), { code: 'ENOENT' }));
+        return changedAtBase.has(path) ? this.baseText(repository, commit, vscode.Uri.joinPath(scope.uri, path)) : readSaved(path);
+      },
+    };
+    const builtIn = ModelCatalog.builtIn();
+    const [baseCheck, headCheck] = await Promise.all([checkSnapshot(base, { builtIn }), checkSnapshot(head, { builtIn })]);
+    return diffPromptChecks(baseCheck, headCheck, { renames });
+  }
+
+  /** A file's text at HEAD, read through the git extension once per commit. */
+  private baseText(repository: GitRepository, commit: string, uri: vscode.Uri): Promise<Uint8Array> {
+    const key = `${commit}:${uri.toString()}`;
+    // Texts of an older HEAD are not needed again.
+    if (this.baseCommit !== commit) {
+      this.baseTexts.clear();
+      this.baseCommit = commit;
+    }
+    let text = this.baseTexts.get(key);
+    if (!text) {
+      text = repository.show(commit, uri.fsPath).then(
+        (content) => new TextEncoder().encode(content),
+        () => Promise.reject(Object.assign(new Error(`${uri.fsPath} is not in HEAD`), { code: 'ENOENT' })),
+      );
+      this.baseTexts.set(key, text);
+    }
+    return text;
+  }
+}
+
+/** What the repository's state says has changed: the commit, and each changed file with its status. */
+function stateFingerprint(repository: GitRepository): string {
+  const { state } = repository;
+  const changes = [...state.indexChanges, ...state.workingTreeChanges].map((change) => `${change.status}:${change.uri.toString()}`);
+  return `${state.HEAD?.commit ?? ''}\u0000${changes.sort().join('\u0000')}`;
+}
+
+/** A path below the folder, `/`-separated; undefined outside it. */
+function relativePath(folder: vscode.Uri, uri: vscode.Uri): string | undefined {
+  const from = folder.path.endsWith('/') ? folder.path : `${folder.path}/`;
+  return uri.scheme === folder.scheme && uri.path.startsWith(from) ? uri.path.slice(from.length) : undefined;
+}
+
+/** A VS Code file error as the Node-style error the core expects. */
+function nodeError(error: unknown): Error {
+  const code = error instanceof vscode.FileSystemError && error.code === 'FileNotFound' ? 'ENOENT' : error instanceof vscode.FileSystemError && error.code === 'FileIsADirectory' ? 'EISDIR' : 'EIO';
+  return Object.assign(new Error(error instanceof Error ? error.message : String(error)), { code });
+}

@@ -1,0 +1,89 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { PromptBudgetApi } from '../../src/extension/extension';
+import { closeAllEditors, extensionApi, o200k, statusTooltip, waitFor } from './editorTestSupport';
+
+const BEFORE = 'You are a support agent. Answer briefly.\n';
+const AFTER = `${BEFORE}Cite the knowledge base article behind each answer, and never invent article numbers.\n`;
+const CONFIG = 'version: 1\nbudgets:\n  - name: support\n    files: ["prompts/**"]\n    model: gpt-4o\n    expectedOutputTokens: 200\n    callsPerDay: 1000\n';
+
+// A git repository of its own inside the workspace folder. The test host turns off git's automatic
+// repository detection (test/host/codeServer.mjs), so the test opens it as a user would with Git: Open Repository.
+describe('Prompts against HEAD (git)', () => {
+  let api: PromptBudgetApi;
+  let repository: string;
+
+  before(async () => {
+    api = await extensionApi();
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'no workspace folder is open');
+    // A run stopped midway leaves its repository behind: other suites must not find it.
+    for (const name of readdirSync(folder.uri.fsPath)) if (name.startsWith('head-diff-')) rmSync(path.join(folder.uri.fsPath, name), { recursive: true, force: true });
+    repository = path.join(folder.uri.fsPath, `head-diff-${process.pid}`);
+    mkdirSync(path.join(repository, 'prompts'), { recursive: true });
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repository, stdio: 'pipe' });
+    git('init', '-q');
+    git('config', 'user.name', 'Prompt Budget Test');
+    git('config', 'user.email', 'test@example.com');
+    git('config', 'commit.gpgsign', 'false');
+    writeFileSync(path.join(repository, 'prompt-budget.yaml'), CONFIG);
+    writeFileSync(path.join(repository, 'prompts', 'support.prompt.md'), BEFORE);
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    writeFileSync(path.join(repository, 'prompts', 'support.prompt.md'), AFTER);
+    const gitExtension = vscode.extensions.getExtension<{ getAPI(version: 1): { openRepository(root: vscode.Uri): Promise<unknown> } }>('vscode.git');
+    assert.ok(gitExtension, 'VS Code’s git extension is not loaded');
+    const gitApi = (gitExtension.isActive ? gitExtension.exports : await gitExtension.activate()).getAPI(1);
+    assert.ok(await gitApi.openRepository(vscode.Uri.file(repository)), 'git did not open the repository');
+  });
+
+  after(async () => {
+    await closeAllEditors();
+    rmSync(repository, { recursive: true, force: true });
+  });
+
+  it('shows a changed prompt’s tokens and monthly cost against HEAD in the status bar tooltip', async () => {
+    const uri = vscode.Uri.file(path.join(repository, 'prompts', 'support.prompt.md'));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
+    const change = await waitFor('the prompt’s change against HEAD', () => api.headDiffs.deltaFor(uri), 30_000);
+    const added = o200k().encode(AFTER).length - o200k().encode(BEFORE).length;
+    assert.equal(change.status, 'grown');
+    assert.equal(change.delta.tokens, added);
+    // gpt-4o input is $2.50 per million tokens; 1,000 calls a day for 30 days.
+    assert.ok(Math.abs(change.monthly!.delta - (added * 2.5 * 1000 * 30) / 1e6) < 1e-9);
+    const tooltip = await waitFor('the tooltip’s line against HEAD', () => statusTooltip(api).includes('Against HEAD') && statusTooltip(api));
+    // Markdown-escaped, as the tooltip holds it: \+16 tok \(\+$1\.20/month\)
+    assert.ok(tooltip.includes(`Against HEAD (saved file, grown): **\\+${added} tok \\(\\+$`), tooltip);
+  });
+
+  it('adds the delta to the changed prompt in the Prompt Budgets view', async () => {
+    const tree = api.budgetTree;
+    await tree.scan.start();
+    const file = `${path.basename(repository)}/prompts/support.prompt.md`;
+    const item = await waitFor(
+      'the changed prompt in the Prompt Budgets view, with its delta',
+      () => {
+        const noBudget = tree.getChildren().find((node) => node.kind === 'noBudget');
+        const node = noBudget && tree.getChildren(noBudget).find((candidate) => candidate.kind === 'file' && candidate.usage.file === file);
+        const shown = node && tree.getTreeItem(node);
+        return shown && String(shown.description).includes('vs HEAD') ? shown : undefined;
+      },
+      30_000,
+    );
+    const added = o200k().encode(AFTER).length - o200k().encode(BEFORE).length;
+    assert.match(String(item.description), new RegExp(` · \\+${added} tok \\(\\+\\$[\\d.]+/month\\) vs HEAD$`));
+  });
+
+  it('Compare with HEAD opens the same Markdown table as `prompt-budget diff --format md`', async () => {
+    const document = (await vscode.commands.executeCommand('promptBudget.compareWithHead')) as vscode.TextDocument | undefined;
+    assert.ok(document, 'the command opened no document');
+    const text = document.getText();
+    assert.match(text, /^### Prompt Budget: HEAD → working tree/);
+    const added = o200k().encode(AFTER).length - o200k().encode(BEFORE).length;
+    assert.ok(text.includes(`| prompts/support.prompt.md | grown | gpt-4o | ${o200k().encode(BEFORE).length} → ${o200k().encode(AFTER).length} | +${added} |`), text);
+    assert.match(text, /\| support \| /);
+  });
+});
