@@ -4,3 +4,11 @@ export { countTokens, resolveModel, type CountOptions, type TokenCount } from '.
 export { estimateCost, tokenCountsOf, type CostEstimate, type EstimateOptions, type TokenCounts } from './estimateCost';
 export { ModelCatalog, type ModelResolution } from '../core/catalog/modelCatalog';
 export type { ModelInfo, ModelPricing, TokenizerId, SourceNote } from '../core/types';
+export { createGuard, Guard, type CallRequest, type CallReservation, type GuardEvents, type GuardOptions, type GuardSummary, type ObservedUsage } from './guard';
+export { BudgetExceededError } from './budgetExceededError';
+export { MemoryLedger, type CallLedger } from './callLedger';
+export { JsonlLedger } from './jsonlLedger';
+export type { CallRefusal, PlannedCall } from '../core/guard/checkCall';
+export type { GuardCallLine } from '../core/usage/guardLedgerLine';
+export type { QuotaStatus } from '../core/usage/evaluateQuotas';
+export type { BudgetConfig } from '../core/budgets/budgetConfig';
