@@ -19,6 +19,9 @@ import { estimateCost, tokenCountsOf } from './estimateCost';
 import { loadGuardConfig, type GuardConfig } from './guardConfig';
 import type { BudgetConfig } from '../core/budgets/budgetConfig';
 import { JsonlLedger } from './jsonlLedger';
+import type { CallGuard, CallRequest, CallReservation, ObservedUsage } from './guardTypes';
+import { guardMiddleware, type GuardMiddleware } from './aiSdkMiddleware';
+import { wrapClient } from './wrapClient';
 
 export interface GuardOptions {
   /** Where to look for prompt-budget.yaml (this folder, then its parents); the process's by default. */
@@ -33,41 +36,6 @@ export interface GuardOptions {
   ledger?: string | CallLedger;
   /** A reservation never settled (its process died) stops counting after this long; 10 minutes by default. */
   reservationTimeoutMs?: number;
-}
-
-/** A call about to be made. */
-export interface CallRequest {
-  model: string;
-  /** The provider's id in the price data (openai, anthropic, google); the catalog's by default. */
-  provider?: string;
-  /** The request body or messages, counted as they will be sent. */
-  request?: unknown;
-  /** Input tokens, when already known (then `request` is not counted). */
-  inputTokens?: number;
-  /** The request's output cap; read from `request` when it sets one, else the model's max output. */
-  maxOutputTokens?: number;
-  user?: string;
-  tags?: string[];
-}
-
-/** Usage a provider reported for a call. */
-export interface ObservedUsage {
-  /** The provider's usage object (OpenAI, Anthropic, Gemini) or `{ inputTokens, outputTokens, … }`. */
-  usage: unknown;
-  /** The model as the provider reported it. */
-  model?: string;
-  provider?: string;
-  /** The provider's response id. */
-  id?: string;
-  latencyMs?: number;
-}
-
-/** A call that passed the check: settle it with the reported usage, or release it when the call failed. */
-export interface CallReservation {
-  readonly id: string;
-  readonly call: PlannedCall;
-  settle(observed: ObservedUsage): Promise<GuardCallLine | undefined>;
-  release(): Promise<void>;
 }
 
 export interface GuardSummary extends UsageSums {
@@ -88,7 +56,7 @@ export interface GuardEvents {
 
 const DEFAULT_RESERVATION_TIMEOUT = 10 * 60_000;
 
-export class Guard extends EventEmitter<GuardEvents> {
+export class Guard extends EventEmitter<GuardEvents> implements CallGuard {
   private loaded: Promise<{ setup: GuardConfig; ledger: CallLedger }> | undefined;
   private readonly announced = new Set<string>();
 
@@ -202,6 +170,19 @@ export class Guard extends EventEmitter<GuardEvents> {
     this.announced.clear();
   }
 
+  /**
+   * The client with its calls guarded: OpenAI's chat.completions.create and responses.create,
+   * Anthropic's messages.create, and @google/genai's models.generateContent(Stream). Same types.
+   */
+  wrap<T extends object>(client: T): T {
+    return wrapClient(this, client);
+  }
+
+  /** Middleware for the AI SDK's wrapLanguageModel({ model, middleware: guard.middleware() }). */
+  middleware(): GuardMiddleware {
+    return guardMiddleware(this);
+  }
+
   /** Writes what is pending to the ledger. */
   async close(): Promise<void> {
     if (!this.loaded) return;
@@ -235,7 +216,7 @@ export class Guard extends EventEmitter<GuardEvents> {
     const info = this.modelInfo(request.model, setup);
     const inputTokens = request.inputTokens ?? (await countTokens(request.request ?? '', info)).tokens;
     const maxOutputTokens = request.maxOutputTokens ?? requestMaxOutputTokens(request.request) ?? info.maxOutputTokens ?? 0;
-    const provider = request.provider ?? info.provider;
+    const provider = request.provider ?? (info.provider === 'unknown' ? (request.fallbackProvider ?? info.provider) : info.provider);
     const cost = estimateCost({ inputTokens, outputTokens: maxOutputTokens }, info, { catalog: setup.catalog, provider });
     return {
       provider,
