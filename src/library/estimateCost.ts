@@ -44,7 +44,7 @@ export function estimateCost(usageOrCounts: TokenCounts | Record<string, unknown
   const catalog = options.catalog ?? ModelCatalog.builtIn();
   const info = typeof model === 'string' ? catalog.find(model) : model;
   const modelId = typeof model === 'string' ? model : model.id;
-  const counts = tokenCountsOf(usageOrCounts, modelId);
+  const counts = tokenCountsOf(usageOrCounts, modelId, options.provider);
   const time = (options.at ?? new Date()).getTime();
   const provider = options.provider ?? info?.provider ?? pricer.providerOf(modelId) ?? 'unknown';
   const fromConfig = info !== undefined && info.origin !== 'catalog';
@@ -60,13 +60,15 @@ export function estimateCost(usageOrCounts: TokenCounts | Record<string, unknown
 }
 
 /** Counts from our own shape, or from an OpenAI, Anthropic or Gemini usage object (bare or in a response). */
-export function tokenCountsOf(usage: TokenCounts | Record<string, unknown>, model: string): Required<TokenCounts> {
+export function tokenCountsOf(usage: TokenCounts | Record<string, unknown>, model: string, provider?: string): Required<TokenCounts> {
   if (typeof usage.inputTokens === 'number' || typeof usage.outputTokens === 'number') {
     const counts = usage as TokenCounts;
     return { inputTokens: counts.inputTokens ?? 0, outputTokens: counts.outputTokens ?? 0, cachedInputTokens: counts.cachedInputTokens ?? 0, cacheWriteTokens: counts.cacheWriteTokens ?? 0 };
   }
   const object = usage as Record<string, unknown>;
-  const wrapped = object.usage !== undefined || object.usageMetadata !== undefined ? { model, ...object } : object.promptTokenCount !== undefined ? { modelVersion: model, usageMetadata: object } : { model, usage: object };
+  // Anthropic's usage says input_tokens as OpenAI's Responses API does: the provider tells them apart.
+  const kind = provider === 'anthropic' ? { type: 'message' } : {};
+  const wrapped = object.usage !== undefined || object.usageMetadata !== undefined ? { model, ...kind, ...object } : object.promptTokenCount !== undefined ? { modelVersion: model, usageMetadata: object } : { model, ...kind, usage: object };
   const recognition = recognizeUsage(wrapped);
   if (!('usage' in recognition) || recognition.usage.length === 0) {
     throw new Error(`prompt-budget: not a usage object: expected { inputTokens, outputTokens } or a provider's usage (${'error' in recognition ? recognition.error : 'ignored' in recognition ? recognition.ignored : 'empty'})`);

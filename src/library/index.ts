@@ -4,3 +4,14 @@ export { countTokens, resolveModel, type CountOptions, type TokenCount } from '.
 export { estimateCost, tokenCountsOf, type CostEstimate, type EstimateOptions, type TokenCounts } from './estimateCost';
 export { ModelCatalog, type ModelResolution } from '../core/catalog/modelCatalog';
 export type { ModelInfo, ModelPricing, TokenizerId, SourceNote } from '../core/types';
+export { createGuard, Guard, type GuardEvents, type GuardOptions, type GuardSummary } from './guard';
+export type { CallRequest, CallReservation, ObservedUsage } from './guardTypes';
+export type { GuardMiddleware } from './aiSdkMiddleware';
+export { TAGS_HEADER, USER_HEADER } from './callOptions';
+export { BudgetExceededError } from './budgetExceededError';
+export { MemoryLedger, type CallLedger } from './callLedger';
+export { JsonlLedger } from './jsonlLedger';
+export type { CallRefusal, PlannedCall } from '../core/guard/checkCall';
+export type { GuardCallLine } from '../core/usage/guardLedgerLine';
+export type { QuotaStatus } from '../core/usage/evaluateQuotas';
+export type { BudgetConfig } from '../core/budgets/budgetConfig';

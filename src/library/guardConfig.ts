@@ -1,0 +1,40 @@
+// The prompt-budget.yaml a guard follows: named, given, or the nearest one at or above `cwd`, as the
+// CLI finds it; read with the core's reader, so the editor, CI and the application agree on it.
+import { promises as fs } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { BudgetConfig } from '../core/budgets/budgetConfig';
+import { findConfigFile } from '../core/budgets/findConfigFile';
+import { ModelCatalog } from '../core/catalog/modelCatalog';
+import { catalogWithOverrides } from '../core/catalogWithOverrides';
+import { readBudgetConfig } from '../core/readBudgetConfig';
+
+export interface GuardConfig {
+  config?: BudgetConfig;
+  /** The folder the config's relative paths (a ledger file) are relative to. */
+  root: string;
+  catalog: ModelCatalog;
+}
+
+/** Reads the config; rejects with every error as `file:line:column: message` when it has errors. */
+export async function loadGuardConfig(cwd: string, config: string | BudgetConfig | undefined): Promise<GuardConfig> {
+  const builtIn = ModelCatalog.builtIn();
+  if (typeof config === 'object') return { config, root: resolve(cwd), catalog: catalogWithOverrides([], config, builtIn) };
+  const explicit = typeof config === 'string' ? resolve(cwd, config) : undefined;
+  const root = explicit ? dirname(explicit) : ((await nearestConfigFolder(resolve(cwd))) ?? resolve(cwd));
+  const read = await readBudgetConfig((path) => fs.readFile(path), join, root, () => builtIn, explicit);
+  const errors = (read?.parsed.problems ?? []).filter((problem) => problem.severity === 'error');
+  if (errors.length > 0) {
+    const where = (file: string) => (explicit ? file : join(root, file));
+    throw new Error(`prompt-budget: the config has errors:\n${errors.map((problem) => `${where(problem.file)}:${problem.line}:${problem.column}: ${problem.message}`).join('\n')}`);
+  }
+  const parsed = read?.parsed.config;
+  return { config: parsed, root, catalog: catalogWithOverrides([], parsed, builtIn) };
+}
+
+async function nearestConfigFolder(start: string): Promise<string | undefined> {
+  for (let dir = start; ; dir = dirname(dir)) {
+    const folder = dir;
+    if (await findConfigFile((name) => fs.stat(join(folder, name)).then((stats) => (stats.isFile() ? stats : undefined)))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
