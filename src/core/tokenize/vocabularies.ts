@@ -1,7 +1,7 @@
-import type { TokenizerId } from '../types';
+import type { VocabularyTokenizerId } from '../types';
 
 /** A tokenizer the core counts exactly with, from a vocabulary file shipped with Prompt Budget. */
-export type VocabularyId = Exclude<TokenizerId, 'estimate'>;
+export type VocabularyId = VocabularyTokenizerId;
 
 /** What users are told about a vocabulary: its name, where it comes from and under which licence it ships. */
 export interface VocabularyInfo {
