@@ -37,10 +37,7 @@ interface LoadedEncoding {
   readonly specials: SpecialTokenLiterals | undefined;
 }
 
-/**
- * Reads the binary ranks file of an encoding (`VOCABULARIES[name].fileName`: `<name>.ranks`, written
- * by scripts/buildRanks.mjs, or a gzip'd `<name>.ranks.gz` from scripts/buildVocabularies.mjs).
- */
+/** Reads the binary ranks file of an encoding (`<name>.ranks`, written by scripts/buildRanks.mjs). */
 export type RanksReader = (name: EncodingName) => Promise<Uint8Array>;
 
 // Per-process caches: an encoding is built once, on first request, and shared by every caller.
@@ -111,13 +108,7 @@ function loadEncoding(name: EncodingName): Promise<LoadedEncoding> {
 }
 
 async function buildEncoding(name: EncodingName): Promise<LoadedEncoding> {
-  let file = await readRanks(name);
-  if (file[0] === 0x1f && file[1] === 0x8b) {
-    const { gunzip } = await import('node:zlib');
-    const { promisify } = await import('node:util');
-    file = await promisify(gunzip)(file);
-  }
-  const ranks = new RankTable(file);
+  const ranks = new RankTable(await readRanks(name));
   // OpenAI files carry tiktoken's `pat_str`; the open families' carry their tokenizer.json's pre-tokenizer.
   const header = parseVocabularyHeader(ranks.pattern);
   const wholePieceFirst = header?.ignoreMerges ?? true;
