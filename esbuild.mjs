@@ -3,7 +3,7 @@ import * as esbuild from 'esbuild';
 import { copyFileSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { writeRanks } from './scripts/buildRanks.mjs';
+import { writeRanks, writeVocabularies } from './scripts/buildRanks.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -64,8 +64,9 @@ async function writeLibraryEsmEntry() {
 
 // The worker and the CLI read the tokenizer ranks from dist/<encoding>.ranks (see scripts/buildRanks.mjs).
 await writeRanks('dist');
-// The open families' vocabularies (scripts/buildVocabularies.mjs) and their licences go beside them.
-for (const file of readdirSync('vocabularies')) copyFileSync(`vocabularies/${file}`, `dist/${file}`);
+// The open families' vocabularies (scripts/buildVocabularies.mjs) likewise, and their licences beside them.
+await writeVocabularies('dist');
+for (const file of readdirSync('vocabularies')) if (!file.endsWith('.gz')) copyFileSync(`vocabularies/${file}`, `dist/${file}`);
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

@@ -3,9 +3,10 @@
 // takes over a second to parse into a Map). The format is defined once, in the core's
 // rankTable.ts, which this script compiles with esbuild and calls.
 import * as esbuild from 'esbuild';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 
 const require = createRequire(import.meta.url);
 
@@ -26,6 +27,19 @@ export async function writeRanks(outDir) {
       for (let i = 2; i < fields.length; i++) tokens[firstRank + i - 2] = Buffer.from(fields[i], 'base64');
     }
     writeFileSync(join(outDir, `${encoding}.ranks`), encodeRanksFile(pattern, tokens));
+  }
+}
+
+/**
+ * Writes `<id>.ranks` for every open family's vocabulary (vocabularies/<id>.ranks.gz, committed
+ * without their hash table to stay small) with the table built in, so they load as fast as OpenAI's.
+ */
+export async function writeVocabularies(outDir) {
+  const { withHashTable } = await loadRankTableModule();
+  mkdirSync(outDir, { recursive: true });
+  for (const file of readdirSync('vocabularies')) {
+    if (!file.endsWith('.ranks.gz')) continue;
+    writeFileSync(join(outDir, file.slice(0, -'.gz'.length)), withHashTable(gunzipSync(readFileSync(join('vocabularies', file)))));
   }
 }
 

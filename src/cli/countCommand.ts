@@ -4,6 +4,7 @@ import { describeModelSource } from '../core/describeModelSource';
 import type { OutputBasis } from '../core/catalog/cost';
 import { approxMark, formatPercent, formatTokens, formatUsd } from '../core/catalog/format';
 import { LineIndex } from '../core/textPosition';
+import { estimateSpreadLabel } from '../core/tokenize/estimateProfiles';
 import { describeVocabulary } from '../core/tokenize/vocabularies';
 import type { Problem } from '../core/types';
 import { describeReadError, EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
@@ -116,7 +117,7 @@ function toCountRow(analysis: PromptAnalysis, text: string): CountRow {
 
 function printCountRow(io: CliIo, row: CountRow): void {
   const approx = approxMark(row.exact);
-  const how = row.countedBy ? `${row.exact ? 'exact' : 'text exact, chat framing estimated'}, from ${row.countedBy}` : row.exact ? `exact, ${describeVocabulary(row.tokenizer)}` : 'estimate';
+  const how = row.countedBy ? `${row.exact ? 'exact' : 'text exact, chat framing estimated'}, from ${row.countedBy}` : row.exact ? `exact, ${describeVocabulary(row.tokenizer)}` : `estimate, ${estimateSpreadLabel(row.tokenizer)}`;
   const parts = [`${approx}${formatTokens(row.tokens)} tokens (${how})`, `${row.model} (${describeModelSource(row.modelSource)})`];
   if (row.inputCost !== null && row.outputCost !== null) {
     const output =

@@ -1,5 +1,6 @@
 import { ModelCatalog } from '../core/catalog/modelCatalog';
 import { formatTokens, formatUsd } from '../core/catalog/format';
+import { ESTIMATE_PROFILES, estimateSpreadLabel, isEstimate } from '../core/tokenize/estimateProfiles';
 import { VOCABULARIES } from '../core/tokenize/vocabularies';
 import type { ModelInfo, SourceNote } from '../core/types';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
@@ -33,7 +34,7 @@ export async function runModels(args: string[], options: CliOptions, io: CliIo):
     model.maxOutputTokens !== undefined ? (model.maxOutputTokens === 0 ? 'none' : formatTokens(model.maxOutputTokens)) : 'unknown',
     model.pricing ? formatUsd(model.pricing.inputPerMillion) : 'n/a',
     model.pricing ? formatUsd(model.pricing.outputPerMillion) : 'n/a',
-    model.tokenizer === 'estimate' ? '≈ estimate' : model.tokenizer,
+    isEstimate(model.tokenizer) ? `≈ ${model.tokenizer} ${estimateSpreadLabel(model.tokenizer)}` : model.tokenizer,
     compactSource(model.sources.prices),
     compactSource(model.sources.limits),
     model.deprecated ? 'deprecated' : '',
@@ -61,8 +62,8 @@ function modelJson(model: ModelInfo): object {
     deprecated: model.deprecated ?? false,
     aliases: model.aliases,
     tokenizer: model.tokenizer,
-    exact: model.tokenizer !== 'estimate',
-    tokenizerSource: model.tokenizer === 'estimate' ? null : VOCABULARIES[model.tokenizer].source,
+    exact: !isEstimate(model.tokenizer),
+    tokenizerSource: isEstimate(model.tokenizer) ? ESTIMATE_PROFILES[model.tokenizer].source : VOCABULARIES[model.tokenizer].source,
     pricing: model.pricing ?? null,
     prices: model.sources.prices ?? null,
     limits: {

@@ -5,6 +5,7 @@ import { costPerCall, worstCaseOutput, type OutputBasis } from './catalog/cost';
 import { evaluateLimits, type LimitFinding } from './budgets/evaluateLimits';
 import { countPrompt } from './prompts/countPrompt';
 import { parsePrompt } from './prompts/parsePrompt';
+import { upperBound } from './tokenize/estimateProfiles';
 import { loadTokenCounter } from './tokenize/tokenCounter';
 import type {
   CallCost,
@@ -123,6 +124,7 @@ export function evaluateCountedPrompt(
       modelId: model.id,
       inputTokens: count.tokens,
       exact: count.exact,
+      inputUpperBound: upperBound(count.tokens, count.tokenizer),
       maxOutputTokens: declaredMaxOutputTokens,
       contextWindow: model.contextWindow,
       modelMaxInputTokens: model.maxInputTokens,

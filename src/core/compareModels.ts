@@ -2,6 +2,7 @@
 import { costPerCall, worstCaseOutput, type OutputBasis } from './catalog/cost';
 import { approxMark, formatPercent, formatTokens, formatUsd } from './catalog/format';
 import { countPrompt } from './prompts/countPrompt';
+import { estimateSpreadLabel } from './tokenize/estimateProfiles';
 import type { Cell, Table } from './report/reportTable';
 import type { CountFromProvider } from './analyzePrompt';
 import type { ModelInfo, ParsedPrompt, PromptCount, ProviderCountSource, SourceNote, TokenCounter, TokenizerId } from './types';
@@ -169,7 +170,7 @@ export function formatComparisonRow(row: ModelComparisonRow): ComparisonDisplayR
     model: row.modelName,
     modelId: row.modelId,
     provider: row.provider,
-    tokens: `${approx}${formatTokens(row.tokens)}`,
+    tokens: row.exact ? formatTokens(row.tokens) : `${approx}${formatTokens(row.tokens)} (${estimateSpreadLabel(row.tokenizer)})`,
     inputCost: money(row.inputCost, true),
     outputTokens: row.outputBasis === 'none' ? NOT_AVAILABLE : formatTokens(row.outputTokens),
     // The output is a stated number of tokens, so its cost is not an estimate.

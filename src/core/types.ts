@@ -2,7 +2,13 @@
 // plain-node unit tests use the same code as the extension.
 
 /** A tokenizer the core can count with (see tokenize/vocabularies.ts); 'estimate' marks models with no public tokenizer. */
-export type TokenizerId = 'o200k_base' | 'cl100k_base' | 'llama3' | 'qwen3' | 'deepseek_v3' | 'tekken' | 'estimate';
+export type TokenizerId = VocabularyTokenizerId | EstimateTokenizerId;
+
+/** The published vocabularies counted exactly (tokenize/vocabularies.ts). */
+export type VocabularyTokenizerId = 'o200k_base' | 'cl100k_base' | 'llama3' | 'qwen3' | 'deepseek_v3' | 'tekken';
+
+/** Estimates from o200k_base, per family where one is known (tokenize/estimateProfiles.ts). */
+export type EstimateTokenizerId = 'estimate' | 'estimate-gemini' | 'estimate-claude' | 'estimate-claude-4.7';
 
 /** A half-open range of UTF-16 offsets into a document's text (BOM already dropped). */
 export interface TextRange {

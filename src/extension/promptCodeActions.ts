@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { toRange } from './documentRanges';
 import type { PromptFinding } from '../core/analyzePrompt';
 import { costPerCall } from '../core/catalog/cost';
+import { isEstimate } from '../core/tokenize/estimateProfiles';
 import { ESTIMATE_FACTOR } from '../core/tokenize/tokenCounter';
 import { formatTokens } from '../core/catalog/format';
 import type { ModelInfo, TextRange } from '../core/types';
@@ -118,7 +119,7 @@ export function modelsThatFit(models: readonly ModelInfo[], analysis: DocumentAn
   // Another tokenizer counts differently: an estimate runs ESTIMATE_FACTOR above o200k_base.
   const inputFor = (model: ModelInfo) => {
     if (model.tokenizer === analysis.count.tokenizer) return analysis.count.tokens;
-    if (model.tokenizer === 'estimate') return Math.round(analysis.count.tokens * ESTIMATE_FACTOR);
+    if (isEstimate(model.tokenizer)) return Math.round(analysis.count.tokens * ESTIMATE_FACTOR);
     return analysis.count.exact ? analysis.count.tokens : Math.round(analysis.count.tokens / ESTIMATE_FACTOR);
   };
   const cost = (model: ModelInfo) => (model.pricing ? costPerCall(model, inputFor(model), output).total : Infinity);

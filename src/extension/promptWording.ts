@@ -1,11 +1,14 @@
 import type { ModelSource, PromptAnalysis } from '../core/analyzePrompt';
 import { describeModelSource as describeSourceWords } from '../core/describeModelSource';
+import { ESTIMATE_PROFILES, isEstimate } from '../core/tokenize/estimateProfiles';
 import { describeVocabulary } from '../core/tokenize/vocabularies';
 import type { CallCost, PromptCount, SourceNote } from '../core/types';
 
 /** How a count was made, in words a user can check. */
 export function describeTokenizer(count: PromptCount): string {
-  return count.exact ? `exact, ${describeVocabulary(count.tokenizer)}` : 'estimate: no public tokenizer for this model';
+  if (count.exact) return `exact, ${describeVocabulary(count.tokenizer)}`;
+  const profile = isEstimate(count.tokenizer) ? ESTIMATE_PROFILES[count.tokenizer] : ESTIMATE_PROFILES.estimate;
+  return `estimate: no public tokenizer for this model; within ±${Math.round(profile.spread * 100)} %, ${profile.source}`;
 }
 
 /** Where the model a prompt is counted for came from, for the tooltip (Markdown). */

@@ -2,6 +2,7 @@
 // backgrounds, as tokenizer playgrounds show them. They stay until hidden or the document is edited.
 import * as vscode from 'vscode';
 import { formatInteger } from '../core/catalog/format';
+import { isEstimate } from '../core/tokenize/estimateProfiles';
 import type { TokenizerId } from '../core/types';
 import { COMMAND } from './commandIds';
 import { registerCommand } from './log';
@@ -103,7 +104,7 @@ export class TokenBoundaries implements vscode.Disposable {
     this.shown.set(document.uri.toString(), shown);
     for (const visible of vscode.window.visibleTextEditors) this.apply(visible);
     this.updateContextKey();
-    if (tokenizer === 'estimate') {
+    if (isEstimate(tokenizer)) {
       void vscode.window.showInformationMessage('Token boundaries are approximate: this model has no public tokenizer, so its count is an estimate.');
     }
     return shown;

@@ -13,6 +13,9 @@ const DIST = resolve(__dirname, '../../../dist');
 
 type Library = 'core' | 'js-tiktoken' | 'tiktoken-wasm' | 'gpt-tokenizer';
 type Encoding = 'o200k_base' | 'cl100k_base';
+/** What the core alone counts with: OpenAI's encodings and the open families' vocabularies. */
+type CoreEncoding = Encoding | 'llama3' | 'qwen3' | 'deepseek_v3' | 'tekken';
+const OPEN_VOCABULARIES: CoreEncoding[] = ['llama3', 'qwen3', 'deepseek_v3', 'tekken'];
 
 interface ChildResult {
   loadMs: number;
@@ -28,7 +31,7 @@ const SIZES = [1_000_000, 4_000_000];
 const EDITS = 2000;
 
 /** Runs inside a child: load one library, count the text twice, report timings and memory. */
-async function runChild(library: Library, encoding: Encoding, size: number): Promise<ChildResult> {
+async function runChild(library: Library, encoding: CoreEncoding, size: number): Promise<ChildResult> {
   const text = mixedText(size);
   let started = performance.now();
   const count = await loadLibrary(library, encoding);
@@ -42,11 +45,12 @@ async function runChild(library: Library, encoding: Encoding, size: number): Pro
   return { loadMs, tokens, coldMs, warmMs, maxRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
-async function loadLibrary(library: Library, encoding: Encoding): Promise<(text: string) => number> {
+async function loadLibrary(library: Library, coreEncoding: CoreEncoding): Promise<(text: string) => number> {
+  const encoding = coreEncoding as Encoding;
   switch (library) {
     case 'core': {
       const { loadTokenCounter } = await import('../../src/core/tokenize/tokenCounter');
-      const counter = await loadTokenCounter(encoding);
+      const counter = await loadTokenCounter(coreEncoding);
       return (text) => counter.count(text);
     }
     case 'js-tiktoken': {
@@ -68,7 +72,7 @@ async function loadLibrary(library: Library, encoding: Encoding): Promise<(text:
   }
 }
 
-function inChild(library: Library, encoding: Encoding, size: number): ChildResult {
+function inChild(library: Library, encoding: CoreEncoding, size: number): ChildResult {
   const output = execFileSync(process.execPath, [__filename, '--child', library, encoding, String(size)], {
     encoding: 'utf8',
     maxBuffer: 1 << 20,
@@ -77,7 +81,7 @@ function inChild(library: Library, encoding: Encoding, size: number): ChildResul
 }
 
 /** Per-edit latency of DocumentTokenCounter on a 1 MB document, against recounting it whole. */
-async function measureEdits(encoding: Encoding): Promise<{ p50: number; p95: number; max: number; recountMs: number; setTextMs: number; chunks: number }> {
+async function measureEdits(encoding: CoreEncoding): Promise<{ p50: number; p95: number; max: number; recountMs: number; setTextMs: number; chunks: number }> {
   const { loadTokenCounter } = await import('../../src/core/tokenize/tokenCounter');
   const { DocumentTokenCounter, countLargeText } = await import('../../src/core/tokenize/documentCounter');
   const counter = await loadTokenCounter(encoding);
@@ -270,6 +274,24 @@ function measureRuns(): void {
   console.log('   against it at 5,000-20,000 characters, and the heap merge token by token on random long pieces.)');
 }
 
+/** Each open family's vocabulary: load, cold and warm throughput and memory in a fresh process, and per-keystroke latency on 1 MB. */
+async function measureVocabularies(): Promise<void> {
+  console.log('\nOpen vocabularies (core only, 1 MB mixed text; load = read and index the ranks, fresh process)');
+  const widths = [14, 10, 12, 12, 11, 12, 12];
+  console.log(formatRow(['vocabulary', 'load ms', 'cold MB/s', 'warm MB/s', 'maxRSS MB', 'edit p50 ms', 'edit p95 ms'], widths));
+  for (const vocabulary of OPEN_VOCABULARIES) {
+    const result = inChild('core', vocabulary, 1_000_000);
+    const edits = await measureEdits(vocabulary);
+    console.log(
+      formatRow(
+        [vocabulary, result.loadMs.toFixed(0), (1 / (result.coldMs / 1000)).toFixed(2), (1 / (result.warmMs / 1000)).toFixed(2), result.maxRssMb.toFixed(0), edits.p50.toFixed(3), edits.p95.toFixed(3)],
+        widths,
+      ),
+    );
+  }
+  console.log('"edit" is DocumentTokenCounter on a 1 MB document, 2000 random one-character edits, as for o200k_base above.');
+}
+
 function formatRow(cells: Array<string | number>, widths: number[]): string {
   return cells.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  ');
 }
@@ -286,12 +308,17 @@ async function main(): Promise<void> {
   const childIndex = process.argv.indexOf('--child');
   if (childIndex !== -1) {
     const [library, encoding, size] = process.argv.slice(childIndex + 1);
-    process.stdout.write(JSON.stringify(await runChild(library as Library, encoding as Encoding, Number(size))));
+    process.stdout.write(JSON.stringify(await runChild(library as Library, encoding as CoreEncoding, Number(size))));
     return;
   }
   if (process.argv.includes('--live')) {
     // `node out/test/bench/bench.js --live`: only the worker's step per keystroke.
     await printLiveEdits();
+    return;
+  }
+  if (process.argv.includes('--vocabularies')) {
+    // `node out/test/bench/bench.js --vocabularies`: only the open families' vocabularies.
+    await measureVocabularies();
     return;
   }
   if (process.argv.includes('--startup')) {
@@ -339,6 +366,7 @@ async function main(): Promise<void> {
     );
   }
   console.log('"recount" is countLargeText over the whole edited text (warm memo); "setText" the first chunked count.');
+  await measureVocabularies();
   await printLiveEdits();
   await measureStartup();
   measureRuns();

@@ -45,7 +45,7 @@ describe('built-in models', () => {
     assert.equal(sonnet.pricing?.cachedInputPerMillion, 0.3);
     assert.equal(sonnet.contextWindow, 200_000);
     assert.equal(sonnet.maxOutputTokens, 64_000);
-    assert.equal(sonnet.tokenizer, 'estimate');
+    assert.equal(sonnet.tokenizer, 'estimate-claude');
   });
 
   test('gives Gemini 2.5 Pro its higher price for prompts above 200k tokens', () => {
@@ -80,8 +80,8 @@ describe('built-in models', () => {
       'gpt-4-turbo': 'cl100k_base',
       'gpt-3.5-turbo': 'cl100k_base',
       'text-embedding-3-small': 'cl100k_base',
-      'claude-haiku-4-5': 'estimate',
-      'gemini-2.5-flash': 'estimate',
+      'claude-haiku-4-5': 'estimate-claude',
+      'gemini-2.5-flash': 'estimate-gemini',
     };
     for (const [id, tokenizer] of Object.entries(expected)) assert.equal(model(id).tokenizer, tokenizer, id);
   });

@@ -131,9 +131,13 @@ describe('tokenizer by family', () => {
       assert.equal(tokenizerForModel(id), 'o200k_base', id);
     }
     for (const id of ['gpt-4', 'gpt-4-turbo', 'gpt-3.5-turbo', 'text-embedding-3-large']) assert.equal(tokenizerForModel(id), 'cl100k_base', id);
-    for (const id of ['claude-opus-4-6', 'gemini-3-pro-preview', 'grok-4.6', 'gpt-image-1', 'text-embedding-ada-002', 'o10-preview']) {
+    for (const id of ['grok-4.6', 'gpt-image-1', 'text-embedding-ada-002', 'o10-preview']) {
       assert.equal(tokenizerForModel(id), 'estimate', id);
     }
+    // Estimates with a family profile: Claude before and from Opus 4.7, Gemini by Gemma's vocabulary.
+    for (const id of ['claude-opus-4-6', 'claude-sonnet-4-5', 'claude-3-5-haiku', 'anthropic/claude-3-7-sonnet']) assert.equal(tokenizerForModel(id), 'estimate-claude', id);
+    for (const id of ['claude-opus-4-7', 'claude-sonnet-5', 'openrouter/anthropic/claude-opus-5']) assert.equal(tokenizerForModel(id), 'estimate-claude-4.7', id);
+    for (const id of ['gemini-2.5-flash', 'gemini-3-pro-preview', 'openrouter/google/gemini-2.0-flash-001']) assert.equal(tokenizerForModel(id), 'estimate-gemini', id);
   });
 
   test('the open families by their published vocabulary, through resellers and fine-tunes; their other generations stay estimates', () => {

@@ -71,7 +71,7 @@ describe('prompt-budget count', () => {
   test('labels counts for models without a public tokenizer as estimates (≈)', async () => {
     const { code, stdout } = await cli(['count', 'test/fixtures/prompts/summarize.txt', '--model', 'claude-sonnet-4']);
     assert.equal(code, 0);
-    assert.match(stdout, /≈[\d,]+ tokens \(estimate\)/);
+    assert.match(stdout, /≈[\d,]+ tokens \(estimate, ±\d+ %\)/);
     assert.match(stdout, /· ≈<?\d+\.\d% of 200,000 context/, 'the share of the window is an estimate too');
     const json = JSON.parse((await cli(['count', 'test/fixtures/prompts/summarize.txt', '--model', 'claude-sonnet-4', '--json'])).stdout);
     assert.equal(json[0].exact, false);

@@ -107,7 +107,7 @@ describe('compareCountedModels', () => {
     const [approx] = compareCountedModels(noDeclaration, [estimated], countFor);
     assert.equal(approx.exact, false);
     const shown = formatComparisonRow(approx);
-    assert.equal(shown.tokens, '≈1,200');
+    assert.equal(shown.tokens, '≈1,200 (±33 %)');
     assert.equal(shown.inputCost, '≈$0.0036');
     assert.equal(shown.outputCost, '$0.12');
     assert.equal(shown.costPerCall, '≈$0.12');
@@ -208,7 +208,7 @@ describe('comparison table, CSV and Markdown', () => {
     const table = comparisonTable(rows, 'display');
     const markdown = toMarkdownTable(table.headers, table.rows);
     assert.match(markdown, /^\| A \\\| B \| a\\\|b \| test \| 1,000 \| yes \| \$0\.001 \| 1,000 \| model-max \| \$0\.002 \| \$0\.003 \| \$3\.00 \| 8,000 \| 25\.0% \|$/m);
-    assert.match(markdown, /^\| Estimated \| estimated \| test \| ≈1,200 \| estimate \| ≈\$0\.0036 \|/m);
+    assert.match(markdown, /^\| Estimated \| estimated \| test \| ≈1,200 \(±33 %\) \| estimate \| ≈\$0\.0036 \|/m);
   });
 });
 

@@ -24,6 +24,15 @@ describe('evaluateLimits', () => {
     assert.equal(finding.message, "Prompt is 128,000 tokens, 100% of gpt-4o's context window of 128,000.");
   });
 
+  test('an estimate under the window whose upper bound is over it may exceed it: a warning that says so', () => {
+    const claude = { modelId: 'claude-sonnet-4-5', contextWindow: 200_000, warnAt: 0.95, exact: false };
+    const [finding] = evaluateLimits({ ...claude, inputTokens: 160_000, inputUpperBound: 205_000 });
+    assert.equal(finding.severity, 'warning');
+    assert.equal(finding.message, "Prompt is ≈160,000 tokens and may exceed claude-sonnet-4-5's context window of 200,000: the estimate allows up to 205,000.");
+    assert.deepEqual(evaluateLimits({ ...claude, inputTokens: 160_000, inputUpperBound: 199_000 }), []);
+    assert.equal(evaluateLimits({ ...claude, inputTokens: 201_000, inputUpperBound: 240_000 })[0].severity, 'error');
+  });
+
   test('warns at exactly warnAt of the window, and not one token below', () => {
     const [atWarn] = evaluateLimits({ ...gpt4o, inputTokens: 102_400 });
     assert.equal(atWarn.severity, 'warning');

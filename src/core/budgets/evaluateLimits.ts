@@ -22,6 +22,8 @@ export interface LimitInput {
   modelId?: string;
   /** False when `inputTokens` is an estimate: messages then mark the prompt's figures with ≈. Exact when absent. */
   exact?: boolean;
+  /** The most input tokens an estimate allows (its count plus its spread): over a limit only here, the prompt "may exceed" it. */
+  inputUpperBound?: number;
 }
 
 export interface LimitFinding {
@@ -69,7 +71,11 @@ export function evaluateLimits(input: LimitInput): LimitFinding[] {
   // more than 272,000 input tokens of its 400,000), else to the window.
   const inputCap = isLimit(modelMaxInputTokens) && (!isLimit(contextWindow) || modelMaxInputTokens < contextWindow) ? modelMaxInputTokens : undefined;
   const inputLimit = inputCap ?? (isLimit(contextWindow) ? contextWindow : undefined);
-  const inputSeverity = inputLimit !== undefined ? severityOf(inputTokens, inputLimit, warnAt) : undefined;
+  // An estimate within a limit whose upper bound is over it may exceed it: a warning, whatever warnAt says.
+  const upper = input.inputUpperBound ?? inputTokens;
+  const countedSeverity = inputLimit !== undefined ? severityOf(inputTokens, inputLimit, warnAt) : undefined;
+  const mayExceed = inputLimit !== undefined && countedSeverity !== 'error' && upper > inputLimit;
+  const inputSeverity = mayExceed ? 'warning' : countedSeverity;
   if (inputLimit !== undefined && inputSeverity) {
     const rule = inputCap !== undefined ? 'max-input' : 'context-window';
     const what = rule === 'max-input' ? `${model} input limit` : `${model} context window`;
@@ -77,7 +83,9 @@ export function evaluateLimits(input: LimitInput): LimitFinding[] {
     const message =
       inputSeverity === 'error'
         ? `Prompt is ${prompt} tokens; ${what} is ${formatTokens(inputLimit)}${reserved}.`
-        : `Prompt is ${prompt} tokens, ${approx}${formatPercent(inputTokens / inputLimit)} of ${what} of ${formatTokens(inputLimit)}${reserved}.`;
+        : mayExceed
+          ? `Prompt is ${prompt} tokens and may exceed ${what} of ${formatTokens(inputLimit)}${reserved}: the estimate allows up to ${formatTokens(upper)}.`
+          : `Prompt is ${prompt} tokens, ${approx}${formatPercent(inputTokens / inputLimit)} of ${what} of ${formatTokens(inputLimit)}${reserved}.`;
     findings.push({ rule, severity: inputSeverity, at: 'body', used: inputTokens, limit: inputLimit, message });
   }
 

@@ -14,8 +14,14 @@ const DEEPSEEK_V3 = /^deepseek(-chat|-reasoner|-v3(p\d)?|_v3|-r1(?!-distill)|-pr
 // tekken as published with Mistral NeMo (2407): NeMo, Pixtral 12B and Ministral 3B/8B (2410).
 const TEKKEN = /^(open-)?(mistral-nemo|pixtral-12b|ministral-[38]b(-2410|-latest)?$)(?![a-z])|nemo-12b$/;
 
+// Claude: Opus 4.7 brought a new tokenizer (about 1-1.35× the tokens of before); later generations are taken to keep it.
+const CLAUDE = /^claude-(?:(?:opus|sonnet|haiku)-)?(\d+)(?:[-.](\d))?(?!\d)/;
+// Gemini counts with Gemma's vocabulary (Google's own local tokenizer); gemma- ids are its open models.
+const GEMINI = /^(gemini|gemma)-/;
+
 /**
- * The tokenizer a model id counts with: a published vocabulary for its family, 'estimate' otherwise.
+ * The tokenizer a model id counts with: a published vocabulary for its family, else the family's
+ * estimate profile (Claude, Gemini), else the generic estimate.
  * A reseller's id counts as the model it resells: 'openai/gpt-4o', 'azure/gpt-4.1',
  * 'openai.gpt-oss-120b-1:0', 'groq/llama-3.3-70b-versatile', 'aws/meta.llama3-1-70b-instruct-v1:0'.
  */
@@ -30,5 +36,16 @@ export function tokenizerForModel(id: string): TokenizerId {
   if (LLAMA3.test(model)) return 'llama3';
   if (DEEPSEEK_V3.test(model)) return 'deepseek_v3';
   if (TEKKEN.test(model)) return 'tekken';
+  return estimateForModel(model);
+}
+
+function estimateForModel(model: string): TokenizerId {
+  if (GEMINI.test(model)) return 'estimate-gemini';
+  const claude = CLAUDE.exec(model);
+  if (claude) {
+    const major = Number(claude[1]);
+    const minor = Number(claude[2] ?? 0);
+    return major > 4 || (major === 4 && minor >= 7) ? 'estimate-claude-4.7' : 'estimate-claude';
+  }
   return 'estimate';
 }

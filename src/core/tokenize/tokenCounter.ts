@@ -1,7 +1,8 @@
-import type { TokenCounter, TokenizerId } from '../types';
+import type { EstimateTokenizerId, TokenCounter, TokenizerId } from '../types';
 import { countPieceTokens, pieceTokenLengths, utf8Bytes } from './bytePairEncoding';
 import { PieceTokenCounts } from './pieceCounter';
 import { RankTable } from './rankTable';
+import { ESTIMATE_PROFILES, isEstimate, type EstimateProfile } from './estimateProfiles';
 import { SpecialTokenLiterals } from './specialTokens';
 import { VOCABULARIES, type VocabularyId } from './vocabularies';
 import { parseVocabularyHeader } from './vocabularyHeader';
@@ -10,13 +11,10 @@ import { parseVocabularyHeader } from './vocabularyHeader';
 export type EncodingName = VocabularyId;
 
 /**
- * Tokens per o200k_base token for models without a public tokenizer (Claude 3+, Gemini, others).
- * Published side-by-side counts put Claude 3.x–4 at about 1.16x GPT-4o's count for English prose,
- * 1.2x for maths and 1.3x for Python; Gemini's 256k-entry vocabulary comes out close to o200k_base.
- * 1.2 keeps Claude within about ±10% and errs high (about +10–20%) for Gemini, which is the safe
- * side for a budget check.
+ * Tokens per o200k_base token of the generic estimate (models with no published tokenizer and no
+ * family profile); each family's own ratio and spread are in estimateProfiles.ts.
  */
-export const ESTIMATE_FACTOR = 1.2;
+export const ESTIMATE_FACTOR = ESTIMATE_PROFILES.estimate.perToken / 1000;
 
 /**
  * A counter whose count of a text is `fromUnits` of the sum of `countUnits` over any chunking of
@@ -39,10 +37,7 @@ interface LoadedEncoding {
   readonly specials: SpecialTokenLiterals | undefined;
 }
 
-/**
- * Reads the binary ranks file of an encoding (`VOCABULARIES[name].fileName`: `<name>.ranks`, written
- * by scripts/buildRanks.mjs, or a gzip'd `<name>.ranks.gz` from scripts/buildVocabularies.mjs).
- */
+/** Reads the binary ranks file of an encoding (`<name>.ranks`, written by scripts/buildRanks.mjs). */
 export type RanksReader = (name: EncodingName) => Promise<Uint8Array>;
 
 // Per-process caches: an encoding is built once, on first request, and shared by every caller.
@@ -60,10 +55,10 @@ export function setRanksReader(reader: RanksReader): void {
 export async function loadTokenCounter(tokenizer: TokenizerId): Promise<ChunkableTokenCounter> {
   const ready = counters.get(tokenizer);
   if (ready) return ready;
-  const encoding = await loadEncoding(tokenizer === 'estimate' ? 'o200k_base' : tokenizer);
+  const encoding = await loadEncoding(isEstimate(tokenizer) ? 'o200k_base' : tokenizer);
   let counter = counters.get(tokenizer);
   if (!counter) {
-    counter = tokenizer === 'estimate' ? new EstimateCounter(encoding) : new EncodingCounter(tokenizer, encoding);
+    counter = isEstimate(tokenizer) ? new EstimateCounter(tokenizer, encoding, ESTIMATE_PROFILES[tokenizer]) : new EncodingCounter(tokenizer, encoding);
     counters.set(tokenizer, counter);
   }
   return counter;
@@ -74,9 +69,9 @@ export function getLoadedTokenCounter(tokenizer: TokenizerId): ChunkableTokenCou
   return counters.get(tokenizer);
 }
 
-/** True once `tokenizer`'s ranks are in memory ('estimate' rides on o200k_base). */
+/** True once `tokenizer`'s ranks are in memory (the estimates ride on o200k_base). */
 export function isTokenizerLoaded(tokenizer: TokenizerId): boolean {
-  return loadedEncodings.has(tokenizer === 'estimate' ? 'o200k_base' : tokenizer);
+  return loadedEncodings.has(isEstimate(tokenizer) ? 'o200k_base' : tokenizer);
 }
 
 /** Units and their conversion for any counter; counters from elsewhere count in tokens. */
@@ -113,13 +108,7 @@ function loadEncoding(name: EncodingName): Promise<LoadedEncoding> {
 }
 
 async function buildEncoding(name: EncodingName): Promise<LoadedEncoding> {
-  let file = await readRanks(name);
-  if (file[0] === 0x1f && file[1] === 0x8b) {
-    const { gunzip } = await import('node:zlib');
-    const { promisify } = await import('node:util');
-    file = await promisify(gunzip)(file);
-  }
-  const ranks = new RankTable(file);
+  const ranks = new RankTable(await readRanks(name));
   // OpenAI files carry tiktoken's `pat_str`; the open families' carry their tokenizer.json's pre-tokenizer.
   const header = parseVocabularyHeader(ranks.pattern);
   const wholePieceFirst = header?.ignoreMerges ?? true;
@@ -187,30 +176,46 @@ class EncodingCounter implements ChunkableTokenCounter {
 }
 
 /**
- * Estimates for models without a public tokenizer: o200k_base tokens times ESTIMATE_FACTOR,
- * rounded. Its boundaries are o200k_base's, so there are fewer of them than counted tokens.
+ * Estimates for models without a public tokenizer: o200k_base tokens (and ASCII digits) scaled by
+ * the family's profile, rounded once. Its boundaries are o200k_base's, so their number differs
+ * from the count.
  */
 class EstimateCounter implements ChunkableTokenCounter {
-  readonly tokenizer = 'estimate';
   readonly exact = false;
 
-  constructor(private readonly encoding: LoadedEncoding) {}
+  constructor(
+    readonly tokenizer: EstimateTokenizerId,
+    private readonly encoding: LoadedEncoding,
+    private readonly profile: EstimateProfile,
+  ) {}
 
   count(text: string): number {
-    return this.fromUnits(this.encoding.pieces.count(text));
+    return this.fromUnits(this.countUnits(text));
   }
 
+  /** Thousandths of a token: integers, so sums over chunks are exact and the rounding happens once. */
   countUnits(text: string): number {
-    return this.encoding.pieces.count(text);
+    const { perToken, perDigit } = this.profile;
+    const tokens = perToken * this.encoding.pieces.count(text);
+    return perDigit === 0 ? tokens : tokens + perDigit * countAsciiDigits(text);
   }
 
   fromUnits(units: number): number {
-    return Math.round(units * ESTIMATE_FACTOR);
+    return Math.round(units / 1000);
   }
 
   tokenBoundaries(text: string): number[] {
     return tokenEndOffsets(this.encoding, text);
   }
+}
+
+function countAsciiDigits(text: string): number {
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) digits++;
+  }
+  return digits;
 }
 
 /**

@@ -1,7 +1,7 @@
-import type { TokenizerId } from '../types';
+import type { VocabularyTokenizerId } from '../types';
 
 /** A tokenizer the core counts exactly with, from a vocabulary file shipped with Prompt Budget. */
-export type VocabularyId = Exclude<TokenizerId, 'estimate'>;
+export type VocabularyId = VocabularyTokenizerId;
 
 /** What users are told about a vocabulary: its name, where it comes from and under which licence it ships. */
 export interface VocabularyInfo {
@@ -20,13 +20,13 @@ export const VOCABULARIES: Readonly<Record<VocabularyId, VocabularyInfo>> = {
   cl100k_base: { label: 'cl100k_base', fileName: 'cl100k_base.ranks', source: 'OpenAI tiktoken (via js-tiktoken)', licence: 'MIT' },
   llama3: {
     label: 'Llama 3',
-    fileName: 'llama3.ranks.gz',
+    fileName: 'llama3.ranks',
     source: "Meta's tokenizer.json, as in nvidia/Llama3-ChatQA-1.5-8B@3b98162e",
     licence: 'Llama 3 Community License',
   },
-  qwen3: { label: 'Qwen 3', fileName: 'qwen3.ranks.gz', source: 'Qwen/Qwen3-8B@b968826d tokenizer.json', licence: 'Apache-2.0' },
-  deepseek_v3: { label: 'DeepSeek V3', fileName: 'deepseek_v3.ranks.gz', source: 'deepseek-ai/DeepSeek-V3@e815299b tokenizer.json', licence: 'DeepSeek Model License' },
-  tekken: { label: 'Mistral tekken', fileName: 'tekken.ranks.gz', source: 'mistralai/Mistral-Nemo-Instruct-2407@04d8a905 tokenizer.json', licence: 'Apache-2.0' },
+  qwen3: { label: 'Qwen 3', fileName: 'qwen3.ranks', source: 'Qwen/Qwen3-8B@b968826d tokenizer.json', licence: 'Apache-2.0' },
+  deepseek_v3: { label: 'DeepSeek V3', fileName: 'deepseek_v3.ranks', source: 'deepseek-ai/DeepSeek-V3@e815299b tokenizer.json', licence: 'DeepSeek Model License' },
+  tekken: { label: 'Mistral tekken', fileName: 'tekken.ranks', source: 'mistralai/Mistral-Nemo-Instruct-2407@04d8a905 tokenizer.json', licence: 'Apache-2.0' },
 };
 
 /** The ids of VOCABULARIES, OpenAI's first. */
