@@ -1,16 +1,28 @@
 // The workspace's prompt files under its budgets: what `prompt-budget check` computes, kept up to
 // date file by file. Reading and counting run in a worker; the extension host keeps one result per
 // file and re-aggregates them with the core's evaluateWorkspace, which is cheap.
+import { realpath } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { BudgetConfig } from '../core/budgets/budgetConfig';
 import { evaluateWorkspace, selectPromptFiles, SKIPPED_FOLDERS, type WorkspaceCheck, type WorkspaceFileResult } from '../core/checkWorkspace';
 import type { Problem } from '../core/types';
+import { uniqueRealFiles, type RealFile } from '../core/uniqueRealFiles';
 import type { CountRequest, ScanFile, ScanResponse, ScanSettings } from './worker/countProtocol';
 import { log } from './log';
 import type { PromptContexts } from './promptContexts';
 import { readSettings } from './settings';
 import { relativePath, type WorkspaceBudgets } from './workspaceBudgets';
+
+/** Resolves paths relative to `root` (a local folder) to their real files. */
+function realFileIn(root: string): (path: string) => Promise<RealFile | undefined> {
+  const realRoot = realpath(root).catch(() => root);
+  return async (path) => {
+    const real = await realpath(join(root, path));
+    return { real, isReal: real === join(await realRoot, path) };
+  };
+}
 
 /** One workspace folder's prompt files as last evaluated. */
 export interface FolderScan {
@@ -221,7 +233,9 @@ export class WorkspaceScan implements vscode.Disposable {
 
   private async listFiles(state: FolderState): Promise<void> {
     const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(state.folder, '**/*'), SKIPPED_GLOB);
-    state.paths = new Set(uris.map((uri) => relativePath(state.folder, uri)));
+    const paths = uris.map((uri) => relativePath(state.folder, uri));
+    // VS Code's search follows links, listing a linked folder's files again: each real file is counted once, as the CLI does.
+    state.paths = new Set(state.folder.uri.scheme === 'file' ? await uniqueRealFiles(paths, realFileIn(state.folder.uri.fsPath)) : paths);
   }
 
   /** The config in force and the folder-wide context, as plain data for the worker. */
@@ -347,11 +361,22 @@ export class WorkspaceScan implements vscode.Disposable {
     if (type & vscode.FileType.Directory) {
       // A folder moved or copied in brings its files with it, and no event for each of them.
       const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(uri, '**/*'), SKIPPED_GLOB);
-      for (const file of uris) this.addPath(state, relativePath(state.folder, file));
+      for (const file of await this.withoutLinkedCopies(state, uris.map((file) => relativePath(state.folder, file)))) this.addPath(state, file);
     } else {
       this.addPath(state, path);
     }
     this.scheduleAggregate();
+  }
+
+  /** `added` without the files that are linked copies of prompt files listed already (a link to a folder was created). */
+  private async withoutLinkedCopies(state: FolderState, added: string[]): Promise<string[]> {
+    if (state.folder.uri.scheme !== 'file') return added;
+    const nameOf = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+    const names = new Set(added.map(nameOf));
+    const adding = new Set(added);
+    const listed = selectPromptFiles(state.config, [...state.paths]).filter((path) => names.has(nameOf(path)) && !adding.has(path));
+    const kept = new Set(await uniqueRealFiles([...listed, ...added], realFileIn(state.folder.uri.fsPath)));
+    return added.filter((path) => kept.has(path));
   }
 
   private addPath(state: FolderState, path: string): void {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { symlinkSync } from 'node:fs';
+import { symlinkSync, unlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { BudgetTreeNode, BudgetTreeProvider } from '../../src/extension/budgetTree';
@@ -206,6 +206,27 @@ describe('Prompt Budgets tree', () => {
       await vscode.workspace.fs.delete(draftsFolder, { recursive: true });
     }
     await waitFor('the drafts to leave the tree', () => tree.getTreeItem(budget('Drafts')).description === 'no files');
+  });
+
+  it('counts a file reached again through a linked folder once, as check does', async () => {
+    const link = vscode.Uri.joinPath(folderUri(), 'budgets/support-again');
+    try {
+      symlinkSync(vscode.Uri.joinPath(folderUri(), 'budgets/support').fsPath, link.fsPath);
+      await tree.scan.rescan();
+      await tree.scan.whenIdle();
+      const check = tree.scan.folders()[0].check;
+      assert.ok(check, 'the view has no results');
+      const paths = [...check.files.map((file) => file.relativePath)];
+      assert.ok(paths.includes('budgets/support/agent.prompt.md'), paths.join(', '));
+      assert.deepEqual(paths.filter((path) => path.startsWith('budgets/support-again/')), [], 'a linked copy is not counted again');
+      const out: string[] = [];
+      await runCli(['check', '--format', 'json'], { cwd: folderUri().fsPath, stdout: (text) => out.push(text), stderr: () => undefined, readFile: (path) => readFile(path), listFiles: listFilesBelow });
+      assert.deepEqual(checkJson(check).unbudgeted, (JSON.parse(out.join('\n')) as ReturnType<typeof checkJson>).unbudgeted);
+    } finally {
+      unlinkSync(link.fsPath);
+      await tree.scan.rescan();
+      await tree.scan.whenIdle();
+    }
   });
 
   it('lists a prompt file it cannot count (binary) under "Not counted", as check fails on it', async () => {

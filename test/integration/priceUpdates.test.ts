@@ -21,9 +21,14 @@ describe('Update Prices', () => {
     api = await extensionApi();
     // The package's own data, served as a data file: the tests after this one see the whole catalog again.
     bundled = JSON.stringify(await waitForUpdate());
+    // A real newer data file: the package's data with the fixture's gpt-9 added (a file of five models would not be plausible).
+    const parsed = JSON.parse(bundled) as { id: string; models: unknown[] }[] | { providers: { id: string; models: unknown[] }[] };
+    const fixture = JSON.parse(readFileSync(path.join(fixtures, 'data.json'), 'utf8')) as { models: unknown[] }[];
+    const full = JSON.stringify((Array.isArray(parsed) ? parsed : parsed.providers).map((provider) => (provider.id === 'openai' ? { ...provider, models: [...provider.models, fixture[0].models[1]] } : provider)));
     server = createServer((request, response) => {
       const name = (request.url ?? '/').slice(1);
       if (name === 'bundled.json') return void response.writeHead(200).end(bundled);
+      if (name === 'full.json') return void response.writeHead(200, { 'last-modified': 'Fri, 20 Nov 2026 08:00:00 GMT' }).end(full);
       if (!['data.json', 'truncated.json', 'broken.json'].includes(name)) return void response.writeHead(404).end();
       response.writeHead(200, { 'content-type': 'application/json', 'last-modified': 'Fri, 20 Nov 2026 08:00:00 GMT' });
       response.end(readFileSync(path.join(fixtures, name)));
@@ -49,11 +54,11 @@ describe('Update Prices', () => {
     return api.contexts.catalogFor(undefined);
   }
 
-  it('loads newer prices from the configured URL, and keeps them when a later download is broken or truncated', async () => {
+  it('loads newer prices from the configured URL, and keeps them when a later download is broken, truncated or implausibly small', async () => {
     const config = vscode.workspace.getConfiguration('promptBudget');
     assert.equal((await freshCatalog(0.81)).find('gpt-9'), undefined, 'the bundled data has no gpt-9');
 
-    await config.update('prices.url', `${base}/data.json`, vscode.ConfigurationTarget.Global);
+    await config.update('prices.url', `${base}/full.json`, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('promptBudget.updatePrices');
     const updated = (await freshCatalog(0.82)).find('gpt-9');
     assert.equal(updated?.provider, 'openai');
@@ -61,7 +66,7 @@ describe('Update Prices', () => {
     assert.match(api.priceDataFile() ?? '', /genai-prices\.json$/, 'count workers started from now on read the same data');
     assert.equal(process.env.PROMPT_BUDGET_PRICES_FILE, undefined, "the extension host's shared environment is left alone");
 
-    for (const name of ['broken.json', 'truncated.json']) {
+    for (const name of ['broken.json', 'truncated.json', 'data.json']) {
       await config.update('prices.url', `${base}/${name}`, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('promptBudget.updatePrices');
       assert.equal((await freshCatalog(0.83)).find('gpt-9')?.pricing?.inputPerMillion, 8, `${name} left the last good prices in place`);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readRegularFile } from '../../src/core/io/readRegularFile';
+import { regularFileChunks } from '../../src/core/io/regularFileChunks';
 import { runCliInProcess } from '../runCliInProcess';
 
 const posix = process.platform !== 'win32';
@@ -63,5 +64,18 @@ describe('reading a file named by the user', { skip: !posix && 'FIFOs and /dev/z
     assert.equal((await readRegularFile(file)).length, 5000);
     await assert.rejects(readRegularFile(file, 4096), { code: 'ERR_FS_FILE_TOO_LARGE', detail: 'is 5 KB, over the 4 KB limit; not read' });
     await assert.rejects(readRegularFile(join(scratch, 'missing.txt')), { code: 'ENOENT' });
+  });
+});
+
+describe('streaming a usage log', { skip: !posix && 'FIFOs are POSIX' }, () => {
+  test('reads a regular file from an offset, and refuses a FIFO without waiting for a writer', async () => {
+    const log = join(scratch, 'calls.jsonl');
+    await writeFile(log, '{"a":1}\n{"b":2}\n');
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of regularFileChunks(log, 8)) chunks.push(chunk);
+    assert.equal(Buffer.concat(chunks).toString(), '{"b":2}\n');
+    await assert.rejects(async () => {
+      for await (const chunk of regularFileChunks(fifo)) assert.fail(`read ${chunk.length} bytes from a FIFO`);
+    }, { detail: 'is a FIFO (named pipe), not a regular file; not read' });
   });
 });

@@ -8,6 +8,10 @@ import { countPrompt } from '../../src/core/prompts/countPrompt';
 import { parsePrompt } from '../../src/core/prompts/parsePrompt';
 import { loadTokenCounter } from '../../src/core/tokenize/tokenCounter';
 import type { ParsedPrompt, Problem } from '../../src/core/types';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCliInProcess } from '../runCliInProcess';
 
 const rules = (parsed: ParsedPrompt) => parsed.problems.map((problem) => problem.rule);
 const errorsOf = (parsed: ParsedPrompt, rule: string): Problem[] => parsed.problems.filter((problem) => problem.rule === rule && problem.severity === 'error');
@@ -122,5 +126,27 @@ describe('a hostile prompt-budget.yaml', () => {
     const [problem] = parseBudgetConfig('prompt-budget.yaml', decoded.text).problems;
     assert.equal(problem.rule, 'invalid-value');
     assert.equal(problem.column, 10, "the value after the editor's visible BOM");
+  });
+});
+
+describe('the CLI on hostile prompts', () => {
+  test('check fails on a broken max output where it is declared, and count counts aliased messages', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'prompt-budget-hostile-'));
+    try {
+      await writeFile(join(folder, 'capped.prompt.md'), '---\nmodel: gpt-4o\nmaxOutputTokens: -5\n---\nLabel this ticket.\n');
+      const check = await runCliInProcess(['check', '.'], folder);
+      assert.equal(check.code, 1);
+      assert.match(check.stdout, /^capped\.prompt\.md:3:18: error: 'maxOutputTokens' must be a whole number of tokens .*not '-5'; it is ignored\./m);
+
+      const message = 'Answer in one short sentence, citing the section. '.repeat(40);
+      await writeFile(join(folder, 'one.prompt.yml'), `messages:\n  - role: user\n    content: "${message}"\n`);
+      await writeFile(join(folder, 'many.prompt.yml'), `messages:\n  - &m\n    role: user\n    content: "${message}"\n${'  - *m\n'.repeat(20)}`);
+      const counted = await runCliInProcess(['count', 'one.prompt.yml', 'many.prompt.yml', '--json'], folder);
+      assert.equal(counted.code, 0, counted.stderr);
+      const [one, many] = JSON.parse(counted.stdout) as { tokens: number }[];
+      assert.ok(many.tokens > 20 * one.tokens, `${many.tokens} tokens for 21 copies of a ${one.tokens}-token message`);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,7 @@
 // The count worker: tokenizer ranks load here and every count runs here, so typing in a
 // 4 MB prompt never blocks the extension host. No `vscode` import.
-import { readFile } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
+import { readRegularFile } from '../../core/io/readRegularFile';
 import { analyzeFiles } from '../../core/checkFolder';
 import type { WorkspaceFileResult } from '../../core/checkWorkspace';
 import { catalogWithOverrides } from '../../core/catalogWithOverrides';
@@ -170,7 +170,8 @@ async function readScanFile(file: ScanFile): Promise<Uint8Array> {
   if (file.readError !== undefined) throw Object.assign(new Error(''), { code: file.readError });
   if (file.bytes !== undefined) return file.bytes;
   if (file.path === undefined) throw Object.assign(new Error(''), { code: 'ENOENT' });
-  return readFile(file.path);
+  // Regular files only, with a size cap: a FIFO or a device named like a prompt must not stall the scan.
+  return readRegularFile(file.path);
 }
 
 // The extension host keeps thousands of results: it needs counts and labels, not the prompts' text again.
