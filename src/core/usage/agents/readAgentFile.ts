@@ -46,6 +46,8 @@ export async function readAgentFile(file: AgentFileToRead, chunks: AsyncIterable
   let nextLine = state.line;
   reading: for await (const batch of readLineBatches(chunks, { startOffset: state.offset, firstLine: state.line })) {
     for (const line of batch) {
+      // The agent may still be writing the last line: even a part that looks whole waits for its line break.
+      if (!line.terminated && !complete) break reading;
       if (line.tooLong) {
         ledger.problem(file.name, line.line, 'line too long to be a session record; skipped');
       } else {
@@ -58,8 +60,6 @@ export async function readAgentFile(file: AgentFileToRead, chunks: AsyncIterable
           try {
             value = JSON.parse(text);
           } catch {
-            // The agent may still be writing the last line.
-            if (!line.terminated && !complete) break reading;
             ledger.problem(file.name, line.line, line.terminated ? 'not valid JSON (a line cut off or mangled); skipped' : 'the last line is cut off; skipped');
             value = undefined;
           }
