@@ -102,6 +102,7 @@ export class UsageTreeProvider implements vscode.TreeDataProvider<UsageTreeNode>
         const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
         item.description = node.description;
         item.iconPath = new vscode.ThemeIcon('hubot');
+        item.tooltip = "What the coding agents in the promptBudget.usage.agents setting spent, read from their own session files and priced at API rates (@pydantic/genai-prices at each call's date). Times are UTC.";
         item.contextValue = 'usageAgents';
         return item;
       }
@@ -121,7 +122,7 @@ export class UsageTreeProvider implements vscode.TreeDataProvider<UsageTreeNode>
         return item;
       }
       case 'agentProblems': {
-        const item = new vscode.TreeItem('Unread lines', vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem('Unread lines and notes', vscode.TreeItemCollapsibleState.Collapsed);
         item.description = String(node.problems.length);
         item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
         item.contextValue = 'usageAgentProblems';

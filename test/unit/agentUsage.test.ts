@@ -88,7 +88,7 @@ describe('Claude Code session files', () => {
   test('a session still being written: the unfinished last line waits for the next read', async () => {
     const ledger = new UsageLedger();
     const file: AgentFileToRead = { agent: 'claude-code', name: 'session.jsonl', context: { home: '/home/me' } };
-    const line = JSON.stringify({ type: 'assistant', sessionId: 's', cwd: '/home/me/x', timestamp: '2026-11-20T10:00:00Z', requestId: 'r1', message: { id: 'm1', model: 'claude-sonnet-4-20250514', usage: { input_tokens: 10, output_tokens: 5 } } });
+    const line = JSON.stringify({ type: 'assistant', sessionId: 's', cwd: '/home/me/x', timestamp: '2026-11-20T10:00:00Z', requestId: 'r1', message: { id: 'm1', model: 'claude-sonnet-4-20250514', container: { id: 'c' }, usage: { input_tokens: 10, output_tokens: 5 } } });
     const state = await readAgentFile(file, chunks(line.slice(0, 40)), ledger, undefined, { complete: false });
     assert.equal(ledger.records, 0);
     assert.equal(state.offset, 0);
@@ -97,6 +97,14 @@ describe('Claude Code session files', () => {
     assert.equal(ledger.records, 1);
     assert.equal(next.line, 2);
     assert.equal([...ledger.buckets.values()][0].project, '~/x');
+    // A part that happens to end in '}' (the message before its usage) is not taken for a whole line.
+    const second = line.replace(/m1/g, 'm2').replace('r1', 'r2');
+    const cut = second.indexOf('},"usage"') + 1;
+    const waiting = await readAgentFile(file, chunks(second.slice(0, cut)), ledger, next, { complete: false });
+    assert.equal(waiting.offset, next.offset);
+    await readAgentFile(file, chunks(second + '\n'), ledger, waiting, { complete: false });
+    assert.equal(ledger.records, 2);
+    assert.equal(ledger.problems.length, 0);
   });
 });
 

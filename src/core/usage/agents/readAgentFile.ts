@@ -46,25 +46,15 @@ export async function readAgentFile(file: AgentFileToRead, chunks: AsyncIterable
   let nextLine = state.line;
   reading: for await (const batch of readLineBatches(chunks, { startOffset: state.offset, firstLine: state.line })) {
     for (const line of batch) {
+      // The agent may still be writing the last line: even a part that looks whole waits for its line break.
+      if (!line.terminated && !complete) break reading;
       if (line.tooLong) {
         ledger.problem(file.name, line.line, 'line too long to be a session record; skipped');
       } else {
         const text = line.text.trim();
-        const mayHoldUsage = file.agent === 'claude-code' ? text.includes(CLAUDE_MARKER) : CODEX_MARKERS.some((marker) => text.includes(marker));
-        if (text !== '' && !mayHoldUsage && text.startsWith('{') && text.endsWith('}')) {
-          // A whole line with no usage in it: a prompt, a tool result, a summary.
-        } else if (text !== '') {
-          let value: unknown;
-          try {
-            value = JSON.parse(text);
-          } catch {
-            // The agent may still be writing the last line.
-            if (!line.terminated && !complete) break reading;
-            ledger.problem(file.name, line.line, line.terminated ? 'not valid JSON (a line cut off or mangled); skipped' : 'the last line is cut off; skipped');
-            value = undefined;
-          }
-          if (value !== undefined) count(file, line.line, value, codex, ledger);
-        }
+        // A whole line with no usage in it (a prompt, a tool result, a summary) is not parsed.
+        const whole = text.startsWith('{') && text.endsWith('}');
+        if (text !== '' && (!whole || mayHoldUsage(file.agent, text))) count(file, line.line, line.terminated, text, codex, ledger);
       }
       offset = line.end;
       nextLine = line.line + 1;
@@ -73,7 +63,19 @@ export async function readAgentFile(file: AgentFileToRead, chunks: AsyncIterable
   return { offset, line: nextLine, codex: file.agent === 'codex' ? codex : undefined };
 }
 
-function count(file: AgentFileToRead, line: number, value: unknown, codex: CodexState, ledger: UsageLedger): void {
+function mayHoldUsage(agent: AgentId, text: string): boolean {
+  return agent === 'claude-code' ? text.includes(CLAUDE_MARKER) : CODEX_MARKERS.some((marker) => text.includes(marker));
+}
+
+/** Parses one line and counts its usage, or reports why it cannot be read. */
+function count(file: AgentFileToRead, line: number, terminated: boolean, text: string, codex: CodexState, ledger: UsageLedger): void {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    ledger.problem(file.name, line, terminated ? 'not valid JSON (a line cut off or mangled); skipped' : 'the last line is cut off; skipped');
+    return;
+  }
   if (!isObject(value)) return;
   const result: AgentLineResult = file.agent === 'claude-code' ? claudeCodeLine(value, file.context) : codexLine(value, codex, file.context);
   if ('error' in result) ledger.problem(file.name, line, result.error);
