@@ -61,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
   const documents = new PromptDocuments(countWorkerPath(context.extensionPath), contexts);
   context.subscriptions.push(diagnostics, choice, budgets, contexts, documents);
 
-  const headDiffs = registerCompareWithHead(context);
+  const headDiffs = registerCompareWithHead(context, documents);
   const statusBar = registerStatusBar(context, documents, headDiffs);
   registerModelPicker(context, choice, contexts, documents);
   const inlineCounts = registerInlineCounts(context, documents);
