@@ -3,6 +3,7 @@
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { formatTokens, formatUsd } from '../core/catalog/format';
 import { ModelCatalog } from '../core/catalog/modelCatalog';
+import { catalogWithOverrides } from '../core/catalogWithOverrides';
 import { diffPromptChecks, type PromptDiff } from '../core/promptDiff/diffPromptChecks';
 import { beforeAfter, callNotes, describeFileDelta } from '../core/promptDiff/diffWording';
 import { ledgerCallsPerDay } from '../core/promptDiff/ledgerCallsPerDay';
@@ -61,6 +62,11 @@ export async function runDiff(args: string[], options: CliOptions, io: CliIo): P
   const shown = (path: string) => relative(io.cwd, join(root, path)) || path;
   for (const problem of headCheck.configProblems) io.stderr(formatProblem({ ...problem, file: shown(problem.file) }));
   if (headCheck.configFailed) return EXIT_USAGE;
+  if (options.model) {
+    // As in `check`: a --model the catalog (with the config's models) does not know is bad usage.
+    const resolution = catalogWithOverrides([], headCheck.config, builtIn).resolve(options.model);
+    if (!('model' in resolution)) return fail(`--model: ${resolution.error}`);
+  }
   if (baseCheck.configFailed) io.stderr(`prompt-budget diff: the config at ${baseName} has errors; its budgets are left out of the "before" figures.`);
 
   const ledger = await readLedger(headCheck.config ?? baseCheck.config, root, io);

@@ -223,6 +223,9 @@ describe('prompt-budget diff', () => {
     assert.equal(option.code, 2, 'a revision that looks like an option is refused');
     const format = await runCliInProcess(['diff', '--format', 'sarif'], folder);
     assert.equal(format.code, 2);
+    const model = await runCliInProcess(['diff', '--model', 'no-such-model'], folder);
+    assert.equal(model.code, 2);
+    assert.match(model.stderr, /--model: /);
     const clean = await runCliInProcess(['diff'], folder);
     assert.equal(clean.code, 0);
     assert.match(clean.stdout, /HEAD → working tree: 0 prompt files changed/);
