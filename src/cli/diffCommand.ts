@@ -15,7 +15,7 @@ import { collectUsage } from '../core/usage/collectUsage';
 import { selectUsageFiles } from '../core/usage/selectUsageFiles';
 import type { UsageLedger } from '../core/usage/usageLedger';
 import { EXIT_OK, EXIT_OVER, EXIT_USAGE, type CliIo } from './cliIo';
-import { findRepository, renamesBetween, resolveCommit, revisionSnapshot } from './gitRevisions';
+import { findRepository, renamesBetween, resolveCommit, revisionSnapshot, type RevisionSnapshot } from './gitRevisions';
 import { formatProblem } from './printProblems';
 import type { CliOptions } from './runCli';
 import { nodeUsageOpener } from './usageCommand';
@@ -48,16 +48,19 @@ export async function runDiff(args: string[], options: CliOptions, io: CliIo): P
   }
 
   const base = revisionSnapshot(repository.top, baseCommit, repository.prefix, baseName);
-  const head: FolderSnapshot = headCommit
+  const head: FolderSnapshot | RevisionSnapshot = headCommit
     ? revisionSnapshot(repository.top, headCommit, repository.prefix, options.head!)
     : { revision: WORKING_TREE, listFiles: () => io.listFiles(root), readFile: (path) => io.readFile(resolve(root, path)) };
   const builtIn = ModelCatalog.builtIn();
   const checkOptions = { builtIn, configFile, pick: options.model ? { model: options.model, source: 'cli' as const } : undefined };
-  const [baseCheck, headCheck, renames] = await Promise.all([
-    checkSnapshot(base, checkOptions),
-    checkSnapshot(head, checkOptions),
-    renamesBetween(repository.top, baseCommit, headCommit, repository.prefix),
-  ]);
+  let checks;
+  try {
+    checks = await Promise.all([checkSnapshot(base, checkOptions), checkSnapshot(head, checkOptions), renamesBetween(repository.top, baseCommit, headCommit, repository.prefix)]);
+  } finally {
+    base.dispose();
+    if ('dispose' in head) head.dispose();
+  }
+  const [baseCheck, headCheck, renames] = checks;
 
   const shown = (path: string) => relative(io.cwd, join(root, path)) || path;
   for (const problem of headCheck.configProblems) io.stderr(formatProblem({ ...problem, file: shown(problem.file) }));
