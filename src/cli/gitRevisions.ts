@@ -2,7 +2,7 @@
 // bounded output and no external diff or text conversion programs.
 import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { realpath } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import { SKIPPED_FOLDERS } from '../core/checkWorkspace';
 import type { FolderSnapshot } from '../core/promptDiff/snapshotCheck';
@@ -41,6 +41,9 @@ function git(cwd: string, args: readonly string[], maxBuffer: number): Promise<B
 
 /** The repository holding `dir`: its top folder and `dir`'s path inside it ('' at the top, else 'a/b'). */
 export async function findRepository(dir: string): Promise<{ top: string; prefix: string } | { error: string }> {
+  // git started in a missing folder fails as if git itself were missing.
+  const folder = await stat(dir).catch(() => undefined);
+  if (!folder?.isDirectory()) return { error: `${dir}: no such folder` };
   let top: string;
   try {
     top = (await git(dir, ['rev-parse', '--show-toplevel'], 1 << 16)).toString('utf8').trim();

@@ -219,6 +219,9 @@ describe('prompt-budget diff', () => {
     const unknown = await runCliInProcess(['diff', '--base', 'no-such-branch'], folder);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /unknown revision 'no-such-branch' \(--base\)/);
+    const missing = await runCliInProcess(['diff', 'no-such-folder'], folder);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /no-such-folder: no such folder/);
     const option = await runCliInProcess(['diff', '--head', '--output=/tmp/x'], folder);
     assert.equal(option.code, 2, 'a revision that looks like an option is refused');
     const format = await runCliInProcess(['diff', '--format', 'sarif'], folder);
