@@ -3,6 +3,7 @@
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { formatTokens, formatUsd } from '../core/catalog/format';
 import { ModelCatalog } from '../core/catalog/modelCatalog';
+import { catalogWithOverrides } from '../core/catalogWithOverrides';
 import { diffPromptChecks, type PromptDiff } from '../core/promptDiff/diffPromptChecks';
 import { beforeAfter, callNotes, describeFileDelta } from '../core/promptDiff/diffWording';
 import { ledgerCallsPerDay } from '../core/promptDiff/ledgerCallsPerDay';
@@ -14,7 +15,7 @@ import { collectUsage } from '../core/usage/collectUsage';
 import { selectUsageFiles } from '../core/usage/selectUsageFiles';
 import type { UsageLedger } from '../core/usage/usageLedger';
 import { EXIT_OK, EXIT_OVER, EXIT_USAGE, type CliIo } from './cliIo';
-import { findRepository, renamesBetween, resolveCommit, revisionSnapshot } from './gitRevisions';
+import { findRepository, renamesBetween, resolveCommit, revisionSnapshot, type RevisionSnapshot } from './gitRevisions';
 import { formatProblem } from './printProblems';
 import type { CliOptions } from './runCli';
 import { nodeUsageOpener } from './usageCommand';
@@ -47,20 +48,28 @@ export async function runDiff(args: string[], options: CliOptions, io: CliIo): P
   }
 
   const base = revisionSnapshot(repository.top, baseCommit, repository.prefix, baseName);
-  const head: FolderSnapshot = headCommit
+  const head: FolderSnapshot | RevisionSnapshot = headCommit
     ? revisionSnapshot(repository.top, headCommit, repository.prefix, options.head!)
     : { revision: WORKING_TREE, listFiles: () => io.listFiles(root), readFile: (path) => io.readFile(resolve(root, path)) };
   const builtIn = ModelCatalog.builtIn();
   const checkOptions = { builtIn, configFile, pick: options.model ? { model: options.model, source: 'cli' as const } : undefined };
-  const [baseCheck, headCheck, renames] = await Promise.all([
-    checkSnapshot(base, checkOptions),
-    checkSnapshot(head, checkOptions),
-    renamesBetween(repository.top, baseCommit, headCommit, repository.prefix),
-  ]);
+  let checks;
+  try {
+    checks = await Promise.all([checkSnapshot(base, checkOptions), checkSnapshot(head, checkOptions), renamesBetween(repository.top, baseCommit, headCommit, repository.prefix)]);
+  } finally {
+    base.dispose();
+    if ('dispose' in head) head.dispose();
+  }
+  const [baseCheck, headCheck, renames] = checks;
 
   const shown = (path: string) => relative(io.cwd, join(root, path)) || path;
   for (const problem of headCheck.configProblems) io.stderr(formatProblem({ ...problem, file: shown(problem.file) }));
   if (headCheck.configFailed) return EXIT_USAGE;
+  if (options.model) {
+    // As in `check`: a --model the catalog (with the config's models) does not know is bad usage.
+    const resolution = catalogWithOverrides([], headCheck.config, builtIn).resolve(options.model);
+    if (!('model' in resolution)) return fail(`--model: ${resolution.error}`);
+  }
   if (baseCheck.configFailed) io.stderr(`prompt-budget diff: the config at ${baseName} has errors; its budgets are left out of the "before" figures.`);
 
   const ledger = await readLedger(headCheck.config ?? baseCheck.config, root, io);

@@ -1,7 +1,8 @@
 // A folder at a git revision, for `prompt-budget diff`. git runs with execFile (no shell), with
 // bounded output and no external diff or text conversion programs.
-import { execFile } from 'node:child_process';
-import { realpath } from 'node:fs/promises';
+import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { realpath, stat } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import { SKIPPED_FOLDERS } from '../core/checkWorkspace';
 import type { FolderSnapshot } from '../core/promptDiff/snapshotCheck';
@@ -40,6 +41,9 @@ function git(cwd: string, args: readonly string[], maxBuffer: number): Promise<B
 
 /** The repository holding `dir`: its top folder and `dir`'s path inside it ('' at the top, else 'a/b'). */
 export async function findRepository(dir: string): Promise<{ top: string; prefix: string } | { error: string }> {
+  // git started in a missing folder fails as if git itself were missing.
+  const folder = await stat(dir).catch(() => undefined);
+  if (!folder?.isDirectory()) return { error: `${dir}: no such folder` };
   let top: string;
   try {
     top = (await git(dir, ['rev-parse', '--show-toplevel'], 1 << 16)).toString('utf8').trim();
@@ -63,22 +67,106 @@ export async function resolveCommit(top: string, revision: string): Promise<stri
   }
 }
 
+/** A folder at a commit; `dispose` ends the git process that reads its files. */
+export type RevisionSnapshot = FolderSnapshot & { dispose(): void };
+
 /** The folder `prefix` of the repository at `commit`: files listed and read from git's objects, never checked out. */
-export function revisionSnapshot(top: string, commit: string, prefix: string, revision: string): FolderSnapshot {
+export function revisionSnapshot(top: string, commit: string, prefix: string, revision: string): RevisionSnapshot {
   let listing: Promise<Set<string>> | undefined;
   const list = () => {
     listing ??= listTree(top, commit, prefix);
     return listing;
   };
+  const blobs = new BlobReader(top);
   return {
     revision,
     listFiles: async () => [...(await list())],
     readFile: async (relativePath) => {
       // Paths not in the tree (a config name probed, a file outside it) are missing without asking git.
       if (!(await list()).has(relativePath)) throw Object.assign(new Error(`${relativePath} is not in ${revision}`), { code: 'ENOENT' });
-      return git(top, ['cat-file', 'blob', `${commit}:${prefix ? `${prefix}/` : ''}${relativePath}`], MAX_BLOB_BYTES);
+      const object = `${commit}:${prefix ? `${prefix}/` : ''}${relativePath}`;
+      // `cat-file --batch` reads one name a line: a name with a line break goes on its own.
+      return /[\r\n]/.test(object) ? git(top, ['cat-file', 'blob', object], MAX_BLOB_BYTES) : blobs.read(object);
     },
+    dispose: () => blobs.dispose(),
   };
+}
+
+/** Reads blobs through one `git cat-file --batch` process, answers in the order asked: one process for a whole folder, not one per file. */
+class BlobReader {
+  private child: ChildProcessByStdio<Writable, Readable, null> | undefined;
+  private readonly waiting: { resolve: (bytes: Buffer) => void; reject: (error: Error) => void }[] = [];
+  private pending: Buffer = Buffer.alloc(0);
+  /** Bytes of an oversized blob still to be passed over. */
+  private skipping = 0;
+  private failure: Error | undefined;
+
+  constructor(private readonly top: string) {}
+
+  read(object: string): Promise<Buffer> {
+    if (this.failure) return Promise.reject(this.failure);
+    const child = this.start();
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      child.stdin.write(`${object}\n`);
+    });
+  }
+
+  dispose(): void {
+    this.child?.stdin.end();
+    this.child = undefined;
+  }
+
+  private start(): ChildProcessByStdio<Writable, Readable, null> {
+    if (this.child) return this.child;
+    const child = spawn('git', [...GIT_FLAGS, 'cat-file', '--batch'], { cwd: this.top, env: GIT_ENV, stdio: ['pipe', 'pipe', 'ignore'], windowsHide: true });
+    child.stdout.on('data', (chunk: Buffer) => this.receive(chunk));
+    const fail = (error: Error) => {
+      this.failure = new GitError(`git cat-file failed: ${error.message}`, undefined);
+      for (const waiter of this.waiting.splice(0)) waiter.reject(this.failure);
+    };
+    child.on('error', fail);
+    child.on('close', () => {
+      if (this.waiting.length > 0) fail(new Error('it stopped before answering'));
+    });
+    child.stdin.on('error', () => undefined);
+    this.child = child;
+    return child;
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.skipping > 0) {
+      const skipped = Math.min(this.skipping, chunk.length);
+      this.skipping -= skipped;
+      chunk = chunk.subarray(skipped);
+    }
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    while (this.waiting.length > 0) {
+      const end = this.pending.indexOf(10);
+      if (end < 0) return;
+      const header = this.pending.subarray(0, end).toString('utf8');
+      const [, type, sizeText] = header.split(' ');
+      if (type !== 'blob') {
+        // 'missing', 'ambiguous', or not a file: no content follows.
+        this.pending = this.pending.subarray(end + 1);
+        this.waiting.shift()!.reject(Object.assign(new Error(`${header}`), { code: 'ENOENT' }));
+        continue;
+      }
+      const size = Number(sizeText);
+      if (size > MAX_BLOB_BYTES) {
+        const available = this.pending.length - end - 1;
+        this.skipping = Math.max(0, size + 1 - available);
+        this.pending = this.pending.subarray(Math.min(this.pending.length, end + 1 + size + 1));
+        this.waiting.shift()!.reject(Object.assign(new Error('too large'), { code: 'ERR_FS_FILE_TOO_LARGE' }));
+        if (this.skipping > 0) return;
+        continue;
+      }
+      if (this.pending.length < end + 1 + size + 1) return;
+      const content = Buffer.from(this.pending.subarray(end + 1, end + 1 + size));
+      this.pending = this.pending.subarray(end + 1 + size + 1);
+      this.waiting.shift()!.resolve(content);
+    }
+  }
 }
 
 /** Regular files below `prefix` at `commit`, relative to it; links, submodules and skipped folders left out. */

@@ -5,10 +5,11 @@ import { promptDiffMarkdown } from '../core/promptDiff/promptDiffMarkdown';
 import { COMMAND } from './commandIds';
 import { HeadDiffs } from './headDiffs';
 import { registerCommand } from './log';
+import type { PromptDocuments } from './promptDocuments';
 
 /** Registers the command and the shared diffs against HEAD that the status bar and the budgets view show. */
-export function registerCompareWithHead(context: vscode.ExtensionContext): HeadDiffs {
-  const headDiffs = new HeadDiffs();
+export function registerCompareWithHead(context: vscode.ExtensionContext, documents: PromptDocuments): HeadDiffs {
+  const headDiffs = new HeadDiffs((base, head, renames) => documents.diffSnapshots(base, head, renames));
   context.subscriptions.push(
     headDiffs,
     registerCommand(COMMAND.compareWithHead, async () => {

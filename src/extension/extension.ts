@@ -65,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
   context.subscriptions.push(diagnostics, choice, budgets, contexts, documents);
 
   const providerCounts = registerProviderCounts(context, documents);
-  const headDiffs = registerCompareWithHead(context);
+  const headDiffs = registerCompareWithHead(context, documents);
   const statusBar = registerStatusBar(context, documents, providerCounts, headDiffs);
   registerModelPicker(context, choice, contexts, documents);
   const inlineCounts = registerInlineCounts(context, documents);

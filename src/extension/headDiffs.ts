@@ -1,12 +1,13 @@
 // Each workspace folder's prompts against HEAD, through VS Code's git extension: the same core diff
-// as `prompt-budget diff`. HEAD's versions of changed files are read once per commit and cached;
-// the diff is recomputed when git reports a change (a save, a commit, a checkout), never on keystrokes.
+// as `prompt-budget diff`, run in the count worker. HEAD's versions of changed files are read once
+// per commit and cached; the diff is recomputed when git reports a new commit or set of changes, or
+// a file is saved, never on keystrokes.
 import * as vscode from 'vscode';
-import { ModelCatalog } from '../core/catalog/modelCatalog';
+import { CONFIG_FILE_NAMES } from '../core/budgets/findConfigFile';
 import { SKIPPED_FOLDERS } from '../core/checkWorkspace';
-import { diffPromptChecks, type PromptDiff, type PromptFileDiff } from '../core/promptDiff/diffPromptChecks';
-import { checkSnapshot, type FolderSnapshot } from '../core/promptDiff/snapshotCheck';
+import type { PromptDiff, PromptFileDiff } from '../core/promptDiff/diffPromptChecks';
 import { log } from './log';
+import type { SnapshotFiles } from './worker/countProtocol';
 
 /** The parts of the git extension's API (vscode.git, API version 1) used here. */
 interface GitChange {
@@ -69,6 +70,9 @@ export class HeadDiffs implements vscode.Disposable {
   private baseCommit: string | undefined;
   private api: Promise<GitApi | undefined> | undefined;
   private readyApi: GitApi | undefined;
+
+  /** `diffInWorker` checks both revisions in the count worker (PromptDocuments.diffSnapshots): no tokenizer loads in the extension host. */
+  constructor(private readonly diffInWorker: (base: SnapshotFiles, head: SnapshotFiles, renames: ReadonlyMap<string, string>) => Promise<PromptDiff>) {}
 
   /** The cached change of a prompt file against HEAD; asks for its diff when there is none yet. Never waits. */
   deltaFor(uri: vscode.Uri): PromptFileDiff | undefined {
@@ -187,6 +191,7 @@ export class HeadDiffs implements vscode.Disposable {
     const repository = scope.repository;
     const commit = repository.state.HEAD?.commit;
     if (!commit) return { error: `${scope.name}: the repository has no commit yet.` };
+    if (scope.uri.scheme !== 'file') return { error: `${scope.name}: only local folders can be compared with HEAD.` };
     const changes = [...(await repository.diffWith('HEAD')), ...(repository.state.untrackedChanges ?? []), ...repository.state.workingTreeChanges.filter((change) => change.status === UNTRACKED)];
     const inScope = (uri: vscode.Uri) => relativePath(scope.uri, uri);
     const addedAtHead = new Set<string>();
@@ -216,19 +221,20 @@ export class HeadDiffs implements vscode.Disposable {
     const headPaths = found.flatMap((uri) => relativePath(scope.uri, uri) ?? []).sort();
     const basePaths = new Set([...headPaths.filter((path) => !addedAtHead.has(path)), ...goneAtHead]);
     const listed = (paths: Iterable<string>) => [...paths].filter((path) => !changedOnly || changedPaths.has(path)).sort();
-    const readSaved = async (path: string) => vscode.workspace.fs.readFile(vscode.Uri.joinPath(scope.uri, path)).then(undefined, (error: unknown) => Promise.reject(nodeError(error)));
-    const head: FolderSnapshot = { revision: 'working tree', listFiles: async () => listed(headPaths), readFile: readSaved };
-    const base: FolderSnapshot = {
-      revision: 'HEAD',
-      listFiles: async () => listed(basePaths),
-      readFile: (path) => {
-        if (!basePaths.has(path)) return Promise.reject(Object.assign(new Error(`${path} is not in HEAD`), { code: 'ENOENT' }));
-        return changedAtBase.has(path) ? this.baseText(repository, commit, vscode.Uri.joinPath(scope.uri, path)) : readSaved(path);
-      },
+    // The worker reads local files itself; HEAD's versions of changed files go as bytes. Config files are always readable.
+    const sourcesOf = async (files: readonly string[], present: ReadonlySet<string>, atHead: boolean): Promise<SnapshotFiles['sources']> => {
+      const sources: SnapshotFiles['sources'] = {};
+      for (const path of new Set([...files, ...CONFIG_FILE_NAMES.filter((name) => present.has(name))])) {
+        const local = { path: vscode.Uri.joinPath(scope.uri, path).fsPath };
+        sources[path] = atHead && changedAtBase.has(path) ? await this.baseText(repository, commit, vscode.Uri.joinPath(scope.uri, path)).then((bytes) => ({ bytes }), () => local) : local;
+      }
+      return sources;
     };
-    const builtIn = ModelCatalog.builtIn();
-    const [baseCheck, headCheck] = await Promise.all([checkSnapshot(base, { builtIn }), checkSnapshot(head, { builtIn })]);
-    return diffPromptChecks(baseCheck, headCheck, { renames });
+    const headFiles = listed(headPaths);
+    const baseFiles = listed(basePaths);
+    const head: SnapshotFiles = { revision: 'working tree', files: headFiles, sources: await sourcesOf(headFiles, new Set(headPaths), false) };
+    const base: SnapshotFiles = { revision: 'HEAD', files: baseFiles, sources: await sourcesOf(baseFiles, basePaths, true) };
+    return this.diffInWorker(base, head, renames);
   }
 
   /** A file's text at HEAD, read through the git extension once per commit. */
@@ -262,10 +268,4 @@ function stateFingerprint(repository: GitRepository): string {
 function relativePath(folder: vscode.Uri, uri: vscode.Uri): string | undefined {
   const from = folder.path.endsWith('/') ? folder.path : `${folder.path}/`;
   return uri.scheme === folder.scheme && uri.path.startsWith(from) ? uri.path.slice(from.length) : undefined;
-}
-
-/** A VS Code file error as the Node-style error the core expects. */
-function nodeError(error: unknown): Error {
-  const code = error instanceof vscode.FileSystemError && error.code === 'FileNotFound' ? 'ENOENT' : error instanceof vscode.FileSystemError && error.code === 'FileIsADirectory' ? 'EISDIR' : 'EIO';
-  return Object.assign(new Error(error instanceof Error ? error.message : String(error)), { code });
 }

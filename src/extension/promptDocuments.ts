@@ -15,7 +15,8 @@ import { PRICES_FILE_ENV, priceDataFile } from '../core/catalog/activePriceData'
 import { detectPromptFormat } from '../core/prompts/detectPromptFormat';
 import { parsePromptHead } from '../core/prompts/parsePrompt';
 import type { ParsedPrompt, PromptCount, TokenizerId } from '../core/types';
-import type { CountRequest, CountResponse } from './worker/countProtocol';
+import type { PromptDiff } from '../core/promptDiff/diffPromptChecks';
+import type { CountRequest, CountResponse, SnapshotFiles } from './worker/countProtocol';
 import { log } from './log';
 
 /**
@@ -194,6 +195,13 @@ export class PromptDocuments implements vscode.Disposable {
     const reply = await this.request({ kind: 'countText', id: 0, fileName, text, tokenizers });
     if (reply.error || !reply.counts) throw new Error(reply.error ?? 'no counts');
     return reply.counts;
+  }
+
+  /** Checks two revisions of a folder in the worker, as `prompt-budget check` does, and diffs them (issue 18). */
+  async diffSnapshots(base: SnapshotFiles, head: SnapshotFiles, renames: ReadonlyMap<string, string>): Promise<PromptDiff> {
+    const reply = await this.request({ kind: 'diffSnapshots', id: 0, base, head, renames: [...renames] });
+    if (reply.error || !reply.diff) throw new Error(reply.error ?? 'no diff');
+    return reply.diff;
   }
 
   /** Re-evaluates every tracked document (model, settings or budgets changed). */

@@ -219,10 +219,16 @@ describe('prompt-budget diff', () => {
     const unknown = await runCliInProcess(['diff', '--base', 'no-such-branch'], folder);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /unknown revision 'no-such-branch' \(--base\)/);
+    const missing = await runCliInProcess(['diff', 'no-such-folder'], folder);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /no-such-folder: no such folder/);
     const option = await runCliInProcess(['diff', '--head', '--output=/tmp/x'], folder);
     assert.equal(option.code, 2, 'a revision that looks like an option is refused');
     const format = await runCliInProcess(['diff', '--format', 'sarif'], folder);
     assert.equal(format.code, 2);
+    const model = await runCliInProcess(['diff', '--model', 'no-such-model'], folder);
+    assert.equal(model.code, 2);
+    assert.match(model.stderr, /--model: /);
     const clean = await runCliInProcess(['diff'], folder);
     assert.equal(clean.code, 0);
     assert.match(clean.stdout, /HEAD → working tree: 0 prompt files changed/);

@@ -2,6 +2,7 @@
 import type { BudgetConfig } from '../../core/budgets/budgetConfig';
 import type { WorkspaceFileResult } from '../../core/checkWorkspace';
 import type { TextChange } from '../../core/livePromptCount';
+import type { PromptDiff } from '../../core/promptDiff/diffPromptChecks';
 import type { ContextSources } from '../../core/resolvePromptContext';
 import type { ModelOverride, ParsedPrompt, PromptCount, TokenizerId } from '../../core/types';
 
@@ -12,6 +13,14 @@ export interface ScanFile {
   bytes?: Uint8Array;
   /** Why the extension host could not read it (other schemes), as a Node-style code (EACCES, EIO): reported as unreadable, never counted as empty. */
   readError?: string;
+}
+
+/** A folder at one revision, for a diff: its listing, and where each file the worker may read comes from. */
+export interface SnapshotFiles {
+  revision: string;
+  files: string[];
+  /** A local file's path, or bytes the extension host read (git's HEAD version); a file not here is missing. */
+  sources: Record<string, { path: string } | { bytes: Uint8Array }>;
 }
 
 /** What a scan analyses under: plain data, so it crosses to the worker; the worker rebuilds the catalog. */
@@ -34,13 +43,15 @@ export type CountRequest =
   | { kind: 'boundaries'; id: number; tokenizer: TokenizerId; text: string }
   | { kind: 'countText'; id: number; fileName: string; text: string; tokenizers: TokenizerId[] }
   | { kind: 'scanFiles'; id: number; files: ScanFile[]; settings: ScanSettings }
+  /** Checks both revisions as `prompt-budget check` does and diffs them (issue 18); renames are [base path, head path]. */
+  | { kind: 'diffSnapshots'; id: number; base: SnapshotFiles; head: SnapshotFiles; renames: [string, string][] }
   /** Stops a scan between two files (its folder is being analysed again); it ends with `scanDone` and `cancelled`. */
   | { kind: 'cancelScan'; id: number };
 
 export type CountResponse =
   | { kind: 'counted'; uri: string; openId: number; version: number; parsed: ParsedPrompt; count: PromptCount; elapsedMs: number }
   | { kind: 'failed'; uri: string; openId: number; version: number; message: string }
-  | { kind: 'reply'; id: number; boundaries?: number[]; counts?: { parsed: ParsedPrompt; byTokenizer: Partial<Record<TokenizerId, PromptCount>> }; error?: string };
+  | { kind: 'reply'; id: number; boundaries?: number[]; counts?: { parsed: ParsedPrompt; byTokenizer: Partial<Record<TokenizerId, PromptCount>> }; diff?: PromptDiff; error?: string };
 
 /** Replies to `scanFiles`; a union of their own, so document counting's handlers stay as they are. */
 export type ScanResponse =

@@ -11,7 +11,10 @@ import { parsePrompt } from '../../core/prompts/parsePrompt';
 import { loadTokenCounter } from '../../core/tokenize/tokenCounter';
 import type { PromptAnalysis } from '../../core/analyzePrompt';
 import type { PromptCount, TokenizerId } from '../../core/types';
-import type { CountRequest, CountResponse, ScanFile, ScanResponse, ScanSettings } from './countProtocol';
+import { ModelCatalog } from '../../core/catalog/modelCatalog';
+import { diffPromptChecks } from '../../core/promptDiff/diffPromptChecks';
+import { checkSnapshot, type FolderSnapshot } from '../../core/promptDiff/snapshotCheck';
+import type { CountRequest, CountResponse, ScanFile, ScanResponse, ScanSettings, SnapshotFiles } from './countProtocol';
 
 interface OpenDocument {
   openId: number;
@@ -83,6 +86,20 @@ function handle(request: CountRequest): void {
         (error: unknown) => post({ kind: 'reply', id: request.id, error: String(error) }),
       );
       return;
+    case 'diffSnapshots': {
+      const { id, base, head, renames } = request;
+      // After any scan in progress, like a scan: one folder-sized job at a time.
+      scans = scans.then(async () => {
+        try {
+          const builtIn = ModelCatalog.builtIn();
+          const [baseCheck, headCheck] = await Promise.all([checkSnapshot(snapshotOf(base), { builtIn }), checkSnapshot(snapshotOf(head), { builtIn })]);
+          post({ kind: 'reply', id, diff: diffPromptChecks(baseCheck, headCheck, { renames: new Map(renames) }) });
+        } catch (error) {
+          post({ kind: 'reply', id, error: error instanceof Error ? error.message : String(error) });
+        }
+      });
+      return;
+    }
     case 'scanFiles': {
       const { id, files, settings } = request;
       queuedScans.add(id);
@@ -194,6 +211,19 @@ async function countText(fileName: string, text: string, tokenizers: TokenizerId
   const byTokenizer: Partial<Record<TokenizerId, PromptCount>> = {};
   for (const tokenizer of new Set(tokenizers)) byTokenizer[tokenizer] = countPrompt(parsed, await loadTokenCounter(tokenizer));
   return { parsed, byTokenizer };
+}
+
+/** A revision sent by the extension host: local files read here, HEAD's versions sent as bytes. */
+function snapshotOf(files: SnapshotFiles): FolderSnapshot {
+  return {
+    revision: files.revision,
+    listFiles: async () => files.files,
+    readFile: async (relativePath) => {
+      const source = Object.hasOwn(files.sources, relativePath) ? files.sources[relativePath] : undefined;
+      if (!source) throw Object.assign(new Error(`${relativePath} is not in ${files.revision}`), { code: 'ENOENT' });
+      return 'bytes' in source ? source.bytes : readFile(source.path);
+    },
+  };
 }
 
 function openDocument(uri: string, openId: number): OpenDocument | undefined {
