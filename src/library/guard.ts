@@ -19,6 +19,7 @@ import { estimateCost, tokenCountsOf } from './estimateCost';
 import { loadGuardConfig, type GuardConfig } from './guardConfig';
 import type { BudgetConfig } from '../core/budgets/budgetConfig';
 import { JsonlLedger } from './jsonlLedger';
+import { PostgresLedger } from './postgresLedger';
 import type { CallGuard, CallRequest, CallReservation, ObservedUsage } from './guardTypes';
 import { guardMiddleware, type GuardMiddleware } from './aiSdkMiddleware';
 import { wrapClient } from './wrapClient';
@@ -201,7 +202,7 @@ export class Guard extends EventEmitter<GuardEvents> implements CallGuard {
     if (named === undefined || named === 'memory') return new MemoryLedger();
     const target = named.startsWith('env:') ? process.env[named.slice(4)] : named;
     if (!target) throw new Error(`prompt-budget: usage.ledger names the environment variable ${named.slice(4)}, which is not set`);
-    if (/^postgres(ql)?:\/\//i.test(target)) throw new Error('prompt-budget: a PostgreSQL ledger is not supported by this version; use a JSONL file');
+    if (/^postgres(ql)?:\/\//i.test(target)) return new PostgresLedger(target, (error) => this.reportError(error));
     return new JsonlLedger(resolve(setup.root, target), (error) => this.reportError(error));
   }
 
