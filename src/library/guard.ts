@@ -16,6 +16,7 @@ import { BudgetExceededError } from './budgetExceededError';
 import { MemoryLedger, type CallLedger } from './callLedger';
 import { countTokens } from './countTokens';
 import { estimateCost, tokenCountsOf } from './estimateCost';
+import { startCallTelemetry } from './genAiTelemetry';
 import { loadGuardConfig, type GuardConfig } from './guardConfig';
 import type { BudgetConfig } from '../core/budgets/budgetConfig';
 import { JsonlLedger } from './jsonlLedger';
@@ -101,6 +102,7 @@ export class Guard extends EventEmitter<GuardEvents> implements CallGuard {
       return { reservation, result: undefined };
     });
     if (refusal) throw this.refuse(refusal);
+    const telemetry = startCallTelemetry(call);
     let done = false;
     return {
       id,
@@ -108,11 +110,15 @@ export class Guard extends EventEmitter<GuardEvents> implements CallGuard {
       settle: async (observed) => {
         if (done) return undefined;
         done = true;
-        return this.write(ledger, setup, call, observed, id);
+        const line = await this.write(ledger, setup, call, observed, id);
+        if (line) telemetry.succeeded(line);
+        else telemetry.failed();
+        return line;
       },
       release: async () => {
         if (done) return;
         done = true;
+        telemetry.failed();
         await ledger.append({ type: GUARD_RELEASE_TYPE, reservation: id, time: new Date().toISOString() });
       },
     };
