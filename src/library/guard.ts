@@ -16,9 +16,11 @@ import { BudgetExceededError } from './budgetExceededError';
 import { MemoryLedger, type CallLedger } from './callLedger';
 import { countTokens } from './countTokens';
 import { estimateCost, tokenCountsOf } from './estimateCost';
+import { startCallTelemetry } from './genAiTelemetry';
 import { loadGuardConfig, type GuardConfig } from './guardConfig';
 import type { BudgetConfig } from '../core/budgets/budgetConfig';
 import { JsonlLedger } from './jsonlLedger';
+import { PostgresLedger } from './postgresLedger';
 import type { CallGuard, CallRequest, CallReservation, ObservedUsage } from './guardTypes';
 import { guardMiddleware, type GuardMiddleware } from './aiSdkMiddleware';
 import { wrapClient } from './wrapClient';
@@ -100,6 +102,7 @@ export class Guard extends EventEmitter<GuardEvents> implements CallGuard {
       return { reservation, result: undefined };
     });
     if (refusal) throw this.refuse(refusal);
+    const telemetry = startCallTelemetry(call);
     let done = false;
     return {
       id,
@@ -107,11 +110,15 @@ export class Guard extends EventEmitter<GuardEvents> implements CallGuard {
       settle: async (observed) => {
         if (done) return undefined;
         done = true;
-        return this.write(ledger, setup, call, observed, id);
+        const line = await this.write(ledger, setup, call, observed, id);
+        if (line) telemetry.succeeded(line);
+        else telemetry.failed();
+        return line;
       },
       release: async () => {
         if (done) return;
         done = true;
+        telemetry.failed();
         await ledger.append({ type: GUARD_RELEASE_TYPE, reservation: id, time: new Date().toISOString() });
       },
     };
@@ -201,7 +208,7 @@ export class Guard extends EventEmitter<GuardEvents> implements CallGuard {
     if (named === undefined || named === 'memory') return new MemoryLedger();
     const target = named.startsWith('env:') ? process.env[named.slice(4)] : named;
     if (!target) throw new Error(`prompt-budget: usage.ledger names the environment variable ${named.slice(4)}, which is not set`);
-    if (/^postgres(ql)?:\/\//i.test(target)) throw new Error('prompt-budget: a PostgreSQL ledger is not supported by this version; use a JSONL file');
+    if (/^postgres(ql)?:\/\//i.test(target)) return new PostgresLedger(target, (error) => this.reportError(error));
     return new JsonlLedger(resolve(setup.root, target), (error) => this.reportError(error));
   }
 

@@ -36,6 +36,12 @@ export class LedgerState {
     }
   }
 
+  /** Replaces the reservations in flight (a ledger that reads them whole, as PostgreSQL's). */
+  replaceReservations(reservations: readonly GuardReservationLine[]): void {
+    this.reservations.clear();
+    for (const reservation of reservations) this.reservations.set(reservation.reservation, reservation);
+  }
+
   /** The state with `pending` lines (not yet written to the ledger) applied on top, at `now`. */
   view(now: number, pending: readonly GuardLedgerLine[] = []): LedgerView {
     const buckets = [...this.settled.buckets.values()];

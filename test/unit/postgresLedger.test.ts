@@ -1,0 +1,120 @@
+// The PostgreSQL ledger against a real server, started from Debian's postgresql package in a
+// temporary data folder (as the postgres user when the tests run as root: the server refuses root).
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+import { BudgetExceededError, createGuard } from '../../src/library';
+
+const run = promisify(execFile);
+const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort() : [];
+const bin = versions.length > 0 ? `/usr/lib/postgresql/${versions[versions.length - 1]}/bin` : undefined;
+const missing = bin && existsSync(join(bin, 'initdb')) ? undefined : 'PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin/initdb): install Debian’s postgresql package to run these tests';
+const asRoot = process.getuid?.() === 0;
+
+/** Runs a server binary, as the postgres user when we are root. */
+function server(command: string, args: string[]) {
+  const path = join(bin as string, command);
+  return asRoot ? run('runuser', ['-u', 'postgres', '--', path, ...args]) : run(path, args);
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+  const { port } = probe.address() as { port: number };
+  await new Promise((done) => probe.close(done));
+  return port;
+}
+
+describe('PostgreSQL ledger', { skip: missing }, () => {
+  let folder: string;
+  let url: string;
+
+  before(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'pb-postgres-'));
+    if (asRoot) chownSync(folder, Number((await run('id', ['-u', 'postgres'])).stdout), Number((await run('id', ['-g', 'postgres'])).stdout));
+    const port = await freePort();
+    await server('initdb', ['-D', join(folder, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+    await server('pg_ctl', ['-D', join(folder, 'data'), '-l', join(folder, 'server.log'), '-w', '-o', `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+    url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  });
+
+  after(async () => {
+    if (folder && existsSync(join(folder, 'data', 'postmaster.pid'))) await server('pg_ctl', ['-D', join(folder, 'data'), '-m', 'immediate', 'stop']).catch(() => undefined);
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
+
+  test("records the provider's figures, refuses over quota without recording, and reads the connection string from the environment", async () => {
+    const project = mkdtempSync(join(tmpdir(), 'pb-postgres-app-'));
+    try {
+      writeFileSync(join(project, 'prompt-budget.yaml'), `version: 1\nusage:\n  ledger: env:PB_TEST_LEDGER_URL\n  quotas:\n    - name: Two a day\n      period: day\n      users: [dana]\n      maxCalls: 2\n`);
+      process.env.PB_TEST_LEDGER_URL = url;
+      const guard = createGuard({ cwd: project, user: 'dana', tags: ['search'] });
+      for (const id of ['chatcmpl-a', 'chatcmpl-b']) {
+        const call = await guard.reserve({ model: 'gpt-4o', inputTokens: 100, maxOutputTokens: 10 });
+        await call.settle({ usage: { prompt_tokens: 100, completion_tokens: 7 }, id, model: 'gpt-4o-2024-08-06' });
+      }
+      await assert.rejects(guard.reserve({ model: 'gpt-4o', inputTokens: 100, maxOutputTokens: 10 }), (error: unknown) => error instanceof BudgetExceededError && error.budget === 'Two a day');
+      const failed = await guard.reserve({ model: 'gpt-4o', inputTokens: 1, maxOutputTokens: 1, user: 'erin' });
+      await failed.release();
+      const summary = await guard.summary();
+      await guard.close();
+      assert.deepEqual([summary.calls, summary.outputTokens, summary.inFlight], [2, 14, 0]);
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      const { rows } = await client.query('SELECT response_id, model, user_id, tags, input_tokens, output_tokens FROM prompt_budget_calls ORDER BY seq');
+      const reservations = await client.query('SELECT count(*)::int AS n FROM prompt_budget_reservations');
+      await client.end();
+      assert.deepEqual(rows, [
+        { response_id: 'chatcmpl-a', model: 'gpt-4o-2024-08-06', user_id: 'dana', tags: ['search'], input_tokens: '100', output_tokens: '7' },
+        { response_id: 'chatcmpl-b', model: 'gpt-4o-2024-08-06', user_id: 'dana', tags: ['search'], input_tokens: '100', output_tokens: '7' },
+      ]);
+      assert.equal(reservations.rows[0].n, 0);
+    } finally {
+      delete process.env.PB_TEST_LEDGER_URL;
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
+
+  test('six processes sharing a quota of 300 calls make exactly 300 calls', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'pb-postgres-fleet-'));
+    try {
+      writeFileSync(join(project, 'prompt-budget.yaml'), `version: 1\nusage:\n  quotas:\n    - name: Fleet\n      period: day\n      tags: [fleet]\n      maxCalls: 300\n`);
+      const library = resolve(__dirname, '../../../dist/library.cjs');
+      writeFileSync(
+        join(project, 'worker.js'),
+        `const { createGuard } = require(${JSON.stringify(library)});
+(async () => {
+  const guard = createGuard({ cwd: __dirname, ledger: process.argv[3], tags: ['fleet'] });
+  let made = 0;
+  for (let attempt = 0; attempt < 70; attempt++) {
+    try {
+      const call = await guard.reserve({ model: 'gpt-4o-mini', inputTokens: 100, maxOutputTokens: 50 });
+      made++;
+      await call.settle({ usage: { prompt_tokens: 100, completion_tokens: 20 } });
+    } catch (error) {
+      if (error.name !== 'BudgetExceededError') throw error;
+    }
+  }
+  await guard.close();
+  console.log(made);
+})();`,
+      );
+      const outputs = await Promise.all([1, 2, 3, 4, 5, 6].map(() => run(process.execPath, [join(project, 'worker.js'), '', url])));
+      const made = outputs.map(({ stdout }) => Number(stdout.trim()));
+      assert.equal(made.reduce((sum, n) => sum + n, 0), 300, `calls made per process: ${made.join(', ')}`);
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      const { rows } = await client.query("SELECT count(*)::int AS n FROM prompt_budget_calls WHERE 'fleet' = ANY(tags)");
+      await client.end();
+      assert.equal(rows[0].n, 300);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
+});
