@@ -114,7 +114,25 @@ export function guardMiddleware(guard: CallGuard): GuardMiddleware {
             await (observed && !failed ? reservation.settle({ ...observed, model: modelId, id, latencyMs: performance.now() - startedAt }) : reservation.release());
           },
         });
-        return { ...result, stream: result.stream.pipeThrough(watch) };
+        // A stream that fails or that the caller cancels is released (flush runs only at a clean end).
+        const reader = result.stream.pipeThrough(watch).getReader();
+        const stream = new ReadableStream<unknown>({
+          async pull(controller) {
+            try {
+              const { done, value } = await reader.read();
+              if (done) controller.close();
+              else controller.enqueue(value);
+            } catch (error) {
+              await reservation.release();
+              controller.error(error);
+            }
+          },
+          async cancel(reason) {
+            await reservation.release();
+            await reader.cancel(reason);
+          },
+        });
+        return { ...result, stream };
       });
     },
   };
