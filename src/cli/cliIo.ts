@@ -5,6 +5,8 @@ export interface CliIo {
   stderr(text: string): void;
   /** Reads a file's bytes; rejects with a Node-style error (code ENOENT, EISDIR…) when it cannot. */
   readFile(path: string): Promise<Uint8Array>;
+  /** Characters a table line may take: the terminal's width, else 100 (piped output). */
+  width?: number;
   /** Every file below `dir`, as paths relative to it with `/` separators (for `check` and `report`). */
   listFiles(dir: string): Promise<string[]>;
 }

@@ -1,37 +1,48 @@
+import { defaultCompareSet } from '../core/catalog/compareDefaults';
 import { compareModels, defaultComparisonModels, formatComparisonRow, sortComparisonRows, type ModelComparisonRow } from '../core/compareModels';
 import { parsePrompt } from '../core/prompts/parsePrompt';
 import { loadTokenCounter } from '../core/tokenize/tokenCounter';
+import { formatTokens } from '../core/catalog/format';
 import type { ModelInfo } from '../core/types';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { CliContexts } from './cliContext';
 import { readPromptText } from './countCommand';
 import { formatProblem } from './printProblems';
-import { formatTable } from './formatTable';
+import { fitTable, omittedNote } from './formatTable';
 import type { CliOptions } from './runCli';
 
-/** `prompt-budget compare FILE [--models a,b] [--json]` */
+/** `prompt-budget compare FILE [--models a,b | --all] [--json]`: by default the editor's compare set. */
 export async function runCompare(args: string[], options: CliOptions, io: CliIo): Promise<number> {
   if (args.length !== 1) {
     io.stderr("prompt-budget compare: name exactly one file.\nRun 'prompt-budget --help' for usage.");
     return EXIT_USAGE;
   }
   const [file] = args;
-  const { context } = await new CliContexts(io, options).forFile(file);
+  const { context, promptContext } = await new CliContexts(io, options).forFile(file);
   if (context.usageError) return EXIT_USAGE;
   const catalog = context.promptContext.catalog;
+  if (options.models && options.all) {
+    io.stderr("prompt-budget compare: --models and --all exclude each other.\nRun 'prompt-budget compare --help' for its options.");
+    return EXIT_USAGE;
+  }
   let models: ModelInfo[];
+  // A name that is unknown or ambiguous is reported; the others are still compared.
+  let unresolved = 0;
   if (options.models) {
-    models = [];
+    const byId = new Map<string, ModelInfo>();
     for (const name of options.models.split(',').map((part) => part.trim()).filter(Boolean)) {
       const resolution = catalog.resolve(name);
-      if (!('model' in resolution)) {
+      if ('model' in resolution) {
+        byId.set(resolution.model.id, resolution.model);
+      } else {
         io.stderr(`prompt-budget compare: ${resolution.error}`);
-        return EXIT_USAGE;
+        unresolved++;
       }
-      models.push(resolution.model);
     }
+    models = [...byId.values()];
+    if (models.length === 0) return EXIT_USAGE;
   } else {
-    models = defaultComparisonModels(catalog.list());
+    models = options.all ? defaultComparisonModels(catalog.list()) : defaultCompareSet(catalog);
   }
   const text = await readPromptText(io, file);
   if (typeof text !== 'string') {
@@ -40,32 +51,39 @@ export async function runCompare(args: string[], options: CliOptions, io: CliIo)
   }
   const parsed = parsePrompt(file, text);
   for (const problem of parsed.problems) io.stderr(formatProblem(problem));
-  const rows = sortComparisonRows(await compareModels(parsed, models, loadTokenCounter));
+  const expectedOutputTokens = promptContext.expectedOutputTokens;
+  const rows = sortComparisonRows(await compareModels(parsed, models, loadTokenCounter, expectedOutputTokens));
   if (options.json) {
     io.stdout(JSON.stringify({ file, rows }, null, 2));
   } else {
-    printComparison(io, file, rows);
+    printComparison(io, file, rows, expectedOutputTokens);
+    if (!options.models && !options.all) io.stderr(`${rows.length} models, the editor's default set; --all compares every model (${defaultComparisonModels(catalog.list()).length}), --models picks.`);
   }
-  return parsed.problems.some((problem) => problem.severity === 'error') || context.failed ? EXIT_USAGE : EXIT_OK;
+  return unresolved > 0 || parsed.problems.some((problem) => problem.severity === 'error') || context.failed ? EXIT_USAGE : EXIT_OK;
 }
 
-function printComparison(io: CliIo, file: string, rows: ModelComparisonRow[]): void {
-  // Output tokens and their cost in columns of their own, so each lines up on the right.
-  const header = ['model', 'tokens', 'input', 'worst-case output', 'output cost', 'per call', 'per 1,000 calls', 'context used'];
+function printComparison(io: CliIo, file: string, rows: ModelComparisonRow[], expectedOutputTokens: number | undefined): void {
+  // The three figures of every surface (input, expected per call, worst case), then context used.
+  const header = ['model', 'tokens', 'input', 'expected per call', 'worst case', 'worst-case output', 'worst case per 1,000', 'context used'];
   const table = rows.map((row) => {
     const shown = formatComparisonRow(row);
-    const unknown = row.outputBasis === 'none' || row.outputCost === null;
     return [
       shown.modelId,
       shown.tokens,
       shown.inputCost,
-      unknown ? 'n/a' : `${shown.outputTokens} tok`,
-      unknown ? 'n/a' : shown.outputCost,
+      shown.expectedCostPerCall,
       shown.costPerCall,
+      row.outputBasis === 'none' ? 'n/a' : `${shown.outputTokens} tok`,
       shown.perThousandCalls,
       shown.context,
     ];
   });
-  io.stdout(`${file}: cost per call by model, cheapest first (worst case: declared or model max output; context used: input + worst-case output; ≈ = estimate)`);
-  for (const line of formatTable(header, table, true)) io.stdout(line);
+  const expected = expectedOutputTokens === undefined ? 'expected: no expectedOutputTokens set' : `expected: ${formatTokens(expectedOutputTokens)} output tokens`;
+  io.stdout(`${file}: by model, cheapest worst case first (${expected}; worst case: declared or model max output; context used: input of the window; ≈ estimate)`);
+  const width = io.width ?? 100;
+  // Least needed first: per 1,000 follows from per call; the worst-case output is said in the line above.
+  const fitted = fitTable(header, table, { alignRight: true, width, optional: [6, 5, 3] });
+  for (const line of fitted.lines) io.stdout(line);
+  const note = omittedNote(fitted.omitted, width);
+  if (note) io.stderr(note);
 }
