@@ -167,7 +167,8 @@ describe('prompt-budget compare and models', () => {
       url: 'https://platform.openai.com/docs/models',
     });
     const opus = models.find((entry) => entry.id === 'claude-opus-4-6')!;
-    assert.equal(opus.limits.maxOutputTokens, null);
+    assert.equal(opus.limits.maxOutputTokens?.value, 128_000);
+    assert.equal(opus.limits.maxOutputTokens?.asOf, '2026-12');
     assert.equal(opus.limits.contextWindow?.value, 1_000_000);
     assert.match(opus.prices.source, /^Anthropic price/);
     assert.ok(models.some((entry) => entry.deprecated));
