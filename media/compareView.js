@@ -103,6 +103,10 @@
 
     tr.append(element('td', 'numeric', shown.tokens));
     tr.append(element('td', 'numeric input-cost', shown.inputCost));
+    const expected = element('td', 'numeric');
+    expected.append(element('span', '', shown.expectedCostPerCall));
+    expected.append(element('span', 'muted block', row.expectedOutputTokens === null ? 'no expected output set' : `${row.expectedOutputTokens.toLocaleString('en-US')} output tokens`));
+    tr.append(expected);
     const output = element('td', 'numeric');
     output.append(element('span', '', shown.outputCost));
     output.append(element('span', 'muted block', shown.outputTokens === 'n/a' ? 'no max output' : `${shown.outputTokens} tokens`));
@@ -113,7 +117,7 @@
     return tr;
   }
 
-  /** A bar of the context window: input solid, worst-case output lighter; red past 100%. */
+  /** A bar of the context window: input solid (the context used), worst-case output lighter; red past 100%. */
   function contextCell(/** @type {any} */ row, /** @type {any} */ shown) {
     const cell = element('td', 'context');
     if (row.contextShare === null) {
@@ -122,18 +126,18 @@
     }
     const bar = element('div', shown.over ? 'bar over' : 'bar');
     bar.setAttribute('role', 'img');
-    bar.setAttribute('aria-label', `${shown.context} of ${shown.contextWindow} tokens with worst-case output`);
+    bar.setAttribute('aria-label', `${shown.context} of ${shown.contextWindow} tokens used by the input, ${shown.worstCaseContext} with worst-case output`);
     const input = element('span', 'bar-input');
     const output = element('span', 'bar-output');
-    const inputShare = Math.min(row.inputShare, 1);
+    const inputShare = Math.min(row.contextShare, 1);
     input.style.width = `${inputShare * 100}%`;
-    output.style.width = `${Math.max(0, Math.min(row.contextShare, 1) - inputShare) * 100}%`;
+    output.style.width = `${Math.max(0, Math.min(row.worstCaseShare, 1) - inputShare) * 100}%`;
     bar.append(input, output);
     cell.append(bar);
     const label = element('span', shown.over ? 'context-label over-text' : 'context-label muted', `${shown.context} of ${shown.contextWindowCompact}`);
     cell.append(label);
-    // The share above counts the worst-case output too: say what the prompt alone takes.
-    cell.append(element('span', 'context-label muted block', `input alone ${shown.inputContext}`));
+    // What the lighter part of the bar is: the input plus the worst-case output.
+    cell.append(element('span', 'context-label muted block', `with worst-case output ${shown.worstCaseContext}`));
     return cell;
   }
 

@@ -1,5 +1,6 @@
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { findConfigFile, budgetsForFile, ModelCatalog, catalogWithOverrides, readBudgetConfig, resolvePromptContext, type ContextSources, type PromptContext, type BudgetConfig, type Problem } from '../core';
+import { findConfigFile, budgetsForFile, ModelCatalog, catalogWithOverrides, readBudgetConfig, resolvePromptContext, type ContextSources, type BudgetConfig, type Problem } from '../core';
+import type { ResolvedPromptContext } from '../core/resolvePromptContext';
 import type { CliIo } from './cliIo';
 import { formatProblem } from './printProblems';
 import { providerCountingFor } from './providerCounting';
@@ -9,7 +10,7 @@ export interface CliContext {
   /** What names the model and limits in this run: --model, the config; a file's budget goes on top. */
   sources: ContextSources;
   /** The context of a file in no budget. */
-  promptContext: PromptContext;
+  promptContext: ResolvedPromptContext;
   config?: BudgetConfig;
   /** Folder the config's globs are relative to. */
   root: string;
@@ -42,7 +43,7 @@ export class CliContexts {
   ) {}
 
   /** The context of the config nearest to `file` (or of --config), with its budget's model applied. */
-  async forFile(file: string): Promise<{ context: CliContext; promptContext: PromptContext }> {
+  async forFile(file: string): Promise<{ context: CliContext; promptContext: ResolvedPromptContext }> {
     const folder = this.options.config ? this.io.cwd : ((await findConfigFolder(this.io, dirname(resolve(this.io.cwd, file)))) ?? this.io.cwd);
     let pending = this.byFolder.get(folder);
     if (!pending) {
@@ -51,8 +52,8 @@ export class CliContexts {
     }
     const context = await pending;
     const [budget] = context.config ? budgetsForFile(context.config, relative(context.root, resolve(this.io.cwd, file)).split(sep).join('/')) : [];
-    // --model is an explicit choice for this run: it wins over a budget's model, not over the file's.
-    const promptContext = budget && !this.options.model ? resolvePromptContext(context.sources, budget) : context.promptContext;
+    // As in the editor (and docs/configuration.md): the file's model, then its budget's, then --model.
+    const promptContext = budget ? resolvePromptContext(context.sources, budget) : context.promptContext;
     return { context, promptContext };
   }
 }

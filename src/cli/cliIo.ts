@@ -10,6 +10,8 @@ export interface CliIo {
    * Node-style error (code ENOENT, EISDIR…) or a refusal with a `detail` (a FIFO, a device, over the cap).
    */
   readFile(path: string, maxBytes?: number): Promise<Uint8Array>;
+  /** Characters a table line may take: the terminal's width, else 100 (piped output). */
+  width?: number;
   /** Every file below `dir`, as paths relative to it with `/` separators (for `check` and `report`). */
   listFiles(dir: string): Promise<string[]>;
   /** Environment: API keys and base URLs for `--count-with-api`, agents' data folders (default: the process's). */

@@ -1,16 +1,18 @@
+import { defaultCompareSet } from '../core/catalog/compareDefaults';
 import { compareModels, defaultComparisonModels, formatComparisonRow, sortComparisonRows, type ModelComparisonRow } from '../core/compareModels';
 import { parsePrompt } from '../core/prompts/parsePrompt';
 import { loadTokenCounter } from '../core/tokenize/tokenCounter';
+import { formatTokens } from '../core/catalog/format';
 import type { ModelInfo } from '../core/types';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { CliContexts } from './cliContext';
 import { readPromptText } from './countCommand';
 import { formatProblem } from './printProblems';
-import { formatTable } from './formatTable';
+import { fitTable, omittedNote } from './formatTable';
 import { providerCountingFor } from './providerCounting';
 import type { CliOptions } from './runCli';
 
-/** `prompt-budget compare FILE [--models a,b] [--json]` */
+/** `prompt-budget compare FILE [--models a,b | --all] [--json]`: by default the editor's compare set. */
 export async function runCompare(args: string[], options: CliOptions, io: CliIo): Promise<number> {
   if (args.length !== 1) {
     io.stderr("prompt-budget compare: name exactly one file.\nRun 'prompt-budget --help' for usage.");
@@ -18,25 +20,34 @@ export async function runCompare(args: string[], options: CliOptions, io: CliIo)
   }
   const [file] = args;
   if (options.models !== undefined && !options.models.split(',').some((part) => part.trim() !== '')) {
-    io.stderr("prompt-budget compare: --models names no model; give model ids separated by commas (--models gpt-4o,claude-sonnet-4-5).\nRun 'prompt-budget --help' for usage.");
+    io.stderr("prompt-budget compare: --models names no model; give model ids separated by commas (--models gpt-4o,claude-sonnet-4-5).\nRun 'prompt-budget compare --help' for its options.");
     return EXIT_USAGE;
   }
-  const { context } = await new CliContexts(io, options).forFile(file);
+  const { context, promptContext } = await new CliContexts(io, options).forFile(file);
   if (context.usageError) return EXIT_USAGE;
   const catalog = context.promptContext.catalog;
+  if (options.models && options.all) {
+    io.stderr("prompt-budget compare: --models and --all exclude each other.\nRun 'prompt-budget compare --help' for its options.");
+    return EXIT_USAGE;
+  }
   let models: ModelInfo[];
-  if (options.models !== undefined) {
-    models = [];
+  // A name that is unknown or ambiguous is reported; the others are still compared.
+  let unresolved = 0;
+  if (options.models) {
+    const byId = new Map<string, ModelInfo>();
     for (const name of options.models.split(',').map((part) => part.trim()).filter(Boolean)) {
       const resolution = catalog.resolve(name);
-      if (!('model' in resolution)) {
+      if ('model' in resolution) {
+        byId.set(resolution.model.id, resolution.model);
+      } else {
         io.stderr(`prompt-budget compare: ${resolution.error}`);
-        return EXIT_USAGE;
+        unresolved++;
       }
-      models.push(resolution.model);
     }
+    models = [...byId.values()];
+    if (models.length === 0) return EXIT_USAGE;
   } else {
-    models = defaultComparisonModels(catalog.list());
+    models = options.all ? defaultComparisonModels(catalog.list()) : defaultCompareSet(catalog);
   }
   const text = await readPromptText(io, file);
   if (typeof text !== 'string') {
@@ -45,34 +56,41 @@ export async function runCompare(args: string[], options: CliOptions, io: CliIo)
   }
   const parsed = parsePrompt(file, text);
   for (const problem of parsed.problems) io.stderr(formatProblem(problem));
+  const expectedOutputTokens = promptContext.expectedOutputTokens;
   const providerCounting = providerCountingFor(io, options);
-  const rows = sortComparisonRows(await compareModels(parsed, models, loadTokenCounter, providerCounting?.countFromProvider));
+  const rows = sortComparisonRows(await compareModels(parsed, models, loadTokenCounter, expectedOutputTokens, providerCounting?.countFromProvider));
   if (options.json) {
     io.stdout(JSON.stringify({ file, rows }, null, 2));
   } else {
-    printComparison(io, file, rows);
+    printComparison(io, file, rows, expectedOutputTokens);
     for (const line of providerCounting?.summary() ?? []) io.stdout(line);
+    if (!options.models && !options.all) io.stderr(`${rows.length} models, the editor's default set; --all compares every model (${defaultComparisonModels(catalog.list()).length}), --models picks.`);
   }
-  return parsed.problems.some((problem) => problem.severity === 'error') || context.failed ? EXIT_USAGE : EXIT_OK;
+  return unresolved > 0 || parsed.problems.some((problem) => problem.severity === 'error') || context.failed ? EXIT_USAGE : EXIT_OK;
 }
 
-function printComparison(io: CliIo, file: string, rows: ModelComparisonRow[]): void {
-  // Output tokens and their cost in columns of their own, so each lines up on the right.
-  const header = ['model', 'tokens', 'input', 'worst-case output', 'output cost', 'per call', 'per 1,000 calls', 'context used'];
+function printComparison(io: CliIo, file: string, rows: ModelComparisonRow[], expectedOutputTokens: number | undefined): void {
+  // The three figures of every surface (input, expected per call, worst case), then context used.
+  const header = ['model', 'tokens', 'input', 'expected per call', 'worst case', 'worst-case output', 'worst case per 1,000', 'context used'];
   const table = rows.map((row) => {
     const shown = formatComparisonRow(row);
-    const unknown = row.outputBasis === 'none' || row.outputCost === null;
     return [
       shown.modelId,
       shown.tokens,
       shown.inputCost,
-      unknown ? 'n/a' : `${shown.outputTokens} tok`,
-      unknown ? 'n/a' : shown.outputCost,
+      shown.expectedCostPerCall,
       shown.costPerCall,
+      row.outputBasis === 'none' ? 'n/a' : `${shown.outputTokens} tok`,
       shown.perThousandCalls,
       shown.context,
     ];
   });
-  io.stdout(`${file}: cost per call by model, cheapest first (worst case: declared or model max output; context used: input + worst-case output; ≈ = estimate)`);
-  for (const line of formatTable(header, table, true)) io.stdout(line);
+  const expected = expectedOutputTokens === undefined ? 'expected: no expectedOutputTokens set' : `expected: ${formatTokens(expectedOutputTokens)} output tokens`;
+  io.stdout(`${file}: by model, cheapest worst case first (${expected}; worst case: declared or model max output; context used: input of the window; ≈ estimate)`);
+  const width = io.width ?? 100;
+  // Least needed first: per 1,000 follows from per call; the worst-case output is said in the line above.
+  const fitted = fitTable(header, table, { alignRight: true, width, optional: [6, 5, 3] });
+  for (const line of fitted.lines) io.stdout(line);
+  const note = omittedNote(fitted.omitted, width);
+  if (note) io.stderr(note);
 }

@@ -30,7 +30,15 @@ export interface CountRow {
   outputCost: number | null;
   /** Input plus the worst-case output (`outputTokens`); `check`'s costPerCall uses the expected output instead. */
   worstCaseCostPerCall: number | null;
+  /** Output tokens expected per call: the file's budget's `expectedOutputTokens`; null when none is set. */
+  expectedOutputTokens: number | null;
+  /** Input plus the expected output; null without an expected output or a price. */
+  expectedCostPerCall: number | null;
+  /** The budget that governs the file, if any. */
+  budget: string | null;
   contextWindow: number | null;
+  /** Context used: the input's share of the context window, as on every surface. */
+  contextUsed: number | null;
   segments: { label: string; line: number; tokens: number }[];
   variables: string[];
   renderedTokens: number | null;
@@ -61,7 +69,7 @@ export async function runCount(files: string[], options: CliOptions, io: CliIo):
       continue;
     }
     const analysis = await analyzePrompt(file, text, promptContext);
-    const row = toCountRow(analysis, text);
+    const row = toCountRow(analysis, text, promptContext.budgetName);
     rows.push(row);
     // Malformed input is exit 2; a prompt over its model's limits is reported, and enforced by `check`.
     if (analysis.parsed.problems.some((problem) => problem.severity === 'error')) failed = true;
@@ -84,9 +92,10 @@ export async function readPromptText(io: CliIo, file: string): Promise<string | 
   return decoded.text;
 }
 
-function toCountRow(analysis: PromptAnalysis, text: string): CountRow {
+function toCountRow(analysis: PromptAnalysis, text: string, budget: string | undefined): CountRow {
   const lines = new LineIndex(text);
-  const { count, worstCase, resolved, parsed } = analysis;
+  const { count, worstCase, expected, resolved, parsed } = analysis;
+  const contextWindow = resolved.model?.contextWindow ?? null;
   return {
     file: analysis.file,
     format: analysis.format,
@@ -101,7 +110,11 @@ function toCountRow(analysis: PromptAnalysis, text: string): CountRow {
     declaredMaxOutputTokens: analysis.declaredMaxOutputTokens ?? null,
     outputCost: analysis.priced && worstCase ? worstCase.output : null,
     worstCaseCostPerCall: analysis.priced && worstCase ? worstCase.total : null,
-    contextWindow: resolved.model?.contextWindow ?? null,
+    expectedOutputTokens: expected?.outputTokens ?? null,
+    expectedCostPerCall: analysis.priced && expected ? expected.total : null,
+    budget: budget ?? null,
+    contextWindow,
+    contextUsed: contextWindow ? count.tokens / contextWindow : null,
     segments: parsed.segments.map((segment, index) => ({
       label: segment.label,
       line: lines.positionAt(segment.range.start).line,
@@ -115,21 +128,27 @@ function toCountRow(analysis: PromptAnalysis, text: string): CountRow {
   };
 }
 
+/** One line per file: the three cost figures with the labels every surface uses, then context used. */
 function printCountRow(io: CliIo, row: CountRow): void {
   const approx = approxMark(row.exact);
   const how = row.countedBy ? `${row.exact ? 'exact' : 'text exact, chat framing estimated'}, from ${row.countedBy}` : row.exact ? `exact, ${describeVocabulary(row.tokenizer)}` : `estimate, ${estimateSpreadLabel(row.tokenizer)}`;
-  const parts = [`${approx}${formatTokens(row.tokens)} tokens (${how})`, `${row.model} (${describeModelSource(row.modelSource)})`];
-  if (row.inputCost !== null && row.outputCost !== null) {
-    const output =
-      row.outputBasis === 'none'
-        ? 'output not declared'
-        : `worst-case output ${formatTokens(row.outputTokens)} tok ${formatUsd(row.outputCost)}` +
-          (row.outputBasis === 'model-max' ? " (model's max)" : row.outputTokens < (row.declaredMaxOutputTokens ?? 0) ? " (declared max, capped at the model's)" : ' (declared max)');
-    parts.push(`input ${approx}${formatUsd(row.inputCost)}`, output);
+  const parts = [`${approx}${formatTokens(row.tokens)} tokens (${how})`, `${row.model} (${describeModelSource(row.modelSource, row.budget ?? undefined)})`];
+  if (row.inputCost !== null && row.worstCaseCostPerCall !== null) {
+    parts.push(`input ${approx}${formatUsd(row.inputCost)}`);
+    if (row.expectedCostPerCall !== null && row.expectedOutputTokens !== null) {
+      parts.push(`expected per call ${approx}${formatUsd(row.expectedCostPerCall)} (${formatTokens(row.expectedOutputTokens)} output tok${row.budget ? `, budget '${row.budget}'` : ''})`);
+    }
+    if (row.outputBasis === 'none') {
+      parts.push('worst case unknown (no max output known)');
+    } else {
+      const basis =
+        row.outputBasis === 'model-max' ? "model's max" : row.outputTokens < (row.declaredMaxOutputTokens ?? 0) ? "declared max capped at the model's" : 'declared max';
+      parts.push(`worst case ${approx}${formatUsd(row.worstCaseCostPerCall)} (${formatTokens(row.outputTokens)} output tok, ${basis})`);
+    }
   } else {
     parts.push('price unknown');
   }
-  if (row.contextWindow) parts.push(`${approx}${formatPercent(row.tokens / row.contextWindow, 1)} of ${formatTokens(row.contextWindow)} context`);
+  if (row.contextWindow && row.contextUsed !== null) parts.push(`context used ${approx}${formatPercent(row.contextUsed, 1)} of ${formatTokens(row.contextWindow)}`);
   if (row.renderedTokens !== null) parts.push(`with sample values ${approx}${formatTokens(row.renderedTokens)} tokens`);
   io.stdout(`${escapeTerminalText(row.file)}: ${parts.join(' · ')}`);
   if (row.providerNote) io.stdout(`  --count-with-api: ${escapeTerminalText(row.providerNote)}`);

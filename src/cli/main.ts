@@ -9,11 +9,19 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+/** COLUMNS when set, else the terminal's width, else 100 when the output is piped. */
+function terminalWidth(): number {
+  const columns = Number(process.env.COLUMNS);
+  if (Number.isInteger(columns) && columns > 0) return columns;
+  return process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : 100;
+}
+
 runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   stdout: (text) => process.stdout.write(text + '\n'),
   stderr: (text) => process.stderr.write(text + '\n'),
   readFile: (path, maxBytes) => readRegularFile(path, maxBytes),
+  width: terminalWidth(),
   listFiles: listFilesBelow,
   env: process.env,
 }).then(

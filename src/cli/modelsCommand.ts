@@ -5,26 +5,30 @@ import { VOCABULARIES } from '../core/tokenize/vocabularies';
 import type { ModelInfo, SourceNote } from '../core/types';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { loadCliContext } from './cliContext';
-import { formatTable } from './formatTable';
+import { fitTable, omittedNote } from './formatTable';
 import { warnIfStale } from './pricesCommand';
 import type { CliOptions } from './runCli';
 
-/** `prompt-budget models [--json]`: every priced model, its provider, limits (or unknown) and where each figure comes from. */
+/**
+ * `prompt-budget models [SEARCH] [--provider NAME] [--current] [--json]`: priced models, their
+ * provider, limits (or unknown) and where each figure comes from.
+ */
 export async function runModels(args: string[], options: CliOptions, io: CliIo): Promise<number> {
-  if (args.length > 0) {
-    io.stderr("prompt-budget models: takes no file.\nRun 'prompt-budget --help' for usage.");
+  if (args.length > 1) {
+    io.stderr("prompt-budget models: takes one search term at most.\nRun 'prompt-budget models --help' for its options.");
     return EXIT_USAGE;
   }
   const context = await loadCliContext(io, options);
   if (context.usageError) return EXIT_USAGE;
-  const models = context.promptContext.catalog.list();
+  const all = context.promptContext.catalog.list();
+  const models = all.filter(modelFilter(args[0], options));
   const data = ModelCatalog.priceData();
   warnIfStale(data, io);
   if (options.json) {
     io.stdout(JSON.stringify(models.map(modelJson), null, 2));
     return context.failed ? EXIT_USAGE : EXIT_OK;
   }
-  const header = ['id', 'provider', 'context', 'max input', 'max output', 'input $/M', 'output $/M', 'tokenizer', 'prices from', 'limits from', 'status'];
+  const header = ['model', 'provider', 'context', 'max input', 'max output', 'input $/M', 'output $/M', 'tokenizer', 'prices from', 'limits from', 'status'];
   const rows = models.map((model) => [
     model.id,
     model.provider,
@@ -39,10 +43,26 @@ export async function runModels(args: string[], options: CliOptions, io: CliIo):
     compactSource(model.sources.limits),
     model.deprecated ? 'deprecated' : '',
   ]);
-  for (const line of formatTable(header, rows)) io.stdout(line.trimEnd());
+  const width = io.width ?? 100;
+  // Least needed first: the sources and the tokenizer are in --json too, the prices and limits are why one looks.
+  const fitted = fitTable(header, rows, { width, optional: [9, 8, 7, 10, 3] });
+  for (const line of fitted.lines) io.stdout(line.trimEnd());
+  const note = omittedNote(fitted.omitted, width);
+  if (note) io.stderr(note);
   const providers = new Set(models.map((model) => model.provider)).size;
-  io.stderr(`${models.length} models from ${providers} providers; prices: ${data.label}.`);
+  const shown = models.length === all.length ? `${models.length} models` : `${models.length} of ${all.length} models`;
+  io.stderr(`${shown} from ${providers} provider${providers === 1 ? '' : 's'}; prices: ${data.label}.`);
   return context.failed ? EXIT_USAGE : EXIT_OK;
+}
+
+/** The models a search term, --provider and --current let through; all of them when none is given. */
+function modelFilter(search: string | undefined, options: CliOptions): (model: ModelInfo) => boolean {
+  const term = search?.trim().toLowerCase();
+  const provider = options.provider?.trim().toLowerCase();
+  return (model) =>
+    (!term || [model.id, model.name, ...model.aliases].some((name) => name.toLowerCase().includes(term))) &&
+    (!provider || model.provider.toLowerCase() === provider || model.providerName?.toLowerCase() === provider) &&
+    (!options.current || !model.deprecated);
 }
 
 /** A limit in --json: its figure with source and date, or null when no source gives it. */

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { EXIT_USAGE, type CliIo } from './cliIo';
+import { COMMAND_HELP } from './commandHelp';
 import { runCount } from './countCommand';
 import { runCompare } from './compareCommand';
 import { runModels } from './modelsCommand';
@@ -15,9 +16,10 @@ export const USAGE = `Usage: prompt-budget <command> [options]
 Commands:
   count FILE... [--model ID] [--json] [--count-with-api]
                                           tokens and cost per call of each prompt file
-  compare FILE [--models a,b,...] [--json] [--count-with-api]
+  compare FILE [--models a,b,...] [--all] [--json] [--count-with-api]
                                           the same prompt across models, side by side
-  models [--json]                         the model catalog: limits, prices, sources
+  models [SEARCH] [--provider NAME] [--current] [--json]
+                                          the model catalog: limits, prices, sources
   prices [update [--url URL]] [--json]    the price data in use; update fetches newer prices
   check [DIR] [--config FILE] [--format text|json|sarif] [--count-with-api]
                                           enforce prompt-budget.yaml (exit 1 when over)
@@ -35,14 +37,12 @@ Commands:
                                           when it newly breaks a limit)
 
 Options:
-  --model ID      model to count for when a file declares none (default: the
-                  config's defaultModel, else gpt-4o)
   --prices FILE   price data to use (genai-prices data.json, or a saved update)
   --count-with-api
                   count with the provider's API where it has one and a key is
                   set (ANTHROPIC_API_KEY, GEMINI_API_KEY/GOOGLE_API_KEY,
                   XAI_API_KEY): sends the prompt to the provider; exact
-  -h, --help      show this help
+  -h, --help      show this help; 'prompt-budget COMMAND --help' shows a command's options
   -v, --version   show the version
 
 Exit codes: 0 ok, 1 over a limit (check, diff), 2 bad usage, bad config or unreadable input.
@@ -63,6 +63,9 @@ const OPTIONS = {
   head: { type: 'string' },
   'count-with-api': { type: 'boolean' },
   agents: { type: 'boolean' },
+  all: { type: 'boolean' },
+  provider: { type: 'string' },
+  current: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -82,25 +85,50 @@ export type CliOptions = {
   head?: string;
   'count-with-api'?: boolean;
   agents?: boolean;
+  all?: boolean;
+  provider?: string;
+  current?: boolean;
 };
+
+type ArgToken = ReturnType<typeof parseArgs>['tokens'] extends (infer Token)[] | undefined ? Token : never;
+
+/** What is wrong with the options given, in our words: an unknown name, a missing or unwanted value. */
+function badOption(tokens: readonly ArgToken[] | undefined): string | undefined {
+  for (const token of tokens ?? []) {
+    if (token.kind !== 'option') continue;
+    const spec = (OPTIONS as Record<string, { type: 'string' | 'boolean' }>)[token.name];
+    if (!spec) return `unknown option '${token.rawName}'.`;
+    if (spec.type === 'string' && (token.value === undefined || (token.inlineValue !== true && token.value.startsWith('-')))) {
+      return `${token.rawName} needs a value.`;
+    }
+    if (spec.type === 'boolean' && token.inlineValue) return `${token.rawName} takes no value.`;
+  }
+  return undefined;
+}
 
 /** Runs one CLI invocation and returns its exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    io.stderr(`prompt-budget: ${error instanceof Error ? error.message : String(error)}\nRun 'prompt-budget --help' for usage.`);
+  // Not strict: Node's messages for a bad option name its internals; ours name the command.
+  const { values: parsedValues, positionals, tokens } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: false, tokens: true });
+  if (positionals[0] === 'help') {
+    io.stdout(COMMAND_HELP[positionals[1] ?? ''] ?? USAGE);
+    return 0;
+  }
+  const [command, ...args] = positionals;
+  const optionError = badOption(tokens);
+  if (optionError) {
+    const name = command && command in COMMAND_HELP ? `prompt-budget ${command}` : 'prompt-budget';
+    io.stderr(`${name}: ${optionError}\nRun '${name} --help' for its options.`);
     return EXIT_USAGE;
   }
-  const { values, positionals } = parsed;
+  // Checked above: every option is known and has a value of its type.
+  const values = parsedValues as CliOptions & { help?: boolean; version?: boolean };
   if (values.version) {
     io.stdout(CLI_VERSION);
     return 0;
   }
-  const [command, ...args] = positionals;
   if (values.help || !command) {
-    (command || values.help ? io.stdout : io.stderr)(USAGE);
+    (command || values.help ? io.stdout : io.stderr)((command && COMMAND_HELP[command]) || USAGE);
     return values.help ? 0 : EXIT_USAGE;
   }
   if (!(await usePriceOption(values, io))) return EXIT_USAGE;

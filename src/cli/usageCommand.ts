@@ -101,10 +101,12 @@ export async function runUsage(args: string[], options: CliOptions, io: CliIo, o
   else if (format === 'csv') io.stdout(toCsv(usageRows(report, by as UsageGroupKey[], true)).trimEnd());
   else if (format === 'md') io.stdout(usageMarkdown(report, by as UsageGroupKey[]));
   else printTable(io, report, by as UsageGroupKey[]);
-  if (format === 'table' || format === 'md') {
+  if (format === 'table') {
     for (const block of blocks ?? []) io.stdout(activeBlockLine(block));
     io.stdout(costSourceLine(collected.ledger));
   }
+  // `--format md` is the table alone, to paste; what the table line says goes to stderr.
+  if (format === 'md') for (const line of [summaryLine(report), ...report.quotas.map(quotaLine), ...(blocks ?? []).map(activeBlockLine), costSourceLine(collected.ledger)]) io.stderr(line);
   if (format !== 'json') for (const problem of report.problems) io.stderr(problemLine(problem));
 
   if (report.records === 0 && report.problems.length > 0) return EXIT_USAGE;
@@ -214,10 +216,18 @@ async function expandPath(io: CliIo, path: string): Promise<string[]> {
 }
 
 const COLUMNS = ['calls', 'inputTokens', 'cachedInputTokens', 'outputTokens', 'cost'] as const;
+/** Column headers people read (table and Markdown); CSV keeps the JSON keys, for scripts. */
+const COLUMN_WORDS: Record<(typeof COLUMNS)[number], string> = {
+  calls: 'calls',
+  inputTokens: 'input tokens',
+  cachedInputTokens: 'cached input',
+  outputTokens: 'output tokens',
+  cost: 'cost',
+};
 
-/** Group rows with a header; raw numbers for CSV, formatted text otherwise. */
+/** Group rows with a header; raw numbers and keys for CSV, formatted text and words otherwise. */
 function usageRows(report: UsageReport, by: readonly UsageGroupKey[], raw: boolean): (string | number | null)[][] {
-  const header = [...by, ...COLUMNS];
+  const header = [...by, ...COLUMNS.map((column) => (raw ? column : COLUMN_WORDS[column]))];
   const rows = report.groups.map((group) => [
     ...by.map((key) => (group[key] as string | undefined) ?? ''),
     ...COLUMNS.map((column) => {
@@ -231,8 +241,7 @@ function usageRows(report: UsageReport, by: readonly UsageGroupKey[], raw: boole
 
 function usageMarkdown(report: UsageReport, by: readonly UsageGroupKey[]): string {
   const [header, ...rows] = usageRows(report, by, false);
-  const table = toMarkdownTable(header.map(String), rows, header.map((_, index) => (index < by.length ? 'left' : 'right')));
-  return [table.trimEnd(), '', summaryLine(report), ...report.quotas.map((quota) => escapeMarkdownText(quotaLine(quota)))].join('\n');
+  return toMarkdownTable(header.map(String), rows, header.map((_, index) => (index < by.length ? 'left' : 'right'))).trimEnd();
 }
 
 function printTable(io: CliIo, report: UsageReport, by: readonly UsageGroupKey[]): void {

@@ -22,12 +22,17 @@ export interface ModelComparisonRow {
   outputTokens: number;
   outputBasis: OutputBasis;
   outputCost: number | null;
+  /** Worst case per call: input plus the worst-case output. */
   costPerCall: number | null;
+  /** Output tokens expected per call (the prompt's budget or the setting), or null when none is configured. */
+  expectedOutputTokens: number | null;
+  /** Expected per call: input plus the expected output; null without an expected output or a price. */
+  expectedCostPerCall: number | null;
   contextWindow: number | null;
-  /** Share of the context window that input plus worst-case output fill, 0..∞. */
+  /** Context used: the share of the context window the input fills, 0..∞ (the same figure on every surface). */
   contextShare: number | null;
-  /** Share of the context window that the input alone fills, 0..∞. */
-  inputShare: number | null;
+  /** Share of the context window that input plus worst-case output would fill, 0..∞. */
+  worstCaseShare: number | null;
   /** Where the price and the limits came from, and as of when. */
   sources: { prices?: SourceNote; limits?: SourceNote };
   /** Set when the provider's API counted the tokens (`--count-with-api`). */
@@ -41,11 +46,13 @@ export function compareCountedModels(
   parsed: ParsedPrompt,
   models: readonly ModelInfo[],
   countFor: (tokenizer: TokenizerId, model: ModelInfo) => PromptCount,
+  expectedOutputTokens?: number,
 ): ModelComparisonRow[] {
   return models.map((model) => {
     const count = countFor(model.tokenizer, model);
     const output = worstCaseOutput(parsed.maxOutputTokens?.value, model);
     const cost = model.pricing ? costPerCall(model, count.tokens, output.tokens) : undefined;
+    const expected = model.pricing && expectedOutputTokens !== undefined ? costPerCall(model, count.tokens, expectedOutputTokens) : undefined;
     const window = model.contextWindow || null;
     return {
       modelId: model.id,
@@ -59,9 +66,11 @@ export function compareCountedModels(
       outputBasis: output.basis,
       outputCost: cost ? cost.output : null,
       costPerCall: cost ? cost.total : null,
+      expectedOutputTokens: expectedOutputTokens ?? null,
+      expectedCostPerCall: expected ? expected.total : null,
       contextWindow: window,
-      contextShare: window ? (count.tokens + output.tokens) / window : null,
-      inputShare: window ? count.tokens / window : null,
+      contextShare: window ? count.tokens / window : null,
+      worstCaseShare: window ? (count.tokens + output.tokens) / window : null,
       sources: model.sources,
       ...(count.fromProvider ? { fromProvider: count.fromProvider } : {}),
       ...(count.providerNote ? { providerNote: count.providerNote } : {}),
@@ -77,6 +86,7 @@ export async function compareModels(
   parsed: ParsedPrompt,
   models: ModelInfo[],
   loadCounter: (tokenizer: TokenizerId) => Promise<TokenCounter>,
+  expectedOutputTokens?: number,
   countFromProvider?: CountFromProvider,
 ): Promise<ModelComparisonRow[]> {
   const counts = new Map<TokenizerId, PromptCount>();
@@ -88,11 +98,11 @@ export async function compareModels(
     const refined = await Promise.all(models.map((model) => countFromProvider(parsed, model, counts.get(model.tokenizer)!)));
     models.forEach((model, index) => byModel.set(model, refined[index]));
   }
-  return compareCountedModels(parsed, models, (tokenizer, model) => byModel.get(model) ?? counts.get(tokenizer)!);
+  return compareCountedModels(parsed, models, (tokenizer, model) => byModel.get(model) ?? counts.get(tokenizer)!, expectedOutputTokens);
 }
 
 /** Columns the comparison can be sorted by. */
-export const COMPARISON_SORT_KEYS = ['model', 'provider', 'tokens', 'inputCost', 'outputCost', 'costPerCall', 'contextShare'] as const;
+export const COMPARISON_SORT_KEYS = ['model', 'provider', 'tokens', 'inputCost', 'expectedCostPerCall', 'outputCost', 'costPerCall', 'contextShare'] as const;
 export type ComparisonSortKey = (typeof COMPARISON_SORT_KEYS)[number];
 export type SortDirection = 'ascending' | 'descending';
 
@@ -146,16 +156,19 @@ export interface ComparisonDisplayRow {
   inputCost: string;
   outputTokens: string;
   outputCost: string;
+  /** Worst case per call. */
   costPerCall: string;
+  expectedCostPerCall: string;
   perThousandCalls: string;
   contextWindow: string;
   /** The window in tight spaces: '128k', '1.05M'. */
   contextWindowCompact: string;
-  /** Input plus worst-case output, as a share of the context window. */
+  /** Context used: the input's share of the context window. */
   context: string;
+  /** The input alone is over the window. */
   over: boolean;
-  /** The input alone, as a share of the context window. */
-  inputContext: string;
+  /** Input plus worst-case output, as a share of the context window. */
+  worstCaseContext: string;
 }
 
 const NOT_AVAILABLE = 'n/a';
@@ -176,12 +189,13 @@ export function formatComparisonRow(row: ModelComparisonRow): ComparisonDisplayR
     // The output is a stated number of tokens, so its cost is not an estimate.
     outputCost: money(row.outputCost, false),
     costPerCall: money(row.costPerCall, true),
+    expectedCostPerCall: money(row.expectedCostPerCall, true),
     perThousandCalls: money(perThousandCalls(row), true),
     contextWindow: row.contextWindow === null ? UNKNOWN : formatTokens(row.contextWindow),
     contextWindowCompact: row.contextWindow === null ? UNKNOWN : formatTokens(row.contextWindow, 'compact'),
     context: row.contextShare === null ? (row.contextWindow === null ? `window ${UNKNOWN}` : NOT_AVAILABLE) : `${approx}${formatPercent(row.contextShare, 1)}${row.contextShare > 1 ? ' (over)' : ''}`,
     over: row.contextShare !== null && row.contextShare > 1,
-    inputContext: row.inputShare === null ? NOT_AVAILABLE : `${approx}${formatPercent(row.inputShare, 1)}`,
+    worstCaseContext: row.worstCaseShare === null ? NOT_AVAILABLE : `${approx}${formatPercent(row.worstCaseShare, 1)}${row.worstCaseShare > 1 ? ' (over)' : ''}`,
   };
 }
 
@@ -191,14 +205,16 @@ const TABLE_HEADERS = [
   'provider',
   'tokens',
   'exact',
-  'input cost (USD)',
+  'input (USD)',
+  'expected output tokens',
+  'expected per call (USD)',
   'worst-case output tokens',
   'output basis',
-  'output cost (USD)',
-  'cost per call (USD)',
-  'per 1,000 calls (USD)',
+  'worst-case output cost (USD)',
+  'worst case per call (USD)',
+  'worst case per 1,000 calls (USD)',
   'context window',
-  'context used (input + worst-case output)',
+  'context used (input)',
 ];
 
 /**
@@ -217,6 +233,8 @@ export function comparisonTable(rows: readonly ModelComparisonRow[], style: 'raw
           row.tokens,
           row.exact,
           row.inputCost,
+          row.expectedOutputTokens,
+          row.expectedCostPerCall,
           row.outputTokens,
           row.outputBasis,
           row.outputCost,
@@ -234,6 +252,8 @@ export function comparisonTable(rows: readonly ModelComparisonRow[], style: 'raw
         shown.tokens,
         row.exact ? 'yes' : 'estimate',
         shown.inputCost,
+        row.expectedOutputTokens === null ? NOT_AVAILABLE : formatTokens(row.expectedOutputTokens),
+        shown.expectedCostPerCall,
         shown.outputTokens,
         row.outputBasis,
         shown.outputCost,
@@ -246,8 +266,10 @@ export function comparisonTable(rows: readonly ModelComparisonRow[], style: 'raw
   };
 }
 
+// Text columns: model, model id, provider, exact, output basis.
+const TEXT_COLUMNS = new Set([0, 1, 2, 4, 9]);
 /** Columns of the display table that hold numbers, right-aligned in Markdown. */
-export const COMPARISON_RIGHT_ALIGNED = TABLE_HEADERS.map((_, index) => (index >= 3 && index !== 4 && index !== 7 ? 'right' : 'left') as 'left' | 'right');
+export const COMPARISON_RIGHT_ALIGNED = TABLE_HEADERS.map((_, index) => (TEXT_COLUMNS.has(index) ? 'left' : 'right') as 'left' | 'right');
 
 /** What the worst-case output column is based on, in words: declared, model max, or a mix. */
 export function describeOutputBasis(rows: readonly ModelComparisonRow[], declared: number | undefined): string {

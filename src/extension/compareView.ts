@@ -291,7 +291,9 @@ export class CompareView implements vscode.Disposable {
     const declared = counted?.parsed.maxOutputTokens ?? (selection ? this.documents.get(document.uri)?.parsed.maxOutputTokens : undefined);
     const parsed = counted ? { ...counted.parsed, maxOutputTokens: declared } : undefined;
     const countedModels = models.filter((model) => counted?.byTokenizer[model.tokenizer]);
-    const counts = parsed && counted ? compareCountedModels(parsed, countedModels, (tokenizer) => counted.byTokenizer[tokenizer]!) : [];
+    // The expected output of the prompt's budget (or the setting), as the status bar uses it.
+    const expectedOutputTokens = this.documents.get(document.uri)?.context.expectedOutputTokens;
+    const counts = parsed && counted ? compareCountedModels(parsed, countedModels, (tokenizer) => counted.byTokenizer[tokenizer]!, expectedOutputTokens) : [];
     const rows = sortComparisonRows(counts, this.sort.key, this.sort.direction);
     const message: RowsMessage = {
       command: 'rows',
@@ -451,10 +453,11 @@ export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): s
           ${header('Model', 'model')}
           ${header('Tokens', 'tokens', true)}
           ${header('Input', 'inputCost', true, 'input-cost')}
+          ${header('Expected per call', 'expectedCostPerCall', true)}
           ${header('Worst-case output', 'outputCost', true)}
-          ${header('Worst-case per call', 'costPerCall', true)}
+          ${header('Worst case per call', 'costPerCall', true)}
           ${header('Worst case per 1,000 calls', undefined, true, 'per-thousand')}
-          ${header('Context used <span class="block muted sub">input + worst-case output</span>', 'contextShare')}
+          ${header('Context used <span class="block muted sub">input; with worst-case output below</span>', 'contextShare')}
         </tr>
       </thead>
       <tbody id="rows"></tbody>

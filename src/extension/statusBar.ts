@@ -162,13 +162,13 @@ function tooltip(
   const model = resolved.model;
   const approx = count.exact ? '' : '≈';
   const lines: string[] = [`**Prompt Budget** · ${escapeMarkdown(model?.name ?? resolved.name)}`, ''];
-  lines.push(`Input: **${approx}${formatTokens(count.tokens)} tokens** (${count.fromProvider ? escapeMarkdown(describeProviderCount(count.fromProvider)) : describeTokenizer(count)})`);
+  lines.push(`Tokens: **${approx}${formatTokens(count.tokens)}** (${count.fromProvider ? escapeMarkdown(describeProviderCount(count.fromProvider)) : describeTokenizer(count)})`);
   if (count.overheadTokens > 0) lines.push(`Includes ${formatTokens(count.overheadTokens)} tokens of chat message framing`);
   if (selection) lines.push(`Selection: ${approx}${formatTokens(selection.tokens)} tokens in ${selection.count} ${selection.count === 1 ? 'selection' : 'selections'}`);
   if (againstHead) lines.push(`Against HEAD (saved file, ${againstHead.status}): **${escapeMarkdown(describeFileDelta(againstHead))}**`);
   if (count.renderedTokens !== undefined) lines.push(`With the file's sample values: ${approx}${formatTokens(count.renderedTokens)} tokens`);
   if (model?.contextWindow) {
-    lines.push(`Context window: ${approx}${formatPercent(count.tokens / model.contextWindow, 1)} of ${formatTokens(model.contextWindow)}`);
+    lines.push(`Context used: ${approx}${formatPercent(count.tokens / model.contextWindow, 1)} of ${formatTokens(model.contextWindow)}`);
   }
   if (model?.maxInputTokens && (!model.contextWindow || model.maxInputTokens < model.contextWindow)) {
     lines.push(`Input limit: ${approx}${formatPercent(count.tokens / model.maxInputTokens, 1)} of ${formatTokens(model.maxInputTokens)}`);
@@ -182,12 +182,16 @@ function tooltip(
   } else if (!analysis.priced || !worstCase) {
     lines.push('No known price for this model.');
   } else {
-    lines.push(`Input cost: ${approx}${formatUsd(worstCase.input)}`);
-    // The total first, then what the output adds to the input cost above: "$0.16 → $0.16" read as a change.
-    if (expected) lines.push(`Expected output (${formatTokens(expected.outputTokens)} tok): **${approx}${formatUsd(expected.total)} per call** (+${formatUsd(expected.output)} output)`);
+    // The three figures of every surface, with the same names: input, expected per call, worst case.
+    lines.push(`Input: ${approx}${formatUsd(worstCase.input)}`);
+    lines.push(
+      expected
+        ? `Expected per call: **${approx}${formatUsd(expected.total)}** (${formatTokens(expected.outputTokens)} output tok, +${formatUsd(expected.output)})`
+        : 'Expected per call: set `expectedOutputTokens` in the budget or the setting',
+    );
     if (worstCase.outputBasis !== 'none') {
       const basis = worstCase.outputBasis === 'declared' ? 'declared max output' : "model's max output";
-      lines.push(`Worst case (${basis}, ${formatTokens(worstCase.outputTokens)} tok): ${approx}${formatUsd(worstCase.total)} per call (+${formatUsd(worstCase.output)} output)`);
+      lines.push(`Worst case: ${approx}${formatUsd(worstCase.total)} (${formatTokens(worstCase.outputTokens)} output tok, ${basis}, +${formatUsd(worstCase.output)})`);
     }
   }
   lines.push('');

@@ -1,22 +1,27 @@
 // `npm start`: this repo's extension in a real VS Code in the browser, on examples/.
 // The extension is linked into the extensions folder as if installed, so after
 // `npm run build` (or with `npm run watch`) "Developer: Reload Window" picks up the change.
-// State (settings, open editors) is kept in .vscode-host/start/ between runs.
+// State (settings, open editors) is kept in .vscode-host/start/ between runs; a second `npm start`
+// while one runs gets its own (.vscode-host/start-2/, …) and its own port.
 import { join } from 'node:path';
 import { CODE_SERVER_VERSION, ensureCodeServer, findFreePort, HostError, hostDir, repoRoot, startCodeServer } from './codeServer.mjs';
+import { claimStartStateDir } from './startStateDir.mjs';
 
 const PREFERRED_PORT = Number(process.env.PORT ?? 8080);
 const workspace = join(repoRoot, 'examples');
 
+let state;
 try {
   await ensureCodeServer();
+  state = claimStartStateDir(hostDir);
+  process.on('exit', () => state.release());
   const server = await startCodeServer({
     workspace,
     port: await findFreePort(PREFERRED_PORT),
     installExtension: true,
-    extensionDir: join(hostDir, 'start', 'extensions'),
-    userDataDir: join(hostDir, 'start', 'user-data'),
-    logFile: join(hostDir, 'start', 'code-server.log'),
+    extensionDir: join(state.dir, 'extensions'),
+    userDataDir: join(state.dir, 'user-data'),
+    logFile: join(state.dir, 'code-server.log'),
   });
   console.log(`Prompt Budget in code-server ${CODE_SERVER_VERSION}, workspace ${workspace}`);
   console.log(`Open ${server.url}`);

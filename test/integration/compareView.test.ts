@@ -285,7 +285,7 @@ describe('Prompt Budget: Compare Models webview', () => {
       await view.saveCsvTo(target, { key: 'costPerCall', direction: 'ascending' });
       const csv = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
       const lines = csv.split('\r\n');
-      assert.match(lines[0], /^model,model id,provider,tokens,exact,input cost \(USD\),/);
+      assert.match(lines[0], /^model,model id,provider,tokens,exact,input \(USD\),expected output tokens,expected per call \(USD\),/);
       assert.equal(lines.length, COMPARED.length + 2, 'a header, a line per model, and the final line break');
       const formula = lines[COMPARED.length];
       assert.ok(formula.startsWith(`"'${FORMULA_MODEL}","'${FORMULA_MODEL}",local,`), formula);

@@ -36,7 +36,12 @@ describe('Status bar', () => {
     assert.ok(text.startsWith(`$(symbol-numeric) ${expected} tok · `), text);
     assert.match(text, / · gpt-4o$/);
     const tooltip = statusTooltip(api);
-    assert.match(tooltip, new RegExp(`Input: \\*\\*${expected} tokens\\*\\* \\(exact, o200k_base\\)`));
+    assert.match(tooltip, new RegExp(`Tokens: \\*\\*${expected}\\*\\* \\(exact, o200k_base\\)`));
+    // The three figures with the names every surface uses, and context used as the input's share.
+    assert.match(tooltip, /^Input: \$0\.000\d+ {2}$/m);
+    assert.match(tooltip, /^Expected per call: set `expectedOutputTokens`/m);
+    assert.match(tooltip, /^Worst case: \$0\.16 \(16,384 output tok, model's max output/m);
+    assert.match(tooltip, new RegExp(`^Context used: <0\\.1% of 128,000`, 'm'));
     assert.match(tooltip, /Model: declared in file/);
     assert.match(tooltip, /Prices: .+/);
   });

@@ -169,6 +169,25 @@ describe('limits', () => {
     assert.equal(model('openrouter/openai/gpt-4o').maxOutputTokens, undefined);
   });
 
+  test("this year's Claude and Gemini flagships carry the max output their makers' model pages give, with source and date", () => {
+    for (const [id, slug] of [
+      ['claude-sonnet-5', 'sonnet-5'],
+      ['claude-sonnet-4-6', 'sonnet-4-6'],
+      ['claude-opus-4-6', 'opus-4-6'],
+    ]) {
+      const claude = model(id);
+      assert.equal(claude.maxOutputTokens, 128_000, id);
+      assert.deepEqual(claude.limitSources?.maxOutputTokens, {
+        source: `Anthropic model page, ${slug} (context window, max output)`,
+        asOf: '2026-12',
+        url: `https://platform.claude.com/docs/en/models/${slug}/overview`,
+      });
+    }
+    const gemini = model('gemini-3.1-pro-preview');
+    assert.deepEqual([gemini.contextWindow, gemini.maxOutputTokens], [1_048_576, 65_536]);
+    assert.equal(gemini.limitSources?.maxOutputTokens?.url, 'https://ai.google.dev/gemini-api/docs/models/gemini-3.1-pro-preview');
+  });
+
   test('marks the models the price data flags as deprecated', () => {
     assert.ok(catalog.list().some((entry) => entry.deprecated));
     assert.equal(model('gpt-5.5').deprecated, undefined);

@@ -13,7 +13,7 @@ const repo = resolve(__dirname, '../../..');
 const fixtures = join(repo, 'test/fixtures');
 const checkFolder = join(fixtures, 'check');
 
-const cli = (args: string[], cwd = repo) => runCliInProcess(args, cwd);
+const cli = (args: string[], cwd = repo, width?: number) => runCliInProcess(args, cwd, width);
 
 /** OpenAI's reference count (tiktoken WASM), with special-token literals counted as text. */
 function referenceCount(text: string, encoding: 'o200k_base' | 'cl100k_base' = 'o200k_base'): number {
@@ -72,7 +72,7 @@ describe('prompt-budget count', () => {
     const { code, stdout } = await cli(['count', 'test/fixtures/prompts/summarize.txt', '--model', 'claude-sonnet-4']);
     assert.equal(code, 0);
     assert.match(stdout, /≈[\d,]+ tokens \(estimate, ±\d+ %\)/);
-    assert.match(stdout, /· ≈<?\d+\.\d% of 200,000 context/, 'the share of the window is an estimate too');
+    assert.match(stdout, /· context used ≈<?\d+\.\d% of 200,000/, 'the share of the window is an estimate too');
     const json = JSON.parse((await cli(['count', 'test/fixtures/prompts/summarize.txt', '--model', 'claude-sonnet-4', '--json'])).stdout);
     assert.equal(json[0].exact, false);
   });
@@ -121,21 +121,21 @@ describe('prompt-budget compare and models', () => {
     const { rows } = JSON.parse(stdout);
     assert.deepEqual(rows.map((row: { modelId: string }) => row.modelId), ['gpt-4o-mini', 'gpt-4o', 'claude-sonnet-4']);
     assert.equal(rows.find((row: { modelId: string }) => row.modelId === 'claude-sonnet-4').exact, false);
-    const text = (await cli(['compare', 'test/fixtures/prompts/summarize.txt', '--models', 'gpt-4o,claude-sonnet-4'])).stdout;
+    const text = (await cli(['compare', 'test/fixtures/prompts/summarize.txt', '--models', 'gpt-4o,claude-sonnet-4'], repo, 200)).stdout;
     assert.match(text, /claude-sonnet-4\s+≈\d+/);
     const claude = text.split('\n').find((line) => line.startsWith('claude-sonnet-4'));
-    // The same cells as Compare Models: worst-case output from the model's max, per 1,000 calls, context share.
-    assert.match(claude!, /64,000 tok\s+\$0\.96\s+≈\$0\.96\s+≈\$960\.\d+\s+≈\d+\.\d%/);
+    // The same figures as Compare Models: input, expected per call (none set), worst case from the model's max, context used.
+    assert.match(claude!, /≈23\s+≈\$0\.000069\s+n\/a\s+≈\$0\.96\s+64,000 tok\s+≈\$960\.\d+\s+≈<0\.1%$/);
     // Every column lines up on the right: each cell ends where its header does.
     const [, header, ...tableLines] = text.split('\n').filter(Boolean);
-    for (const title of ['worst-case output', 'output cost', 'per call', 'context used']) {
+    for (const title of ['expected per call', 'worst case', 'worst-case output', 'context used']) {
       const end = header.indexOf(title) + title.length;
       for (const line of tableLines) assert.match(line.slice(0, end), /\S$/, `'${title}' is ragged in: ${line}`);
     }
   });
 
   test('lists the catalog with limits, prices and where each comes from, with dates', async () => {
-    const { code, stdout } = await cli(['models']);
+    const { code, stdout } = await cli(['models'], repo, 300);
     assert.match(stdout, /^gpt-5 +openai +400,000 +272,000 +128,000 /m);
     assert.equal(code, 0);
     const [header, ...lines] = stdout.split('\n');
@@ -167,7 +167,8 @@ describe('prompt-budget compare and models', () => {
       url: 'https://platform.openai.com/docs/models',
     });
     const opus = models.find((entry) => entry.id === 'claude-opus-4-6')!;
-    assert.equal(opus.limits.maxOutputTokens, null);
+    assert.equal(opus.limits.maxOutputTokens?.value, 128_000);
+    assert.equal(opus.limits.maxOutputTokens?.asOf, '2026-12');
     assert.equal(opus.limits.contextWindow?.value, 1_000_000);
     assert.match(opus.prices.source, /^Anthropic price/);
     assert.ok(models.some((entry) => entry.deprecated));

@@ -63,8 +63,18 @@ describe('compareCountedModels', () => {
     assert.equal(big.inputCost, (1_000 * 2) / 1e6);
     assert.equal(big.outputCost, (16_000 * 10) / 1e6);
     assert.equal(big.costPerCall, (1_000 * 2 + 16_000 * 10) / 1e6);
-    assert.equal(big.contextShare, 17_000 / 128_000);
-    assert.equal(big.inputShare, 1_000 / 128_000);
+    // Context used is the input's share, as in the status bar and `count`; the worst case is beside it.
+    assert.equal(big.contextShare, 1_000 / 128_000);
+    assert.equal(big.worstCaseShare, 17_000 / 128_000);
+  });
+
+  test('prices the expected output of the prompt\'s budget as "expected per call", beside the worst case', () => {
+    const [big] = compareCountedModels(noDeclaration, [bigOutput], countFor, 300);
+    assert.equal(big.expectedOutputTokens, 300);
+    assert.equal(big.expectedCostPerCall, (1_000 * 2 + 300 * 10) / 1e6);
+    assert.equal(formatComparisonRow(big).expectedCostPerCall, '$0.005');
+    const [none] = compareCountedModels(noDeclaration, [bigOutput], countFor);
+    assert.deepEqual([none.expectedOutputTokens, none.expectedCostPerCall, formatComparisonRow(none).expectedCostPerCall], [null, null, 'n/a']);
   });
 
   test("uses the declared max output, capped at the model's own max", () => {
@@ -80,12 +90,15 @@ describe('compareCountedModels', () => {
     );
   });
 
-  test('shows when input plus worst-case output does not fit the context window', () => {
+  test('shows when input plus worst-case output does not fit the context window, and when the input alone does not', () => {
     const [small] = compareCountedModels(noDeclaration, [smallWindow], countFor);
-    assert.equal(small.contextShare, 5_000 / 4_000);
+    assert.equal(small.contextShare, 1_000 / 4_000);
+    assert.equal(small.worstCaseShare, 5_000 / 4_000);
     const shown = formatComparisonRow(small);
-    assert.equal(shown.over, true);
-    assert.equal(shown.context, '125.0% (over)');
+    assert.deepEqual([shown.context, shown.over, shown.worstCaseContext], ['25.0%', false, '125.0% (over)']);
+    const tiny = model('tiny-window', { contextWindow: 800, maxOutputTokens: 100, pricing: { inputPerMillion: 1, outputPerMillion: 1 } });
+    const over = formatComparisonRow(compareCountedModels(noDeclaration, [tiny], countFor)[0]);
+    assert.deepEqual([over.context, over.over], ['125.0% (over)', true]);
   });
 
   test('says a context window no source gives is unknown, with no share', () => {
@@ -112,15 +125,16 @@ describe('compareCountedModels', () => {
     assert.equal(shown.outputCost, '$0.12');
     assert.equal(shown.costPerCall, '≈$0.12');
     assert.equal(shown.perThousandCalls, '≈$123.60');
-    // (1,200 + 8,000) / 200,000 of the window, from an estimated count.
-    assert.equal(shown.context, '≈4.6%');
+    // 1,200 / 200,000 of the window, from an estimated count; with the worst-case output (1,200 + 8,000).
+    assert.equal(shown.context, '≈0.6%');
+    assert.equal(shown.worstCaseContext, '≈4.6%');
   });
 
   test('never shows a share under the window as 100%', () => {
     const nearlyFull = model('nearly-full', { contextWindow: 1_000_400, maxOutputTokens: 999_000, pricing: { inputPerMillion: 1, outputPerMillion: 1 } });
     const [row] = compareCountedModels(noDeclaration, [nearlyFull], countFor);
-    assert.ok(row.contextShare! < 1);
-    assert.equal(formatComparisonRow(row).context, '99.9%');
+    assert.ok(row.worstCaseShare! < 1);
+    assert.equal(formatComparisonRow(row).worstCaseContext, '99.9%');
   });
 
   test('agrees with the editor on the worst case of a model that produces no output', () => {
@@ -169,7 +183,7 @@ describe('sortComparisonRows', () => {
   test('sorts by name, tokens and context use; ties fall back to the model id', () => {
     assert.deepEqual(ids(sortComparisonRows(rows, 'model', 'descending')), ['unpriced', 'small-window', 'estimated', 'big-output']);
     assert.deepEqual(ids(sortComparisonRows(rows, 'tokens')), ['big-output', 'small-window', 'unpriced', 'estimated']);
-    assert.deepEqual(ids(sortComparisonRows(rows, 'contextShare', 'descending')), ['small-window', 'big-output', 'estimated', 'unpriced']);
+    assert.deepEqual(ids(sortComparisonRows(rows, 'contextShare', 'descending')), ['small-window', 'unpriced', 'big-output', 'estimated']);
   });
 
   test('does not reorder the rows it is given', () => {
@@ -194,11 +208,11 @@ describe('comparison table, CSV and Markdown', () => {
     const lines = toCsv([table.headers, ...table.rows]).split('\r\n');
     assert.equal(
       lines[0],
-      'model,model id,provider,tokens,exact,input cost (USD),worst-case output tokens,output basis,output cost (USD),cost per call (USD),"per 1,000 calls (USD)",context window,context used (input + worst-case output)',
+      'model,model id,provider,tokens,exact,input (USD),expected output tokens,expected per call (USD),worst-case output tokens,output basis,worst-case output cost (USD),worst case per call (USD),"worst case per 1,000 calls (USD)",context window,context used (input)',
     );
-    assert.equal(lines[1], `"'=HYPERLINK(""http://evil.example"",""x"")","'=HYPERLINK(""http://evil.example"",""x"")",'@local,1000,true,0,1000,model-max,0,0,0,8192,0.244140625`);
-    assert.equal(lines[2], 'Big Output,big-output,test,1000,true,0.002,16000,model-max,0.16,0.162,162,128000,0.1328125');
-    assert.equal(lines[3], 'Unpriced,unpriced,test,1000,true,,0,none,,,,32000,0.03125');
+    assert.equal(lines[1], `"'=HYPERLINK(""http://evil.example"",""x"")","'=HYPERLINK(""http://evil.example"",""x"")",'@local,1000,true,0,,,1000,model-max,0,0,0,8192,0.1220703125`);
+    assert.equal(lines[2], 'Big Output,big-output,test,1000,true,0.002,,,16000,model-max,0.16,0.162,162,128000,0.0078125');
+    assert.equal(lines[3], 'Unpriced,unpriced,test,1000,true,,,,0,none,,,,32000,0.03125');
     assert.equal(lines[4], '');
   });
 
@@ -207,7 +221,7 @@ describe('comparison table, CSV and Markdown', () => {
     const rows = compareCountedModels(noDeclaration, [piped, estimated], countFor);
     const table = comparisonTable(rows, 'display');
     const markdown = toMarkdownTable(table.headers, table.rows);
-    assert.match(markdown, /^\| A \\\| B \| a\\\|b \| test \| 1,000 \| yes \| \$0\.001 \| 1,000 \| model-max \| \$0\.002 \| \$0\.003 \| \$3\.00 \| 8,000 \| 25\.0% \|$/m);
+    assert.match(markdown, /^\| A \\\| B \| a\\\|b \| test \| 1,000 \| yes \| \$0\.001 \| n\/a \| n\/a \| 1,000 \| model-max \| \$0\.002 \| \$0\.003 \| \$3\.00 \| 8,000 \| 12\.5% \|$/m);
     assert.match(markdown, /^\| Estimated \| estimated \| test \| ≈1,200 \(±33 %\) \| estimate \| ≈\$0\.0036 \|/m);
   });
 });

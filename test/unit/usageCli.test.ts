@@ -95,7 +95,7 @@ describe('prompt-budget usage', () => {
 
   test('the table names the totals, marks calls with no price, and shows each quota', async () => {
     const { stdout, stderr } = await cli(['usage', 'logs/malformed.jsonl', '--by', 'model'], scratch);
-    assert.match(stdout, /^model\s+calls\s+inputTokens\s+cachedInputTokens\s+outputTokens\s+cost$/m);
+    assert.match(stdout, /^model\s+calls\s+input tokens\s+cached input\s+output tokens\s+cost$/m);
     assert.match(stdout, /^my-local-llama\s+1\s+10\s+0\s+5\s+—$/m);
     assert.match(stdout, /1 record\(s\) without a price: tokens counted, cost left out/);
     assert.match(stdout, /quota Week \(week from \d{4}-\d{2}-\d{2}\)/);

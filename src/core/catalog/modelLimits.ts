@@ -7,8 +7,9 @@
 // History: curated 2025-11 from the providers' model pages; re-checked 2026-11 against stored copies
 // of those pages (dated 2025-08 to 2026-09). GPT-5's 272,000-token input limit was added then. o1, o3 and
 // Gemini 2.5 Flash were confirmed only by secondary sources that quote the providers. Models released
-// after the pages below were read (Claude 4.6+, GPT-5.3+, Gemini 3.1+, …) are deliberately absent: their
-// context window comes from the price data and their max output is unknown until someone cites it here.
+// after the pages below were read are absent unless a provider's own page for them was read: Claude
+// Sonnet 5, Sonnet 4.6 and Opus 4.6 and Gemini 3.1 Pro were added 2026-12 from their model pages. GPT-5.3+
+// stays unknown: no OpenAI page for it was at hand, and resellers' pages disagree (128,000 or 272,000).
 import type { SourceNote } from '../types';
 
 /** One family's limits, for the models of `provider` whose package id matches `ids`. */
@@ -47,6 +48,19 @@ const GOOGLE: SourceNote = {
   url: 'https://ai.google.dev/gemini-api/docs/models',
 };
 const GOOGLE_2025_12: SourceNote = { ...GOOGLE, asOf: '2025-12' };
+const GOOGLE_3_1_PRO: SourceNote = {
+  source: 'Gemini API model page, gemini-3.1-pro-preview (input token limit, output token limit; page updated 2026-02)',
+  asOf: '2026-12',
+  url: 'https://ai.google.dev/gemini-api/docs/models/gemini-3.1-pro-preview',
+};
+/** Anthropic's page of one model ("Context window: 1M tokens · Max output: 128K tokens"), read 2026-12. */
+function anthropicModelPage(slug: string): SourceNote {
+  return {
+    source: `Anthropic model page, ${slug} (context window, max output)`,
+    asOf: '2026-12',
+    url: `https://platform.claude.com/docs/en/models/${slug}/overview`,
+  };
+}
 const XAI: SourceNote = {
   source: 'xAI models docs (context window only; no separate output limit published)',
   asOf: '2025-11',
@@ -83,6 +97,10 @@ export const MODEL_LIMITS: readonly LimitEntry[] = [
 
   // Anthropic: the 1M-token context of Sonnet 4 / 4.5 is a beta, so the standard 200k is the window.
   // The ids of earlier releases (claude-sonnet-4, not the price data's claude-sonnet-4-0) stay the catalog's ids.
+  // This year's models: each model's own page gives 1M tokens of context and 128K of output.
+  { provider: 'anthropic', ids: /^claude-sonnet-5$/, maxOutputTokens: 128_000, source: anthropicModelPage('sonnet-5') },
+  { provider: 'anthropic', ids: /^claude-sonnet-4-6$/, maxOutputTokens: 128_000, source: anthropicModelPage('sonnet-4-6') },
+  { provider: 'anthropic', ids: /^claude-opus-4-6$/, maxOutputTokens: 128_000, source: anthropicModelPage('opus-4-6') },
   { provider: 'anthropic', ids: /^claude-opus-4-5$/, contextWindow: 200_000, maxOutputTokens: 64_000, source: ANTHROPIC },
   { provider: 'anthropic', ids: /^claude-opus-4-1$/, contextWindow: 200_000, maxOutputTokens: 32_000, source: ANTHROPIC },
   { provider: 'anthropic', ids: /^claude-opus-4-0$/, id: 'claude-opus-4', contextWindow: 200_000, maxOutputTokens: 32_000, source: ANTHROPIC },
@@ -95,6 +113,7 @@ export const MODEL_LIMITS: readonly LimitEntry[] = [
   // Google
   { provider: 'google', ids: /^gemini-2\.5-(pro|flash|flash-lite)$/, contextWindow: 1_048_576, maxOutputTokens: 65_536, source: GOOGLE },
   { provider: 'google', ids: /^gemini-2\.0-flash(-lite)?$/, contextWindow: 1_048_576, maxOutputTokens: 8_192, source: GOOGLE },
+  { provider: 'google', ids: /^gemini-3\.1-pro-preview$/, contextWindow: 1_048_576, maxOutputTokens: 65_536, source: GOOGLE_3_1_PRO },
   { provider: 'google', ids: /^gemini-3-(pro|flash)-preview$/, contextWindow: 1_048_576, maxOutputTokens: 65_536, source: GOOGLE_2025_12 },
 
   // xAI and Mistral publish context windows (the price data has them) but no separate output cap.

@@ -27,6 +27,24 @@ export const REPORT_COLUMNS = [
   'status',
 ] as const satisfies readonly (keyof ReportRow)[];
 
+/** Headers people read, for the Markdown report; CSV and JSON keep the keys. */
+const REPORT_COLUMN_WORDS: Record<(typeof REPORT_COLUMNS)[number], string> = {
+  level: 'level',
+  budget: 'budget',
+  file: 'file',
+  model: 'model',
+  tokens: 'tokens',
+  exact: 'exact',
+  outputTokens: 'expected output tokens',
+  costPerCall: 'expected per call',
+  monthlyCost: 'per month',
+  maxInputTokens: 'max input tokens',
+  maxTotalTokens: 'max total tokens',
+  maxCostPerCall: 'max per call',
+  maxMonthlyCost: 'max per month',
+  status: 'status',
+};
+
 const USD_COLUMNS: ReadonlySet<string> = new Set(['costPerCall', 'monthlyCost', 'maxCostPerCall', 'maxMonthlyCost']);
 /** Columns whose figures come from the count, so an estimated count makes them estimates; the rest are limits or stated output. */
 const COUNTED_COLUMNS: ReadonlySet<string> = new Set(['tokens', 'costPerCall', 'monthlyCost']);
@@ -37,7 +55,7 @@ const COUNTED_COLUMNS: ReadonlySet<string> = new Set(['tokens', 'costPerCall', '
  */
 export function reportTable(rows: readonly ReportRow[], style: 'raw' | 'display' = 'raw'): Table {
   return {
-    headers: [...REPORT_COLUMNS],
+    headers: REPORT_COLUMNS.map((column) => (style === 'raw' ? column : REPORT_COLUMN_WORDS[column])),
     rows: rows.map((row) =>
       REPORT_COLUMNS.map((column): Cell => {
         const value = row[column];

@@ -221,7 +221,7 @@ function snapshotOf(files: SnapshotFiles): FolderSnapshot {
     readFile: async (relativePath) => {
       const source = Object.hasOwn(files.sources, relativePath) ? files.sources[relativePath] : undefined;
       if (!source) throw Object.assign(new Error(`${relativePath} is not in ${files.revision}`), { code: 'ENOENT' });
-      return 'bytes' in source ? source.bytes : readFile(source.path);
+      return 'bytes' in source ? source.bytes : readRegularFile(source.path);
     },
   };
 }
