@@ -7,7 +7,6 @@ import { findConfigFile } from '../core/budgets/findConfigFile';
 import { parseBudgetConfig } from '../core/budgets/parseBudgetConfig';
 import { decodePromptText } from '../core/decodePromptText';
 import { toCsv } from '../core/report/toCsv';
-import { escapeMarkdownText } from '../core/report/escapeMarkdownText';
 import { escapeTerminalText } from '../core/report/escapeTerminalText';
 import { toMarkdownTable } from '../core/report/toMarkdownTable';
 import type { Problem } from '../core/types';

@@ -90,7 +90,7 @@ describe('prompt-budget --count-with-api', () => {
   test('count: without a key, the usual estimate and one line saying why', async () => {
     const { code, stdout } = await cli(['count', 'ticket.prompt.md', '--count-with-api'], { ANTHROPIC_BASE_URL: base });
     assert.equal(code, 0);
-    assert.match(stdout, /^ticket\.prompt\.md: ≈[\d,]+ tokens \(estimate\)/);
+    assert.match(stdout, /^ticket\.prompt\.md: ≈[\d,]+ tokens \(estimate, ±\d+ %\)/);
     assert.match(stdout, /\n {2}--count-with-api: no Anthropic API key \(set ANTHROPIC_API_KEY\)$/);
     assert.equal(requests.length, 0);
   });
