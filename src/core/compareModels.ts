@@ -2,7 +2,8 @@
 import { costPerCall, worstCaseOutput, type OutputBasis } from './catalog/cost';
 import { approxMark, formatPercent, formatTokens, formatUsd } from './catalog/format';
 import { countPrompt } from './prompts/countPrompt';
-import { estimateSpreadLabel } from './tokenize/estimateProfiles';
+import { ESTIMATE_PROFILES, estimateSpreadLabel, isEstimate } from './tokenize/estimateProfiles';
+import { VOCABULARIES } from './tokenize/vocabularies';
 import type { Cell, Table } from './report/reportTable';
 import type { ModelInfo, ParsedPrompt, PromptCount, SourceNote, TokenCounter, TokenizerId } from './types';
 
@@ -140,6 +141,9 @@ export interface ComparisonDisplayRow {
   over: boolean;
   /** The input alone, as a share of the context window. */
   inputContext: string;
+  /** What counted the tokens: 'Llama 3', 'o200k_base', 'estimate'; and where that vocabulary or ratio comes from. */
+  counting: string;
+  countingSource: string;
 }
 
 const NOT_AVAILABLE = 'n/a';
@@ -166,6 +170,8 @@ export function formatComparisonRow(row: ModelComparisonRow): ComparisonDisplayR
     context: row.contextShare === null ? (row.contextWindow === null ? `window ${UNKNOWN}` : NOT_AVAILABLE) : `${approx}${formatPercent(row.contextShare, 1)}${row.contextShare > 1 ? ' (over)' : ''}`,
     over: row.contextShare !== null && row.contextShare > 1,
     inputContext: row.inputShare === null ? NOT_AVAILABLE : `${approx}${formatPercent(row.inputShare, 1)}`,
+    counting: isEstimate(row.tokenizer) ? 'estimate' : VOCABULARIES[row.tokenizer].label,
+    countingSource: isEstimate(row.tokenizer) ? ESTIMATE_PROFILES[row.tokenizer].source : VOCABULARIES[row.tokenizer].source,
   };
 }
 
