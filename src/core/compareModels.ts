@@ -128,6 +128,9 @@ export interface ComparisonDisplayRow {
   modelId: string;
   provider: string;
   tokens: string;
+  /** What counted the tokens: 'Llama 3', 'o200k_base', 'estimate'; and where that vocabulary or ratio comes from. */
+  counting: string;
+  countingSource: string;
   inputCost: string;
   outputTokens: string;
   outputCost: string;
@@ -141,9 +144,6 @@ export interface ComparisonDisplayRow {
   over: boolean;
   /** The input alone, as a share of the context window. */
   inputContext: string;
-  /** What counted the tokens: 'Llama 3', 'o200k_base', 'estimate'; and where that vocabulary or ratio comes from. */
-  counting: string;
-  countingSource: string;
 }
 
 const NOT_AVAILABLE = 'n/a';
@@ -159,6 +159,8 @@ export function formatComparisonRow(row: ModelComparisonRow): ComparisonDisplayR
     modelId: row.modelId,
     provider: row.provider,
     tokens: row.exact ? formatTokens(row.tokens) : `${approx}${formatTokens(row.tokens)} (${estimateSpreadLabel(row.tokenizer)})`,
+    counting: isEstimate(row.tokenizer) ? 'estimate' : VOCABULARIES[row.tokenizer].label,
+    countingSource: isEstimate(row.tokenizer) ? ESTIMATE_PROFILES[row.tokenizer].source : VOCABULARIES[row.tokenizer].source,
     inputCost: money(row.inputCost, true),
     outputTokens: row.outputBasis === 'none' ? NOT_AVAILABLE : formatTokens(row.outputTokens),
     // The output is a stated number of tokens, so its cost is not an estimate.
@@ -170,8 +172,6 @@ export function formatComparisonRow(row: ModelComparisonRow): ComparisonDisplayR
     context: row.contextShare === null ? (row.contextWindow === null ? `window ${UNKNOWN}` : NOT_AVAILABLE) : `${approx}${formatPercent(row.contextShare, 1)}${row.contextShare > 1 ? ' (over)' : ''}`,
     over: row.contextShare !== null && row.contextShare > 1,
     inputContext: row.inputShare === null ? NOT_AVAILABLE : `${approx}${formatPercent(row.inputShare, 1)}`,
-    counting: isEstimate(row.tokenizer) ? 'estimate' : VOCABULARIES[row.tokenizer].label,
-    countingSource: isEstimate(row.tokenizer) ? ESTIMATE_PROFILES[row.tokenizer].source : VOCABULARIES[row.tokenizer].source,
   };
 }
 
