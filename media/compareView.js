@@ -101,7 +101,11 @@
     model.append(element('span', 'model-id muted', `${shown.modelId} · ${shown.provider}`));
     tr.append(model);
 
-    tr.append(element('td', 'numeric', shown.tokens));
+    const tokens = element('td', 'numeric', shown.tokens);
+    // Which vocabulary counted (or that it is an estimate), its source on hover.
+    tokens.append(element('span', 'muted block', shown.counting));
+    tokens.title = shown.countingSource;
+    tr.append(tokens);
     tr.append(element('td', 'numeric input-cost', shown.inputCost));
     const expected = element('td', 'numeric');
     expected.append(element('span', '', shown.expectedCostPerCall));

@@ -2,7 +2,8 @@
 import { costPerCall, worstCaseOutput, type OutputBasis } from './catalog/cost';
 import { approxMark, formatPercent, formatTokens, formatUsd } from './catalog/format';
 import { countPrompt } from './prompts/countPrompt';
-import { estimateSpreadLabel } from './tokenize/estimateProfiles';
+import { ESTIMATE_PROFILES, estimateSpreadLabel, isEstimate } from './tokenize/estimateProfiles';
+import { VOCABULARIES } from './tokenize/vocabularies';
 import type { Cell, Table } from './report/reportTable';
 import type { CountFromProvider } from './analyzePrompt';
 import type { ModelInfo, ParsedPrompt, PromptCount, ProviderCountSource, SourceNote, TokenCounter, TokenizerId } from './types';
@@ -153,6 +154,9 @@ export interface ComparisonDisplayRow {
   modelId: string;
   provider: string;
   tokens: string;
+  /** What counted the tokens: 'Llama 3', 'o200k_base', 'estimate'; and where that vocabulary or ratio comes from. */
+  counting: string;
+  countingSource: string;
   inputCost: string;
   outputTokens: string;
   outputCost: string;
@@ -184,6 +188,8 @@ export function formatComparisonRow(row: ModelComparisonRow): ComparisonDisplayR
     modelId: row.modelId,
     provider: row.provider,
     tokens: row.exact ? formatTokens(row.tokens) : `${approx}${formatTokens(row.tokens)} (${estimateSpreadLabel(row.tokenizer)})`,
+    counting: isEstimate(row.tokenizer) ? 'estimate' : VOCABULARIES[row.tokenizer].label,
+    countingSource: isEstimate(row.tokenizer) ? ESTIMATE_PROFILES[row.tokenizer].source : VOCABULARIES[row.tokenizer].source,
     inputCost: money(row.inputCost, true),
     outputTokens: row.outputBasis === 'none' ? NOT_AVAILABLE : formatTokens(row.outputTokens),
     // The output is a stated number of tokens, so its cost is not an estimate.

@@ -51,6 +51,15 @@ describe('Status bar', () => {
     const text = await waitFor('a Claude status', () => / · claude-sonnet-4/.test(statusText(api)) && statusText(api));
     assert.match(text, /^\$\(symbol-numeric\) ≈\d+ tok/);
     assert.match(statusTooltip(api), /estimate: no public tokenizer/);
+    assert.match(statusTooltip(api), /within ±6 %, published comparisons/);
+  });
+
+  it('counts a DeepSeek prompt exactly with its published vocabulary, and the tooltip says which', async () => {
+    await openPrompt(api, 'deepseek.prompt.md');
+    // 32 tokens: Hugging Face's reference tokenizer (@huggingface/tokenizers 0.2.0) on DeepSeek V3's tokenizer.json.
+    const text = await waitFor('a DeepSeek status', () => / · deepseek-chat$/.test(statusText(api)) && statusText(api));
+    assert.ok(text.startsWith('$(symbol-numeric) 32 tok · '), text);
+    assert.match(statusTooltip(api), /Input: \*\*32 tokens\*\* \(exact, DeepSeek V3 \(deepseek-ai\/DeepSeek-V3@e815299b tokenizer\.json\)\)/);
   });
 
   it('warns in the status bar when a prompt nears its context window', async () => {

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { asciiPieceScanner, NOT_ASCII } from '../../src/core/tokenize/asciiPieces';
 import { toJavaScriptPattern } from '../../src/core/tokenize/javaScriptPattern';
 import { RankTable } from '../../src/core/tokenize/rankTable';
+import { parseVocabularyHeader } from '../../src/core/tokenize/vocabularyHeader';
 import { mixedText } from '../bench/mixedText';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,8 +15,13 @@ import { join } from 'node:path';
 const ASCII = [...'abstdmlrevABSTDMLREVI0129\'" \t\n\r\v\f.,/-(){}$#`~', '\x00', '\x1b', '\x1f', '  ', "'s", "'LL", "'re", 'n\'t'];
 const OTHER = ['é', 'É', '東', '\u00a0', '\u2028', '\u0301', '٣', 'ſ', '🙂', '\u200b', '\ufeff', '\u0085', 'K'];
 
-function patternOf(encoding: 'o200k_base' | 'cl100k_base'): string {
-  return new RankTable(readFileSync(join(__dirname, '..', '..', '..', 'dist', `${encoding}.ranks`))).pattern;
+type ScannedEncoding = 'o200k_base' | 'cl100k_base' | 'llama3' | 'qwen3' | 'tekken';
+
+/** The encoding's pattern: OpenAI's `pat_str`, or the open family's main Split pattern from its header. */
+function patternOf(encoding: ScannedEncoding): string {
+  const pattern = new RankTable(readFileSync(join(__dirname, '..', '..', '..', 'dist', `${encoding}.ranks`))).pattern;
+  const header = parseVocabularyHeader(pattern);
+  return header ? header.splits[header.splits.length - 1] : pattern;
 }
 
 /** Pieces as `start:text`, from the regex alone. */
@@ -46,7 +52,7 @@ function scannedPieces(pattern: string, text: string): { pieces: string[]; decli
 }
 
 describe('pre-tokenizer pieces read over ASCII', () => {
-  for (const encoding of ['o200k_base', 'cl100k_base'] as const) {
+  for (const encoding of ['o200k_base', 'cl100k_base', 'llama3', 'qwen3', 'tekken'] as const) {
     test(`${encoding}: the same pieces as the encoding's regex, on any text`, () => {
       const pattern = patternOf(encoding);
       const mostlyAscii = fc.array(fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...ASCII) }, { weight: 1, arbitrary: fc.constantFrom(...OTHER) }), { maxLength: 30 });
@@ -79,9 +85,8 @@ describe('pre-tokenizer pieces read over ASCII', () => {
     });
   }
 
-  test('only the two patterns it implements get a scanner', () => {
+  test('only the patterns it implements get a scanner: the shipped vocabularies all do but DeepSeek', () => {
     assert.equal(asciiPieceScanner('\\s+|\\S+'), undefined);
-    assert.ok(asciiPieceScanner(patternOf('o200k_base')));
-    assert.ok(asciiPieceScanner(patternOf('cl100k_base')));
+    for (const encoding of ['o200k_base', 'cl100k_base', 'llama3', 'qwen3', 'tekken'] as const) assert.ok(asciiPieceScanner(patternOf(encoding)), encoding);
   });
 });

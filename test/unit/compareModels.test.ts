@@ -121,6 +121,8 @@ describe('compareCountedModels', () => {
     assert.equal(approx.exact, false);
     const shown = formatComparisonRow(approx);
     assert.equal(shown.tokens, '≈1,200 (±33 %)');
+    assert.equal(shown.counting, 'estimate');
+    assert.match(shown.countingSource, /o200k_base × 1\.2/);
     assert.equal(shown.inputCost, '≈$0.0036');
     assert.equal(shown.outputCost, '$0.12');
     assert.equal(shown.costPerCall, '≈$0.12');

@@ -1,4 +1,5 @@
-// The pre-tokenizer patterns of o200k_base and cl100k_base, hand-run over ASCII text. Most prompt
+// The pre-tokenizer patterns of o200k_base and cl100k_base, and of the open families built like them
+// (Llama 3 and Qwen 3 like cl100k, tekken like o200k), hand-run over ASCII text. Most prompt
 // text is ASCII, and the regex engine spends about as long finding pieces as the rest of counting;
 // this finds the same pieces by reading character codes. It answers only when every character it
 // reads is ASCII (where \p{L}, \p{N} and \s are plain ranges), and the caller uses the regex for
@@ -9,16 +10,26 @@ const O200K_PATTERN =
 const CL100K_PATTERN =
   "('s|'S|'t|'T|'re|'rE|'Re|'RE|'ve|'vE|'Ve|'VE|'m|'M|'ll|'lL|'Ll|'LL|'d|'D)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
+// The open families' Split patterns, as their tokenizer.json writes them. Over ASCII, Llama 3's
+// `(?i:'s|…)` is cl100k's list of cases, and Qwen 3 differs from it only in taking digits one by one;
+// tekken is o200k without the contractions, digits one by one.
+const LLAMA3_PATTERN = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+const QWEN3_PATTERN = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+const TEKKEN_PATTERN =
+  "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+
 /** Returned when a piece depends on a character that is not ASCII: the regex decides it. */
 export const NOT_ASCII = -1;
 
 /** End of the piece that starts at `start` (< text.length), or NOT_ASCII. */
 export type AsciiPieceScanner = (text: string, start: number) => number;
 
-/** The hand-run scanner for `pattern`, if it is one of the two this file implements. */
+/** The hand-run scanner for `pattern`, if it is one of those this file implements. */
 export function asciiPieceScanner(pattern: string): AsciiPieceScanner | undefined {
   if (pattern === O200K_PATTERN) return o200kPieceEnd;
-  if (pattern === CL100K_PATTERN) return cl100kPieceEnd;
+  if (pattern === CL100K_PATTERN || pattern === LLAMA3_PATTERN) return cl100kPieceEnd;
+  if (pattern === QWEN3_PATTERN) return (text, start) => cl100kLikePieceEnd(text, start, 1);
+  if (pattern === TEKKEN_PATTERN) return (text, start) => o200kLikePieceEnd(text, start, 1, false);
   return undefined;
 }
 
@@ -69,10 +80,10 @@ function runEnd(text: string, index: number, test: (code: number) => boolean): n
   return code === NON_ASCII ? NOT_ASCII : index;
 }
 
-/** \p{N}{1,3}: at most three digits; a fourth is not read. */
-function digitsEnd(text: string, start: number): number {
+/** \p{N}{1,max}: at most `max` digits; the next one is not read. */
+function digitsEnd(text: string, start: number, max: number): number {
   let end = start;
-  while (end < start + 3) {
+  while (end < start + max) {
     const code = at(text, end);
     if (code === NON_ASCII) return NOT_ASCII;
     if (!isDigit(code)) break;
@@ -103,6 +114,11 @@ function otherEnd(text: string, start: number, tail: (code: number) => boolean):
 }
 
 function o200kPieceEnd(text: string, start: number): number {
+  return o200kLikePieceEnd(text, start, 3, true);
+}
+
+/** o200k's pattern, with `\p{N}{1,maxDigits}` and with or without the contractions after a word. */
+function o200kLikePieceEnd(text: string, start: number, maxDigits: number, contractions: boolean): number {
   const first = at(text, start);
   if (first === NON_ASCII) return NOT_ASCII;
   // [^\r\n\p{L}\p{N}]? [upper]* [lower]+ contraction?  then  [^\r\n\p{L}\p{N}]? [upper]+ [lower]* contraction?
@@ -111,15 +127,20 @@ function o200kPieceEnd(text: string, start: number): number {
   if (upperEnd === NOT_ASCII) return NOT_ASCII;
   const lowerEnd = runEnd(text, upperEnd, isLower);
   if (lowerEnd === NOT_ASCII) return NOT_ASCII;
-  if (lowerEnd > upperEnd || upperEnd > wordStart) return contractionEnd(text, lowerEnd);
+  if (lowerEnd > upperEnd || upperEnd > wordStart) return contractions ? contractionEnd(text, lowerEnd) : lowerEnd;
   // (Without the prefix the word alternatives start on a non-letter here, so they fail too.)
-  if (isDigit(first)) return digitsEnd(text, start);
+  if (isDigit(first)) return digitsEnd(text, start, maxDigits);
   const other = otherEnd(text, start, (code) => isLineBreak(code) || code === 0x2f);
   if (other !== undefined) return other;
   return isSpace(first) ? spaceEnd(text, start) : NOT_ASCII;
 }
 
 function cl100kPieceEnd(text: string, start: number): number {
+  return cl100kLikePieceEnd(text, start, 3);
+}
+
+/** cl100k's pattern, with `\p{N}{1,maxDigits}`. */
+function cl100kLikePieceEnd(text: string, start: number, maxDigits: number): number {
   const first = at(text, start);
   if (first === NON_ASCII) return NOT_ASCII;
   if (first === APOSTROPHE) {
@@ -131,7 +152,7 @@ function cl100kPieceEnd(text: string, start: number): number {
   const letters = runEnd(text, wordStart, isLetter);
   if (letters === NOT_ASCII) return NOT_ASCII;
   if (letters > wordStart) return letters;
-  if (isDigit(first)) return digitsEnd(text, start);
+  if (isDigit(first)) return digitsEnd(text, start, maxDigits);
   const other = otherEnd(text, start, isLineBreak);
   if (other !== undefined) return other;
   return isSpace(first) ? spaceEnd(text, start) : NOT_ASCII;
