@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -37,6 +37,17 @@ describe('reading a file named by the user', { skip: !posix && 'FIFOs and /dev/z
     const prices = await runCliInProcess(['count', 'a.prompt.md', '--prices', fifo], scratch);
     assert.equal(prices.code, 2);
     assert.match(prices.stderr, /--prices: .*pipe\.prompt\.md: is a FIFO \(named pipe\), not a regular file/);
+  });
+
+  test('check walks past a FIFO named like a prompt (and a link to it) without waiting on it', async () => {
+    const folder = join(scratch, 'walk');
+    await mkdir(folder, { recursive: true });
+    execFileSync('mkfifo', [join(folder, 'stuck.prompt.md')]);
+    await symlink(join(folder, 'stuck.prompt.md'), join(folder, 'linked.prompt.md'));
+    await writeFile(join(folder, 'real.prompt.md'), 'Hello.\n');
+    const check = await runCliInProcess(['check', '.', '--format', 'json'], folder);
+    assert.equal(check.code, 0, check.stderr);
+    assert.deepEqual(JSON.parse(check.stdout).unbudgeted, ['real.prompt.md']);
   });
 
   test('/dev/zero is named as a device, and a folder as a folder', async () => {
