@@ -1,10 +1,10 @@
 // `prompt-budget usage`: what calls actually cost, from the logs teams already have.
-import { createReadStream } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { BudgetConfig } from '../core/budgets/budgetConfig';
 import { findConfigFile } from '../core/budgets/findConfigFile';
 import { parseBudgetConfig } from '../core/budgets/parseBudgetConfig';
 import { decodePromptText } from '../core/decodePromptText';
+import { regularFileChunks } from '../core/io/regularFileChunks';
 import { toCsv } from '../core/report/toCsv';
 import { toMarkdownTable } from '../core/report/toMarkdownTable';
 import type { Problem } from '../core/types';
@@ -24,7 +24,7 @@ const DAY_MS = 86_400_000;
 
 /** Streams a file from `offset` with Node's fs; paths are relative to `cwd`. */
 export function nodeUsageOpener(cwd: string): OpenUsageFile {
-  return (file, offset) => createReadStream(resolve(cwd, file), { start: offset, highWaterMark: 1 << 20 });
+  return (file, offset) => regularFileChunks(resolve(cwd, file), offset);
 }
 
 /** `prompt-budget usage [PATH...] [--config FILE] [--by …] [--since DATE] [--until DATE] [--format table|json|csv|md]` */

@@ -89,4 +89,9 @@ describe('streaming a usage log', { skip: !posix && 'FIFOs are POSIX' }, () => {
       for await (const chunk of regularFileChunks(fifo)) assert.fail(`read ${chunk.length} bytes from a FIFO`);
     }, { detail: 'is a FIFO (named pipe), not a regular file; not read' });
   });
+
+  test('prompt-budget usage names a FIFO given as a log instead of waiting on it', async () => {
+    const run = await runCliInProcess(['usage', fifo], scratch);
+    assert.match(run.stderr, /pipe\.prompt\.md.*is a FIFO \(named pipe\)/);
+  });
 });
