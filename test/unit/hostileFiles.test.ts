@@ -50,6 +50,19 @@ describe('reading a file named by the user', { skip: !posix && 'FIFOs and /dev/z
     assert.deepEqual(JSON.parse(check.stdout).unbudgeted, ['real.prompt.md']);
   });
 
+  test('a FIFO named prompt-budget.yaml is reported, not taken for a folder without a config', async () => {
+    const folder = join(scratch, 'fifo-config');
+    await mkdir(folder, { recursive: true });
+    execFileSync('mkfifo', [join(folder, 'prompt-budget.yaml')]);
+    await writeFile(join(folder, 'a.prompt.md'), 'Hello.\n');
+    const check = await runCliInProcess(['check', '.'], folder);
+    assert.equal(check.code, 2);
+    assert.match(check.stdout, /^prompt-budget\.yaml:1:1: error: prompt-budget\.yaml: is a FIFO \(named pipe\), not a regular file; not read$/m);
+    const count = await runCliInProcess(['count', 'a.prompt.md'], folder);
+    assert.equal(count.code, 2);
+    assert.match(count.stderr, /prompt-budget\.yaml: is a FIFO/);
+  });
+
   test('/dev/zero is named as a device, and a folder as a folder', async () => {
     if (!existsSync('/dev/zero')) return;
     const zero = await runCliInProcess(['count', '/dev/zero'], scratch);
