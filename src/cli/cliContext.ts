@@ -1,6 +1,7 @@
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { findConfigFile, budgetsForFile, ModelCatalog, catalogWithOverrides, readBudgetConfig, resolvePromptContext, type ContextSources, type BudgetConfig, type Problem } from '../core';
 import type { ResolvedPromptContext } from '../core/resolvePromptContext';
+import { isRefusedRead } from '../core/readBudgetConfig';
 import type { CliIo } from './cliIo';
 import { formatProblem } from './printProblems';
 import { providerCountingFor } from './providerCounting';
@@ -26,7 +27,8 @@ export async function findConfigFolder(io: CliIo, startDir: string): Promise<str
   let dir = resolve(io.cwd, startDir);
   for (;;) {
     const folder = dir;
-    if (await findConfigFile((name) => io.readFile(join(folder, name)))) return dir;
+    // A config that is there but refused (a FIFO) still marks its folder: reading it reports why.
+    if (await findConfigFile((name) => io.readFile(join(folder, name)).catch((error: unknown) => (isRefusedRead(error) ? error : Promise.reject(error))))) return dir;
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;

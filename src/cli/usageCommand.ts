@@ -1,11 +1,11 @@
 // `prompt-budget usage`: what calls actually cost, from the logs teams already have.
-import { createReadStream } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { BudgetConfig } from '../core/budgets/budgetConfig';
 import { findConfigFile } from '../core/budgets/findConfigFile';
 import { parseBudgetConfig } from '../core/budgets/parseBudgetConfig';
 import { decodePromptText } from '../core/decodePromptText';
+import { regularFileChunks } from '../core/io/regularFileChunks';
 import { toCsv } from '../core/report/toCsv';
 import { escapeTerminalText } from '../core/report/escapeTerminalText';
 import { toMarkdownTable } from '../core/report/toMarkdownTable';
@@ -30,7 +30,7 @@ const USAGE_FORMATS = ['table', 'json', 'csv', 'md'] as const;
 
 /** Streams a file from `offset` with Node's fs; paths are relative to `cwd`. */
 export function nodeUsageOpener(cwd: string): OpenUsageFile {
-  return (file, offset) => createReadStream(resolve(cwd, file), { start: offset, highWaterMark: 1 << 20 });
+  return (file, offset) => regularFileChunks(resolve(cwd, file), offset);
 }
 
 /** `prompt-budget usage [PATH...] [--agents] [--config FILE] [--by …] [--since DATE] [--until DATE] [--format table|json|csv|md]` */

@@ -42,10 +42,19 @@ export async function readBudgetConfig(
     }
     return { name: file, file, parsed: parseConfigBytes(file, bytes, catalog()) };
   }
-  const found = await findConfigFile((name) => readFile(join(dir, name)));
+  // A config that is there but refused (a FIFO, a device, over the size cap) is reported, not taken for no config.
+  const found = await findConfigFile((name) => readFile(join(dir, name)).catch((error: unknown) => (isRefusedRead(error) ? { refused: error } : Promise.reject(error))));
   if (!found) return undefined;
   const file = label(found.name);
+  if (typeof found.found === 'object' && 'refused' in found.found) {
+    return { name: found.name, file, parsed: { problems: [{ ...readErrorProblem(file, found.found.refused), rule: 'config-unreadable' }] } };
+  }
   return { name: found.name, file, parsed: parseConfigBytes(file, found.found, catalog()) };
+}
+
+/** A read the reader refused (it carries a `detail`, as readRegularFile's refusals do), as opposed to a missing file. */
+export function isRefusedRead(error: unknown): boolean {
+  return typeof (error as { detail?: unknown } | undefined)?.detail === 'string';
 }
 
 function parseConfigBytes(file: string, bytes: Uint8Array | string, catalog: ModelCatalog): ParsedBudgetConfig {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -37,6 +37,30 @@ describe('reading a file named by the user', { skip: !posix && 'FIFOs and /dev/z
     const prices = await runCliInProcess(['count', 'a.prompt.md', '--prices', fifo], scratch);
     assert.equal(prices.code, 2);
     assert.match(prices.stderr, /--prices: .*pipe\.prompt\.md: is a FIFO \(named pipe\), not a regular file/);
+  });
+
+  test('check walks past a FIFO named like a prompt (and a link to it) without waiting on it', async () => {
+    const folder = join(scratch, 'walk');
+    await mkdir(folder, { recursive: true });
+    execFileSync('mkfifo', [join(folder, 'stuck.prompt.md')]);
+    await symlink(join(folder, 'stuck.prompt.md'), join(folder, 'linked.prompt.md'));
+    await writeFile(join(folder, 'real.prompt.md'), 'Hello.\n');
+    const check = await runCliInProcess(['check', '.', '--format', 'json'], folder);
+    assert.equal(check.code, 0, check.stderr);
+    assert.deepEqual(JSON.parse(check.stdout).unbudgeted, ['real.prompt.md']);
+  });
+
+  test('a FIFO named prompt-budget.yaml is reported, not taken for a folder without a config', async () => {
+    const folder = join(scratch, 'fifo-config');
+    await mkdir(folder, { recursive: true });
+    execFileSync('mkfifo', [join(folder, 'prompt-budget.yaml')]);
+    await writeFile(join(folder, 'a.prompt.md'), 'Hello.\n');
+    const check = await runCliInProcess(['check', '.'], folder);
+    assert.equal(check.code, 2);
+    assert.match(check.stdout, /^prompt-budget\.yaml:1:1: error: prompt-budget\.yaml: is a FIFO \(named pipe\), not a regular file; not read$/m);
+    const count = await runCliInProcess(['count', 'a.prompt.md'], folder);
+    assert.equal(count.code, 2);
+    assert.match(count.stderr, /prompt-budget\.yaml: is a FIFO/);
   });
 
   test('/dev/zero is named as a device, and a folder as a folder', async () => {
@@ -77,5 +101,10 @@ describe('streaming a usage log', { skip: !posix && 'FIFOs are POSIX' }, () => {
     await assert.rejects(async () => {
       for await (const chunk of regularFileChunks(fifo)) assert.fail(`read ${chunk.length} bytes from a FIFO`);
     }, { detail: 'is a FIFO (named pipe), not a regular file; not read' });
+  });
+
+  test('prompt-budget usage names a FIFO given as a log instead of waiting on it', async () => {
+    const run = await runCliInProcess(['usage', fifo], scratch);
+    assert.match(run.stderr, /pipe\.prompt\.md.*is a FIFO \(named pipe\)/);
   });
 });

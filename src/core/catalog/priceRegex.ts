@@ -11,6 +11,8 @@ export const MAX_REGEX_INPUT_LENGTH = 256;
 // Unbounded quantifiers in sequence cost about n^k steps on an id of length n: with k <= 3 and
 // n <= 256 that stays in the tens of milliseconds at worst.
 const MAX_UNBOUNDED_QUANTIFIERS = 3;
+// Each optional or ranged quantifier can double the paths tried (`a?a?a?…aaa`); the published data uses at most 2.
+const MAX_VARIABLE_QUANTIFIERS = 8;
 
 interface Group {
   /** The group holds a quantifier or an alternation (directly or in a nested group). */
@@ -20,12 +22,14 @@ interface Group {
 /**
  * Why a regex source may backtrack catastrophically, or undefined when it is safe to run: a repeated
  * group that holds a quantifier or an alternation (`(a+)+`, `(a|ab)*`), a backreference, more than
- * three unbounded quantifiers, or an overlong source. Conservative: a few harmless patterns are refused too.
+ * three unbounded quantifiers or eight quantifiers in all that leave a choice, or an overlong source.
+ * Conservative: a few harmless patterns are refused too.
  */
 export function unsafeRegexReason(source: string): string | undefined {
   if (source.length > MAX_REGEX_SOURCE_LENGTH) return `longer than ${MAX_REGEX_SOURCE_LENGTH} characters`;
   const groups: Group[] = [{ varies: false }];
   let unbounded = 0;
+  let variable = 0;
   let i = 0;
   /** The quantifier at `at`, if any: its length, whether it repeats (more than once), is unbounded, and leaves a choice (not `{n}`). */
   const quantifierAt = (at: number): { length: number; repeats: boolean; unbounded: boolean; variable: boolean } | undefined => {
@@ -59,7 +63,10 @@ export function unsafeRegexReason(source: string): string | undefined {
     const quantifier = quantifierAt(i);
     if (!quantifier) return undefined;
     i += quantifier.length;
-    if (quantifier.variable) groups[groups.length - 1].varies = true;
+    if (quantifier.variable) {
+      groups[groups.length - 1].varies = true;
+      if (++variable > MAX_VARIABLE_QUANTIFIERS) return `more than ${MAX_VARIABLE_QUANTIFIERS} quantifiers that leave a choice`;
+    }
     if (quantifier.unbounded && ++unbounded > MAX_UNBOUNDED_QUANTIFIERS) return `more than ${MAX_UNBOUNDED_QUANTIFIERS} unbounded quantifiers`;
     return undefined;
   };
@@ -90,7 +97,7 @@ export function unsafeRegexReason(source: string): string | undefined {
       const group = groups.length > 1 ? groups.pop()! : { varies: false };
       i++;
       const quantifier = quantifierAt(i);
-      if (quantifier?.repeats && group.varies) return 'a repeated group that holds a quantifier or an alternation (nested repetition)';
+      if (quantifier?.repeats && group.varies) return 'a repeated group holding a quantifier or an alternation';
       if (group.varies) groups[groups.length - 1].varies = true;
       const problem = afterAtom();
       if (problem) return problem;
