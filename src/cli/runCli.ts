@@ -29,7 +29,7 @@ Commands:
         [--by day|week|month|model|provider|user|tag|budget|agent|project|session|block[,…]]
         [--format table|json|csv|md]
                                           actual calls, tokens and cost from usage logs
-                                          (--agents: Claude Code's and Codex's own files),
+                                          (--agents: Claude Code's, Codex's, Gemini CLI's files),
                                           and quotas (exit 1 when one is over)
   diff [DIR] [--base REV] [--head REV] [--config FILE] [--format text|json|md|github]
                                           what a change does to tokens, cost and budgets

@@ -111,7 +111,7 @@ export class AgentUsage implements vscode.Disposable {
     let ledger = fromScratch || !this.current || this.current.agents.join() !== agents.join() ? undefined : this.current.ledger;
     // A file that shrank was rewritten: its counted lines cannot be taken back, so all is read again.
     const sizes = await Promise.all(files.map((file) => fs.stat(file.path).then((stat) => stat.size, () => undefined)));
-    if (ledger && files.some((file, index) => (this.states.get(file.path)?.offset ?? 0) > (sizes[index] ?? 0))) ledger = undefined;
+    if (ledger && files.some((file, index) => !this.states.get(file.path)?.document && (this.states.get(file.path)?.offset ?? 0) > (sizes[index] ?? 0))) ledger = undefined;
     // So did a file that went away (Claude Code deletes old sessions): its calls leave the ledger.
     const paths = new Set(files.map((file) => file.path));
     if (ledger && [...this.states.keys()].some((path) => !paths.has(path))) ledger = undefined;
@@ -120,8 +120,10 @@ export class AgentUsage implements vscode.Disposable {
       this.states = new Map();
     }
     for (const [index, file] of files.entries()) {
-      const state = this.states.get(file.path);
-      if (state && state.offset === sizes[index]) continue;
+      const known = this.states.get(file.path);
+      if (known && known.offset === sizes[index]) continue;
+      // A session document is rewritten as it grows: it is read whole again (its ids count each call once).
+      const state = known?.document ? undefined : known;
       const toRead = agentFileToRead(file, environment.home);
       try {
         this.states.set(file.path, await readAgentFile(toRead, createReadStream(file.path, { start: state?.offset ?? 0, highWaterMark: 1 << 20 }), ledger, state, { complete: false }));

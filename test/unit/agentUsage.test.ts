@@ -156,12 +156,53 @@ describe('Codex rollouts', () => {
   });
 });
 
+describe('Gemini CLI sessions', () => {
+  const tokens = { input: 15_327, output: 23, cached: 11_526, thoughts: 919, tool: 7, total: 16_276 };
+  const session = (messages: unknown[]) => JSON.stringify({ sessionId: 'gem-1', projectHash: 'a1b2c3', startTime: '2026-11-20T10:00:00.000Z', lastUpdated: '2026-11-20T10:05:00.000Z', messages }, null, 2);
+  const user = { id: 'u1', timestamp: '2026-11-20T10:00:01.000Z', type: 'user', content: 'explain this file' };
+  const answer = { id: 'g1', timestamp: '2026-11-20T10:00:09.000Z', type: 'gemini', content: 'It parses…', thoughts: [], tokens, model: 'gemini-2.5-pro' };
+
+  test('a session document counts each Gemini message with tokens once, thoughts as output and tool prompts as input, however often it is rewritten', async () => {
+    const geminiHome = await mkdtemp(join(tmpdir(), 'prompt-budget-gemini-'));
+    try {
+      const file = join(geminiHome, '.gemini/tmp/a1b2c3/chats/session-2026-11-20T10-00-gem1.json');
+      await mkdir(join(geminiHome, '.gemini/tmp/a1b2c3/chats'), { recursive: true });
+      await writeFile(file, session([user, answer, { id: 'g2', timestamp: '2026-11-20T10:00:10.000Z', type: 'gemini', content: '', tokens: null }]));
+      const ledger = new UsageLedger();
+      await collectAgentUsage(['gemini-cli'], { env: {}, home: geminiHome }, listFilesBelow, open, { ledger });
+      // Gemini CLI rewrites the document with the next call: read again, only the new call counts.
+      await writeFile(file, session([user, answer, { ...answer, id: 'g2', timestamp: '2026-11-20T10:01:00.000Z', tokens: { ...tokens, cached: 0 } }]));
+      await collectAgentUsage(['gemini-cli'], { env: {}, home: geminiHome }, listFilesBelow, open, { ledger });
+      const totals = totalUsage(ledger.buckets.values());
+      assert.deepEqual([totals.calls, totals.inputTokens, totals.cachedInputTokens, totals.outputTokens], [2, 2 * 15_334, 11_526, 2 * 942]);
+      const price = calcPrice({ input_tokens: 15_334, cache_read_tokens: 11_526, output_tokens: 942 }, 'gemini-2.5-pro', { providerId: 'google', timestamp: new Date('2026-11-20T10:00:09Z') });
+      const second = calcPrice({ input_tokens: 15_334, output_tokens: 942 }, 'gemini-2.5-pro', { providerId: 'google', timestamp: new Date('2026-11-20T10:01:00Z') });
+      assert.ok(price && second);
+      assert.ok(Math.abs((totals.cost ?? 0) - price.total_price - second.total_price) < 1e-9);
+      const bucket = [...ledger.buckets.values()][0];
+      assert.deepEqual([bucket.agent, bucket.session, bucket.project], ['gemini-cli', 'gem-1', 'a1b2c3']);
+    } finally {
+      await rm(geminiHome, { recursive: true, force: true });
+    }
+  });
+
+  test('a JSON Lines session counts a message when its tokens are written, once', async () => {
+    const ledger = new UsageLedger();
+    const file: AgentFileToRead = { agent: 'gemini-cli', name: 'session.jsonl', context: { home: '/h', session: 'from-name' } };
+    const lines = [JSON.stringify({ sessionId: 'gem-2', projectHash: 'p', startTime: '2026-11-20T10:00:00.000Z' }), JSON.stringify(user), JSON.stringify({ ...answer, tokens: undefined }), JSON.stringify(answer), JSON.stringify(answer)];
+    await readAgentFile(file, chunks(lines.join('\n') + '\n'), ledger);
+    const totals = totalUsage(ledger.buckets.values());
+    assert.deepEqual([totals.calls, totals.outputTokens], [1, 942]);
+    assert.equal([...ledger.buckets.values()][0].session, 'gem-2');
+  });
+});
+
 describe('finding the agents’ data', () => {
-  test('by default: ~/.config/claude and ~/.claude for Claude Code, ~/.codex for Codex', () => {
-    const folders = agentFolders(['claude-code', 'codex'], { env: {}, home: '/home/me' });
+  test('by default: ~/.config/claude and ~/.claude for Claude Code, ~/.codex for Codex, ~/.gemini/tmp for Gemini CLI', () => {
+    const folders = agentFolders(['claude-code', 'codex', 'gemini-cli'], { env: {}, home: '/home/me' });
     assert.deepEqual(
       folders.map((folder) => folder.folder),
-      ['/home/me/.config/claude/projects', '/home/me/.claude/projects', '/home/me/.codex/sessions'],
+      ['/home/me/.config/claude/projects', '/home/me/.claude/projects', '/home/me/.codex/sessions', '/home/me/.gemini/tmp'],
     );
     assert.equal(agentFolders(['claude-code'], { env: { XDG_CONFIG_HOME: '/xdg' }, home: '/home/me' })[0].folder, '/xdg/claude/projects');
   });
@@ -293,7 +334,7 @@ describe('quotas over agents’ usage', () => {
     const wrong = parseBudgetConfig('prompt-budget.yaml', ['version: 1', 'usage:', '  agents: [claude, codex]', ''].join('\n'));
     assert.equal(wrong.problems.length, 1);
     assert.equal(wrong.problems[0].line, 3);
-    assert.match(wrong.problems[0].message, /'agents' takes claude-code, codex, not 'claude'/);
+    assert.match(wrong.problems[0].message, /'agents' takes claude-code, codex, gemini-cli, not 'claude'/);
   });
 });
 

@@ -1,7 +1,7 @@
 // The coding agents whose own usage files Prompt Budget reads.
 
 /** Agent ids as `usage.agents`, the setting and `--by agent` name them. */
-export const AGENT_IDS = ['claude-code', 'codex'] as const;
+export const AGENT_IDS = ['claude-code', 'codex', 'gemini-cli'] as const;
 export type AgentId = (typeof AGENT_IDS)[number];
 
 /** True for a known agent id. */

@@ -42,10 +42,13 @@ export function agentFileToRead(file: AgentFile, home: string): AgentFileToRead 
   const relative = file.path.slice(file.root.length + 1);
   const parts = relative.split('/');
   const base = parts[parts.length - 1].replace(/\.jsonl$/i, '');
-  // Claude Code: projects/<folder path with / as ->/<session id>.jsonl; Codex: sessions/YYYY/MM/DD/rollout-<time>-<id>.jsonl.
+  // Claude Code: projects/<folder path with / as ->/<session id>.jsonl; Codex: sessions/YYYY/MM/DD/rollout-<time>-<id>.jsonl;
+  // Gemini CLI: tmp/<project hash or name>/chats/session-<time>-<id>.json(l).
   const context =
     file.agent === 'claude-code'
       ? { session: parts.length > 2 ? parts[1] : base, project: parts.length > 1 ? parts[0] : undefined, home }
-      : { session: base.replace(/^rollout-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-/, ''), home };
-  return { agent: file.agent, name: homeRelative(file.path, home) ?? file.path, context };
+      : file.agent === 'codex'
+        ? { session: base.replace(/^rollout-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-/, ''), home }
+        : { session: base, project: parts.length > 2 ? parts[0] : undefined, home };
+  return { agent: file.agent, name: homeRelative(file.path, home) ?? file.path, context, document: file.agent === 'gemini-cli' && /\.json$/i.test(file.path) };
 }

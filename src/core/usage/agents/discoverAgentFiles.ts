@@ -1,7 +1,8 @@
 // Where the coding agents keep their usage, as each documents it: Claude Code under
 // `$CLAUDE_CONFIG_DIR` (comma-separated for several) or else `$XDG_CONFIG_HOME/claude` (~/.config/claude)
 // and ~/.claude, each with a `projects/` folder of JSONL session files; Codex CLI under `$CODEX_HOME`
-// (comma-separated too) or else ~/.codex, with rollouts in `sessions/YYYY/MM/DD/`. The environment,
+// (comma-separated too) or else ~/.codex, with rollouts in `sessions/YYYY/MM/DD/`; Gemini CLI under
+// ~/.gemini/tmp, a `chats/` folder of session files per project. The environment,
 // the home folder and the file listing are passed in, so the CLI, the editor and tests share the rules.
 import type { AgentId } from './agentIds';
 
@@ -50,10 +51,12 @@ export function agentFolders(agents: readonly AgentId[], environment: AgentEnvir
         folders.push({ agent, folder: joinPath(config, 'claude/projects'), from: 'default' });
         folders.push({ agent, folder: joinPath(home, '.claude/projects'), from: 'default' });
       }
-    } else {
+    } else if (agent === 'codex') {
       const listed = pathList(env.CODEX_HOME);
       const homes = listed.length > 0 ? listed : [joinPath(home, '.codex')];
       for (const dir of homes) folders.push({ agent, folder: joinPath(dir, 'sessions'), from: listed.length > 0 ? 'CODEX_HOME' : 'default' });
+    } else {
+      folders.push({ agent, folder: joinPath(home, '.gemini/tmp'), from: 'default' });
     }
   }
   // The same folder named twice (a variable listing it again) is read once.
@@ -80,12 +83,15 @@ export async function discoverAgentFiles(agents: readonly AgentId[], environment
     }
     folders.push({ ...candidate, found: true });
     for (const relative of below) {
-      if (!/\.jsonl$/i.test(relative)) continue;
+      if (!(candidate.agent === 'gemini-cli' ? GEMINI_SESSION : /\.jsonl$/i).test(relative)) continue;
       files.push({ agent: candidate.agent, path: joinPath(candidate.folder, relative), root: candidate.folder });
     }
   }
   return { files, folders };
 }
+
+/** Gemini CLI's session files: `<project>/chats/session-….json` (or `.jsonl`). */
+const GEMINI_SESSION = /(^|\/)chats\/[^/]+\.jsonl?$/i;
 
 /** `a,b, ,c` as [a, b, c]; empty or unset as []. */
 function pathList(value: string | undefined): string[] {
