@@ -100,11 +100,6 @@ export class HeadDiffs implements vscode.Disposable {
     return this.compute(scope, false);
   }
 
-  /** Resolves when no recomputation is scheduled or running (for tests). */
-  async whenIdle(): Promise<void> {
-    while (this.timers.size > 0 || this.running.size > 0) await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-
   dispose(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);
     for (const disposable of this.disposables) disposable.dispose();
@@ -174,12 +169,12 @@ export class HeadDiffs implements vscode.Disposable {
           }),
         );
       }
-      const diff = await this.compute(scope, true);
-      if (this.running.get(key) !== generation || 'error' in diff) return;
-      this.diffs.set(key, diff);
+      const diff = await this.compute(scope, true).catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }));
+      if (this.running.get(key) !== generation) return;
+      if ('error' in diff) log().warn(`Diff against HEAD of ${scope.name}: ${diff.error}`);
+      // A failure is remembered as "no changes" until git or a save says something changed: a render never retries it.
+      this.diffs.set(key, 'error' in diff ? noChanges() : diff);
       this.changed.fire();
-    } catch (error) {
-      log().warn(`Diff against HEAD of ${scope.name} failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       if (this.running.get(key) === generation) this.running.delete(key);
       if (this.rerun.delete(key)) this.schedule(scope, REFRESH_DELAY_MS);
@@ -216,7 +211,7 @@ export class HeadDiffs implements vscode.Disposable {
       }
     }
     const changedPaths = new Set([...addedAtHead, ...goneAtHead, ...changedAtBase]);
-    if (changedOnly && changedPaths.size === 0) return { base: 'HEAD', head: 'working tree', files: [], budgets: [], problems: [], totals: { tokens: { before: 0, after: 0, delta: 0 }, monthly: null } };
+    if (changedOnly && changedPaths.size === 0) return noChanges();
     const found = await vscode.workspace.findFiles(new vscode.RelativePattern(scope.uri, '**/*'), SKIPPED_GLOB);
     const headPaths = found.flatMap((uri) => relativePath(scope.uri, uri) ?? []).sort();
     const basePaths = new Set([...headPaths.filter((path) => !addedAtHead.has(path)), ...goneAtHead]);
@@ -255,6 +250,11 @@ export class HeadDiffs implements vscode.Disposable {
     }
     return text;
   }
+}
+
+/** A diff with nothing changed. */
+function noChanges(): PromptDiff {
+  return { base: 'HEAD', head: 'working tree', files: [], budgets: [], problems: [], totals: { tokens: { before: 0, after: 0, delta: 0 }, monthly: null } };
 }
 
 /** What the repository's state says has changed: the commit, and each changed file with its status. */

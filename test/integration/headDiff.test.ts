@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PromptBudgetApi } from '../../src/extension/extension';
@@ -77,13 +77,30 @@ describe('Prompts against HEAD (git)', () => {
     assert.match(String(item.description), new RegExp(` · \\+${added} tok \\(\\+\\$[\\d.]+/month\\) vs HEAD$`));
   });
 
+  it('follows a save, not the keystrokes before it', async () => {
+    const uri = vscode.Uri.file(path.join(repository, 'prompts', 'support.prompt.md'));
+    const document = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(document, { preview: false });
+    const saved = api.headDiffs.deltaFor(uri);
+    assert.ok(saved, 'no delta before the edit');
+    const more = 'Thank the customer by name.\n';
+    await editor.edit((edit) => edit.insert(document.lineAt(document.lineCount - 1).range.end, more));
+    // Unsaved: the delta still describes the file on disk.
+    assert.equal(api.headDiffs.deltaFor(uri)?.delta.tokens, saved.delta.tokens);
+    await document.save();
+    const expected = o200k().encode(AFTER + more).length - o200k().encode(BEFORE).length;
+    const updated = await waitFor('the delta after the save', () => api.headDiffs.deltaFor(uri)?.delta.tokens === expected && api.headDiffs.deltaFor(uri), 30_000);
+    assert.equal(updated.status, 'grown');
+  });
+
   it('Compare with HEAD opens the same Markdown table as `prompt-budget diff --format md`', async () => {
     const document = (await vscode.commands.executeCommand('promptBudget.compareWithHead')) as vscode.TextDocument | undefined;
     assert.ok(document, 'the command opened no document');
     const text = document.getText();
     assert.match(text, /^### Prompt Budget: HEAD → working tree/);
-    const added = o200k().encode(AFTER).length - o200k().encode(BEFORE).length;
-    assert.ok(text.includes(`| prompts/support.prompt.md | grown | gpt-4o | ${o200k().encode(BEFORE).length} → ${o200k().encode(AFTER).length} | +${added} |`), text);
+    const now = readFileSync(path.join(repository, 'prompts', 'support.prompt.md'), 'utf8');
+    const added = o200k().encode(now).length - o200k().encode(BEFORE).length;
+    assert.ok(text.includes(`| prompts/support.prompt.md | grown | gpt-4o | ${o200k().encode(BEFORE).length} → ${o200k().encode(now).length} | +${added} |`), text);
     assert.match(text, /\| support \| /);
   });
 });
