@@ -49,7 +49,7 @@ const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [...common.plugins, pricesInOwnFile] },
   { ...common, entryPoints: ['src/extension/worker/countWorker.ts'], outfile: 'dist/countWorker.js', plugins: [...common.plugins, pricesInOwnFile] },
   { ...common, entryPoints: ['node_modules/@pydantic/genai-prices/dist/index.cjs'], outfile: 'dist/genaiPrices.js' },
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['pg'] },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // The library (package.json `exports`): beside the ranks files, as the CLI; SDKs and `pg` stay the application's.
   { ...common, entryPoints: ['src/library/index.ts'], outfile: 'dist/library.cjs', external: ['pg', '@opentelemetry/api'], plugins: [...common.plugins, pricesInOwnFile] },
 ];

@@ -15,7 +15,6 @@ import { selectUsageFiles, USAGE_FILE_PATTERN } from '../core/usage/selectUsageF
 import type { UsageLedger } from '../core/usage/usageLedger';
 import { usageReport, type UsageReport } from '../core/usage/usageReport';
 import { USAGE_GROUP_KEYS, type UsageGroupKey } from '../core/usage/usageRecord';
-import { postgresLedgerLabel, postgresLedgerLines } from '../library/postgresLedger';
 import { EXIT_OK, EXIT_OVER, EXIT_USAGE, type CliIo } from './cliIo';
 import { formatProblem } from './printProblems';
 import type { CliOptions } from './runCli';
@@ -53,7 +52,7 @@ export async function runUsage(args: string[], options: CliOptions, io: CliIo, o
   if (args.length > 0) {
     files = [];
     for (const arg of args) files.push(...(await expandPath(io, arg)));
-  } else if (config?.usage && (config.usage.files.length > 0 || postgresLedgerUrl(config.usage.ledger))) {
+  } else if (config?.usage && config.usage.files.length > 0) {
     const root = loaded.root;
     let below: string[] = [];
     try {
@@ -64,13 +63,6 @@ export async function runUsage(args: string[], options: CliOptions, io: CliIo, o
     files = selectUsageFiles(below, config.usage.files).map((path) => relative(io.cwd, join(root, path)) || path);
   } else {
     return fail('name usage logs (files or folders), or list them under usage.files in prompt-budget.yaml.');
-  }
-  // A PostgreSQL ledger (usage.ledger: postgres://… or env:VARIABLE) is read as one more log.
-  const ledgerUrl = args.length === 0 ? postgresLedgerUrl(config?.usage?.ledger) : undefined;
-  if (ledgerUrl) {
-    files.push(postgresLedgerLabel(ledgerUrl));
-    const openFile = open;
-    open = (file, offset) => (file === postgresLedgerLabel(ledgerUrl) ? postgresLedgerLines(ledgerUrl) : openFile(file, offset));
   }
   if (files.length === 0) return fail('no usage logs found.');
 
@@ -225,10 +217,4 @@ function quotaLine(quota: UsageReport['quotas'][number]): string {
   const icon = quota.status === 'over' ? '✗' : quota.status === 'warning' ? '!' : '✓';
   const amount = (value: number) => (quota.metric === 'cost' ? formatUsageCost(value) : `${formatUsageCount(value)} ${quota.metric}`);
   return `  ${icon} quota ${quota.name} (${quota.period} from ${quota.periodStart}): ${amount(quota.used)} of ${amount(quota.limit)} (${Math.round(quota.share * 100)}%), forecast ${amount(quota.forecast)} — ${quota.status}`;
-}
-
-/** The connection string of a postgres:// ledger, given as is or through env:VARIABLE. */
-function postgresLedgerUrl(ledger: string | undefined): string | undefined {
-  const url = ledger?.startsWith('env:') ? process.env[ledger.slice(4)] : ledger;
-  return url && /^postgres(ql)?:\/\//i.test(url) ? url : undefined;
 }

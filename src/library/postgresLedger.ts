@@ -281,16 +281,6 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The name a PostgreSQL ledger is shown under in usage reports: its URL without user or password. */
-export function postgresLedgerLabel(connectionString: string): string {
-  try {
-    const url = new URL(connectionString);
-    return `postgres://${url.host}${url.pathname}`;
-  } catch {
-    return 'postgres ledger';
-  }
-}
-
 /** The calls of a PostgreSQL ledger as JSON Lines, in pages (the usage readers take them like a log file). */
 export async function* postgresLedgerLines(connectionString: string, pageSize = 5_000): AsyncIterable<Uint8Array> {
   let pg: { Client: new (options: { connectionString: string }) => Queryable & { connect(): Promise<void>; end(): Promise<void> } };
