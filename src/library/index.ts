@@ -11,7 +11,7 @@ export { TAGS_HEADER, USER_HEADER } from './callOptions';
 export { BudgetExceededError } from './budgetExceededError';
 export { MemoryLedger, type CallLedger } from './callLedger';
 export { JsonlLedger } from './jsonlLedger';
-export { PostgresLedger } from './postgresLedger';
+export { PostgresLedger, postgresLedgerLines } from './postgresLedger';
 export type { CallRefusal, PlannedCall } from '../core/guard/checkCall';
 export type { GuardCallLine } from '../core/usage/guardLedgerLine';
 export type { QuotaStatus } from '../core/usage/evaluateQuotas';

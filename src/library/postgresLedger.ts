@@ -280,3 +280,28 @@ function reservationLine(row: Record<string, unknown>): GuardReservationLine {
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** The calls of a PostgreSQL ledger as JSON Lines, in pages (the usage readers take them like a log file). */
+export async function* postgresLedgerLines(connectionString: string, pageSize = 5_000): AsyncIterable<Uint8Array> {
+  let pg: { Client: new (options: { connectionString: string }) => Queryable & { connect(): Promise<void>; end(): Promise<void> } };
+  try {
+    pg = require('pg') as typeof pg;
+  } catch {
+    throw new Error("reading a postgres:// ledger needs the 'pg' package: npm install pg");
+  }
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    const exists = await client.query("SELECT to_regclass('prompt_budget_calls') IS NOT NULL AS present");
+    if (!exists.rows[0].present) return;
+    let after = '0';
+    for (;;) {
+      const { rows } = await client.query('SELECT * FROM prompt_budget_calls WHERE seq > $1 ORDER BY seq LIMIT $2', [after, pageSize]);
+      if (rows.length === 0) return;
+      yield Buffer.from(rows.map((row) => `${JSON.stringify(callLine(row))}\n`).join(''), 'utf8');
+      after = String(rows[rows.length - 1].seq);
+    }
+  } finally {
+    await client.end();
+  }
+}

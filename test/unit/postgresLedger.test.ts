@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { BudgetExceededError, createGuard } from '../../src/library';
+import { collectUsage } from '../../src/core/usage/collectUsage';
+import { BudgetExceededError, createGuard, postgresLedgerLines } from '../../src/library';
 
 const run = promisify(execFile);
 const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort() : [];
@@ -75,6 +76,10 @@ describe('PostgreSQL ledger', { skip: missing }, () => {
         { response_id: 'chatcmpl-b', model: 'gpt-4o-2024-08-06', user_id: 'dana', tags: ['search'], input_tokens: '100', output_tokens: '7' },
       ]);
       assert.equal(reservations.rows[0].n, 0);
+      // Streamed as JSON Lines, the ledger reads as a usage log.
+      const read = await collectUsage(['ledger'], () => postgresLedgerLines(url));
+      assert.deepEqual([read.ledger.records, read.ledger.allProblems()], [2, []]);
+
     } finally {
       delete process.env.PB_TEST_LEDGER_URL;
       rmSync(project, { recursive: true, force: true });
