@@ -90,7 +90,8 @@ Actual calls, tokens and cost from usage logs (the files and folders named, else
 usage.files), grouped, and the config's quotas for the current period.
 
 Options:
-  --by KEYS            day (default), week, month, model, provider, user, tag, budget; comma-separated
+  --by KEYS            day (default), week, month, model (dated snapshots under their model),
+                       snapshot (each dated snapshot apart), provider, user, tag, budget; comma-separated
   --since DATE         from this day (YYYY-MM-DD) or ISO time
   --until DATE         up to and including this day; quotas are for the period holding it
   --config FILE        the prompt-budget.yaml to use (default: the current folder's)

@@ -23,7 +23,7 @@ Commands:
                                           enforce prompt-budget.yaml (exit 1 when over)
   report [DIR] [--config FILE] [--format csv|json|md]
                                           tokens and cost per budget and per file
-  usage [PATH...] [--config FILE] [--by day|week|month|model|provider|user|tag|budget[,…]]
+  usage [PATH...] [--config FILE] [--by day|week|month|model|snapshot|provider|user|tag|budget[,…]]
         [--since DATE] [--until DATE] [--format table|json|csv|md]
                                           actual calls, tokens and cost from usage logs,
                                           and quotas (exit 1 when one is over)
