@@ -129,7 +129,7 @@ function underFolder(check: WorkspaceCheck, folder: string): WorkspaceCheck {
   };
 }
 
-/** The `--format json` shape documented in the README. */
+/** The `--format json` shape documented in docs/cli.md. */
 export function checkJson(check: WorkspaceCheck) {
   return {
     budgets: check.budgets.map((budget) => ({

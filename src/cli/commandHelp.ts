@@ -99,9 +99,10 @@ Actual calls, tokens and cost from usage logs (the files and folders named, else
 usage.files), grouped, and the config's quotas for the current period.
 
 Options:
-  --agents             also read the coding agents' own usage files (Claude Code, Codex) where
-                       they keep them ($CLAUDE_CONFIG_DIR, $CODEX_HOME, else the home folder)
-  --by KEYS            day (default), week, month, model, provider, user, tag, budget, agent,
+  --agents             also read the coding agents' own usage files (Claude Code, Codex, Gemini
+                       CLI) where they keep them ($CLAUDE_CONFIG_DIR, $CODEX_HOME, else home)
+  --by KEYS            day (default), week, month, model (dated snapshots under their model),
+                       snapshot (each dated snapshot apart), provider, user, tag, budget, agent,
                        project, session, block (5-hour billing windows); comma-separated
   --since DATE         from this day (YYYY-MM-DD) or ISO time
   --until DATE         up to and including this day; quotas are for the period holding it

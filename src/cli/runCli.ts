@@ -26,7 +26,7 @@ Commands:
   report [DIR] [--config FILE] [--format csv|json|md]
                                           tokens and cost per budget and per file
   usage [PATH...] [--agents] [--config FILE] [--since DATE] [--until DATE]
-        [--by day|week|month|model|provider|user|tag|budget|agent|project|session|block[,…]]
+        [--by day|week|month|model|snapshot|provider|user|tag|budget|agent|project|session|block[,…]]
         [--format table|json|csv|md]
                                           actual calls, tokens and cost from usage logs
                                           (--agents: Claude Code's, Codex's, Gemini CLI's files),

@@ -26,7 +26,7 @@ export interface Problem {
   endLine?: number;
   endColumn?: number;
   severity: Severity;
-  /** Stable rule id, e.g. 'context-window', 'yaml-syntax', 'unknown-key'; documented in the README. */
+  /** Stable rule id, e.g. 'context-window', 'yaml-syntax', 'unknown-key'; documented in docs/rules.md. */
   rule: string;
   message: string;
 }

@@ -1,7 +1,7 @@
 // What a user typing in a 1 MB prompt sees: keystrokes at its start, middle and end, each timed
 // from the browser's keydown event to the status bar's new count in the page, and, for comparison,
 // to the typed character's own appearance in the editor (VS Code's echo, without any extension). The latencies are
-// logged (the README quotes them), not asserted: a timed check would flake on a busy machine. What
+// logged (docs/performance.md quotes them), not asserted: a timed check would flake on a busy machine. What
 // is asserted is that the count shown after the typing is the exact count of the text.
 import { createRequire } from 'node:module';
 import { rmSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 // How quickly a 1 MB prompt's counts reach the editor: on opening, and after edits at its start,
-// middle and end. The figures are logged (the README's benchmark section quotes them), not
+// middle and end. The figures are logged (docs/performance.md quotes them), not
 // asserted: a timed assertion would flake on a busy machine. What is asserted is that every
 // count shown is exact.
 import * as assert from 'node:assert/strict';

@@ -19,7 +19,8 @@ const NOW = Date.parse('2025-11-05T12:00:00Z');
 async function readFixture(...names: string[]) {
   const files = names.map((name) => join(fixtures, name));
   const collected = await collectUsage(files, (file, offset) => createReadStream(file, { start: offset }));
-  return { ...collected, report: usageReport(collected.ledger, { by: ['model'], now: NOW }) };
+  // By snapshot: the model id each record carries, dated snapshots apart.
+  return { ...collected, report: usageReport(collected.ledger, { by: ['snapshot'], now: NOW }) };
 }
 
 /** The price package's own figure for one call, to check costs against. */
@@ -45,7 +46,7 @@ describe('usage formats', () => {
     assert.equal(report.skipped, 1, 'the repeated chatcmpl id');
     const [gpt4o, o4mini] = report.groups;
     assert.deepEqual(
-      { model: gpt4o.model, calls: gpt4o.calls, inputTokens: gpt4o.inputTokens, cachedInputTokens: gpt4o.cachedInputTokens, outputTokens: gpt4o.outputTokens },
+      { model: gpt4o.snapshot, calls: gpt4o.calls, inputTokens: gpt4o.inputTokens, cachedInputTokens: gpt4o.cachedInputTokens, outputTokens: gpt4o.outputTokens },
       { model: 'gpt-4o-2024-08-06', calls: 1, inputTokens: 1200, cachedInputTokens: 1024, outputTokens: 300 },
     );
     assert.equal(o4mini.outputTokens, 900, 'completion_tokens already hold the 640 reasoning tokens');
@@ -77,7 +78,7 @@ describe('usage formats', () => {
   test('OpenAI Batch output: the response body is counted, a failed request is skipped', async () => {
     const { report } = await readFixture('openai-batch.jsonl');
     assert.equal(report.records, 1);
-    assert.equal(report.groups[0].model, 'gpt-4o-mini-2024-07-18');
+    assert.equal(report.groups[0].snapshot, 'gpt-4o-mini-2024-07-18');
     assert.equal(report.groups[0].inputTokens, 100);
     assert.equal(report.skipped, 1);
   });
@@ -127,7 +128,7 @@ describe('usage formats', () => {
     const csv = (await readFixture('anthropic-console.csv')).report;
     assert.equal(csv.totals.inputTokens, 4000 + 1000 + 15000);
     assert.equal(csv.totals.outputTokens, 3000);
-    assert.equal(csv.groups[0].model, 'claude-sonnet-4-5-20250929');
+    assert.equal(csv.groups[0].snapshot, 'claude-sonnet-4-5-20250929');
   });
 
   test('Gemini: thoughts count as output, cached content as cached input', async () => {
@@ -222,7 +223,7 @@ describe('malformed input', () => {
     assert.match(byLine.get(6)!.message, /non-negative/);
     assert.ok(report.problems.every((problem) => problem.file === file));
     assert.equal(report.totals.unpricedRecords, 1);
-    const local = report.groups.find((group) => group.model === 'my-local-llama')!;
+    const local = report.groups.find((group) => group.snapshot === 'my-local-llama')!;
     assert.equal(local.cost, null);
     assert.equal(local.inputTokens, 10);
   });

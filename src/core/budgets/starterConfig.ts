@@ -11,7 +11,7 @@ export function starterConfig(options: StarterConfigOptions = {}): string {
   const model = JSON.stringify(options.defaultModel ?? 'gpt-4o-mini');
   const files = (options.files && options.files.length > 0 ? options.files : ['prompts/**/*.md']).map((glob) => JSON.stringify(glob)).join(', ');
   return `# Prompt Budget: token and cost limits for the prompt files in this folder.
-# Globs are relative to this file's folder. Every key is described in the README (Configuration).
+# Globs are relative to this file's folder. Every key is described in Prompt Budget's docs/configuration.md.
 version: 1
 
 # The model for prompts that declare none (in frontmatter) and belong to no budget with a model.

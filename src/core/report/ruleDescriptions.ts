@@ -1,4 +1,4 @@
-/** One-line descriptions of every rule the core reports, for SARIF and help texts; the README's Rules table says the same. */
+/** One-line descriptions of every rule the core reports, for SARIF and help texts; docs/rules.md says the same. */
 export const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'context-window': 'The prompt is over (error) or close to (warning) the model context window.',
   'max-input': 'The prompt is over or close to the model input limit, where that is below its context window (GPT-5: 272,000 of 400,000).',

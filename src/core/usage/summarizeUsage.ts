@@ -58,6 +58,15 @@ export function groupUsage(buckets: Iterable<UsageBucket>, by: readonly UsageGro
   });
 }
 
+// A dated snapshot's date: OpenAI's gpt-4.1-mini-2025-04-14, Anthropic's claude-sonnet-4-5-20250929, Vertex's claude-3-opus@20240229.
+const SNAPSHOT_DATE = /(?:-\d{4}-\d{2}-\d{2}|-20\d{6}|@20\d{6})$/;
+
+/** A model id without its snapshot date, so a model's dated snapshots group under it. */
+function withoutSnapshotDate(model: string): string {
+  const undated = model.replace(SNAPSHOT_DATE, '');
+  return undated || model;
+}
+
 /** The value of one grouping key for a bucket; tags and budgets can give several. */
 export function keyValues(bucket: UsageBucket, key: UsageGroupKey, budgets: readonly UsageBudgetLink[], blocks?: ReadonlyMap<UsageBucket, string>): string[] {
   switch (key) {
@@ -68,6 +77,8 @@ export function keyValues(bucket: UsageBucket, key: UsageGroupKey, budgets: read
     case 'month':
       return [bucket.day.slice(0, 7)];
     case 'model':
+      return [withoutSnapshotDate(bucket.model)];
+    case 'snapshot':
       return [bucket.model];
     case 'provider':
       return [bucket.provider];

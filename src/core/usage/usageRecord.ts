@@ -41,6 +41,6 @@ export interface UsageProblem {
   message: string;
 }
 
-/** The periods and dimensions usage can be grouped by. */
-export const USAGE_GROUP_KEYS = ['day', 'week', 'month', 'model', 'provider', 'user', 'tag', 'budget', 'agent', 'project', 'session', 'block'] as const;
+/** The periods and dimensions usage can be grouped by; `model` puts dated snapshots under their model, `snapshot` splits them. */
+export const USAGE_GROUP_KEYS = ['day', 'week', 'month', 'model', 'provider', 'user', 'tag', 'budget', 'snapshot', 'agent', 'project', 'session', 'block'] as const;
 export type UsageGroupKey = (typeof USAGE_GROUP_KEYS)[number];
