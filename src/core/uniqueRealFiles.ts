@@ -9,15 +9,21 @@ export interface RealFile {
 
 /**
  * `paths` with each real file once. Only paths whose file name occurs more than once are resolved
- * (a linked folder repeats its files' names), so a folder without links costs no file system call.
- * Of the paths of one file, its real path is kept, else the shortest (then the first in order).
- * `resolve` returns undefined for a path it cannot resolve, which is kept as it is.
+ * (a linked folder repeats its files' names), so a folder without links costs no file system call;
+ * `consider` narrows that further (e.g. to files that can be prompts). Of the paths of one file, its
+ * real path is kept, else the shortest (then the first in order). `resolve` returns undefined for a
+ * path it cannot resolve, which is kept as it is.
  */
-export async function uniqueRealFiles(paths: readonly string[], resolve: (path: string) => Promise<RealFile | undefined>): Promise<string[]> {
+export async function uniqueRealFiles(
+  paths: readonly string[],
+  resolve: (path: string) => Promise<RealFile | undefined>,
+  consider: (path: string) => boolean = () => true,
+): Promise<string[]> {
   const nameOf = (path: string) => path.slice(path.lastIndexOf('/') + 1);
   const seen = new Map<string, number>();
-  for (const path of paths) seen.set(nameOf(path), (seen.get(nameOf(path)) ?? 0) + 1);
-  const candidates = paths.filter((path) => (seen.get(nameOf(path)) ?? 0) > 1);
+  const considered = paths.filter(consider);
+  for (const path of considered) seen.set(nameOf(path), (seen.get(nameOf(path)) ?? 0) + 1);
+  const candidates = considered.filter((path) => (seen.get(nameOf(path)) ?? 0) > 1);
   const resolved = await Promise.all(candidates.map(async (path) => ({ path, file: await resolve(path).catch(() => undefined) })));
   const kept = new Map<string, { path: string; isReal: boolean }>();
   const dropped = new Set<string>();

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { BudgetConfig } from '../core/budgets/budgetConfig';
 import { evaluateWorkspace, selectPromptFiles, SKIPPED_FOLDERS, type WorkspaceCheck, type WorkspaceFileResult } from '../core/checkWorkspace';
+import { detectPromptFormat } from '../core/prompts/detectPromptFormat';
 import type { Problem } from '../core/types';
 import { uniqueRealFiles, type RealFile } from '../core/uniqueRealFiles';
 import type { CountRequest, ScanFile, ScanResponse, ScanSettings } from './worker/countProtocol';
@@ -14,6 +15,11 @@ import { log } from './log';
 import type { PromptContexts } from './promptContexts';
 import { readSettings } from './settings';
 import { relativePath, type WorkspaceBudgets } from './workspaceBudgets';
+
+/** Whether a file can be a prompt by its name (any format, `.json` included): only those are checked for linked copies. */
+function mayBePrompt(path: string): boolean {
+  return detectPromptFormat(path) !== undefined || path.toLowerCase().endsWith('.json');
+}
 
 /** Resolves paths relative to `root` (a local folder) to their real files. */
 function realFileIn(root: string): (path: string) => Promise<RealFile | undefined> {
@@ -235,7 +241,7 @@ export class WorkspaceScan implements vscode.Disposable {
     const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(state.folder, '**/*'), SKIPPED_GLOB);
     const paths = uris.map((uri) => relativePath(state.folder, uri));
     // VS Code's search follows links, listing a linked folder's files again: each real file is counted once, as the CLI does.
-    state.paths = new Set(state.folder.uri.scheme === 'file' ? await uniqueRealFiles(paths, realFileIn(state.folder.uri.fsPath)) : paths);
+    state.paths = new Set(state.folder.uri.scheme === 'file' ? await uniqueRealFiles(paths, realFileIn(state.folder.uri.fsPath), mayBePrompt) : paths);
   }
 
   /** The config in force and the folder-wide context, as plain data for the worker. */

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCliInProcess } from '../runCliInProcess';
 
+const parsePrompty = (text: string) => parsePrompt('t.prompty', text);
 const rules = (parsed: ParsedPrompt) => parsed.problems.map((problem) => problem.rule);
 const errorsOf = (parsed: ParsedPrompt, rule: string): Problem[] => parsed.problems.filter((problem) => problem.rule === rule && problem.severity === 'error');
 
@@ -48,6 +49,16 @@ describe('YAML aliases in a .prompt.yml', () => {
     const parsed = parsePrompt('bomb.prompt.yml', text);
     assert.equal(errorsOf(parsed, 'yaml-aliases').length, 1);
     assert.match(errorsOf(parsed, 'yaml-aliases')[0].message, /expands too many aliases to count/);
+  });
+
+  test('an alias bomb in testData or a Prompty sample is an error, not a sample rendered as nothing', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let level = 1; level < 9; level++) levels.push(`l${level}: &l${level} [${Array(10).fill(level === 1 ? '*a' : `*l${level - 1}`).join(', ')}]`);
+    const defs = `defs:\n${levels.map((line) => `  ${line}`).join('\n')}\n`;
+    const github = parsePrompt('t.prompt.yml', `${defs}messages:\n  - role: user\n    content: "Summarize {{doc}}"\ntestData:\n  - doc: *l8\n`);
+    assert.match(errorsOf(github, 'yaml-aliases')[0]?.message ?? '', /sample value of 'doc' expands too many aliases/);
+    const prompty = parsePrompty(`---\n${defs}sample:\n  doc: *l8\n---\nuser:\nSummarize {{doc}}\n`);
+    assert.match(errorsOf(prompty, 'yaml-aliases')[0]?.message ?? '', /sample value of 'doc' expands too many aliases/);
   });
 
   test('a message without a role is reported, not silently dropped', () => {

@@ -29,5 +29,7 @@ describe('uniqueRealFiles (the editor scan over VS Code’s file search, which f
     const outside = async (path: string): Promise<RealFile> => ({ real: '/elsewhere/x.prompt.md', isReal: path === '' });
     assert.deepEqual(await uniqueRealFiles(['a/long/x.prompt.md', 'b/x.prompt.md'], outside), ['b/x.prompt.md']);
     assert.deepEqual(await uniqueRealFiles(['a/x.prompt.md', 'b/x.prompt.md'], async () => undefined), ['a/x.prompt.md', 'b/x.prompt.md'], 'unresolved paths are kept');
+    const onlyPrompts = (path: string) => path.endsWith('.prompt.md');
+    assert.deepEqual(await uniqueRealFiles(['a/index.ts', 'b/index.ts', 'b/x.prompt.md'], outside, onlyPrompts), ['a/index.ts', 'b/index.ts', 'b/x.prompt.md'], 'files left out of consideration are neither resolved nor dropped');
   });
 });

@@ -3,7 +3,7 @@ import { isAlias } from 'yaml';
 import type { ParsedPrompt, PromptSegment } from '../types';
 import { problemAt, type PromptSource } from './promptSource';
 import { findVariables, renderVariables, sampleText } from './variables';
-import { parseYaml, yamlEntries, yamlGet, yamlItems, yamlMaxOutput, yamlRange, yamlResolve, yamlString, yamlToJs } from './yamlSource';
+import { parseYaml, yamlEntries, yamlGet, yamlItems, yamlMaxOutput, yamlRange, yamlResolve, yamlSampleText, yamlString, yamlToJs } from './yamlSource';
 
 // Far above any context window (about 4 million tokens of English), low enough to count in seconds.
 const MAX_ALIASED_CHARS = 16_000_000;
@@ -64,7 +64,7 @@ export function parseGithubPrompt(source: PromptSource): ParsedPrompt {
 
   const samples = new Map<string, string>();
   for (const [name, node] of yamlEntries(yamlItems(yamlGet(root, 'testData'))[0])) {
-    samples.set(name, sampleText(yamlToJs(yaml, node)));
+    samples.set(name, yamlSampleText(source, yaml, node, name, problems));
   }
 
   return {

@@ -3,8 +3,8 @@
 import type { DeclaredValue, ParsedPrompt, Problem, PromptSegment } from '../types';
 import { splitFrontmatter } from './frontmatter';
 import { problemAt, type PromptSource } from './promptSource';
-import { findVariables, renderVariables, sampleText } from './variables';
-import { parseYaml, yamlEntries, yamlGet, yamlItems, yamlMaxOutput, yamlString, yamlToJs, type YamlSource } from './yamlSource';
+import { findVariables, renderVariables } from './variables';
+import { parseYaml, yamlEntries, yamlGet, yamlItems, yamlMaxOutput, yamlSampleText, yamlString, type YamlSource } from './yamlSource';
 
 // Prompty's own chat parser also accepts `# user:` and attributes such as `user[name="Jane"]:`.
 const ROLE_LINE = /^[ \t]*#?[ \t]*(system|user|assistant|developer|function|tool)(?:\[[^\]\r\n]*\])?[ \t]*:[ \t]*(?:\r\n|\n|\r|$)/gim;
@@ -26,7 +26,7 @@ export function parsePrompty(source: PromptSource): ParsedPrompt {
     const root = parsed.yaml.doc.contents;
     model = declaredModel(parsed.yaml, yamlGet(root, 'model'));
     maxOutputTokens = declaredMaxOutput(source, parsed.yaml, yamlGet(root, 'model'), problems);
-    samples = sampleValues(parsed.yaml, root);
+    samples = sampleValues(source, parsed.yaml, root, problems);
   } else if (split.kind === 'unclosed') {
     problems.push(problemAt(source, split.open, 'frontmatter-syntax', "Frontmatter is not closed: add a '---' line after it"));
   }
@@ -78,13 +78,13 @@ function declaredMaxOutput(source: PromptSource, yaml: YamlSource, modelNode: un
  * Values to render the template with: v1 `sample` (a map; a file reference is not read), over the
  * `sample` / `example` / `default` of each input (v1 `inputs` map, v2 `inputs` map or list).
  */
-function sampleValues(yaml: YamlSource, root: unknown): Map<string, string> {
+function sampleValues(source: PromptSource, yaml: YamlSource, root: unknown, problems: Problem[]): Map<string, string> {
   const values = new Map<string, string>();
   const fromInput = (name: string, input: unknown): void => {
     for (const key of ['sample', 'example', 'default']) {
       const node = yamlGet(input, key);
       if (node !== undefined && node !== null) {
-        values.set(name, sampleText(yamlToJs(yaml, node)));
+        values.set(name, yamlSampleText(source, yaml, node, name, problems));
         return;
       }
     }
@@ -96,7 +96,7 @@ function sampleValues(yaml: YamlSource, root: unknown): Map<string, string> {
     const named = yamlString(yaml, name);
     if (named) fromInput(named.value, input);
   }
-  for (const [name, node] of yamlEntries(yamlGet(root, 'sample'))) values.set(name, sampleText(yamlToJs(yaml, node)));
+  for (const [name, node] of yamlEntries(yamlGet(root, 'sample'))) values.set(name, yamlSampleText(source, yaml, node, name, problems));
   return values;
 }
 

@@ -2,6 +2,7 @@
 import { isAlias, isMap, isNode, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import type { DeclaredValue, Problem, TextRange } from '../types';
 import { problemAt, type PromptSource } from './promptSource';
+import { sampleText } from './variables';
 
 /** A parsed YAML document and the offset of its first character in the prompt file. */
 export interface YamlSource {
@@ -98,6 +99,20 @@ export function yamlToJs(yaml: YamlSource, node: unknown): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A sample value (Prompty `sample`, `.prompt.yml` `testData`) as the text it renders to. One whose
+ * aliases expand too far to convert (an alias bomb) renders as nothing, with a 'yaml-aliases' error
+ * saying so, as the rendered count then leaves it out.
+ */
+export function yamlSampleText(source: PromptSource, yaml: YamlSource, node: unknown, name: string, problems: Problem[]): string {
+  const value = yamlToJs(yaml, node);
+  if (value === undefined && isNode(node)) {
+    const range = yamlRange(yaml, node) ?? { start: 0, end: 0 };
+    problems.push(problemAt(source, range, 'yaml-aliases', `The sample value of '${name}' expands too many aliases to render; the rendered count leaves it out.`));
+  }
+  return sampleText(value);
 }
 
 /** The items of a sequence node, or an empty list. Items may be aliases: see yamlResolve. */
