@@ -83,7 +83,7 @@ describe('Count with Provider API', () => {
     const text = await waitFor('the provider\'s count in the status bar', () => statusText(api).startsWith('$(cloud)') && statusText(api));
     assert.match(text, /^\$\(cloud\) 4,?242 tok · .* · claude-sonnet-4$/);
     const tooltip = statusTooltip(api);
-    assert.match(tooltip, /Input: \*\*4,?242 tokens\*\* \(exact from Anthropic's count\\?_tokens API at /);
+    assert.match(tooltip, /Tokens: \*\*4,?242\*\* \(exact from Anthropic's count\\?_tokens API at /);
     assert.match(tooltip, /our count ≈\d+/);
   });
 

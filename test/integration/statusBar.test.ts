@@ -59,7 +59,7 @@ describe('Status bar', () => {
     // 32 tokens: Hugging Face's reference tokenizer (@huggingface/tokenizers 0.2.0) on DeepSeek V3's tokenizer.json.
     const text = await waitFor('a DeepSeek status', () => / · deepseek-chat$/.test(statusText(api)) && statusText(api));
     assert.ok(text.startsWith('$(symbol-numeric) 32 tok · '), text);
-    assert.match(statusTooltip(api), /Input: \*\*32 tokens\*\* \(exact, DeepSeek V3 \(deepseek-ai\/DeepSeek-V3@e815299b tokenizer\.json\)\)/);
+    assert.match(statusTooltip(api), /Tokens: \*\*32\*\* \(exact, DeepSeek V3 \(deepseek-ai\/DeepSeek-V3@e815299b tokenizer\.json\)\)/);
   });
 
   it('warns in the status bar when a prompt nears its context window', async () => {
