@@ -5,7 +5,7 @@ import { isRefusedRead } from '../core/readBudgetConfig';
 import type { CliIo } from './cliIo';
 import { formatProblem } from './printProblems';
 import { providerCountingFor } from './providerCounting';
-import type { CliOptions } from './runCli';
+import type { CliOptions } from './cliOptions';
 
 export interface CliContext {
   /** What names the model and limits in this run: --model, the config; a file's budget goes on top. */

@@ -6,11 +6,11 @@ import { formatTokens } from '../core/catalog/format';
 import type { ModelInfo } from '../core/types';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { CliContexts } from './cliContext';
-import { readPromptText } from './countCommand';
+import { readPromptText } from './readPromptText';
 import { formatProblem } from './printProblems';
 import { fitTable, omittedNote } from './formatTable';
 import { providerCountingFor } from './providerCounting';
-import type { CliOptions } from './runCli';
+import type { CliOptions } from './cliOptions';
 
 /** `prompt-budget compare FILE [--models a,b | --all] [--json]`: by default the editor's compare set. */
 export async function runCompare(args: string[], options: CliOptions, io: CliIo): Promise<number> {

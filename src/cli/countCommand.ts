@@ -1,5 +1,4 @@
 import { analyzePrompt, type ModelSource, type PromptAnalysis } from '../core/analyzePrompt';
-import { decodePromptText } from '../core/decodePromptText';
 import { describeModelSource } from '../core/describeModelSource';
 import type { OutputBasis } from '../core/catalog/cost';
 import { approxMark, formatPercent, formatTokens, formatUsd } from '../core/catalog/format';
@@ -7,12 +6,13 @@ import { LineIndex } from '../core/textPosition';
 import { estimateSpreadLabel } from '../core/tokenize/estimateProfiles';
 import { describeVocabulary } from '../core/tokenize/vocabularies';
 import type { Problem } from '../core/types';
-import { describeReadError, EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
+import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { CliContexts } from './cliContext';
+import { readPromptText } from './readPromptText';
 import { formatProblem } from './printProblems';
 import { escapeTerminalText } from '../core/report/escapeTerminalText';
 import { findingProblem } from '../core/checkWorkspace';
-import type { CliOptions } from './runCli';
+import type { CliOptions } from './cliOptions';
 
 /** `count --json` row: one per file that could be read. */
 export interface CountRow {
@@ -77,19 +77,6 @@ export async function runCount(files: string[], options: CliOptions, io: CliIo):
   }
   if (options.json) io.stdout(JSON.stringify(rows, null, 2));
   return failed ? EXIT_USAGE : EXIT_OK;
-}
-
-/** Reads and decodes one prompt file, or returns the one-line message saying why not. */
-export async function readPromptText(io: CliIo, file: string): Promise<string | { message: string }> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await io.readFile(file);
-  } catch (error) {
-    return { message: describeReadError(file, error) };
-  }
-  const decoded = decodePromptText(file, bytes);
-  if ('problem' in decoded) return { message: formatProblem(decoded.problem) };
-  return decoded.text;
 }
 
 function toCountRow(analysis: PromptAnalysis, text: string, budget: string | undefined): CountRow {

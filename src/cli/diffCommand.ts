@@ -17,7 +17,7 @@ import type { UsageLedger } from '../core/usage/usageLedger';
 import { EXIT_OK, EXIT_OVER, EXIT_USAGE, type CliIo } from './cliIo';
 import { findRepository, renamesBetween, resolveCommit, revisionSnapshot, type RevisionSnapshot } from './gitRevisions';
 import { formatProblem } from './printProblems';
-import type { CliOptions } from './runCli';
+import type { CliOptions } from './cliOptions';
 import { nodeUsageOpener } from './usageCommand';
 
 const DIFF_FORMATS = ['text', 'json', 'md', 'github'];

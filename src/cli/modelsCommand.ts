@@ -6,8 +6,8 @@ import type { ModelInfo, SourceNote } from '../core/types';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { loadCliContext } from './cliContext';
 import { fitTable, omittedNote } from './formatTable';
-import { warnIfStale } from './pricesCommand';
-import type { CliOptions } from './runCli';
+import { warnIfStale } from './warnIfStale';
+import type { CliOptions } from './cliOptions';
 
 /**
  * `prompt-budget models [SEARCH] [--provider NAME] [--current] [--json]`: priced models, their

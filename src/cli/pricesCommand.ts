@@ -4,11 +4,12 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { priceDataFromText, setActivePriceData } from '../core/catalog/activePriceData';
 import { ModelCatalog } from '../core/catalog/modelCatalog';
-import { ageInDays, DEFAULT_PRICES_URL, MAX_PRICE_DATA_BYTES, stalenessWarning, type PriceData } from '../core/catalog/priceData';
+import { ageInDays, DEFAULT_PRICES_URL, MAX_PRICE_DATA_BYTES } from '../core/catalog/priceData';
 import { updatePriceCache } from '../core/catalog/priceUpdate';
 import { fetchCappedText } from '../core/io/fetchCappedText';
 import { EXIT_OK, EXIT_USAGE, describeReadError, type CliIo } from './cliIo';
-import type { CliOptions } from './runCli';
+import type { CliOptions } from './cliOptions';
+import { warnIfStale } from './warnIfStale';
 
 /** Where `prices update` keeps the data: $PROMPT_BUDGET_CACHE_DIR, else $XDG_CACHE_HOME/prompt-budget, else ~/.cache/prompt-budget. */
 export function priceCacheFile(): string {
@@ -100,12 +101,6 @@ async function update(options: CliOptions, io: CliIo): Promise<number> {
   const catalog = ModelCatalog.builtIn();
   io.stdout(`Updated prices: ${result.data.label}; ${catalog.list().length} priced models from ${catalog.providers().length} providers. Saved to ${file}.`);
   return EXIT_OK;
-}
-
-/** Warns on stderr when the price data is older than 60 days. */
-export function warnIfStale(data: PriceData, io: CliIo): void {
-  const warning = stalenessWarning(data, new Date());
-  if (warning) io.stderr(`prompt-budget: warning: ${warning}`);
 }
 
 async function modifiedDay(file: string): Promise<string> {

@@ -5,7 +5,7 @@ import type { CountFromProvider } from '../core/analyzePrompt';
 import { applyProviderCount } from '../core/providerCounts/applyProviderCount';
 import { ProviderCounter, type ProviderFetch } from '../core/providerCounts/providerCounter';
 import type { CliIo } from './cliIo';
-import type { CliOptions } from './runCli';
+import type { CliOptions } from './cliOptions';
 
 /** What the providers did in one run, for the lines printed after the results. */
 export class CliProviderCounting {

@@ -1,7 +1,7 @@
 import { renderReport, REPORT_FORMATS, type ReportFormat } from '../core/report/renderReport';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
-import { checkFolder } from './checkCommand';
-import type { CliOptions } from './runCli';
+import { checkDirectory } from './checkDirectory';
+import type { CliOptions } from './cliOptions';
 import { CLI_VERSION } from './version';
 
 /** `prompt-budget report [DIR] [--config FILE] [--format csv|json|md]` */
@@ -11,7 +11,7 @@ export async function runReport(args: string[], options: CliOptions, io: CliIo):
     io.stderr(`prompt-budget report: ${args.length > 1 ? 'name at most one folder' : `--format must be one of ${REPORT_FORMATS.join(', ')}`}.\nRun 'prompt-budget --help' for usage.`);
     return EXIT_USAGE;
   }
-  const result = await checkFolder(args[0] ?? '.', options, io, true);
+  const result = await checkDirectory(args[0] ?? '.', options, io, true);
   if (typeof result === 'number') return result;
   const { check, context } = result;
   io.stdout(renderReport(check, format, CLI_VERSION).trimEnd());

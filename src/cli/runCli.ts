@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { EXIT_USAGE, type CliIo } from './cliIo';
+import { badOption, CLI_OPTIONS, type CliOptions } from './cliOptions';
 import { COMMAND_HELP } from './commandHelp';
 import { runCount } from './countCommand';
 import { runCompare } from './compareCommand';
@@ -48,68 +49,10 @@ Options:
 Exit codes: 0 ok, 1 over a limit (check, diff), 2 bad usage, bad config or unreadable input.
 Counts marked ≈ are estimates (no public tokenizer for that model).`;
 
-const OPTIONS = {
-  model: { type: 'string' },
-  models: { type: 'string' },
-  json: { type: 'boolean' },
-  format: { type: 'string' },
-  config: { type: 'string' },
-  prices: { type: 'string' },
-  url: { type: 'string' },
-  by: { type: 'string' },
-  since: { type: 'string' },
-  until: { type: 'string' },
-  base: { type: 'string' },
-  head: { type: 'string' },
-  'count-with-api': { type: 'boolean' },
-  agents: { type: 'boolean' },
-  all: { type: 'boolean' },
-  provider: { type: 'string' },
-  current: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'v' },
-} as const;
-
-export type CliOptions = {
-  model?: string;
-  models?: string;
-  json?: boolean;
-  format?: string;
-  config?: string;
-  prices?: string;
-  url?: string;
-  by?: string;
-  since?: string;
-  until?: string;
-  base?: string;
-  head?: string;
-  'count-with-api'?: boolean;
-  agents?: boolean;
-  all?: boolean;
-  provider?: string;
-  current?: boolean;
-};
-
-type ArgToken = ReturnType<typeof parseArgs>['tokens'] extends (infer Token)[] | undefined ? Token : never;
-
-/** What is wrong with the options given, in our words: an unknown name, a missing or unwanted value. */
-function badOption(tokens: readonly ArgToken[] | undefined): string | undefined {
-  for (const token of tokens ?? []) {
-    if (token.kind !== 'option') continue;
-    const spec = (OPTIONS as Record<string, { type: 'string' | 'boolean' }>)[token.name];
-    if (!spec) return `unknown option '${token.rawName}'.`;
-    if (spec.type === 'string' && (token.value === undefined || (token.inlineValue !== true && token.value.startsWith('-')))) {
-      return `${token.rawName} needs a value.`;
-    }
-    if (spec.type === 'boolean' && token.inlineValue) return `${token.rawName} takes no value.`;
-  }
-  return undefined;
-}
-
 /** Runs one CLI invocation and returns its exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // Not strict: Node's messages for a bad option name its internals; ours name the command.
-  const { values: parsedValues, positionals, tokens } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: false, tokens: true });
+  const { values: parsedValues, positionals, tokens } = parseArgs({ args: argv, options: CLI_OPTIONS, allowPositionals: true, strict: false, tokens: true });
   if (positionals[0] === 'help') {
     io.stdout(COMMAND_HELP[positionals[1] ?? ''] ?? USAGE);
     return 0;

@@ -24,7 +24,7 @@ import { parseUsageDate } from '../core/usage/parseUsageDate';
 import { activePriceData } from '../core/catalog/activePriceData';
 import { EXIT_OK, EXIT_OVER, EXIT_USAGE, type CliIo } from './cliIo';
 import { formatProblem } from './printProblems';
-import type { CliOptions } from './runCli';
+import type { CliOptions } from './cliOptions';
 
 const USAGE_FORMATS = ['table', 'json', 'csv', 'md'] as const;
 

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { checkFolder } from '../../src/cli/checkCommand';
+import { checkDirectory } from '../../src/cli/checkDirectory';
 import { listFilesBelow } from '../../src/cli/listFilesBelow';
 import { parseBudgetConfig } from '../../src/core/budgets/parseBudgetConfig';
 import { starterConfig } from '../../src/core/budgets/starterConfig';
@@ -116,7 +116,7 @@ describe('Budget config in the editor', () => {
       const written = await vscode.commands.executeCommand<vscode.Uri>('promptBudget.exportReport', 'csv', target, folder().uri);
       assert.equal(written?.toString(), target.toString());
       const root = folder().uri.fsPath;
-      const cli = await checkFolder(
+      const cli = await checkDirectory(
         root,
         {},
         { cwd: root, stdout: () => undefined, stderr: () => undefined, readFile: (file) => readFile(file), listFiles: listFilesBelow },

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { BudgetTreeNode, BudgetTreeProvider } from '../../src/extension/budgetTree';
 import { formatUsd } from '../../src/core/catalog/format';
-import { checkJson } from '../../src/cli/checkCommand';
+import { checkJson } from '../../src/cli/checkDirectory';
 import { listFilesBelow } from '../../src/cli/listFilesBelow';
 import { runCli } from '../../src/cli/runCli';
 import { extensionApi, waitFor } from './editorTestSupport';

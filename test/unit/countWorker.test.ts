@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { CountRequest, ScanFile, ScanResponse, ScanSettings } from '../../src/extension/worker/countProtocol';
 import { evaluateWorkspace, selectPromptFiles, type WorkspaceFileResult } from '../../src/core/checkWorkspace';
 import { parseBudgetConfig } from '../../src/core/budgets/parseBudgetConfig';
-import { checkJson } from '../../src/cli/checkCommand';
+import { checkJson } from '../../src/cli/checkDirectory';
 import { listFilesBelow } from '../../src/cli/listFilesBelow';
 import { runCli } from '../../src/cli/runCli';
 

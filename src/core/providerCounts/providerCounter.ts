@@ -4,18 +4,13 @@
 import type { ModelInfo, ParsedPrompt, PromptCount, ProviderCountSource } from '../types';
 import { COUNTING_PROVIDERS, countingProviderFor, type CountingProvider, type CountingProviderId } from './countingProviders';
 import { buildCountingPlan, type CountingCall } from './providerRequest';
-import { readBoundedText } from './readBoundedText';
+import { readBoundedText, type ReadableBody } from './readBoundedText';
 
 /** The part of a fetch Response the counter reads. */
 export interface ProviderResponse {
   status: number;
   headers: { get(name: string): string | null };
   body: ReadableBody | null;
-}
-
-/** A response body stream (the web ReadableStream of Node's fetch). */
-export interface ReadableBody {
-  getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }>; cancel(reason?: unknown): Promise<void> };
 }
 
 /** Node's global fetch fits this. */
