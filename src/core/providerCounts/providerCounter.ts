@@ -4,7 +4,7 @@
 import type { ModelInfo, ParsedPrompt, PromptCount, ProviderCountSource } from '../types';
 import { COUNTING_PROVIDERS, countingProviderFor, type CountingProvider, type CountingProviderId } from './countingProviders';
 import { buildCountingPlan, type CountingCall } from './providerRequest';
-import { readBoundedText, type ReadableBody } from './readBoundedText';
+import { readBoundedText, type ReadableBody } from '../io/readBoundedText';
 
 /** The part of a fetch Response the counter reads. */
 export interface ProviderResponse {

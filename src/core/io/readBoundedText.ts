@@ -1,8 +1,8 @@
+// Reading a response body with a size cap: the price update's download and the providers' count answers.
 /** A response body stream (the web ReadableStream of Node's fetch). */
 export interface ReadableBody {
   getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }>; cancel(reason?: unknown): Promise<void> };
 }
-
 
 /** A response body as text, or 'too-large' (and the stream cancelled) once it passes `maxBytes`. */
 export async function readBoundedText(body: ReadableBody | null, maxBytes: number): Promise<string | 'too-large'> {
