@@ -14,8 +14,9 @@ import type { BudgetConfig } from '../core/budgets/budgetConfig';
 import { collectUsage } from '../core/usage/collectUsage';
 import { selectUsageFiles } from '../core/usage/selectUsageFiles';
 import type { UsageLedger } from '../core/usage/usageLedger';
+import { escapeTerminalText } from '../core/report/escapeTerminalText';
 import { EXIT_OK, EXIT_OVER, EXIT_USAGE, type CliIo } from './cliIo';
-import { findRepository, renamesBetween, resolveCommit, revisionSnapshot, type RevisionSnapshot } from './gitRevisions';
+import { findRepository, renamesBetween, resolveCommit, revisionSnapshot, workingTreeFiles, type RevisionSnapshot } from './gitRevisions';
 import { formatProblem } from './printProblems';
 import type { CliOptions } from './cliOptions';
 import { nodeUsageOpener } from './usageCommand';
@@ -50,7 +51,15 @@ export async function runDiff(args: string[], options: CliOptions, io: CliIo): P
   const base = revisionSnapshot(repository.top, baseCommit, repository.prefix, baseName);
   const head: FolderSnapshot | RevisionSnapshot = headCommit
     ? revisionSnapshot(repository.top, headCommit, repository.prefix, options.head!)
-    : { revision: WORKING_TREE, listFiles: () => io.listFiles(root), readFile: (path) => io.readFile(resolve(root, path)) };
+    : {
+        revision: WORKING_TREE,
+        // The files on disk that git would commit: ignored copies (build output) are not prompts of the change.
+        listFiles: async () => {
+          const [onDisk, committable] = await Promise.all([io.listFiles(root), workingTreeFiles(repository.top, repository.prefix)]);
+          return onDisk.filter((path) => committable.has(path));
+        },
+        readFile: (path) => io.readFile(resolve(root, path)),
+      };
   const builtIn = ModelCatalog.builtIn();
   const checkOptions = { builtIn, configFile, pick: options.model ? { model: options.model, source: 'cli' as const } : undefined };
   let checks;
@@ -111,9 +120,9 @@ function withShownPaths(diff: PromptDiff, shown: (path: string) => string): Prom
 function printDiff(io: CliIo, diff: PromptDiff): void {
   io.stdout(`${diff.base} → ${diff.head}: ${diff.files.length === 1 ? '1 prompt file changed' : `${diff.files.length} prompt files changed`}`);
   for (const change of diff.files) {
-    const name = change.previousFile ? `${change.previousFile} → ${change.file}` : change.file;
+    const name = escapeTerminalText(change.previousFile ? `${change.previousFile} → ${change.file}` : change.file);
     const { before, after } = change;
-    const model = before && after && before.model !== after.model ? `${before.model} → ${after.model}` : (after ?? before)!.model;
+    const model = escapeTerminalText(before && after && before.model !== after.model ? `${before.model} → ${after.model}` : (after ?? before)!.model);
     const tokens = beforeAfter(before, after, (figures) => figures.tokens, (value) => formatTokens(value));
     const cost = beforeAfter(before, after, (figures) => figures.cost, formatUsd);
     io.stdout(`  ${change.status.padEnd(14)} ${name} · ${model} · ${tokens} tok · ${cost}/call · ${describeFileDelta(change)}`);
@@ -124,7 +133,7 @@ function printDiff(io: CliIo, diff: PromptDiff): void {
   for (const budget of diff.budgets) {
     const figure = (value: number | null | undefined, show: (value: number) => string) => (value === null || value === undefined ? '—' : show(value));
     const month = `${figure(budget.before?.monthlyCost, formatUsd)} → ${figure(budget.after?.monthlyCost, formatUsd)} a month`;
-    io.stdout(`  budget ${budget.name}: largest prompt ${figure(budget.before?.tokens, formatTokens)} → ${figure(budget.after?.tokens, formatTokens)} tok · ${month} · ${budget.before?.status ?? '—'} → ${budget.after?.status ?? '—'}`);
+    io.stdout(`  budget ${escapeTerminalText(budget.name)}: largest prompt ${figure(budget.before?.tokens, formatTokens)} → ${figure(budget.after?.tokens, formatTokens)} tok · ${month} · ${budget.before?.status ?? '—'} → ${budget.after?.status ?? '—'}`);
   }
   if (diff.problems.length > 0) {
     io.stdout('New problems:');

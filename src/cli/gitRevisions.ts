@@ -56,6 +56,16 @@ export async function findRepository(dir: string): Promise<{ top: string; prefix
   return { top, prefix };
 }
 
+/**
+ * The working tree's files below `prefix` that git would commit (tracked, or untracked and not ignored),
+ * relative to `prefix`: what the head side of a diff holds, so an ignored build copy of a prompt is no "added" file.
+ */
+export async function workingTreeFiles(top: string, prefix: string): Promise<Set<string>> {
+  const listing = await git(top, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', prefix === '' ? '.' : prefix], MAX_LISTING_BYTES);
+  const start = prefix === '' ? 0 : prefix.length + 1;
+  return new Set(listing.toString('utf8').split('\0').filter(Boolean).map((path) => path.slice(start)));
+}
+
 /** The commit a revision names, or undefined when git knows no such revision. */
 export async function resolveCommit(top: string, revision: string): Promise<string | undefined> {
   // A revision starting with '-' would be read as an option.

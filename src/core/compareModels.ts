@@ -187,9 +187,14 @@ export function formatComparisonRow(row: ModelComparisonRow): ComparisonDisplayR
     model: row.modelName,
     modelId: row.modelId,
     provider: row.provider,
-    tokens: row.exact ? formatTokens(row.tokens) : `${approx}${formatTokens(row.tokens)} (${estimateSpreadLabel(row.tokenizer)})`,
-    counting: isEstimate(row.tokenizer) ? 'estimate' : VOCABULARIES[row.tokenizer].label,
-    countingSource: isEstimate(row.tokenizer) ? ESTIMATE_PROFILES[row.tokenizer].source : VOCABULARIES[row.tokenizer].source,
+    tokens: row.exact ? formatTokens(row.tokens) : `${approx}${formatTokens(row.tokens)} (${row.fromProvider ? 'framing estimated' : estimateSpreadLabel(row.tokenizer)})`,
+    // A provider's count names its endpoint; the local estimate's spread does not apply to it.
+    counting: row.fromProvider ? row.fromProvider.provider : isEstimate(row.tokenizer) ? 'estimate' : VOCABULARIES[row.tokenizer].label,
+    countingSource: row.fromProvider
+      ? `${row.fromProvider.endpoint}${row.fromProvider.framing === 'estimated' ? ' (the messages; the chat framing is our estimate)' : ''}`
+      : isEstimate(row.tokenizer)
+        ? ESTIMATE_PROFILES[row.tokenizer].source
+        : VOCABULARIES[row.tokenizer].source,
     inputCost: money(row.inputCost, true),
     outputTokens: row.outputBasis === 'none' ? NOT_AVAILABLE : formatTokens(row.outputTokens),
     // The output is a stated number of tokens, so its cost is not an estimate.

@@ -127,8 +127,10 @@ export class PromptStatusBar implements vscode.Disposable {
     const icon = analysis.count.fromProvider ? '$(cloud)' : '$(symbol-numeric)';
     const model = analysis.resolved.model?.id ?? analysis.resolved.name;
     const selection = this.selection?.uri === editor.document.uri.toString() && this.selection.version === editor.document.version ? this.selection : undefined;
+    // A selection is always our own count, whatever counted the whole text.
+    const ownApprox = counted.count.exact ? '' : '≈';
     const tokens = selection
-      ? `$(selection) ${approx}${formatTokens(selection.tokens)} of ${approx}${formatTokens(analysis.count.tokens)} tok`
+      ? `$(selection) ${ownApprox}${formatTokens(selection.tokens)} of ${approx}${formatTokens(analysis.count.tokens)} tok`
       : `${icon} ${approx}${formatTokens(analysis.count.tokens)} tok`;
     const cost = perCallCost(analysis);
     // ≤ marks a worst case (the declared max output); "input" a cost without any output.
@@ -161,12 +163,14 @@ function tooltip(
   const { count, resolved, worstCase, expected } = analysis;
   const model = resolved.model;
   const approx = count.exact ? '' : '≈';
+  // The selection and the sample values are our own counts, even where a provider counted the whole text.
+  const ownApprox = (count.fromProvider ? count.fromProvider.localExact : count.exact) ? '' : '≈';
   const lines: string[] = [`**Prompt Budget** · ${escapeMarkdown(model?.name ?? resolved.name)}`, ''];
   lines.push(`Tokens: **${approx}${formatTokens(count.tokens)}** (${count.fromProvider ? escapeMarkdown(describeProviderCount(count.fromProvider)) : describeTokenizer(count)})`);
   if (count.overheadTokens > 0) lines.push(`Includes ${formatTokens(count.overheadTokens)} tokens of chat message framing`);
-  if (selection) lines.push(`Selection: ${approx}${formatTokens(selection.tokens)} tokens in ${selection.count} ${selection.count === 1 ? 'selection' : 'selections'}`);
+  if (selection) lines.push(`Selection: ${ownApprox}${formatTokens(selection.tokens)} tokens in ${selection.count} ${selection.count === 1 ? 'selection' : 'selections'}`);
   if (againstHead) lines.push(`Against HEAD (saved file, ${againstHead.status}): **${escapeMarkdown(describeFileDelta(againstHead))}**`);
-  if (count.renderedTokens !== undefined) lines.push(`With the file's sample values: ${approx}${formatTokens(count.renderedTokens)} tokens`);
+  if (count.renderedTokens !== undefined) lines.push(`With the file's sample values: ${ownApprox}${formatTokens(count.renderedTokens)} tokens`);
   if (model?.contextWindow) {
     lines.push(`Context used: ${approx}${formatPercent(count.tokens / model.contextWindow, 1)} of ${formatTokens(model.contextWindow)}`);
   }

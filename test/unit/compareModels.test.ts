@@ -55,6 +55,17 @@ function row(rows: ModelComparisonRow[], id: string): ModelComparisonRow {
 }
 
 describe('compareCountedModels', () => {
+  test("names the provider's endpoint for a row its API counted, without the local estimate's spread", () => {
+    const fromProvider = { provider: 'xAI', endpoint: "xAI's tokenize-text API", url: 'http://127.0.0.1/v1/tokenize-text', countedAt: '2026-12-03T12:00:00Z', framing: 'estimated' as const, localTokens: 1_200, localExact: false };
+    const [counted] = compareCountedModels(noDeclaration, [estimated], () => ({ ...estimatedCount, tokens: 1_100, fromProvider }));
+    const shown = formatComparisonRow(counted);
+    assert.equal(shown.tokens, '≈1,100 (framing estimated)');
+    assert.equal(shown.counting, 'xAI');
+    assert.match(shown.countingSource, /^xAI's tokenize-text API \(the messages; the chat framing is our estimate\)$/);
+    const [local] = compareCountedModels(noDeclaration, [estimated], countFor);
+    assert.match(formatComparisonRow(local).tokens, /^≈1,200 \(±\d+ %\)$/);
+  });
+
   test("prices worst-case output at each model's max output when the prompt declares none", () => {
     const rows = compareCountedModels(noDeclaration, [bigOutput], countFor);
     const big = row(rows, 'big-output');

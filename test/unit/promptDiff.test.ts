@@ -133,6 +133,22 @@ describe('prompt-budget diff', () => {
     assert.equal(Math.max(...result.files.flatMap((change) => (change.after ? [change.after.tokens] : []))), support.tokens);
   });
 
+  test('leaves out files git ignores (build copies), as the editor does, and counts an untracked prompt as added', async () => {
+    const folder = await repository('ignored', { 'prompt-budget.yaml': CONFIG, '.gitignore': 'build/\n', 'prompts/a.prompt.md': SHORT });
+    await write(folder, { 'build/prompts/a.prompt.md': LONG, 'prompts/new.prompt.md': SHORT });
+    const { code, result } = await diff(folder);
+    assert.equal(code, 0);
+    assert.deepEqual(result.files.map((change) => [change.status, change.file]), [['added', 'prompts/new.prompt.md']]);
+  });
+
+  test('escapes control characters in the names it prints', async () => {
+    const folder = await repository('escapes', { 'prompt-budget.yaml': CONFIG, 'prompts/a.prompt.md': SHORT });
+    await write(folder, { 'prompts/e\u001b[31mRED.prompt.md': SHORT });
+    const { stdout } = await runCliInProcess(['diff'], folder);
+    assert.match(stdout, /added/);
+    assert.ok(!stdout.includes('\u001b'), stdout);
+  });
+
   test('prices the month from callsPerDay, and sorts the biggest change first', async () => {
     const folder = await repository('monthly', { 'prompt-budget.yaml': CONFIG, 'prompts/a.prompt.md': SHORT, 'prompts/b.prompt.md': SHORT });
     await write(folder, { 'prompts/a.prompt.md': `${SHORT}One more line.\n`, 'prompts/b.prompt.md': LONG });
