@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { get_encoding } from 'tiktoken';
 import type { PromptDiff } from '../../src/core/promptDiff/diffPromptChecks';
-import { escapeMarkdownText } from '../../src/core/promptDiff/promptDiffMarkdown';
+import { escapeMarkdownText } from '../../src/core/report/escapeMarkdownText';
 import { runCliInProcess } from '../runCliInProcess';
 
 const run = promisify(execFile);

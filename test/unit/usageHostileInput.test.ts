@@ -277,6 +277,14 @@ describe('prompt-budget usage and compare on hostile input', () => {
     assert.doesNotMatch(stdout, /<script>/);
   });
 
+  test('Markdown output writes no live image, link, mention or issue reference from log fields', async () => {
+    await writeFile(join(scratch, 'links.jsonl'), chatLine(1, {}, { model: '![t](https://evil.example/p.png) [x](javascript:alert(1)) @user #12' }));
+    const { code, stdout } = await runCliInProcess(['usage', 'links.jsonl', '--by', 'model', '--format', 'md'], scratch);
+    assert.equal(code, 0);
+    assert.match(stdout, /\\!\\\[t\\\]\(https:\/\/evil\.example\/p\.png\) \\\[x\\\]\(javascript:alert\(1\)\) &#64;user &#35;12/);
+    assert.doesNotMatch(stdout, /!\[t\]|@user|#12/);
+  });
+
   test('--since 2025-02-30 and --since after --until are bad usage (exit 2) with a message', async () => {
     await writeFile(join(scratch, 'ok.jsonl'), chatLine(1));
     const bad = await runCliInProcess(['usage', 'ok.jsonl', '--since', '2025-02-30'], scratch);

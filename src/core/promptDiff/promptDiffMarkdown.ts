@@ -1,20 +1,9 @@
 // `prompt-budget diff --format md`: a pull-request comment. File and budget names come from the
 // repository, so they are escaped: no Markdown, HTML, mention or issue link can be written through them.
+import { escapeMarkdownText } from '../report/escapeMarkdownText';
 import { approxMark, formatTokens, formatUsd } from '../catalog/format';
 import type { BudgetDiff, BudgetSide, PromptDiff, PromptFileDiff } from './diffPromptChecks';
 import { beforeAfter, callNotes, diffApprox, signedTokens, signedUsd } from './diffWording';
-
-/** Text from the repository made inert in GitHub Markdown. */
-export function escapeMarkdownText(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/@/g, '&#64;')
-    .replace(/#/g, '&#35;')
-    .replace(/[\\`*_[\]|~!]/g, '\\$&');
-}
 
 /** The diff as a Markdown comment: changed files (biggest first), totals, budgets, new problems, and what the figures mean. */
 export function promptDiffMarkdown(diff: PromptDiff): string {
