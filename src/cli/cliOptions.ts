@@ -45,14 +45,37 @@ export type CliOptions = {
   current?: boolean;
 };
 
+type OptionName = keyof CliOptions;
+
+/** The options each command reads (`--help`, `--version` and `--prices` go with every command); any other is refused. */
+export const COMMAND_OPTIONS: Readonly<Record<string, readonly OptionName[]>> = {
+  count: ['model', 'config', 'json', 'count-with-api'],
+  compare: ['models', 'all', 'model', 'config', 'json', 'count-with-api'],
+  models: ['provider', 'current', 'config', 'json'],
+  prices: ['url', 'json'],
+  check: ['model', 'config', 'format', 'json', 'count-with-api'],
+  report: ['model', 'config', 'format', 'json', 'count-with-api'],
+  usage: ['agents', 'by', 'since', 'until', 'config', 'format', 'json'],
+  diff: ['base', 'head', 'model', 'config', 'format', 'json'],
+};
+
+const EVERY_COMMAND = new Set(['help', 'version', 'prices']);
+
 type ArgToken = ReturnType<typeof parseArgs>['tokens'] extends (infer Token)[] | undefined ? Token : never;
 
-/** What is wrong with the options given, in our words: an unknown name, a missing or unwanted value. */
-export function badOption(tokens: readonly ArgToken[] | undefined): string | undefined {
+/**
+ * What is wrong with the options given, in our words: an unknown name, one the command does not read
+ * (it would be ignored without a word), a missing or unwanted value.
+ */
+export function badOption(tokens: readonly ArgToken[] | undefined, command: string | undefined): string | undefined {
+  const accepted = command === undefined ? undefined : COMMAND_OPTIONS[command];
   for (const token of tokens ?? []) {
     if (token.kind !== 'option') continue;
     const spec = (CLI_OPTIONS as Record<string, { type: 'string' | 'boolean' }>)[token.name];
     if (!spec) return `unknown option '${token.rawName}'.`;
+    if (accepted && !EVERY_COMMAND.has(token.name) && !(accepted as readonly string[]).includes(token.name)) {
+      return `${token.rawName} is not an option of '${command}'.`;
+    }
     if (spec.type === 'string' && (token.value === undefined || (token.inlineValue !== true && token.value.startsWith('-')))) {
       return `${token.rawName} needs a value.`;
     }

@@ -30,6 +30,8 @@ Options:
   --models ID,ID,...   these models instead (an id, provider/model or display name each);
                        one that is unknown or ambiguous is reported and the rest compared
   --all                every model in the catalog that answers (over a thousand)
+  --model ID           model for files that name none themselves and are in no budget with a
+                       model (the file's model, then its budget's, win)
   --config FILE        the prompt-budget.yaml to use (default: the nearest above the file)
   --json               the rows as JSON
   --count-with-api     count with the provider's API where it has one and its key is set
@@ -49,6 +51,7 @@ Options:
   SEARCH               only models whose id, name or alias contains this (any case)
   --provider NAME      only this provider's listings (openai, anthropic, google, x-ai, …)
   --current            leave out models the price data marks as deprecated
+  --config FILE        the prompt-budget.yaml whose models: are listed too (default: the current folder's)
   --json               every field, limits with source and date
 ${PRICES_OPTION}
 
@@ -72,8 +75,11 @@ prompt-budget.yaml: the nearest prompt-budget.yaml above each file governs it. U
 in the config are checked too.
 
 Options:
+  --model ID           model for files that name none themselves and are in no budget with a
+                       model (the file's model, then its budget's, win)
   --config FILE        one prompt-budget.yaml for every file
   --format FORMAT      text (default), json, or sarif (SARIF 2.1.0 for code scanning)
+  --json               the same as --format json
   --count-with-api     count with the provider's API where it has one and its key is set
                        (ANTHROPIC_API_KEY, GEMINI_API_KEY/GOOGLE_API_KEY, XAI_API_KEY): sends
                        the prompt to the provider; the count is then exact, from the provider
@@ -81,13 +87,19 @@ ${PRICES_OPTION}
 
 Exit codes: 0 ok, 1 something over a limit, 2 bad usage, a bad config or an unreadable file.`,
 
-  report: `Usage: prompt-budget report [DIR] [--config FILE] [--format md|csv|json]
+  report: `Usage: prompt-budget report [DIR] [--config FILE] [--format md|csv|json] [--count-with-api]
 
 Tokens, cost per call, monthly cost, limits and status per budget and per file.
 
 Options:
+  --model ID           model for files that name none themselves and are in no budget with a
+                       model (the file's model, then its budget's, win)
   --config FILE        the prompt-budget.yaml to use (default: DIR's)
   --format FORMAT      md (default), csv or json
+  --json               the same as --format json
+  --count-with-api     count with the provider's API where it has one and its key is set
+                       (ANTHROPIC_API_KEY, GEMINI_API_KEY/GOOGLE_API_KEY, XAI_API_KEY): sends
+                       the prompt to the provider; the count is then exact, from the provider
 ${PRICES_OPTION}
 
 Exit codes: 0 reported (being over is not a failure here; that is 'check'), 2 bad usage or config.`,
@@ -108,6 +120,7 @@ Options:
   --until DATE         up to and including this day; quotas are for the period holding it
   --config FILE        the prompt-budget.yaml to use (default: the current folder's)
   --format FORMAT      table (default), md (the table only), csv or json
+  --json               the same as --format json
 ${PRICES_OPTION}
 
 Exit codes: 0 ok, 1 a quota is over, 2 bad usage or nothing could be read.`,
@@ -120,8 +133,11 @@ per file and per budget, each revision checked under its own prompt-budget.yaml.
 Options:
   --base REV           the revision to compare from (default HEAD)
   --head REV           the revision to compare to (default: the working tree)
+  --model ID           model for files that name none themselves and are in no budget with a
+                       model (the file's model, then its budget's, win)
   --config FILE        the prompt-budget.yaml to use in both revisions
   --format FORMAT      text (default), json, md (a pull-request comment) or github (annotations)
+  --json               the same as --format json
 ${PRICES_OPTION}
 
 Exit codes: 0 ok, 1 the change newly breaks a limit, 2 bad usage, not a git repository or an

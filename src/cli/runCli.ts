@@ -58,7 +58,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const [command, ...args] = positionals;
-  const optionError = badOption(tokens);
+  const optionError = badOption(tokens, command);
   if (optionError) {
     const name = command && command in COMMAND_HELP ? `prompt-budget ${command}` : 'prompt-budget';
     io.stderr(`${name}: ${optionError}\nRun '${name} --help' for its options.`);

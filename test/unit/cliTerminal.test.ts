@@ -1,4 +1,5 @@
 // The CLI as a terminal user meets it: default sets, table widths, filters, help, and our own messages.
+import { COMMAND_OPTIONS } from '../../src/cli/cliOptions';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
@@ -128,6 +129,17 @@ describe('help and our own messages', () => {
     const unwanted = await cli(['check', '--json=yes']);
     assert.match(unwanted.stderr, /^prompt-budget check: --json takes no value\./);
     for (const result of [unknown, missing, swallowed, unwanted]) assert.doesNotMatch(result.stderr, /To specify a positional argument|ERR_PARSE_ARGS/);
+  });
+
+  test('an option the command does not read is refused, not ignored; each command\'s help lists what it reads', async () => {
+    const ignored = await cli(['diff', '--count-with-api']);
+    assert.equal(ignored.code, 2);
+    assert.equal(ignored.stderr, "prompt-budget diff: --count-with-api is not an option of 'diff'.\nRun 'prompt-budget diff --help' for its options.");
+    assert.equal((await cli(['count', PROMPT, '--agents'])).code, 2);
+    for (const [command, options] of Object.entries(COMMAND_OPTIONS)) {
+      const help = (await cli([command, '--help'])).stdout;
+      for (const option of options) assert.match(help, new RegExp(`--${option}\\b`), `${command} --help names --${option}`);
+    }
   });
 });
 
