@@ -13,6 +13,7 @@ import { collectUsage } from '../../src/core/usage/collectUsage';
 import { BudgetExceededError, createGuard, postgresLedgerLines } from '../../src/library';
 
 const run = promisify(execFile);
+const cli = resolve(__dirname, '../../../dist/cli.js');
 const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort() : [];
 const bin = versions.length > 0 ? `/usr/lib/postgresql/${versions[versions.length - 1]}/bin` : undefined;
 const missing = bin && existsSync(join(bin, 'initdb')) ? undefined : 'PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin/initdb): install Debian’s postgresql package to run these tests';
@@ -80,8 +81,45 @@ describe('PostgreSQL ledger', { skip: missing }, () => {
       const read = await collectUsage(['ledger'], () => postgresLedgerLines(url));
       assert.deepEqual([read.ledger.records, read.ledger.allProblems()], [2, []]);
 
+      // `prompt-budget usage` reads the records the guard wrote, the URL from the environment.
+      const env = { ...process.env, PB_TEST_LEDGER_URL: url };
+      const usage = await run(process.execPath, [cli, 'usage', '--by', 'user', '--format', 'json'], { cwd: project, env });
+      const report = JSON.parse(usage.stdout);
+      assert.deepEqual(
+        [report.records, report.groups.map((group: { user: string; calls: number; outputTokens: number }) => [group.user, group.calls, group.outputTokens])],
+        [2, [['dana', 2, 14]]],
+      );
+      // `check` applies the quota to them: two calls of two a day is the limit reached (without them, no finding).
+      const check = await run(process.execPath, [cli, 'check', '--format', 'json'], { cwd: project, env }).catch((failed: { stdout: string; code: number }) => failed);
+      const findings = JSON.parse(check.stdout);
+      assert.deepEqual(findings.problems.filter((problem: { rule: string }) => problem.rule === 'usage-quota').map((problem: { severity: string; message: string }) => [problem.severity, problem.message.split(':')[0]]), [['warning', "Quota 'Two a day' is at 100%"]]);
+
     } finally {
       delete process.env.PB_TEST_LEDGER_URL;
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
+
+  test('a ledger that cannot be reached is a problem naming it without its password, in usage and in check; nothing hangs', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'pb-postgres-down-'));
+    try {
+      writeFileSync(join(project, 'prompt-budget.yaml'), `version: 1\nusage:\n  ledger: env:PB_TEST_LEDGER_URL\n  quotas:\n    - name: Two a day\n      period: day\n      maxCalls: 2\n`);
+      const env = { ...process.env, PB_TEST_LEDGER_URL: `postgres://app:secret@127.0.0.1:${await freePort()}/fleet` };
+      const usage = await run(process.execPath, [cli, 'usage'], { cwd: project, env }).then(
+        () => assert.fail('usage succeeded without its only source'),
+        (failed: { stderr: string; code: number }) => failed,
+      );
+      assert.equal(usage.code, 2);
+      assert.match(usage.stderr, /postgres:\/\/127\.0\.0\.1:\d+\/fleet.*cannot read \(.*ECONNREFUSED/);
+      assert.doesNotMatch(usage.stderr, /secret|app@/);
+      const check = await run(process.execPath, [cli, 'check', '--format', 'json'], { cwd: project, env }).catch((failed: { stdout: string }) => failed);
+      const warning = JSON.parse(check.stdout).problems.find((problem: { rule: string }) => problem.rule === 'usage-quota');
+      assert.equal(warning.severity, 'warning');
+      assert.equal(warning.line, 3);
+      assert.match(warning.message, /^Quotas are checked without the PostgreSQL ledger postgres:\/\/127\.0\.0\.1:\d+\/fleet: cannot read/);
+      const unset = await run(process.execPath, [cli, 'usage'], { cwd: project, env: { ...process.env, PB_TEST_LEDGER_URL: '' } }).catch((failed: { stderr: string }) => failed);
+      assert.match(unset.stderr, /env:PB_TEST_LEDGER_URL.*environment variable PB_TEST_LEDGER_URL, which is not set/);
+    } finally {
       rmSync(project, { recursive: true, force: true });
     }
   });
