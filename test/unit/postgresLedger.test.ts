@@ -1,54 +1,31 @@
 // The PostgreSQL ledger against a real server, started from Debian's postgresql package in a
-// temporary data folder (as the postgres user when the tests run as root: the server refuses root).
+// temporary data folder (test/postgresServer.ts).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { freePort, postgresMissing, startPostgres, type PostgresServer } from '../postgresServer';
 import { collectUsage } from '../../src/core/usage/collectUsage';
 import { BudgetExceededError, createGuard, postgresLedgerLines } from '../../src/library';
 
 const run = promisify(execFile);
 const cli = resolve(__dirname, '../../../dist/cli.js');
-const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort() : [];
-const bin = versions.length > 0 ? `/usr/lib/postgresql/${versions[versions.length - 1]}/bin` : undefined;
-const missing = bin && existsSync(join(bin, 'initdb')) ? undefined : 'PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin/initdb): install Debian’s postgresql package to run these tests';
-const asRoot = process.getuid?.() === 0;
 
-/** Runs a server binary, as the postgres user when we are root. */
-function server(command: string, args: string[]) {
-  const path = join(bin as string, command);
-  return asRoot ? run('runuser', ['-u', 'postgres', '--', path, ...args]) : run(path, args);
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
-  const { port } = probe.address() as { port: number };
-  await new Promise((done) => probe.close(done));
-  return port;
-}
-
-describe('PostgreSQL ledger', { skip: missing }, () => {
-  let folder: string;
+describe('PostgreSQL ledger', { skip: postgresMissing }, () => {
+  let server: PostgresServer | undefined;
   let url: string;
 
   before(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'pb-postgres-'));
-    if (asRoot) chownSync(folder, Number((await run('id', ['-u', 'postgres'])).stdout), Number((await run('id', ['-g', 'postgres'])).stdout));
-    const port = await freePort();
-    await server('initdb', ['-D', join(folder, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
-    await server('pg_ctl', ['-D', join(folder, 'data'), '-l', join(folder, 'server.log'), '-w', '-o', `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
-    url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+    server = await startPostgres();
+    url = server.url;
   });
 
   after(async () => {
-    if (folder && existsSync(join(folder, 'data', 'postmaster.pid'))) await server('pg_ctl', ['-D', join(folder, 'data'), '-m', 'immediate', 'stop']).catch(() => undefined);
-    if (folder) rmSync(folder, { recursive: true, force: true });
+    await server?.stop();
   });
 
   test("records the provider's figures, refuses over quota without recording, and reads the connection string from the environment", async () => {
