@@ -46,7 +46,7 @@ describe("The runtime guard's ledger in the Prompt Usage view", () => {
 
   it("shows the guard's calls by model and against the quota, with no problem for its reservation lines", () => {
     const models = api.usage.tree.getChildren(roots().find((node) => node.kind === 'section' && node.section === 'models'));
-    assert.deepEqual(models.map(label), ['gpt-4o-mini-2024-07-18']);
+    assert.deepEqual(models.map(label), ['gpt-4o-mini']);
     assert.match(description(models[0]), /^2 calls · 2,100 tok · \$/);
     const quota = roots().find((node) => node.kind === 'quota');
     assert.ok(quota);
