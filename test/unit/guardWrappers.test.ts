@@ -295,6 +295,16 @@ describe('guard.wrap(new GoogleGenAI())', () => {
   });
 });
 
+describe('guard.wrap(new GoogleGenAI()) early stop', () => {
+  test('a stream stopped after its first chunk records the usage that chunk reported', async () => {
+    const { guard, ledger } = freshGuard();
+    const ai = guard.wrap(new GoogleGenAI({ apiKey: 'test', httpOptions: { baseUrl: base, retryOptions: { attempts: 1 } } }));
+    for await (const chunk of await ai.models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'Say hello.', config: { maxOutputTokens: 100 } })) if (chunk.text === 'Hel') break;
+    await guard.close();
+    assert.deepEqual(ledger().map((line) => [line.inputTokens, line.outputTokens]), [[700, 0]]);
+  });
+});
+
 describe('guard.middleware() with the AI SDK', () => {
   test('generateText and streamText through wrapLanguageModel are checked and recorded; providerOptions name the user and tags', async () => {
     const { guard, ledger } = freshGuard();
