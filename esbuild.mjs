@@ -46,11 +46,23 @@ const pricesInOwnFile = {
   },
 };
 
+/**
+ * The editor and the CLI read a postgres:// ledger with the `pg` client bundled in its own file,
+ * loaded only when a config names such a ledger (the library uses the application's `pg`).
+ */
+const pgInOwnFile = {
+  name: 'pg-in-own-file',
+  setup(build) {
+    build.onResolve({ filter: /^pg$/ }, () => ({ path: './pg.js', external: true }));
+  },
+};
+
 const builds = [
-  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [...common.plugins, pricesInOwnFile] },
+  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [...common.plugins, pricesInOwnFile, pgInOwnFile] },
   { ...common, entryPoints: ['src/extension/worker/countWorker.ts'], outfile: 'dist/countWorker.js', plugins: [...common.plugins, pricesInOwnFile] },
   { ...common, entryPoints: ['node_modules/@pydantic/genai-prices/dist/index.cjs'], outfile: 'dist/genaiPrices.js' },
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [...common.plugins, pgInOwnFile] },
+  { ...common, entryPoints: ['node_modules/pg/lib/index.js'], outfile: 'dist/pg.js', external: ['pg-native'] },
   // The library (package.json `exports`): beside the ranks files, as the CLI; SDKs and `pg` stay the application's.
   { ...common, entryPoints: ['src/library/index.ts'], outfile: 'dist/library.cjs', external: ['pg', '@opentelemetry/api'], plugins: [...common.plugins, pricesInOwnFile] },
 ];

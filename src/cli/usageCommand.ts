@@ -22,6 +22,7 @@ import { usageReport, type UsageReport } from '../core/usage/usageReport';
 import { USAGE_GROUP_KEYS, type UsageGroupKey } from '../core/usage/usageRecord';
 import { parseUsageDate } from '../core/usage/parseUsageDate';
 import { activePriceData } from '../core/catalog/activePriceData';
+import { postgresLedgerLabel, postgresLedgerLines, postgresLedgerUrl } from '../library/postgresLedger';
 import { EXIT_OK, EXIT_OVER, EXIT_USAGE, type CliIo } from './cliIo';
 import { formatProblem } from './printProblems';
 import type { CliOptions } from './cliOptions';
@@ -61,7 +62,7 @@ export async function runUsage(args: string[], options: CliOptions, io: CliIo, o
   if (args.length > 0) {
     files = [];
     for (const arg of args) files.push(...(await expandPath(io, arg)));
-  } else if (config?.usage && config.usage.files.length > 0) {
+  } else if (config?.usage && (config.usage.files.length > 0 || postgresLedgerUrl(config.usage.ledger, io.env ?? process.env))) {
     const root = loaded.root;
     let below: string[] = [];
     try {
@@ -75,6 +76,8 @@ export async function runUsage(args: string[], options: CliOptions, io: CliIo, o
   } else {
     return fail('name usage logs (files or folders), pass --agents, or list them under usage.files (or usage.agents) in prompt-budget.yaml.');
   }
+  // A PostgreSQL ledger (usage.ledger: postgres://… or env:VARIABLE) is read as one more log.
+  if (args.length === 0) ({ files, open } = withPostgresLedger(config, files, open, io, since));
   if (files.length === 0 && agents.length === 0) return fail('no usage logs found.');
 
   const collected = await collectUsage(files, open, { since, until });
@@ -118,13 +121,45 @@ export async function runUsage(args: string[], options: CliOptions, io: CliIo, o
  */
 export async function usageQuotaProblems(config: BudgetConfig | undefined, root: string, configFile: string, io: CliIo, now = Date.now()): Promise<Problem[]> {
   const agents = config?.usage?.agents ?? [];
-  if (!config?.usage || config.usage.quotas.length === 0 || (config.usage.files.length === 0 && agents.length === 0)) return [];
+  const postgres = postgresLedgerUrl(config?.usage?.ledger, io.env ?? process.env);
+  if (!config?.usage || config.usage.quotas.length === 0 || (config.usage.files.length === 0 && agents.length === 0 && !postgres)) return [];
   const below = config.usage.files.length > 0 ? await io.listFiles(root).catch(() => [] as string[]) : [];
-  const files = selectUsageFiles(below, config.usage.files).map((path) => join(root, path));
-  const collected = await collectUsage(files, nodeUsageOpener(io.cwd));
+  const { files, open } = withPostgresLedger(config, selectUsageFiles(below, config.usage.files).map((path) => join(root, path)), nodeUsageOpener(io.cwd), io, undefined);
+  const collected = await collectUsage(files, open);
   if (agents.length > 0) await collectAgentUsage(agents, agentEnvironment(io), io.listFiles, nodeUsageOpener(io.cwd), { ledger: collected.ledger });
   const report = usageReport(collected.ledger, { by: [], quotas: config.usage.quotas, now });
-  return quotaProblems(configFile, config.usage.quotas, report.quotas);
+  const problems = quotaProblems(configFile, config.usage.quotas, report.quotas);
+  // Quotas checked without the fleet's calls would pass when they should not: say so on `ledger`.
+  const unread = collected.unreadable.find((entry) => postgres && entry.file === ledgerName(postgres));
+  if (unread && config.usage.ledgerPosition) {
+    problems.push({ file: configFile, ...config.usage.ledgerPosition, severity: 'warning', rule: 'usage-quota', message: `Quotas are checked without the PostgreSQL ledger ${unread.file}: ${unread.message}.` });
+  }
+  return problems;
+}
+
+/** The name a postgres:// ledger is read under: its URL without credentials, or the variable that is not set. */
+function ledgerName(source: { url: string } | { unset: string }): string {
+  return 'url' in source ? postgresLedgerLabel(source.url) : `env:${source.unset}`;
+}
+
+/** Adds the config's PostgreSQL ledger, if it names one, to `files`, read through `open` under its name. */
+function withPostgresLedger(config: BudgetConfig | undefined, files: string[], open: OpenUsageFile, io: CliIo, since: number | undefined): { files: string[]; open: OpenUsageFile } {
+  const source = postgresLedgerUrl(config?.usage?.ledger, io.env ?? process.env);
+  if (!source) return { files, open };
+  const name = ledgerName(source);
+  return {
+    files: [...files, name],
+    open: (file, offset) => {
+      if (file !== name) return open(file, offset);
+      if ('unset' in source) return failing(new Error(`usage.ledger names the environment variable ${source.unset}, which is not set`));
+      return postgresLedgerLines(source.url, { since });
+    },
+  };
+}
+
+async function* failing(error: Error): AsyncIterable<Uint8Array> {
+  yield* [];
+  throw error;
 }
 
 /** The environment agents' data is found by: the io's, else the process's. */

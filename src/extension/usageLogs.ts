@@ -14,6 +14,7 @@ import { UsageLedger } from '../core/usage/usageLedger';
 import { usageReport, type UsageReport } from '../core/usage/usageReport';
 import type { AgentUsage } from './agentUsage';
 import { log } from './log';
+import { PostgresLedgerReader } from './postgresLedgerReader';
 
 /** The usage of the workspace folder whose config has a `usage` section. */
 export interface UsageSnapshot {
@@ -29,6 +30,8 @@ export interface UsageSnapshot {
 }
 
 const REFRESH_DELAY_MS = 300;
+/** A PostgreSQL ledger has no file to watch: the calls committed since are read this often. */
+const POSTGRES_POLL_MS = 60_000;
 
 export class UsageLogs implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<UsageSnapshot | undefined>();
@@ -43,12 +46,15 @@ export class UsageLogs implements vscode.Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private reading: Promise<void> = Promise.resolve();
   private started = false;
+  private readonly postgres = new PostgresLedgerReader();
+  private postgresPoll: ReturnType<typeof setInterval> | undefined;
 
   /** `agents`: the coding agents' usage, which counts toward quotas when the config lists `usage.agents`. */
   constructor(private readonly agents?: AgentUsage) {
     this.disposables.push(
       this.changed,
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.reload()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.reload()),
     );
     if (agents) {
       this.disposables.push(
@@ -102,6 +108,8 @@ export class UsageLogs implements vscode.Disposable {
     for (const watcher of this.watchers) watcher.dispose();
     this.watchers = [];
     this.states = new Map();
+    clearInterval(this.postgresPoll);
+    this.postgresPoll = undefined;
     if (!found) {
       this.current = undefined;
       void vscode.commands.executeCommand('setContext', 'promptBudget.hasUsage', false);
@@ -128,6 +136,13 @@ export class UsageLogs implements vscode.Disposable {
     for (const uri of ordered) {
       await this.readFile(uri, ledger, undefined);
       if (generation !== this.generation) return;
+    }
+    if (PostgresLedgerReader.isNamedBy(config)) {
+      await this.postgres.readAll(config, ledger);
+      if (generation !== this.generation) return;
+      this.postgresPoll = setInterval(() => {
+        this.reading = this.reading.then(() => this.readPostgresAppended(generation)).catch((error: unknown) => log().warn(`Reading the PostgreSQL ledger failed: ${error instanceof Error ? error.message : String(error)}`));
+      }, POSTGRES_POLL_MS);
     }
     this.publish({ folder, configUri, config, ledger, files: ordered });
     void vscode.commands.executeCommand('setContext', 'promptBudget.hasUsage', true);
@@ -164,6 +179,13 @@ export class UsageLogs implements vscode.Disposable {
     this.publish({ ...snapshot, files: snapshot.files });
   }
 
+  /** Reads the calls committed to the PostgreSQL ledger since the last read. */
+  private async readPostgresAppended(generation: number): Promise<void> {
+    const snapshot = this.current;
+    if (!snapshot || generation !== this.generation) return;
+    if (await this.postgres.readNew(snapshot.ledger)) this.publish({ ...snapshot, files: snapshot.files });
+  }
+
   private async readFile(uri: vscode.Uri, ledger: UsageLedger, state: UsageFileState | undefined): Promise<void> {
     const name = vscode.workspace.asRelativePath(uri, false);
     try {
@@ -188,6 +210,7 @@ export class UsageLogs implements vscode.Disposable {
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
+    clearInterval(this.postgresPoll);
     this.generation++;
     for (const disposable of [...this.watchers, ...this.disposables]) disposable.dispose();
   }

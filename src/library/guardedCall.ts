@@ -6,12 +6,16 @@ import type { CallGuard as Guard, CallReservation, CallRequest, ObservedUsage } 
 /** What a finished call reported: its usage (undefined when it reported none), model and id. */
 export type UsageOf<R> = (result: R) => Omit<ObservedUsage, 'latencyMs'> | undefined;
 
-/** Runs `invoke` after the guard's check; `finish` turns the result into what the caller gets (a stream is wrapped to watch its usage). */
+/**
+ * Runs `invoke` after the guard's check; `finish` turns the result into what the caller gets (a
+ * stream is wrapped to watch its usage). `streaming`: withResponse() gives the watched stream too.
+ */
 export function guardedCall<R>(
   guard: Guard,
   request: CallRequest,
   invoke: () => PromiseLike<R>,
   finish: (result: R, reservation: CallReservation, startedAt: number) => R,
+  streaming = false,
 ): Promise<R> {
   let raw: PromiseLike<R> | undefined;
   let reservation: CallReservation | undefined;
@@ -31,11 +35,13 @@ export function guardedCall<R>(
     ),
   );
   // The extras of the SDK's promise, after the check; the usage is still recorded by `result`.
-  for (const name of ['withResponse', 'asResponse'] as const) {
-    Object.defineProperty(result, name, {
-      value: () => started.then(() => (raw as unknown as Record<string, () => Promise<unknown>>)[name]()),
-    });
-  }
+  const extra = (name: 'withResponse' | 'asResponse') => () => started.then(() => (raw as unknown as Record<string, () => Promise<unknown>>)[name]());
+  Object.defineProperty(result, 'asResponse', { value: extra('asResponse') });
+  // A stream read through withResponse() (as Anthropic's messages.stream() reads it) is the one recorded.
+  const withResponse = extra('withResponse') as () => Promise<{ data: R }>;
+  Object.defineProperty(result, 'withResponse', {
+    value: streaming ? () => withResponse().then((answer) => ({ ...answer, data: finish(answer.data, reservation as CallReservation, startedAt) })) : withResponse,
+  });
   // A caller who only uses withResponse() must not see an unhandled rejection from `result`.
   result.catch(() => undefined);
   return result;

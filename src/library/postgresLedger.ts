@@ -281,27 +281,72 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** How long reading a PostgreSQL ledger waits for the server to answer, so a usage read never hangs. */
+export const POSTGRES_READ_TIMEOUT_MS = 10_000;
+
+export interface PostgresLedgerReadOptions {
+  /** Only calls from this time on (epoch ms). */
+  since?: number;
+  /** Only calls after this sequence number (what `onPage` reported last). */
+  afterSeq?: string;
+  pageSize?: number;
+  /** Bound on connecting and on each query. */
+  timeoutMs?: number;
+  /** Told the last sequence number of every page read, to read only newer calls next time. */
+  onPage?: (lastSeq: string) => void;
+}
+
 /** The calls of a PostgreSQL ledger as JSON Lines, in pages (the usage readers take them like a log file). */
-export async function* postgresLedgerLines(connectionString: string, pageSize = 5_000): AsyncIterable<Uint8Array> {
-  let pg: { Client: new (options: { connectionString: string }) => Queryable & { connect(): Promise<void>; end(): Promise<void> } };
+export async function* postgresLedgerLines(connectionString: string, options: PostgresLedgerReadOptions = {}): AsyncIterable<Uint8Array> {
+  const timeoutMs = options.timeoutMs ?? POSTGRES_READ_TIMEOUT_MS;
+  type ReadClient = Queryable & { connect(): Promise<void>; end(): Promise<void>; on(event: 'error', listener: (error: Error) => void): void };
+  let pg: { Client: new (options: { connectionString: string; connectionTimeoutMillis: number; query_timeout: number; application_name: string }) => ReadClient };
   try {
     pg = require('pg') as typeof pg;
   } catch {
     throw new Error("reading a postgres:// ledger needs the 'pg' package: npm install pg");
   }
-  const client = new pg.Client({ connectionString });
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs, application_name: 'prompt-budget usage' });
+  // A connection lost between queries is reported by the next query; without a listener it would crash the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const exists = await client.query("SELECT to_regclass('prompt_budget_calls') IS NOT NULL AS present");
     if (!exists.rows[0].present) return;
-    let after = '0';
+    let after = options.afterSeq ?? '0';
+    const since = new Date(options.since ?? 0);
     for (;;) {
-      const { rows } = await client.query('SELECT * FROM prompt_budget_calls WHERE seq > $1 ORDER BY seq LIMIT $2', [after, pageSize]);
+      const { rows } = await client.query('SELECT * FROM prompt_budget_calls WHERE seq > $1 AND time >= $2 ORDER BY seq LIMIT $3', [after, since, options.pageSize ?? 5_000]);
       if (rows.length === 0) return;
-      yield Buffer.from(rows.map((row) => `${JSON.stringify(callLine(row))}\n`).join(''), 'utf8');
       after = String(rows[rows.length - 1].seq);
+      options.onPage?.(after);
+      yield Buffer.from(rows.map((row) => `${JSON.stringify(callLine(row))}\n`).join(''), 'utf8');
     }
   } finally {
-    await client.end();
+    await client.end().catch(() => undefined);
   }
+}
+
+/** The name a PostgreSQL ledger is shown under in usage reports: its URL without user, password or options. */
+export function postgresLedgerLabel(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    return `postgres://${url.host}${url.pathname}`;
+  } catch {
+    return 'postgres ledger';
+  }
+}
+
+/**
+ * The PostgreSQL ledger `usage.ledger` names (postgres://… as is, or env:VARIABLE holding it), else
+ * undefined; `unset` when the variable it names is not set.
+ */
+export function postgresLedgerUrl(ledger: string | undefined, env: Record<string, string | undefined>): { url: string } | { unset: string } | undefined {
+  if (ledger === undefined) return undefined;
+  if (/^env:/i.test(ledger)) {
+    const value = env[ledger.slice(4)];
+    if (value === undefined || value === '') return { unset: ledger.slice(4) };
+    return /^postgres(ql)?:\/\//i.test(value) ? { url: value } : undefined;
+  }
+  return /^postgres(ql)?:\/\//i.test(ledger) ? { url: ledger } : undefined;
 }

@@ -1,6 +1,7 @@
 // guard.wrap(client): the official clients of OpenAI (Chat Completions, Responses), Anthropic
 // (Messages) and Google (@google/genai models), with the same types and behaviour; the guard adds
-// the check before each call and the record after it. Other methods pass through unguarded.
+// the check before each call and the record after it. Anthropic's messages.stream() and .parse()
+// call the guarded create(); OpenAI's stream() and parse() helpers call the client's own, unguarded.
 import { callParty } from './callOptions';
 import type { CallGuard as Guard, ObservedUsage } from './guardTypes';
 import { guardedCall, settleWith, watchedIterable, withIteration } from './guardedCall';
@@ -86,6 +87,7 @@ function openAiMethod(guard: Guard, original: Method, self: unknown, api: 'chat'
             return withIteration(stream as object, watchedIterable(stream as AsyncIterable<unknown>, reservation, startedAt, watch, () => observed));
           }
         : settleWith(responseUsage),
+      streaming,
     );
   };
 }
@@ -122,6 +124,7 @@ function anthropicCreate(guard: Guard, original: Method, self: unknown): Method 
             const observed = responseUsage(result);
             return observed && { ...observed, provider: 'anthropic' };
           }),
+      request.stream === true,
     );
   };
 }

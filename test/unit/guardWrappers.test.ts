@@ -183,6 +183,25 @@ describe('guard.wrap(new OpenAI())', () => {
     assert.deepEqual(ledger().map((line) => [line.id, line.inputTokens, line.outputTokens]), [['chatcmpl-2', 1200, 80]]);
   });
 
+  test('a stream stopped before its usage chunk is released: nothing recorded, nothing held against quotas', async () => {
+    const { guard, ledger } = freshGuard();
+    const client = guard.wrap(new OpenAI({ apiKey: 'test', baseURL: `${base}/v1`, maxRetries: 0 }));
+    const stream = await client.chat.completions.create({ model: 'gpt-4o', messages: MESSAGES, stream: true });
+    for await (const chunk of stream) if (chunk.choices[0]?.delta.content === 'Hel') break;
+    const summary = await guard.summary();
+    await guard.close();
+    assert.deepEqual([summary.calls, summary.inFlight, ledger().length], [0, 0, 0]);
+  });
+
+  test('the stream() helper passes through unguarded: sent, not recorded', async () => {
+    const { guard, ledger } = freshGuard();
+    const client = guard.wrap(new OpenAI({ apiKey: 'test', baseURL: `${base}/v1`, maxRetries: 0 }));
+    const completion = await client.chat.completions.stream({ model: 'gpt-4o', messages: MESSAGES }).finalChatCompletion();
+    await guard.close();
+    assert.equal(completion.choices[0].message.content, 'Hello');
+    assert.deepEqual([received.length, ledger().length], [1, 0]);
+  });
+
   test('the Responses API, plain and streaming, and withResponse() still works', async () => {
     const { guard, ledger } = freshGuard();
     const client = guard.wrap(new OpenAI({ apiKey: 'test', baseURL: `${base}/v1`, maxRetries: 0 }));
@@ -222,6 +241,41 @@ describe('guard.wrap(new Anthropic())', () => {
   });
 });
 
+describe('guard.wrap(new Anthropic()) helpers and early stops', () => {
+  test('messages.stream() and messages.parse() go through the guarded create: each recorded once', async () => {
+    const { guard, ledger } = freshGuard();
+    const client = guard.wrap(new Anthropic({ apiKey: 'test', baseURL: base, maxRetries: 0 }));
+    const streamed = await client.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 200, messages: MESSAGES }).finalMessage();
+    const parsed = await client.messages.parse({ model: 'claude-sonnet-4-5', max_tokens: 200, messages: MESSAGES });
+    const summary = await guard.summary();
+    await guard.close();
+    assert.deepEqual([streamed.usage.output_tokens, parsed.id], [60, 'msg_01']);
+    assert.equal(summary.inFlight, 0);
+    assert.deepEqual(ledger().map((line) => [line.id, line.inputTokens, line.outputTokens]), [
+      ['msg_01', 2600, 60],
+      ['msg_01', 2600, 60],
+    ]);
+  });
+
+  test('a stream stopped early records what Anthropic reported so far (message_start: the input, one output token)', async () => {
+    const { guard, ledger } = freshGuard();
+    const client = guard.wrap(new Anthropic({ apiKey: 'test', baseURL: base, maxRetries: 0 }));
+    const stream = await client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 200, messages: MESSAGES, stream: true });
+    for await (const event of stream) if (event.type === 'content_block_delta') break;
+    await guard.close();
+    assert.deepEqual(ledger().map((line) => [line.inputTokens, line.cachedInputTokens, line.outputTokens]), [[2600, 2000, 1]]);
+  });
+
+  test('a refused messages.stream() sends nothing; the SDK wraps the refusal, its cause is the BudgetExceededError', async () => {
+    const { guard, ledger } = freshGuard();
+    const client = guard.wrap(new Anthropic({ apiKey: 'test', baseURL: base, maxRetries: 0 }));
+    const stream = client.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 200, messages: MESSAGES }, { headers: { 'x-prompt-budget-tags': 'tiny' } });
+    await assert.rejects(stream.finalMessage(), (error: unknown) => error instanceof Anthropic.AnthropicError && (error as { cause?: unknown }).cause instanceof BudgetExceededError);
+    await guard.close();
+    assert.deepEqual([received.length, ledger().length], [0, 0]);
+  });
+});
+
 describe('guard.wrap(new GoogleGenAI())', () => {
   test('generateContent and generateContentStream are recorded from usageMetadata; a refusal sends nothing', async () => {
     const { guard, ledger } = freshGuard();
@@ -238,6 +292,16 @@ describe('guard.wrap(new GoogleGenAI())', () => {
       ['google', 'gemini-2.5-flash', 700, 90],
     ]);
     assert.equal(received.length, 2);
+  });
+});
+
+describe('guard.wrap(new GoogleGenAI()) early stop', () => {
+  test('a stream stopped after its first chunk records the usage that chunk reported', async () => {
+    const { guard, ledger } = freshGuard();
+    const ai = guard.wrap(new GoogleGenAI({ apiKey: 'test', httpOptions: { baseUrl: base, retryOptions: { attempts: 1 } } }));
+    for await (const chunk of await ai.models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'Say hello.', config: { maxOutputTokens: 100 } })) if (chunk.text === 'Hel') break;
+    await guard.close();
+    assert.deepEqual(ledger().map((line) => [line.inputTokens, line.outputTokens]), [[700, 0]]);
   });
 });
 

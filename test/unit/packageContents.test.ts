@@ -42,6 +42,7 @@ describe('the .vsix', () => {
         'dist/llama3.LICENSE.txt',
         'dist/llama3.ranks',
         'dist/o200k_base.ranks',
+        'dist/pg.js',
         'dist/qwen3.ranks',
         'dist/tekken.ranks',
         'media/compareView.css',

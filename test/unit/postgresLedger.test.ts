@@ -1,53 +1,31 @@
 // The PostgreSQL ledger against a real server, started from Debian's postgresql package in a
-// temporary data folder (as the postgres user when the tests run as root: the server refuses root).
+// temporary data folder (test/postgresServer.ts).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { freePort, postgresMissing, startPostgres, type PostgresServer } from '../postgresServer';
 import { collectUsage } from '../../src/core/usage/collectUsage';
 import { BudgetExceededError, createGuard, postgresLedgerLines } from '../../src/library';
 
 const run = promisify(execFile);
-const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort() : [];
-const bin = versions.length > 0 ? `/usr/lib/postgresql/${versions[versions.length - 1]}/bin` : undefined;
-const missing = bin && existsSync(join(bin, 'initdb')) ? undefined : 'PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin/initdb): install Debian’s postgresql package to run these tests';
-const asRoot = process.getuid?.() === 0;
+const cli = resolve(__dirname, '../../../dist/cli.js');
 
-/** Runs a server binary, as the postgres user when we are root. */
-function server(command: string, args: string[]) {
-  const path = join(bin as string, command);
-  return asRoot ? run('runuser', ['-u', 'postgres', '--', path, ...args]) : run(path, args);
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
-  const { port } = probe.address() as { port: number };
-  await new Promise((done) => probe.close(done));
-  return port;
-}
-
-describe('PostgreSQL ledger', { skip: missing }, () => {
-  let folder: string;
+describe('PostgreSQL ledger', { skip: postgresMissing }, () => {
+  let server: PostgresServer | undefined;
   let url: string;
 
   before(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'pb-postgres-'));
-    if (asRoot) chownSync(folder, Number((await run('id', ['-u', 'postgres'])).stdout), Number((await run('id', ['-g', 'postgres'])).stdout));
-    const port = await freePort();
-    await server('initdb', ['-D', join(folder, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
-    await server('pg_ctl', ['-D', join(folder, 'data'), '-l', join(folder, 'server.log'), '-w', '-o', `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
-    url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+    server = await startPostgres();
+    url = server.url;
   });
 
   after(async () => {
-    if (folder && existsSync(join(folder, 'data', 'postmaster.pid'))) await server('pg_ctl', ['-D', join(folder, 'data'), '-m', 'immediate', 'stop']).catch(() => undefined);
-    if (folder) rmSync(folder, { recursive: true, force: true });
+    await server?.stop();
   });
 
   test("records the provider's figures, refuses over quota without recording, and reads the connection string from the environment", async () => {
@@ -80,8 +58,45 @@ describe('PostgreSQL ledger', { skip: missing }, () => {
       const read = await collectUsage(['ledger'], () => postgresLedgerLines(url));
       assert.deepEqual([read.ledger.records, read.ledger.allProblems()], [2, []]);
 
+      // `prompt-budget usage` reads the records the guard wrote, the URL from the environment.
+      const env = { ...process.env, PB_TEST_LEDGER_URL: url };
+      const usage = await run(process.execPath, [cli, 'usage', '--by', 'user', '--format', 'json'], { cwd: project, env });
+      const report = JSON.parse(usage.stdout);
+      assert.deepEqual(
+        [report.records, report.groups.map((group: { user: string; calls: number; outputTokens: number }) => [group.user, group.calls, group.outputTokens])],
+        [2, [['dana', 2, 14]]],
+      );
+      // `check` applies the quota to them: two calls of two a day is the limit reached (without them, no finding).
+      const check = await run(process.execPath, [cli, 'check', '--format', 'json'], { cwd: project, env }).catch((failed: { stdout: string; code: number }) => failed);
+      const findings = JSON.parse(check.stdout);
+      assert.deepEqual(findings.problems.filter((problem: { rule: string }) => problem.rule === 'usage-quota').map((problem: { severity: string; message: string }) => [problem.severity, problem.message.split(':')[0]]), [['warning', "Quota 'Two a day' is at 100%"]]);
+
     } finally {
       delete process.env.PB_TEST_LEDGER_URL;
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
+
+  test('a ledger that cannot be reached is a problem naming it without its password, in usage and in check; nothing hangs', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'pb-postgres-down-'));
+    try {
+      writeFileSync(join(project, 'prompt-budget.yaml'), `version: 1\nusage:\n  ledger: env:PB_TEST_LEDGER_URL\n  quotas:\n    - name: Two a day\n      period: day\n      maxCalls: 2\n`);
+      const env = { ...process.env, PB_TEST_LEDGER_URL: `postgres://app:secret@127.0.0.1:${await freePort()}/fleet` };
+      const usage = await run(process.execPath, [cli, 'usage'], { cwd: project, env }).then(
+        () => assert.fail('usage succeeded without its only source'),
+        (failed: { stderr: string; code: number }) => failed,
+      );
+      assert.equal(usage.code, 2);
+      assert.match(usage.stderr, /postgres:\/\/127\.0\.0\.1:\d+\/fleet.*cannot read \(.*ECONNREFUSED/);
+      assert.doesNotMatch(usage.stderr, /secret|app@/);
+      const check = await run(process.execPath, [cli, 'check', '--format', 'json'], { cwd: project, env }).catch((failed: { stdout: string }) => failed);
+      const warning = JSON.parse(check.stdout).problems.find((problem: { rule: string }) => problem.rule === 'usage-quota');
+      assert.equal(warning.severity, 'warning');
+      assert.equal(warning.line, 3);
+      assert.match(warning.message, /^Quotas are checked without the PostgreSQL ledger postgres:\/\/127\.0\.0\.1:\d+\/fleet: cannot read/);
+      const unset = await run(process.execPath, [cli, 'usage'], { cwd: project, env: { ...process.env, PB_TEST_LEDGER_URL: '' } }).catch((failed: { stderr: string }) => failed);
+      assert.match(unset.stderr, /env:PB_TEST_LEDGER_URL.*environment variable PB_TEST_LEDGER_URL, which is not set/);
+    } finally {
       rmSync(project, { recursive: true, force: true });
     }
   });
