@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { JsonlLedger } from '../../src/library';
 import { PENDING_LIMIT } from '../../src/library/jsonlLedger';
+import { LedgerState } from '../../src/library/ledgerState';
 import { withFileLock } from '../../src/library/fileLock';
 
 const folder = mkdtempSync(join(tmpdir(), 'pb-jsonl-'));
@@ -146,4 +147,10 @@ test('a holder whose lock was taken over as stale leaves its successor the lock:
   assert.deepEqual(events, ['A in', 'B in (overlap)', 'A out', 'B out', 'C in', 'C out']);
   assert.equal(existsSync(lock), false);
   assert.equal(existsSync(`${lock}.break`), false);
+});
+
+test('a reservation without a real time handed to the state directly (a ledger object of its own) is not counted, and the view still answers', () => {
+  const state = new LedgerState();
+  state.replaceReservations([{ type: 'prompt-budget/reservation', reservation: 'r', time: 'yesterday', expires: Date.now() + 60_000, provider: 'openai', model: 'gpt-4o-mini', tags: [], tokens: 1, cost: 0 }]);
+  assert.deepEqual(state.view(Date.now()).inFlight, []);
 });
