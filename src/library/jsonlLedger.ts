@@ -5,7 +5,7 @@
 // Under the lock, file operations are synchronous (see fileLock.ts).
 import * as fs from 'node:fs';
 import { dirname } from 'node:path';
-import { parseGuardLedgerLine, type GuardCallLine, type GuardLedgerLine, type GuardReleaseLine } from '../core/usage/guardLedgerLine';
+import { readGuardLedgerLine, type GuardCallLine, type GuardLedgerLine, type GuardReleaseLine } from '../core/usage/guardLedgerLine';
 import { TaskQueue, type CallLedger, type ReserveDecision } from './callLedger';
 import { withFileLock } from './fileLock';
 import { LedgerState, type LedgerView } from './ledgerState';
@@ -13,10 +13,16 @@ import { LedgerState, type LedgerView } from './ledgerState';
 const READ_CHUNK = 1 << 20;
 const LONGEST_LINE = 1 << 16;
 const RETRY_MS = 1_000;
+/** Lines kept in memory while the ledger cannot be written: beyond this the oldest are dropped. */
+export const PENDING_LIMIT = 10_000;
+/** Skipped lines reported one by one per read; the rest of that read are reported as a count. */
+const REPORTED_LINES = 5;
 
 export class JsonlLedger implements CallLedger {
   readonly state = new LedgerState();
   private offset = 0;
+  /** Complete lines read so far (for messages naming the line). */
+  private lineNumber = 0;
   /** A line left unfinished by a writer that died: the next write starts on a new line. */
   private tornTail = false;
   private pending: GuardLedgerLine[] = [];
@@ -44,7 +50,7 @@ export class JsonlLedger implements CallLedger {
       } catch (error) {
         // Without the ledger the call still goes ahead, checked against what this process knows.
         const made = decision ?? decide(this.state.view(Date.now(), this.pending));
-        if (made.reservation && !this.pending.includes(made.reservation)) this.pending.push(made.reservation);
+        if (made.reservation) this.keep(made.reservation);
         this.failed(error);
         return made.result;
       }
@@ -60,7 +66,7 @@ export class JsonlLedger implements CallLedger {
           this.writeLocked([line]);
         });
       } catch (error) {
-        if (!this.pending.includes(line)) this.pending.push(line);
+        this.keep(line);
         this.failed(error);
       }
     });
@@ -131,7 +137,7 @@ export class JsonlLedger implements CallLedger {
         fs.closeSync(descriptor);
       }
     } catch (error) {
-      for (const line of lines) if (!this.pending.includes(line)) this.pending.push(line);
+      for (const line of lines) this.keep(line);
       throw error;
     }
     this.pending = [];
@@ -151,9 +157,17 @@ export class JsonlLedger implements CallLedger {
     }
     try {
       const size = fs.fstatSync(descriptor).size;
-      if (size < this.offset) throw new Error(`${this.file} is shorter than when it was last read: a ledger is only appended to`);
+      if (size < this.offset) {
+        // Rotated or cut by hand: what it holds now is the whole ledger.
+        this.onError(new Error(`prompt-budget: the ledger ${this.file} is shorter than when it was last read (a ledger is only appended to); it is read again from the start`));
+        this.state.reset(true);
+        this.offset = 0;
+        this.lineNumber = 0;
+        this.tornTail = false;
+      }
       if (size === this.offset) return;
       let carry = Buffer.alloc(0);
+      let skipped = 0;
       // Usually a few lines were appended since the last read: a buffer of their size, not a megabyte.
       const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, size - this.offset));
       while (this.offset + carry.length < size) {
@@ -162,9 +176,13 @@ export class JsonlLedger implements CallLedger {
         let data = Buffer.concat([carry, chunk.subarray(0, bytesRead)]);
         let newline: number;
         while ((newline = data.indexOf(0x0a)) >= 0) {
-          this.readLine(data.subarray(0, newline));
+          const line = data.subarray(0, newline);
+          // Past the line before it is applied: a line that cannot be applied is not read again.
           this.offset += newline + 1;
+          this.lineNumber++;
           data = data.subarray(newline + 1);
+          const problem = this.readLine(line);
+          if (problem !== undefined && ++skipped <= REPORTED_LINES) this.onError(new Error(`prompt-budget: skipped a line of the ledger: ${this.file}:${this.lineNumber}: ${problem}`));
         }
         carry = data.length > LONGEST_LINE ? Buffer.alloc(0) : Buffer.from(data);
         if (data.length > LONGEST_LINE) this.offset += data.length;
@@ -172,17 +190,36 @@ export class JsonlLedger implements CallLedger {
       if (carry.length > 0) {
         // Under the lock, an unfinished last line is a writer that died mid-line: skip it.
         this.offset += carry.length;
+        this.lineNumber++;
         this.tornTail = true;
       }
+      if (skipped > REPORTED_LINES) this.onError(new Error(`prompt-budget: skipped ${skipped - REPORTED_LINES} more lines of the ledger ${this.file} that could not be counted`));
     } finally {
       fs.closeSync(descriptor);
     }
   }
 
-  private readLine(bytes: Buffer): void {
-    if (bytes.length === 0 || bytes.length > LONGEST_LINE) return;
-    const line = parseGuardLedgerLine(bytes.toString('utf8'));
-    if (line) this.state.apply(line);
+  /** Applies one line; why it was skipped when it is the guard's but cannot count. */
+  private readLine(bytes: Buffer): string | undefined {
+    if (bytes.length === 0 || bytes.length > LONGEST_LINE) return undefined;
+    const reading = readGuardLedgerLine(bytes.toString('utf8'));
+    if (!reading) return undefined;
+    if ('problem' in reading) return reading.problem;
+    try {
+      this.state.apply(reading.line);
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+    return undefined;
+  }
+
+  /** Keeps a line to write on the next try; past PENDING_LIMIT the oldest are dropped, with an error. */
+  private keep(line: GuardLedgerLine): void {
+    if (this.pending.includes(line)) return;
+    this.pending.push(line);
+    if (this.pending.length <= PENDING_LIMIT) return;
+    const dropped = this.pending.splice(0, this.pending.length - PENDING_LIMIT);
+    this.onError(new Error(`prompt-budget: the ledger ${this.file} has not been written for ${PENDING_LIMIT} lines; the oldest ${dropped.length} kept in memory are dropped`));
   }
 
   private failed(error: unknown): void {

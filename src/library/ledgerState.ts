@@ -58,7 +58,8 @@ export class LedgerState {
       buckets.push(...extra.buckets.values());
     }
     const inFlight = [...reservations.values()]
-      .filter((reservation) => reservation.expires > now)
+      // A reservation without a real time (a ledger object's own lines) cannot be placed in a day: it does not count.
+      .filter((reservation) => reservation.expires > now && Number.isFinite(Date.parse(reservation.time)))
       .map((reservation) => plannedCallBucket({ ...reservation, inputTokens: reservation.tokens, maxOutputTokens: 0, worstCaseCost: reservation.cost }, Date.parse(reservation.time)));
     return { buckets, inFlight };
   }

@@ -114,6 +114,49 @@ describe('createGuard', () => {
     assert.deepEqual(written, ['prompt-budget/reservation', 'prompt-budget/call']);
   });
 
+  test('lines of the ledger that cannot count are skipped and reported by line, as `prompt-budget usage` skips them; the guard keeps writing', async () => {
+    const folder = workspace(`version: 1
+usage:
+  ledger: l.jsonl
+  quotas:
+    - name: Calls
+      period: day
+      maxCalls: 100
+`);
+    const now = new Date().toISOString();
+    const line = (fields: object) => JSON.stringify({ type: 'prompt-budget/call', time: now, provider: 'openai', model: 'gpt-4o-mini', tags: [], inputTokens: 10, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 5, cost: 0.001, costSource: 'price-data', ...fields });
+    const file = join(folder, 'l.jsonl');
+    writeFileSync(
+      file,
+      [
+        line({ id: 'bad-time', time: 'yesterday' }),
+        line({ id: 'null-tags', tags: null }),
+        line({ id: 'text-numbers', inputTokens: '10', outputTokens: '5' }),
+        line({ id: 'negative', inputTokens: -3 }),
+        line({ id: 'not-a-number', outputTokens: 'many' }),
+        '',
+      ].join('\n'),
+    );
+    const guard = createGuard({ cwd: folder });
+    const errors: string[] = [];
+    guard.on('error', (error: Error) => errors.push(error.message));
+    for (let n = 0; n < 3; n++) await (await guard.reserve({ model: 'gpt-4o-mini', inputTokens: 10, maxOutputTokens: 5 })).release();
+    const summary = await guard.summary();
+    await guard.close();
+    assert.deepEqual(errors, [
+      `prompt-budget: skipped a line of the ledger: ${file}:1: rejected the time: not a real timestamp (epoch seconds, ms, µs or ns, or an ISO 8601 date, between 2000 and 2100)`,
+      `prompt-budget: skipped a line of the ledger: ${file}:4: rejected inputTokens (-3): counts must be whole numbers, zero or more`,
+      `prompt-budget: skipped a line of the ledger: ${file}:5: rejected outputTokens: not a decimal number`,
+    ]);
+    // Three reservations and three releases written after the five lines.
+    assert.equal(readFileSync(file, 'utf8').trim().split('\n').length, 11);
+    assert.deepEqual([summary.calls, summary.inputTokens, summary.outputTokens, summary.pendingWrites], [2, 20, 10, 0]);
+    const read = await collectUsage([file], async function* (path) {
+      yield readFileSync(path);
+    });
+    assert.deepEqual([read.ledger.records, read.ledger.problems.map((problem) => problem.line)], [2, [1, 4, 5]]);
+  });
+
   test('six processes sharing a quota of 300 calls make exactly 300 calls, with no torn line', async () => {
     const folder = workspace(`version: 1
 usage:

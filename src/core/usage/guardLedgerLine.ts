@@ -3,6 +3,7 @@
 // The usage readers count call lines like any other log; reservation lines are bookkeeping.
 import type { CostSource, UsageRecord } from './usageRecord';
 import { isObject, num, str, toTags, toTime, type JsonObject } from './usageValues';
+import { MAX_RECORD_COST, MAX_RECORD_TOKENS, usageRecordProblem } from './usageRecordProblem';
 
 export const GUARD_CALL_TYPE = 'prompt-budget/call';
 export const GUARD_RESERVATION_TYPE = 'prompt-budget/reservation';
@@ -83,14 +84,80 @@ export function recognizeGuardLedgerValue(value: JsonObject): { usage: GuardLine
   return { usage: [usage] };
 }
 
-/** Parses one ledger line; undefined for anything else (a torn or foreign line). */
-export function parseGuardLedgerLine(text: string): GuardLedgerLine | undefined {
+/** One ledger line read: a line the guard can apply, a line of the guard's that cannot count (why), or not the guard's at all. */
+export type GuardLedgerReading = { line: GuardLedgerLine } | { problem: string } | undefined;
+
+/**
+ * Reads one ledger line with the checks the usage readers apply (a real time, whole plausible
+ * counts), so the guard and `prompt-budget usage` count the same calls of a file. The line comes
+ * back normalised: an ISO time, numbers as numbers, tags as a list of strings.
+ */
+export function readGuardLedgerLine(text: string): GuardLedgerReading {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return undefined;
   }
-  if (!isObject(value) || !isGuardLedgerValue(value) || typeof value.reservation !== 'string' && value.type !== GUARD_CALL_TYPE) return undefined;
-  return value as unknown as GuardLedgerLine;
+  if (!isObject(value) || !isGuardLedgerValue(value)) return undefined;
+  if (value.type === GUARD_CALL_TYPE) return readCall(value);
+  const reservation = str(value.reservation);
+  if (reservation === undefined) return { problem: 'skipped: a reservation line without a reservation id' };
+  const time = toTime(value.time);
+  if (time === undefined || Number.isNaN(time)) return { problem: 'rejected the time of a reservation line: not a real timestamp' };
+  if (value.type === GUARD_RELEASE_TYPE) return { line: { type: GUARD_RELEASE_TYPE, reservation, time: new Date(time).toISOString() } };
+  const expires = num(value.expires);
+  const tokens = num(value.tokens);
+  const cost = num(value.cost);
+  if (expires === undefined || !Number.isFinite(expires)) return { problem: 'rejected the expiry of a reservation line: not a decimal number' };
+  if (tokens === undefined || !Number.isFinite(tokens) || tokens < 0 || tokens > MAX_RECORD_TOKENS) return { problem: 'rejected the tokens of a reservation line: not a plausible count' };
+  if (cost === undefined || !Number.isFinite(cost) || cost < 0 || cost > MAX_RECORD_COST) return { problem: 'rejected the cost of a reservation line: not a plausible cost' };
+  return {
+    line: {
+      type: GUARD_RESERVATION_TYPE,
+      reservation,
+      time: new Date(time).toISOString(),
+      expires,
+      provider: str(value.provider) ?? 'unknown',
+      model: str(value.model) ?? 'unknown',
+      user: str(value.user),
+      tags: toTags(value.tags),
+      tokens,
+      cost,
+    },
+  };
+}
+
+function readCall(value: JsonObject): GuardLedgerReading {
+  const recognition = recognizeGuardLedgerValue(value);
+  if (!('usage' in recognition)) return undefined;
+  const [usage] = recognition.usage;
+  const problem = usageRecordProblem(usage);
+  if (problem !== undefined || usage.time === undefined) return { problem: problem ?? 'no time in the record' };
+  const line: GuardCallLine = {
+    type: GUARD_CALL_TYPE,
+    time: new Date(usage.time).toISOString(),
+    id: usage.id,
+    provider: usage.provider,
+    model: usage.model,
+    user: usage.user,
+    tags: usage.tags,
+    inputTokens: usage.inputTokens,
+    cachedInputTokens: usage.cachedInputTokens,
+    cacheWriteTokens: usage.cacheWriteTokens,
+    outputTokens: usage.outputTokens,
+    cost: usage.cost,
+    costSource: usage.cost === undefined ? 'none' : value.costSource === 'price-data' ? 'price-data' : 'record',
+  };
+  const latencyMs = num(value.latencyMs);
+  if (latencyMs !== undefined && Number.isFinite(latencyMs)) line.latencyMs = latencyMs;
+  const reservation = str(value.reservation);
+  if (reservation !== undefined) line.reservation = reservation;
+  return { line };
+}
+
+/** Parses one ledger line the guard can apply; undefined for anything else (a torn, foreign or invalid line). */
+export function parseGuardLedgerLine(text: string): GuardLedgerLine | undefined {
+  const reading = readGuardLedgerLine(text);
+  return reading && 'line' in reading ? reading.line : undefined;
 }

@@ -5,6 +5,9 @@ import { recognizeUsage, type RecognizedUsage } from './recognizeUsage';
 import { ResponseIdSet } from './responseIdSet';
 import { UsagePricer } from './priceUsage';
 import type { CostSource, UsageProblem, UsageRecord } from './usageRecord';
+import { usageRecordProblem } from './usageRecordProblem';
+
+export { MAX_RECORD_CALLS, MAX_RECORD_COST, MAX_RECORD_TOKENS } from './usageRecordProblem';
 
 /** The sums of one day, provider, model, user and set of tags. */
 /** What a bucket, and a group of buckets, adds up. */
@@ -112,17 +115,9 @@ export class UsageLedger {
 
   /** Checks, deduplicates, prices and counts one recognised record read from `file` at `line`. */
   addUsage(file: string, line: number, usage: RecognizedUsage & AgentFields): void {
-    if (usage.time === undefined) {
-      this.problem(file, line, `no time in the record (looked for created, created_at, startTime, timestamp, time, ts)`);
-      return;
-    }
-    if (Number.isNaN(usage.time)) {
-      this.problem(file, line, 'rejected the time: not a real timestamp (epoch seconds, ms, µs or ns, or an ISO 8601 date, between 2000 and 2100)');
-      return;
-    }
-    const bad = badCount(usage);
-    if (bad) {
-      this.problem(file, line, bad);
+    const problem = usageRecordProblem(usage);
+    if (problem !== undefined || usage.time === undefined) {
+      this.problem(file, line, problem ?? 'no time in the record');
       return;
     }
     if ((this.options.since !== undefined && usage.time < this.options.since) || (this.options.until !== undefined && usage.time >= this.options.until)) {
@@ -212,29 +207,4 @@ export class UsageLedger {
     const dropped = this.droppedProblems > 0 ? [{ file: this.problems[this.problems.length - 1].file, line: 0, message: `${this.droppedProblems} more problems not shown` }] : [];
     return [...this.problems, ...summaries, ...dropped];
   }
-}
-
-/** Largest token count one record may carry: a day's usage export bucket of a large organisation stays far below. */
-export const MAX_RECORD_TOKENS = 1e12;
-/** Largest call count of one record (an export bucket). */
-export const MAX_RECORD_CALLS = 1e9;
-/** Largest cost of one record, USD. */
-export const MAX_RECORD_COST = 1e7;
-
-/** Why a record's figures cannot be counted (not a whole number, negative, implausibly large), or undefined. */
-function badCount(usage: { inputTokens: number; cachedInputTokens: number; cacheWriteTokens: number; outputTokens: number; calls: number; cost?: number }): string | undefined {
-  for (const key of ['inputTokens', 'cachedInputTokens', 'cacheWriteTokens', 'outputTokens', 'calls'] as const) {
-    const value = usage[key];
-    const max = key === 'calls' ? MAX_RECORD_CALLS : MAX_RECORD_TOKENS;
-    if (Number.isNaN(value)) return `rejected ${key}: not a decimal number`;
-    if (!Number.isInteger(value) || value < 0) return `rejected ${key} (${String(value)}): counts must be whole numbers, zero or more`;
-    if (value > max) return `rejected ${key} (${String(value)}): more than ${String(max)} in one record is not plausible`;
-  }
-  if (usage.cost !== undefined) {
-    if (Number.isNaN(usage.cost)) return 'rejected the cost: not a decimal number';
-    if (usage.cost < 0) return `rejected the cost (${usage.cost}): it must be zero or more`;
-    if (usage.cost > MAX_RECORD_COST) return `rejected the cost (${usage.cost}): more than $${MAX_RECORD_COST.toLocaleString('en-US')} for one record is not plausible`;
-  }
-  if (usage.cachedInputTokens + usage.cacheWriteTokens > usage.inputTokens) return `cached input (${usage.cachedInputTokens + usage.cacheWriteTokens}) exceeds the whole input (${usage.inputTokens})`;
-  return undefined;
 }
