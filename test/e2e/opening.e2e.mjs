@@ -150,6 +150,10 @@ export const checks = [
           await page.reload();
           await waitForWorkbench(page);
           await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'hello.prompt.md' }).waitFor({ timeout: 30_000 });
+          // The web workbench may restore the editors of an earlier state (its storage is written
+          // asynchronously): close them, so the prompt opened is the only one and the status bar is empty.
+          if ((await page.locator('.part.editor .tabs-container .tab').count()) > 0) await closeAllEditors(page);
+          await page.locator('.part.statusbar .statusbar-item', { hasText: / tok · / }).first().waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => {});
           await page.evaluate(installProbe);
           timings.fresh.push(await timeShowing(page, file));
           await closeAllEditors(page);
