@@ -27,6 +27,8 @@ export class PromptStatusBar implements vscode.Disposable {
   private selection: { uri: string; version: number; tokens: number; count: number } | undefined;
   private selectionGeneration = 0;
   private activeIsPrompt: boolean | undefined;
+  // What the item shows, as last sent; undefined while hidden.
+  private shownContent: string | undefined;
 
   constructor(
     private readonly documents: PromptDocuments,
@@ -107,18 +109,13 @@ export class PromptStatusBar implements vscode.Disposable {
       void vscode.commands.executeCommand('setContext', 'promptBudget.isPrompt', isPrompt);
     }
     if (!editor || !isPrompt) {
-      this.item.hide();
+      this.hide();
       return;
     }
     const counted = this.documents.get(editor.document.uri);
     if (!counted || counted.version !== editor.document.version) {
       // Keep the last figures while a newer count is on its way; say so only the first time.
-      if (!counted) {
-        this.item.text = '$(sync~spin) Counting tokens…';
-        this.item.tooltip = 'Prompt Budget is counting this prompt.';
-        this.item.backgroundColor = undefined;
-        this.item.show();
-      }
+      if (!counted) this.show({ text: '$(sync~spin) Counting tokens…', tooltip: 'Prompt Budget is counting this prompt.' });
       return;
     }
     // The provider's count, when its API counted this very text (Count with Provider API).
@@ -141,17 +138,47 @@ export class PromptStatusBar implements vscode.Disposable {
           ? `${approx}${formatUsd(cost.total)} input`
           : `${approx}${formatUsd(cost.total)}`
       : undefined;
-    this.item.text = [tokens, costText, model].filter(Boolean).join(' · ');
-    this.item.tooltip = tooltip(analysis, selection, analysis.context.budgetName, this.headDiffs?.deltaFor(editor.document.uri));
-    this.item.accessibilityInformation = { label: `${analysis.count.exact ? '' : 'about '}${analysis.count.tokens} tokens on ${model}`, role: 'button' };
     const contextFindings = analysis.findings.filter((finding) => CONTEXT_RULES.has(finding.rule) || finding.rule === 'max-output');
-    this.item.backgroundColor = contextFindings.some((finding) => finding.severity === 'error')
-      ? new vscode.ThemeColor('statusBarItem.errorBackground')
-      : contextFindings.some((finding) => finding.severity === 'warning')
-        ? new vscode.ThemeColor('statusBarItem.warningBackground')
-        : undefined;
+    this.show({
+      text: [tokens, costText, model].filter(Boolean).join(' · '),
+      tooltip: tooltip(analysis, selection, analysis.context.budgetName, this.headDiffs?.deltaFor(editor.document.uri)),
+      accessibilityInformation: { label: `${analysis.count.exact ? '' : 'about '}${analysis.count.tokens} tokens on ${model}`, role: 'button' },
+      backgroundColor: contextFindings.some((finding) => finding.severity === 'error')
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : contextFindings.some((finding) => finding.severity === 'warning')
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined,
+    });
+  }
+
+  /**
+   * Shows `content`, unless the item shows it already: each change sends the whole item, tooltip
+   * included, to the workbench, and on opening a prompt those messages queue with the editor's own.
+   */
+  private show(content: ItemContent): void {
+    const { text, tooltip, accessibilityInformation, backgroundColor } = content;
+    const key = JSON.stringify([text, typeof tooltip === 'string' ? tooltip : tooltip.value, accessibilityInformation, backgroundColor?.id]);
+    if (key === this.shownContent) return;
+    this.shownContent = key;
+    this.item.text = text;
+    this.item.tooltip = tooltip;
+    this.item.accessibilityInformation = accessibilityInformation;
+    this.item.backgroundColor = backgroundColor;
     this.item.show();
   }
+
+  private hide(): void {
+    if (this.shownContent === undefined) return;
+    this.shownContent = undefined;
+    this.item.hide();
+  }
+}
+
+interface ItemContent {
+  text: string;
+  tooltip: string | vscode.MarkdownString;
+  accessibilityInformation?: vscode.AccessibilityInformation;
+  backgroundColor?: vscode.ThemeColor;
 }
 
 function tooltip(
