@@ -86,6 +86,10 @@ async function timeShowing(page, { name, marker, count }, previousCount) {
 /** Closes every editor and waits until no tab is left (a window reloaded before that restores them). */
 async function closeAllEditors(page) {
   await runCommand(page, 'View: Close All Editors');
+  // An earlier check may leave a scratch prompt with unsaved edits (the typing check's 1 MB file): its
+  // "save changes?" dialog would block the close. Those edits are the test's own, so they are dropped.
+  const dontSave = page.getByRole('button', { name: "Don't Save" });
+  if (await dontSave.waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false)) await dontSave.click();
   await page.locator('.part.editor .tabs-container .tab').first().waitFor({ state: 'detached', timeout: 15_000 });
 }
 
