@@ -1,5 +1,6 @@
 // The checks a usage record passes before it counts: a real time and plausible figures. The usage
 // readers and the runtime library's ledger share them, so both count (and reject) the same lines.
+import type { UsageRecord } from './usageRecord';
 
 /** Largest token count one record may carry: a day's usage export bucket of a large organisation stays far below. */
 export const MAX_RECORD_TOKENS = 1e12;
@@ -27,15 +28,7 @@ function badCount(usage: { inputTokens: number; cachedInputTokens: number; cache
 }
 
 /** The figures and time of a recognised record (time: epoch ms, NaN when unreadable, undefined when absent). */
-export interface CheckedUsage {
-  time?: number;
-  calls: number;
-  inputTokens: number;
-  cachedInputTokens: number;
-  cacheWriteTokens: number;
-  outputTokens: number;
-  cost?: number;
-}
+export type CheckedUsage = { time?: number } & Pick<UsageRecord, 'calls' | 'inputTokens' | 'cachedInputTokens' | 'cacheWriteTokens' | 'outputTokens' | 'cost'>;
 
 /** Why a recognised record cannot be counted (no time, not a real time, figures out of range), or undefined. */
 export function usageRecordProblem(usage: CheckedUsage): string | undefined {
