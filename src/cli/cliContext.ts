@@ -1,7 +1,7 @@
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { findConfigFile, budgetsForFile, ModelCatalog, catalogWithOverrides, readBudgetConfig, resolvePromptContext, type ContextSources, type BudgetConfig, type Problem } from '../core';
-import type { ResolvedPromptContext } from '../core/resolvePromptContext';
-import { isRefusedRead } from '../core/readBudgetConfig';
+import type { ResolvedPromptContext } from '../core/count/resolvePromptContext';
+import { isRefusedRead } from '../core/config/readBudgetConfig';
 import type { CliIo } from './cliIo';
 import { formatProblem } from './printProblems';
 import { providerCountingFor } from './providerCounting';

@@ -28,4 +28,4 @@ export const EXIT_OVER = 1;
 export const EXIT_USAGE = 2;
 
 /** A one-line reason a file could not be read: the core's, shared with the editor's scan. */
-export { describeReadError } from '../core/readError';
+export { describeReadError } from '../core/io/readError';

@@ -1,5 +1,5 @@
 import { defaultCompareSet } from '../core/catalog/compareDefaults';
-import { compareModels, defaultComparisonModels, formatComparisonRow, sortComparisonRows, type ModelComparisonRow } from '../core/compareModels';
+import { compareModels, defaultComparisonModels, formatComparisonRow, sortComparisonRows, type ModelComparisonRow } from '../core/count/compareModels';
 import { parsePrompt } from '../core/prompts/parsePrompt';
 import { loadTokenCounter } from '../core/tokenize/tokenCounter';
 import { formatTokens } from '../core/catalog/format';

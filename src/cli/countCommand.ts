@@ -1,8 +1,8 @@
-import { analyzePrompt, type ModelSource, type PromptAnalysis } from '../core/analyzePrompt';
-import { describeModelSource } from '../core/describeModelSource';
+import { analyzePrompt, type ModelSource, type PromptAnalysis } from '../core/count/analyzePrompt';
+import { describeModelSource } from '../core/report/describeModelSource';
 import type { OutputBasis } from '../core/catalog/cost';
 import { approxMark, formatPercent, formatTokens, formatUsd } from '../core/catalog/format';
-import { LineIndex } from '../core/textPosition';
+import { LineIndex } from '../core/prompts/textPosition';
 import { estimateSpreadLabel } from '../core/tokenize/estimateProfiles';
 import { describeVocabulary } from '../core/tokenize/vocabularies';
 import type { Problem } from '../core/types';
@@ -11,7 +11,7 @@ import { CliContexts } from './cliContext';
 import { readPromptText } from './readPromptText';
 import { formatProblem } from './printProblems';
 import { escapeTerminalText } from '../core/report/escapeTerminalText';
-import { findingProblem } from '../core/checkWorkspace';
+import { findingProblem } from '../core/check/checkWorkspace';
 import type { CliOptions } from './cliOptions';
 
 /** `count --json` row: one per file that could be read. */

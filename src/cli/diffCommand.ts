@@ -3,14 +3,14 @@
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { formatTokens, formatUsd } from '../core/catalog/format';
 import { ModelCatalog } from '../core/catalog/modelCatalog';
-import { catalogWithOverrides } from '../core/catalogWithOverrides';
+import { catalogWithOverrides } from '../core/catalog/catalogWithOverrides';
 import { diffPromptChecks, type PromptDiff } from '../core/promptDiff/diffPromptChecks';
 import { beforeAfter, callNotes, describeFileDelta } from '../core/promptDiff/diffWording';
 import { ledgerCallsPerDay } from '../core/promptDiff/ledgerCallsPerDay';
 import { promptDiffAnnotations } from '../core/promptDiff/promptDiffAnnotations';
 import { promptDiffMarkdown } from '../core/promptDiff/promptDiffMarkdown';
 import { checkSnapshot, type FolderSnapshot } from '../core/promptDiff/snapshotCheck';
-import type { BudgetConfig } from '../core/budgets/budgetConfig';
+import type { BudgetConfig } from '../core/config/budgetConfig';
 import { collectUsage } from '../core/usage/collectUsage';
 import { selectUsageFiles } from '../core/usage/selectUsageFiles';
 import type { UsageLedger } from '../core/usage/usageLedger';

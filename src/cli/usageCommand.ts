@@ -1,10 +1,10 @@
 // `prompt-budget usage`: what calls actually cost, from the logs teams already have.
 import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import type { BudgetConfig } from '../core/budgets/budgetConfig';
-import { findConfigFile } from '../core/budgets/findConfigFile';
-import { parseBudgetConfig } from '../core/budgets/parseBudgetConfig';
-import { decodePromptText } from '../core/decodePromptText';
+import type { BudgetConfig } from '../core/config/budgetConfig';
+import { findConfigFile } from '../core/config/findConfigFile';
+import { parseBudgetConfig } from '../core/config/parseBudgetConfig';
+import { decodePromptText } from '../core/io/decodePromptText';
 import { regularFileChunks } from '../core/io/regularFileChunks';
 import { toCsv } from '../core/report/toCsv';
 import { escapeTerminalText } from '../core/report/escapeTerminalText';

@@ -3,8 +3,8 @@
 // WorkspaceScan computed (the CLI's engine); it never counts.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { PromptAnalysis } from '../core/analyzePrompt';
-import type { BudgetEvaluation, BudgetStatus, FileEvaluation, FileUsage, LimitUsage } from '../core/budgets/evaluateBudget';
+import type { PromptAnalysis } from '../core/count/analyzePrompt';
+import type { BudgetEvaluation, BudgetStatus, FileEvaluation, FileUsage, LimitUsage } from '../core/check/evaluateBudget';
 import { formatInteger, formatPercent, formatTokens, formatUsd } from '../core/catalog/format';
 import type { PromptFileDiff } from '../core/promptDiff/diffPromptChecks';
 import { describeFileDelta } from '../core/promptDiff/diffWording';

@@ -15,7 +15,7 @@ import {
   type ComparisonSortKey,
   type ModelComparisonRow,
   type SortDirection,
-} from '../core/compareModels';
+} from '../core/count/compareModels';
 import { defaultCompareSet } from '../core/catalog/compareDefaults';
 import { formatInteger, formatUsd } from '../core/catalog/format';
 import { toCsv } from '../core/report/toCsv';

@@ -1,7 +1,7 @@
 // The budgets view's config actions: create, open, and export a report (the CLI's `report`).
 import * as vscode from 'vscode';
-import { CONFIG_FILE_NAMES, findConfigFile } from '../core/budgets/findConfigFile';
-import { starterConfig } from '../core/budgets/starterConfig';
+import { CONFIG_FILE_NAMES, findConfigFile } from '../core/config/findConfigFile';
+import { starterConfig } from '../core/config/starterConfig';
 import { renderReport, type ReportFormat } from '../core/report/renderReport';
 import { COMMAND } from './commandIds';
 import { log, registerCommand } from './log';

@@ -3,8 +3,8 @@
 // per commit and cached; the diff is recomputed when git reports a new commit or set of changes, or
 // a file is saved, never on keystrokes.
 import * as vscode from 'vscode';
-import { CONFIG_FILE_NAMES } from '../core/budgets/findConfigFile';
-import { SKIPPED_FOLDERS } from '../core/checkWorkspace';
+import { CONFIG_FILE_NAMES } from '../core/config/findConfigFile';
+import { SKIPPED_FOLDERS } from '../core/check/checkWorkspace';
 import type { PromptDiff, PromptFileDiff } from '../core/promptDiff/diffPromptChecks';
 import { log } from './log';
 import type { SnapshotFiles } from './worker/countProtocol';

@@ -2,7 +2,7 @@
 // the usage ledger, then only the calls committed since. Only in a trusted workspace: the server is
 // the workspace's choice, and the `pg` client would send it the user's PGPASSWORD.
 import * as vscode from 'vscode';
-import type { BudgetConfig } from '../core/budgets/budgetConfig';
+import type { BudgetConfig } from '../core/config/budgetConfig';
 import { readUsageFile, type UsageFileState } from '../core/usage/readUsageFile';
 import type { UsageLedger } from '../core/usage/usageLedger';
 import { postgresLedgerLabel, postgresLedgerLines, postgresLedgerUrl } from '../library/postgresLedger';

@@ -2,7 +2,7 @@
 // a prompt that overflows its context window to a model whose window fits it.
 import * as vscode from 'vscode';
 import { toRange } from './documentRanges';
-import type { PromptFinding } from '../core/analyzePrompt';
+import type { PromptFinding } from '../core/count/analyzePrompt';
 import { costPerCall } from '../core/catalog/cost';
 import { isEstimate } from '../core/tokenize/estimateProfiles';
 import { ESTIMATE_FACTOR } from '../core/tokenize/tokenCounter';

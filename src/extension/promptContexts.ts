@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import type { Budget, BudgetConfig } from '../core/budgets/budgetConfig';
-import { globsMatcher, isListedPromptFile } from '../core/budgets/matchBudgets';
+import type { Budget, BudgetConfig } from '../core/config/budgetConfig';
+import { globsMatcher, isListedPromptFile } from '../core/check/matchBudgets';
 import type { ModelCatalog } from '../core/catalog/modelCatalog';
-import { catalogWithOverrides } from '../core/catalogWithOverrides';
-import { resolvePromptContext, type ContextSources, type ResolvedPromptContext } from '../core/resolvePromptContext';
+import { catalogWithOverrides } from '../core/catalog/catalogWithOverrides';
+import { resolvePromptContext, type ContextSources, type ResolvedPromptContext } from '../core/count/resolvePromptContext';
 import type { ModelOverride } from '../core/types';
 import { log } from './log';
 import type { ModelChoice } from './modelChoice';

@@ -7,10 +7,10 @@ import {
   tokenizerFor,
   type PromptAnalysis,
   type PromptFinding,
-} from '../core/analyzePrompt';
-import type { Budget } from '../core/budgets/budgetConfig';
-import { fileBudgetFindings } from '../core/fileBudgetFindings';
-import type { ResolvedPromptContext } from '../core/resolvePromptContext';
+} from '../core/count/analyzePrompt';
+import type { Budget } from '../core/config/budgetConfig';
+import { fileBudgetFindings } from '../core/check/fileBudgetFindings';
+import type { ResolvedPromptContext } from '../core/count/resolvePromptContext';
 import { PRICES_FILE_ENV, priceDataFile } from '../core/catalog/activePriceData';
 import { detectPromptFormat } from '../core/prompts/detectPromptFormat';
 import { parsePromptHead } from '../core/prompts/parsePrompt';

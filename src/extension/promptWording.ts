@@ -1,5 +1,5 @@
-import type { ModelSource, PromptAnalysis } from '../core/analyzePrompt';
-import { describeModelSource as describeSourceWords } from '../core/describeModelSource';
+import type { ModelSource, PromptAnalysis } from '../core/count/analyzePrompt';
+import { describeModelSource as describeSourceWords } from '../core/report/describeModelSource';
 import { ESTIMATE_PROFILES, isEstimate } from '../core/tokenize/estimateProfiles';
 import { describeVocabulary } from '../core/tokenize/vocabularies';
 import type { CallCost, PromptCount, SourceNote } from '../core/types';

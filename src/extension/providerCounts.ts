@@ -3,7 +3,7 @@
 // never while typing. The status bar shows the provider's count while the text is the one counted.
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
-import { evaluateCountedPrompt } from '../core/analyzePrompt';
+import { evaluateCountedPrompt } from '../core/count/analyzePrompt';
 import { formatTokens } from '../core/catalog/format';
 import { parsePrompt } from '../core/prompts/parsePrompt';
 import { applyProviderCount } from '../core/providerCounts/applyProviderCount';

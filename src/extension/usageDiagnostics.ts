@@ -2,7 +2,7 @@
 // error once it is over. They have their own collection because the config's other diagnostics
 // are replaced wholesale by the config reader whenever the file changes.
 import * as vscode from 'vscode';
-import { CONFIG_FILE_NAMES } from '../core/budgets/findConfigFile';
+import { CONFIG_FILE_NAMES } from '../core/config/findConfigFile';
 import { quotaProblems } from '../core/usage/quotaProblems';
 import { toDiagnostic } from './problemDiagnostics';
 import type { UsageLogs, UsageSnapshot } from './usageLogs';

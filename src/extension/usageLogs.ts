@@ -4,9 +4,9 @@
 // drops the results of a read that a newer one has overtaken.
 import { createReadStream, promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
-import type { BudgetConfig } from '../core/budgets/budgetConfig';
-import { CONFIG_FILE_NAMES, findConfigFile } from '../core/budgets/findConfigFile';
-import { parseBudgetConfig } from '../core/budgets/parseBudgetConfig';
+import type { BudgetConfig } from '../core/config/budgetConfig';
+import { CONFIG_FILE_NAMES, findConfigFile } from '../core/config/findConfigFile';
+import { parseBudgetConfig } from '../core/config/parseBudgetConfig';
 import type { OpenUsageFile } from '../core/usage/collectUsage';
 import { evaluateQuotas } from '../core/usage/evaluateQuotas';
 import { readUsageFile, type UsageFileState } from '../core/usage/readUsageFile';

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import type { Budget, BudgetConfig } from '../core/budgets/budgetConfig';
-import { CONFIG_FILE_NAMES } from '../core/budgets/findConfigFile';
-import { budgetsForFile } from '../core/budgets/matchBudgets';
-import { catalogWithOverrides } from '../core/catalogWithOverrides';
-import { readBudgetConfig } from '../core/readBudgetConfig';
+import type { Budget, BudgetConfig } from '../core/config/budgetConfig';
+import { CONFIG_FILE_NAMES } from '../core/config/findConfigFile';
+import { budgetsForFile } from '../core/check/matchBudgets';
+import { catalogWithOverrides } from '../core/catalog/catalogWithOverrides';
+import { readBudgetConfig } from '../core/config/readBudgetConfig';
 import type { Problem } from '../core/types';
 import { log } from './log';
 import { readSettings } from './settings';

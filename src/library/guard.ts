@@ -18,7 +18,7 @@ import { countTokens } from './countTokens';
 import { estimateCost, tokenCountsOf } from './estimateCost';
 import { startCallTelemetry } from './genAiTelemetry';
 import { loadGuardConfig, type GuardConfig } from './guardConfig';
-import type { BudgetConfig } from '../core/budgets/budgetConfig';
+import type { BudgetConfig } from '../core/config/budgetConfig';
 import { JsonlLedger } from './jsonlLedger';
 import { PostgresLedger } from './postgresLedger';
 import type { CallGuard, CallRequest, CallReservation, ObservedUsage } from './guardTypes';

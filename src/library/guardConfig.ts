@@ -2,11 +2,11 @@
 // CLI finds it; read with the core's reader, so the editor, CI and the application agree on it.
 import { promises as fs } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { BudgetConfig } from '../core/budgets/budgetConfig';
-import { findConfigFile } from '../core/budgets/findConfigFile';
+import type { BudgetConfig } from '../core/config/budgetConfig';
+import { findConfigFile } from '../core/config/findConfigFile';
 import { ModelCatalog } from '../core/catalog/modelCatalog';
-import { catalogWithOverrides } from '../core/catalogWithOverrides';
-import { readBudgetConfig } from '../core/readBudgetConfig';
+import { catalogWithOverrides } from '../core/catalog/catalogWithOverrides';
+import { readBudgetConfig } from '../core/config/readBudgetConfig';
 
 export interface GuardConfig {
   config?: BudgetConfig;

@@ -15,4 +15,4 @@ export { PostgresLedger, postgresLedgerLines } from './postgresLedger';
 export type { CallRefusal, PlannedCall } from '../core/guard/checkCall';
 export type { GuardCallLine } from '../core/usage/guardLedgerLine';
 export type { QuotaStatus } from '../core/usage/evaluateQuotas';
-export type { BudgetConfig } from '../core/budgets/budgetConfig';
+export type { BudgetConfig } from '../core/config/budgetConfig';

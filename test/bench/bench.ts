@@ -118,7 +118,7 @@ async function measureEdits(encoding: CoreEncoding): Promise<{ p50: number; p95:
  */
 async function measureLiveEdits(): Promise<{ p50: number; p95: number; max: number; openMs: number; messageKb: number }> {
   const { loadTokenCounter } = await import('../../src/core/tokenize/tokenCounter');
-  const { LivePromptCount } = await import('../../src/core/livePromptCount');
+  const { LivePromptCount } = await import('../../src/core/count/livePromptCount');
   const { parsePrompt } = await import('../../src/core/prompts/parsePrompt');
   const { countPrompt } = await import('../../src/core/prompts/countPrompt');
   const counter = await loadTokenCounter('o200k_base');

@@ -9,8 +9,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { parseBudgetConfig } from '../../src/core/budgets/parseBudgetConfig';
-import { evaluateWorkspace, selectPromptFiles, type WorkspaceFileResult } from '../../src/core/checkWorkspace';
+import { parseBudgetConfig } from '../../src/core/config/parseBudgetConfig';
+import { evaluateWorkspace, selectPromptFiles, type WorkspaceFileResult } from '../../src/core/check/checkWorkspace';
 import type { CountRequest, ScanResponse, ScanSettings } from '../../src/extension/worker/countProtocol';
 
 const FILES = Number(process.argv[2] ?? 5000);

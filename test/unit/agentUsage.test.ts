@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { calcPrice } from '@pydantic/genai-prices';
 import { listFilesBelow } from '../../src/cli/listFilesBelow';
 import { runCli } from '../../src/cli/runCli';
-import { parseBudgetConfig } from '../../src/core/budgets/parseBudgetConfig';
+import { parseBudgetConfig } from '../../src/core/config/parseBudgetConfig';
 import { collectAgentUsage } from '../../src/core/usage/agents/collectAgentUsage';
 import { agentFolders, discoverAgentFiles } from '../../src/core/usage/agents/discoverAgentFiles';
 import { readAgentFile, type AgentFileToRead } from '../../src/core/usage/agents/readAgentFile';

@@ -9,9 +9,9 @@ import {
   parseBudgetConfig,
   TOKENIZER_IDS,
   TOP_LEVEL_KEYS,
-} from '../../src/core/budgets/parseBudgetConfig';
-import { CONFIG_FILE_NAMES, findConfigFile } from '../../src/core/budgets/findConfigFile';
-import { starterConfig } from '../../src/core/budgets/starterConfig';
+} from '../../src/core/config/parseBudgetConfig';
+import { CONFIG_FILE_NAMES, findConfigFile } from '../../src/core/config/findConfigFile';
+import { starterConfig } from '../../src/core/config/starterConfig';
 import type { Problem } from '../../src/core/types';
 
 const root = path.resolve(__dirname, '../../..');

@@ -2,9 +2,9 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseBudgetConfig } from '../../src/core/budgets/parseBudgetConfig';
-import { budgetsForFile, isPromptFile, unmatchedGlobs } from '../../src/core/budgets/matchBudgets';
-import type { BudgetConfig } from '../../src/core/budgets/budgetConfig';
+import { parseBudgetConfig } from '../../src/core/config/parseBudgetConfig';
+import { budgetsForFile, isPromptFile, unmatchedGlobs } from '../../src/core/check/matchBudgets';
+import type { BudgetConfig } from '../../src/core/config/budgetConfig';
 
 const root = path.resolve(__dirname, '../../..');
 

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluateBudget, type BudgetLimits, type FileUsage } from '../../src/core/budgets/evaluateBudget';
+import { evaluateBudget, type BudgetLimits, type FileUsage } from '../../src/core/check/evaluateBudget';
 
 // gpt-4o-mini at $0.15 in / $0.60 out per million tokens; gpt-4o at $2.50 / $10.
 function priced(file: string, tokens: number, outputTokens: number, inPerMillion: number, outPerMillion: number, model: string): FileUsage {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseBudgetConfig } from '../../src/core/budgets/parseBudgetConfig';
+import { parseBudgetConfig } from '../../src/core/config/parseBudgetConfig';
 import { ModelCatalog } from '../../src/core/catalog/modelCatalog';
-import { analyzeFiles, checkFolder } from '../../src/core/checkFolder';
-import { describeReadError } from '../../src/core/readError';
+import { analyzeFiles, checkFolder } from '../../src/core/check/checkFolder';
+import { describeReadError } from '../../src/core/io/readError';
 
 const CONFIG = `version: 1
 budgets:

@@ -10,8 +10,8 @@ import {
   formatComparisonRow,
   sortComparisonRows,
   type ModelComparisonRow,
-} from '../../src/core/compareModels';
-import { evaluateCountedPrompt } from '../../src/core/analyzePrompt';
+} from '../../src/core/count/compareModels';
+import { evaluateCountedPrompt } from '../../src/core/count/analyzePrompt';
 import { ModelCatalog } from '../../src/core/catalog/modelCatalog';
 import { toCsv } from '../../src/core/report/toCsv';
 import { toMarkdownTable } from '../../src/core/report/toMarkdownTable';

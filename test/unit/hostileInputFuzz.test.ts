@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { parseBudgetConfig } from '../../src/core/budgets/parseBudgetConfig';
+import { parseBudgetConfig } from '../../src/core/config/parseBudgetConfig';
 import { parsePrompt } from '../../src/core/prompts/parsePrompt';
 import type { Problem, PromptFormat } from '../../src/core/types';
 

@@ -2,8 +2,8 @@
 // counted as it is sent, or reported where it is written; never a smaller number without a word.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseBudgetConfig } from '../../src/core/budgets/parseBudgetConfig';
-import { decodePromptText } from '../../src/core/decodePromptText';
+import { parseBudgetConfig } from '../../src/core/config/parseBudgetConfig';
+import { decodePromptText } from '../../src/core/io/decodePromptText';
 import { countPrompt } from '../../src/core/prompts/countPrompt';
 import { parsePrompt } from '../../src/core/prompts/parsePrompt';
 import { loadTokenCounter } from '../../src/core/tokenize/tokenCounter';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseBudgetConfig } from '../../src/core/budgets/parseBudgetConfig';
+import { parseBudgetConfig } from '../../src/core/config/parseBudgetConfig';
 
 test('usage.ledger names a JSONL file that is also read as a usage log, with its position', () => {
   const { config, problems } = parseBudgetConfig('prompt-budget.yaml', 'version: 1\nusage:\n  files: ["logs/*.jsonl"]\n  ledger: usage/ledger.jsonl\n');

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluateLimits, severityOf } from '../../src/core/budgets/evaluateLimits';
+import { evaluateLimits, severityOf } from '../../src/core/check/evaluateLimits';
 
 const gpt4o = { modelId: 'gpt-4o', contextWindow: 128_000, modelMaxOutputTokens: 16_384, warnAt: 0.8 };
 

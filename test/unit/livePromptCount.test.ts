@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { LivePromptCount, type TextChange } from '../../src/core/livePromptCount';
+import { LivePromptCount, type TextChange } from '../../src/core/count/livePromptCount';
 import { countPrompt } from '../../src/core/prompts/countPrompt';
 import { parsePrompt } from '../../src/core/prompts/parsePrompt';
 import { findVariables, noteVariables, variablesOfPieces } from '../../src/core/prompts/variables';

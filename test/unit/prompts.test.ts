@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { decodePromptText } from '../../src/core/decodePromptText';
+import { decodePromptText } from '../../src/core/io/decodePromptText';
 import { detectPromptFormat } from '../../src/core/prompts/detectPromptFormat';
 import { parsePrompt, parsePromptHead } from '../../src/core/prompts/parsePrompt';
 import type { ParsedPrompt, PromptFormat, TextRange } from '../../src/core/types';

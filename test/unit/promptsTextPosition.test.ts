@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { LineIndex } from '../../src/core/textPosition';
+import { LineIndex } from '../../src/core/prompts/textPosition';
 
 describe('LineIndex', () => {
   const text = 'one\ntwo\r\nthree\rfour';

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluateBudget, type FileUsage } from '../../src/core/budgets/evaluateBudget';
+import { evaluateBudget, type FileUsage } from '../../src/core/check/evaluateBudget';
 import { renderReport } from '../../src/core/report/renderReport';
 import { reportRows } from '../../src/core/report/reportRows';
 import { REPORT_COLUMNS, reportTable } from '../../src/core/report/reportTable';

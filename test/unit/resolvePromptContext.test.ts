@@ -1,8 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzePrompt } from '../../src/core/analyzePrompt';
+import { analyzePrompt } from '../../src/core/count/analyzePrompt';
 import { ModelCatalog } from '../../src/core/catalog/modelCatalog';
-import { DEFAULT_MODEL, resolvePromptContext, type ContextSources } from '../../src/core/resolvePromptContext';
+import { DEFAULT_MODEL, resolvePromptContext, type ContextSources } from '../../src/core/count/resolvePromptContext';
 
 const catalog = ModelCatalog.builtIn();
 const budget = { name: 'Support agent', model: 'gpt-4o-mini', expectedOutputTokens: 400, warnAt: 0.9 };

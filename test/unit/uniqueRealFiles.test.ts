@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { uniqueRealFiles, type RealFile } from '../../src/core/uniqueRealFiles';
+import { uniqueRealFiles, type RealFile } from '../../src/core/io/uniqueRealFiles';
 
 describe('uniqueRealFiles (the editor scan over VS Code’s file search, which follows links)', () => {
   // `linked` and `again` are links to `prompts`; `loop/loop/…` is a folder linking to itself.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseBudgetConfig } from '../../src/core/budgets/parseBudgetConfig';
+import { parseBudgetConfig } from '../../src/core/config/parseBudgetConfig';
 
 const CONFIG = `version: 1
 warnAt: 0.7

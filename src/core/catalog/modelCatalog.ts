@@ -1,7 +1,7 @@
 // The models the extension and the CLI know: every model the price data prices, then user overrides on top.
 // Importing this module is cheap; the price data loads on the first `ModelCatalog.builtIn()`.
 import type { ModelInfo, ModelOverride, ModelPricing } from '../types';
-import { editDistance } from '../editDistance';
+import { editDistance } from '../config/editDistance';
 import { activePriceData } from './activePriceData';
 import { buildBuiltInModels, type ProviderRule } from './builtInModels';
 import { matches, type MatchRule, type PriceData } from './priceData';

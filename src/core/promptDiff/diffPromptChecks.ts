@@ -1,9 +1,9 @@
 // What a change does to prompts: two checks of the same folder (base and head revision, each under
 // its own config) compared file by file and budget by budget. The figures are the engine's
 // (`prompt-budget check`); this only pairs them up, prices the month and finds what newly breaks.
-import { fileUsage, type WorkspaceFileResult } from '../checkWorkspace';
-import { DAYS_PER_MONTH, type Budget } from '../budgets/budgetConfig';
-import type { BudgetEvaluation, BudgetStatus } from '../budgets/evaluateBudget';
+import { fileUsage, type WorkspaceFileResult } from '../check/checkWorkspace';
+import { DAYS_PER_MONTH, type Budget } from '../config/budgetConfig';
+import type { BudgetEvaluation, BudgetStatus } from '../check/evaluateBudget';
 import type { Problem } from '../types';
 import type { LedgerCallRate } from './ledgerCallsPerDay';
 import type { SnapshotCheck } from './snapshotCheck';

@@ -1,12 +1,12 @@
 // One side of a diff: a folder as it stands at one revision, checked by the same engine as
 // `prompt-budget check`, under the config of that same revision.
-import { checkFolder } from '../checkFolder';
-import { catalogWithOverrides } from '../catalogWithOverrides';
-import type { BudgetConfig } from '../budgets/budgetConfig';
+import { checkFolder } from '../check/checkFolder';
+import { catalogWithOverrides } from '../catalog/catalogWithOverrides';
+import type { BudgetConfig } from '../config/budgetConfig';
 import type { ModelCatalog } from '../catalog/modelCatalog';
-import type { WorkspaceCheck } from '../checkWorkspace';
-import { readBudgetConfig } from '../readBudgetConfig';
-import type { ContextSources } from '../resolvePromptContext';
+import type { WorkspaceCheck } from '../check/checkWorkspace';
+import { readBudgetConfig } from '../config/readBudgetConfig';
+import type { ContextSources } from '../count/resolvePromptContext';
 import type { Problem } from '../types';
 
 /** A folder at one revision: the CLI reads a commit with git or the working tree; the editor uses VS Code's git extension. */

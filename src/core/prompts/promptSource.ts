@@ -1,6 +1,6 @@
 // What every format parser gets: the file name, its text (its BOM already dropped) and a line index.
 import type { Problem, TextRange } from '../types';
-import { LineIndex } from '../textPosition';
+import { LineIndex } from './textPosition';
 
 /** The text of one prompt file and what is needed to position problems in it. */
 export interface PromptSource {

@@ -1,4 +1,4 @@
-import type { WorkspaceCheck } from '../checkWorkspace';
+import type { WorkspaceCheck } from '../check/checkWorkspace';
 import { reportRows } from './reportRows';
 import { reportTable } from './reportTable';
 import { toCsv } from './toCsv';

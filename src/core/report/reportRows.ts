@@ -1,4 +1,4 @@
-import type { BudgetEvaluation, BudgetStatus, FileUsage } from '../budgets/evaluateBudget';
+import type { BudgetEvaluation, BudgetStatus, FileUsage } from '../check/evaluateBudget';
 
 /** 'no-budget' marks a prompt file that no budget matched. */
 export type ReportStatus = BudgetStatus | 'no-budget';

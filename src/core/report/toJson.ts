@@ -1,4 +1,4 @@
-import type { BudgetEvaluation, FileUsage } from '../budgets/evaluateBudget';
+import type { BudgetEvaluation, FileUsage } from '../check/evaluateBudget';
 import type { Problem } from '../types';
 
 export interface JsonReportInput {

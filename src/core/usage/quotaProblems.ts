@@ -1,5 +1,5 @@
 // Quota statuses as problems on the config file, for `check` and the editor's diagnostics.
-import type { UsageQuota } from '../budgets/budgetConfig';
+import type { UsageQuota } from '../config/budgetConfig';
 import type { Problem } from '../types';
 import type { QuotaStatus } from './evaluateQuotas';
 import { formatUsageAmount } from './formatUsage';

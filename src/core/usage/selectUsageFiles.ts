@@ -1,7 +1,7 @@
 // Which files of a folder are usage logs: those matching `usage.files`, or, for a folder named on
 // the command line, every JSONL, JSON and CSV file in it.
 import picomatch from 'picomatch';
-import type { GlobPattern } from '../budgets/budgetConfig';
+import type { GlobPattern } from '../config/budgetConfig';
 
 /** File names that may hold usage logs when no globs say otherwise. */
 export const USAGE_FILE_PATTERN = /\.(jsonl|ndjson|json|csv|log)$/i;

@@ -1,9 +1,9 @@
 // Messages between the extension host and the count worker. No `vscode` import: the worker bundles this.
-import type { BudgetConfig } from '../../core/budgets/budgetConfig';
-import type { WorkspaceFileResult } from '../../core/checkWorkspace';
-import type { TextChange } from '../../core/livePromptCount';
+import type { BudgetConfig } from '../../core/config/budgetConfig';
+import type { WorkspaceFileResult } from '../../core/check/checkWorkspace';
+import type { TextChange } from '../../core/count/livePromptCount';
 import type { PromptDiff } from '../../core/promptDiff/diffPromptChecks';
-import type { ContextSources } from '../../core/resolvePromptContext';
+import type { ContextSources } from '../../core/count/resolvePromptContext';
 import type { ModelOverride, ParsedPrompt, PromptCount, TokenizerId } from '../../core/types';
 
 /** One file of a workspace scan: read by the worker from `path` (a local file), or sent as `bytes` (other schemes). */

@@ -2,14 +2,14 @@
 // 4 MB prompt never blocks the extension host. No `vscode` import.
 import { parentPort } from 'node:worker_threads';
 import { readRegularFile } from '../../core/io/readRegularFile';
-import { analyzeFiles } from '../../core/checkFolder';
-import type { WorkspaceFileResult } from '../../core/checkWorkspace';
-import { catalogWithOverrides } from '../../core/catalogWithOverrides';
-import { LivePromptCount } from '../../core/livePromptCount';
+import { analyzeFiles } from '../../core/check/checkFolder';
+import type { WorkspaceFileResult } from '../../core/check/checkWorkspace';
+import { catalogWithOverrides } from '../../core/catalog/catalogWithOverrides';
+import { LivePromptCount } from '../../core/count/livePromptCount';
 import { countPrompt } from '../../core/prompts/countPrompt';
 import { parsePrompt } from '../../core/prompts/parsePrompt';
 import { loadTokenCounter } from '../../core/tokenize/tokenCounter';
-import type { PromptAnalysis } from '../../core/analyzePrompt';
+import type { PromptAnalysis } from '../../core/count/analyzePrompt';
 import type { PromptCount, TokenizerId } from '../../core/types';
 import { ModelCatalog } from '../../core/catalog/modelCatalog';
 import { diffPromptChecks } from '../../core/promptDiff/diffPromptChecks';

@@ -4,7 +4,7 @@
 
 import picomatch from 'picomatch';
 import type { Problem } from '../types';
-import type { Budget, BudgetConfig, GlobPattern } from './budgetConfig';
+import type { Budget, BudgetConfig, GlobPattern } from '../config/budgetConfig';
 
 type Matcher = (path: string) => boolean;
 

@@ -1,4 +1,4 @@
-import type { ModelSource } from './analyzePrompt';
+import type { ModelSource } from '../count/analyzePrompt';
 
 /** Where the model a prompt is counted for came from, in a few plain words ("declared in file", "its budget 'Support'"). */
 export function describeModelSource(source: ModelSource, budgetName?: string): string {

@@ -10,9 +10,9 @@
 //   with several, adding a prompt to the budget adds its calls to the bill, which is what a cap is for.
 
 import type { Severity } from '../types';
-import type { Budget } from './budgetConfig';
-import { DAYS_PER_MONTH } from './budgetConfig';
-import { dropUndefined } from './dropUndefined';
+import type { Budget } from '../config/budgetConfig';
+import { DAYS_PER_MONTH } from '../config/budgetConfig';
+import { dropUndefined } from '../config/dropUndefined';
 import { severityOf } from './evaluateLimits';
 import { approxMark, formatPercent, formatTokens, formatUsd } from '../catalog/format';
 

@@ -1,12 +1,12 @@
 // One prompt file, end to end: parse -> resolve model -> count -> cost -> limits.
 // The CLI, the workspace check and the editor all go through here, so they agree.
-import type { ModelCatalog } from './catalog/modelCatalog';
-import { costPerCall, worstCaseOutput, type OutputBasis } from './catalog/cost';
-import { evaluateLimits, type LimitFinding } from './budgets/evaluateLimits';
-import { countPrompt } from './prompts/countPrompt';
-import { parsePrompt } from './prompts/parsePrompt';
-import { upperBound } from './tokenize/estimateProfiles';
-import { loadTokenCounter } from './tokenize/tokenCounter';
+import type { ModelCatalog } from '../catalog/modelCatalog';
+import { costPerCall, worstCaseOutput, type OutputBasis } from '../catalog/cost';
+import { evaluateLimits, type LimitFinding } from '../check/evaluateLimits';
+import { countPrompt } from '../prompts/countPrompt';
+import { parsePrompt } from '../prompts/parsePrompt';
+import { upperBound } from '../tokenize/estimateProfiles';
+import { loadTokenCounter } from '../tokenize/tokenCounter';
 import type {
   CallCost,
   ModelInfo,
@@ -17,7 +17,7 @@ import type {
   TextRange,
   TokenCounter,
   TokenizerId,
-} from './types';
+} from '../types';
 
 /** Where the model a prompt is counted for came from, strongest first. */
 export type ModelSource = 'file' | 'budget' | 'picker' | 'cli' | 'config' | 'setting' | 'default';

@@ -1,8 +1,8 @@
 // A file that declares its model wins over its budget's model; say so where the model is declared,
 // so the budget's owner is not surprised. The workspace check and the editor's diagnostics share it.
-import type { PromptAnalysis, PromptFinding } from './analyzePrompt';
-import type { Budget } from './budgets/budgetConfig';
-import type { ModelCatalog } from './catalog/modelCatalog';
+import type { PromptAnalysis, PromptFinding } from '../count/analyzePrompt';
+import type { Budget } from '../config/budgetConfig';
+import type { ModelCatalog } from '../catalog/modelCatalog';
 
 /** A 'model-mismatch' warning at the declared model when it differs from the budget's model; else undefined. */
 export function modelMismatchFinding(

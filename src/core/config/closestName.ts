@@ -1,4 +1,4 @@
-import { editDistance } from '../editDistance';
+import { editDistance } from './editDistance';
 
 /** The candidate a user most likely meant by `name` (a typo or wrong case), or undefined when none is close. */
 export function closestName(name: string, candidates: readonly string[]): string | undefined {

@@ -1,9 +1,9 @@
 // Finds and parses a folder's prompt-budget.yaml; the caller passes how files are read.
-import { findConfigFile } from './budgets/findConfigFile';
-import { parseBudgetConfig, type ParsedBudgetConfig } from './budgets/parseBudgetConfig';
-import type { ModelCatalog } from './catalog/modelCatalog';
-import { decodePromptText } from './decodePromptText';
-import { readErrorProblem } from './readError';
+import { findConfigFile } from './findConfigFile';
+import { parseBudgetConfig, type ParsedBudgetConfig } from './parseBudgetConfig';
+import type { ModelCatalog } from '../catalog/modelCatalog';
+import { decodePromptText } from '../io/decodePromptText';
+import { readErrorProblem } from '../io/readError';
 
 export interface BudgetConfigRead {
   /** The config file's name in its folder (one of CONFIG_FILE_NAMES), or the path given. */

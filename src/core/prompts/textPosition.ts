@@ -1,5 +1,5 @@
 // Offset <-> line/column conversion for turning TextRanges into Problems and back.
-import type { TextRange } from './types';
+import type { TextRange } from '../types';
 
 /** A 1-based line and column, as editors and CLIs print them. Columns count UTF-16 code units. */
 export interface LinePosition {

@@ -1,12 +1,12 @@
 // Keeps an open prompt document's count current, edit by edit, without recounting it whole.
-import { countPrompt } from './prompts/countPrompt';
-import { detectPromptFormat } from './prompts/detectPromptFormat';
-import { splitFrontmatter } from './prompts/frontmatter';
-import { findMarkerLines, isBlankText, sectionsFromMarkers, type MarkerLine } from './prompts/markdownSections';
-import { parsePrompt } from './prompts/parsePrompt';
-import { noteVariables, variablesOfPieces, type VariableNote } from './prompts/variables';
-import { DocumentTokenCounter } from './tokenize/documentCounter';
-import type { ParsedPrompt, PromptCount, PromptSegment, TokenCounter } from './types';
+import { countPrompt } from '../prompts/countPrompt';
+import { detectPromptFormat } from '../prompts/detectPromptFormat';
+import { splitFrontmatter } from '../prompts/frontmatter';
+import { findMarkerLines, isBlankText, sectionsFromMarkers, type MarkerLine } from '../prompts/markdownSections';
+import { parsePrompt } from '../prompts/parsePrompt';
+import { noteVariables, variablesOfPieces, type VariableNote } from '../prompts/variables';
+import { DocumentTokenCounter } from '../tokenize/documentCounter';
+import type { ParsedPrompt, PromptCount, PromptSegment, TokenCounter } from '../types';
 
 /** One content change, as VS Code reports it: replace `deletedLength` chars at `offset` with `text`. */
 export interface TextChange {

@@ -1,5 +1,5 @@
 // One wording for a file that cannot be read, for the CLI, the editor's scan and the config reader.
-import type { Problem } from './types';
+import type { Problem } from '../types';
 
 /** A one-line reason a file could not be read (Node-style error codes), with no stack trace. */
 export function describeReadError(file: string, error: unknown): string {

@@ -1,14 +1,14 @@
 // The budgets engine over a folder: which files are prompts, what each costs under its budget,
 // and which limits are crossed. `prompt-budget check`/`report` and the budget tree share it.
-import { analyzePrompt, type PromptAnalysis, type PromptContext, type PromptFinding } from './analyzePrompt';
-import type { Budget, BudgetConfig, SourcePosition } from './budgets/budgetConfig';
-import { resolvePromptContext, type ContextSources } from './resolvePromptContext';
-import { evaluateBudget, type BudgetEvaluation, type FileUsage } from './budgets/evaluateBudget';
-import { budgetsForFile, isPromptFile, unmatchedGlobs } from './budgets/matchBudgets';
+import { analyzePrompt, type PromptAnalysis, type PromptContext, type PromptFinding } from '../count/analyzePrompt';
+import type { Budget, BudgetConfig, SourcePosition } from '../config/budgetConfig';
+import { resolvePromptContext, type ContextSources } from '../count/resolvePromptContext';
+import { evaluateBudget, type BudgetEvaluation, type FileUsage } from './evaluateBudget';
+import { budgetsForFile, isPromptFile, unmatchedGlobs } from './matchBudgets';
 import { modelMismatchFinding } from './modelMismatch';
-import { bodyAnchor, LineIndex } from './textPosition';
-import { loadTokenCounter } from './tokenize/tokenCounter';
-import type { Problem, TokenCounter, TokenizerId } from './types';
+import { bodyAnchor, LineIndex } from '../prompts/textPosition';
+import { loadTokenCounter } from '../tokenize/tokenCounter';
+import type { Problem, TokenCounter, TokenizerId } from '../types';
 
 /** Folders never walked for prompts (version control, dependencies, our own VS Code): they can be huge. */
 export const SKIPPED_FOLDERS: readonly string[] = ['.git', 'node_modules', '.hg', '.svn', '.vscode-host'];

@@ -1,10 +1,10 @@
 // Checking a folder's prompt files, with its I/O passed in: the CLI gives Node's file system, the
 // editor's scan worker gives files read by path or sent as bytes. Both get the same results.
-import type { BudgetConfig } from './budgets/budgetConfig';
+import type { BudgetConfig } from '../config/budgetConfig';
 import { analyzeWorkspaceFile, evaluateWorkspace, selectPromptFiles, type WorkspaceCheck, type WorkspaceFileResult } from './checkWorkspace';
-import { decodePromptText } from './decodePromptText';
-import type { ContextSources } from './resolvePromptContext';
-import { isMissingFile, readErrorProblem } from './readError';
+import { decodePromptText } from '../io/decodePromptText';
+import type { ContextSources } from '../count/resolvePromptContext';
+import { isMissingFile, readErrorProblem } from '../io/readError';
 
 export interface AnalyzeFilesOptions {
   /** How a file is named in messages (the CLI: relative to where it runs); problems' `file` stays the relative path. */

@@ -1,10 +1,10 @@
 // What one prompt file earns against the budgets that match it, on its own: the per-call limits and
 // a model declared over the budget's. The editor's diagnostics show these; `prompt-budget check`
 // reaches the same findings through the whole budget's evaluation.
-import type { PromptAnalysis, PromptFinding } from './analyzePrompt';
-import type { Budget } from './budgets/budgetConfig';
-import { evaluateBudget } from './budgets/evaluateBudget';
-import type { ModelCatalog } from './catalog/modelCatalog';
+import type { PromptAnalysis, PromptFinding } from '../count/analyzePrompt';
+import type { Budget } from '../config/budgetConfig';
+import { evaluateBudget } from './evaluateBudget';
+import type { ModelCatalog } from '../catalog/modelCatalog';
 import { fileUsage } from './checkWorkspace';
 import { modelMismatchFinding } from './modelMismatch';
 

@@ -2,8 +2,8 @@
 // the workspace scan and the CLI cannot drift apart. A model declared in the file itself wins over
 // all of these (resolvePromptModel); then: budget > picked model or --model > config > setting > default.
 import type { CountFromProvider, ModelSource, PromptContext } from './analyzePrompt';
-import { DEFAULT_WARN_AT, type Budget, type BudgetConfig } from './budgets/budgetConfig';
-import type { ModelCatalog } from './catalog/modelCatalog';
+import { DEFAULT_WARN_AT, type Budget, type BudgetConfig } from '../config/budgetConfig';
+import type { ModelCatalog } from '../catalog/modelCatalog';
 
 /** Counted for when nothing else names a model. */
 export const DEFAULT_MODEL = 'gpt-4o';

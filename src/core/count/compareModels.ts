@@ -1,14 +1,14 @@
 // The same prompt's tokens and cost across models; shared by `prompt-budget compare` and the webview.
-import { costPerCall, worstCaseOutput, type OutputBasis } from './catalog/cost';
-import { approxMark, formatPercent, formatTokens, formatUsd } from './catalog/format';
-import { countPrompt } from './prompts/countPrompt';
-import { ESTIMATE_PROFILES, estimateSpreadLabel, isEstimate } from './tokenize/estimateProfiles';
-import { VOCABULARIES } from './tokenize/vocabularies';
-import type { Cell, Table } from './report/reportTable';
+import { costPerCall, worstCaseOutput, type OutputBasis } from '../catalog/cost';
+import { approxMark, formatPercent, formatTokens, formatUsd } from '../catalog/format';
+import { countPrompt } from '../prompts/countPrompt';
+import { ESTIMATE_PROFILES, estimateSpreadLabel, isEstimate } from '../tokenize/estimateProfiles';
+import { VOCABULARIES } from '../tokenize/vocabularies';
+import type { Cell, Table } from '../report/reportTable';
 import type { CountFromProvider } from './analyzePrompt';
-import type { ModelInfo, ParsedPrompt, PromptCount, ProviderCountSource, SourceNote, TokenCounter, TokenizerId } from './types';
+import type { ModelInfo, ParsedPrompt, PromptCount, ProviderCountSource, SourceNote, TokenCounter, TokenizerId } from '../types';
 
-export type { OutputBasis } from './catalog/cost';
+export type { OutputBasis } from '../catalog/cost';
 
 export interface ModelComparisonRow {
   modelId: string;
