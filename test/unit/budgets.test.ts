@@ -68,6 +68,29 @@ describe('evaluateBudget', () => {
     );
   });
 
+  test("an estimate under a limit that its upper bound passes may exceed it: a warning, even below warnAt", () => {
+    const limits: BudgetLimits = { name: 'Support agent', warnAt: 0.8, maxInputTokens: 2000, maxTotalTokens: 2500, maxCostPerCall: 0.015 };
+    // 1,500 tokens is 75 % of 2,000 (under warnAt), but the estimate's spread allows 2,100. With the
+    // 400 output tokens the upper bound is 2,500: not over the total's 2,500, so no total finding.
+    const estimate: FileUsage = { ...priced('prompts/refund.md', 1500, 400, 5, 15, 'claude-sonnet-4'), exact: false, inputUpperBound: 2100, costUpperBound: 0.0165 };
+    const evaluation = evaluateBudget(limits, [estimate]);
+    assert.equal(evaluation.status, 'warning');
+    assert.deepEqual(
+      evaluation.findings.map((finding) => [finding.rule, finding.severity, finding.message]),
+      [
+        ['budget-input-tokens', 'warning', "prompts/refund.md is ≈1,500 tokens and may exceed the 2,000 budget 'Support agent' allows: the estimate allows up to 2,100."],
+        ['budget-cost-per-call', 'warning', "A call with prompts/refund.md costs ≈$0.013 and may exceed the $0.015 a call budget 'Support agent' allows: the estimate allows up to $0.017."],
+      ],
+    );
+  });
+
+  test('an exact count is judged by its count alone, and an estimate whose upper bound fits is not flagged', () => {
+    const limits: BudgetLimits = { name: 'Support agent', warnAt: 0.8, maxInputTokens: 2000 };
+    const exact: FileUsage = { file: 'a.md', tokens: 1500, exact: true, model: 'gpt-4o', inputUpperBound: 2100 };
+    const fits: FileUsage = { file: 'b.md', tokens: 1500, exact: false, model: 'claude-sonnet-4', inputUpperBound: 1590 };
+    assert.deepEqual(evaluateBudget(limits, [exact, fits]).findings, []);
+  });
+
   test('cost per call: warning at warnAt, error over, on the file', () => {
     const gpt4o = { name: 'Research', warnAt: 0.8, maxCostPerCall: 0.01 };
     const cheap = priced('r/short.md', 1_200, 400, 2.5, 10, 'gpt-4o'); // $0.007

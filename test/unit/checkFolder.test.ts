@@ -71,6 +71,33 @@ describe('checkFolder (the engine behind `prompt-budget check` and the budgets v
     assert.deepEqual([results, missing], [['a.prompt.md'], ['gone.prompt.md']]);
   });
 
+  test("a budget judges an estimated prompt by its upper bound too: just under the cap, it may exceed it", async () => {
+    const text = 'Summarise the customer\'s ticket in two sentences, then list the product areas it touches and how urgent it is.';
+    const folderFor = (model: string, maxInputTokens: number) => {
+      const yaml = `version: 1\nbudgets:\n  - name: Support agent\n    files: ["support/**"]\n    model: ${model}\n    maxInputTokens: ${maxInputTokens}\n    warnAt: 1\n`;
+      const parsed = parseBudgetConfig('prompt-budget.yaml', yaml).config;
+      return { parsed, folder: memoryFolder({ 'support/triage.prompt.md': text }) };
+    };
+    // Count first, then set the cap one token above the count: the count fits, the estimate's spread does not.
+    const probe = folderFor('claude-sonnet-4-5', 100000);
+    const counted = await checkFolder(probe.folder, probe.parsed, { catalog: ModelCatalog.builtIn(), config: probe.parsed });
+    const tokens = counted.budgets[0].tokens;
+    assert.equal(counted.budgets[0].exact, false);
+
+    const tight = folderFor('claude-sonnet-4-5', tokens + 1);
+    const check = await checkFolder(tight.folder, tight.parsed, { catalog: ModelCatalog.builtIn(), config: tight.parsed });
+    const finding = check.problems.find((problem) => problem.rule === 'budget-input-tokens');
+    assert.equal(finding?.severity, 'warning');
+    assert.match(finding?.message ?? '', new RegExp(`is ≈${tokens} tokens and may exceed the ${tokens + 1} budget 'Support agent' allows: the estimate allows up to \\d+\\.`));
+
+    // The same cap on an exactly counted model is judged by the count alone: no finding.
+    const exact = folderFor('gpt-4o-mini', 100000);
+    const exactTokens = (await checkFolder(exact.folder, exact.parsed, { catalog: ModelCatalog.builtIn(), config: exact.parsed })).budgets[0].tokens;
+    const exactTight = folderFor('gpt-4o-mini', exactTokens + 1);
+    const exactCheck = await checkFolder(exactTight.folder, exactTight.parsed, { catalog: ModelCatalog.builtIn(), config: exactTight.parsed });
+    assert.equal(exactCheck.problems.filter((problem) => problem.rule === 'budget-input-tokens').length, 0);
+  });
+
   test('one wording for unreadable files in the editor and the CLI', () => {
     assert.equal(describeReadError('prompts', { code: 'EISDIR' }), 'prompts: is a folder');
     assert.equal(describeReadError('a.md', { code: 'ENOENT' }), 'a.md: no such file');

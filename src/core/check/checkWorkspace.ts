@@ -8,6 +8,8 @@ import { budgetsForFile, isPromptFile, unmatchedGlobs } from './matchBudgets';
 import { modelMismatchFinding } from './modelMismatch';
 import { bodyAnchor, LineIndex } from '../prompts/textPosition';
 import { loadTokenCounter } from '../tokenize/tokenCounter';
+import { upperBound } from '../tokenize/estimateProfiles';
+import { costPerCall } from '../catalog/cost';
 import type { Problem, TokenCounter, TokenizerId } from '../types';
 
 /** Folders never walked for prompts (version control, dependencies, our own VS Code): they can be huge. */
@@ -154,6 +156,12 @@ export function fileUsage(relativePath: string, analysis: PromptAnalysis): FileU
     usage.outputCost = output;
     usage.outputTokens = analysis.expected ? cost.outputTokens : 0;
     usage.costPerCall = cost.input + output;
+  }
+  const upper = upperBound(analysis.count.tokens, analysis.count.tokenizer);
+  if (!analysis.count.exact && upper > analysis.count.tokens) {
+    usage.inputUpperBound = upper;
+    const model = analysis.resolved.model;
+    if (model && usage.costPerCall !== undefined) usage.costUpperBound = costPerCall(model, upper, usage.outputTokens ?? 0).total;
   }
   return usage;
 }

@@ -36,6 +36,10 @@ export interface FileUsage {
   outputCost?: number;
   /** Output tokens assumed in `costPerCall`; the budget's `expectedOutputTokens` (or 0) when absent. */
   outputTokens?: number;
+  /** For an estimate, the most input tokens it allows (its count plus its measured spread). */
+  inputUpperBound?: number;
+  /** `costPerCall` at `inputUpperBound`. */
+  costUpperBound?: number;
 }
 
 /** What a budget needs for evaluation: its name, limits and warning threshold. */
@@ -119,29 +123,62 @@ export function evaluateBudget(budget: BudgetLimits, usage: readonly FileUsage[]
     // Figures from an estimated count carry ≈; the budget's limits and the expected output are stated numbers.
     const approx = approxMark(use.exact);
     const tokens = `${approx}${formatTokens(use.tokens)}`;
-    const check = (rule: BudgetRule, used: number, limit: number | undefined, say: (severity: 'error' | 'warning', limit: number) => string): void => {
+    // An estimate within a limit whose upper bound is over it may exceed it: a warning, whatever warnAt says.
+    const check = (
+      rule: BudgetRule,
+      used: number,
+      upper: number | undefined,
+      limit: number | undefined,
+      say: (severity: 'error' | 'warning', limit: number) => string,
+      sayMayExceed: (limit: number, upper: number) => string,
+    ): void => {
       if (limit === undefined) return;
       const severity = severityOf(used, limit, budget.warnAt);
-      if (severity) fileFindings.push({ rule, severity, file: use.file, used, limit, message: say(severity, limit) });
+      if (severity !== 'error' && upper !== undefined && upper > limit) {
+        fileFindings.push({ rule, severity: 'warning', file: use.file, used, limit, message: sayMayExceed(limit, upper) });
+      } else if (severity) {
+        fileFindings.push({ rule, severity, file: use.file, used, limit, message: say(severity, limit) });
+      }
     };
+    const upperTokens = use.exact ? undefined : use.inputUpperBound;
+    const mayExceed = (what: string, limit: string, upper: string): string =>
+      `${what} and may exceed the ${limit} ${label} allows: the estimate allows up to ${upper}.`;
 
-    check('budget-input-tokens', use.tokens, budget.maxInputTokens, (severity, limit) =>
-      severity === 'error'
-        ? `${use.file} is ${tokens} tokens; ${label} allows ${formatTokens(limit)}.`
-        : `${use.file} is ${tokens} tokens, ${approx}${formatPercent(use.tokens / limit)} of the ${formatTokens(limit)} ${label} allows.`,
+    check(
+      'budget-input-tokens',
+      use.tokens,
+      upperTokens,
+      budget.maxInputTokens,
+      (severity, limit) =>
+        severity === 'error'
+          ? `${use.file} is ${tokens} tokens; ${label} allows ${formatTokens(limit)}.`
+          : `${use.file} is ${tokens} tokens, ${approx}${formatPercent(use.tokens / limit)} of the ${formatTokens(limit)} ${label} allows.`,
+      (limit, upper) => mayExceed(`${use.file} is ${tokens} tokens`, formatTokens(limit), formatTokens(upper)),
     );
-    check('budget-total-tokens', totalTokens, budget.maxTotalTokens, (severity, limit) => {
-      const sum = `${use.file} with ${formatTokens(outputTokens)} output tokens is ${approx}${formatTokens(totalTokens)} tokens`;
-      return severity === 'error'
-        ? `${sum}; ${label} allows ${formatTokens(limit)} in total.`
-        : `${sum}, ${approx}${formatPercent(totalTokens / limit)} of the ${formatTokens(limit)} ${label} allows in total.`;
-    });
+    const sum = `${use.file} with ${formatTokens(outputTokens)} output tokens is ${approx}${formatTokens(totalTokens)} tokens`;
+    check(
+      'budget-total-tokens',
+      totalTokens,
+      upperTokens === undefined ? undefined : upperTokens + outputTokens,
+      budget.maxTotalTokens,
+      (severity, limit) =>
+        severity === 'error'
+          ? `${sum}; ${label} allows ${formatTokens(limit)} in total.`
+          : `${sum}, ${approx}${formatPercent(totalTokens / limit)} of the ${formatTokens(limit)} ${label} allows in total.`,
+      (limit, upper) => mayExceed(sum, `${formatTokens(limit)} tokens in total`, formatTokens(upper)),
+    );
     if (use.costPerCall !== undefined) {
       const cost = use.costPerCall;
-      check('budget-cost-per-call', cost, budget.maxCostPerCall, (severity, limit) =>
-        severity === 'error'
-          ? `A call with ${use.file} costs ${approx}${formatUsd(cost)}; ${label} allows ${formatUsd(limit)}.`
-          : `A call with ${use.file} costs ${approx}${formatUsd(cost)}, ${approx}${formatPercent(cost / limit)} of the ${formatUsd(limit)} ${label} allows.`,
+      check(
+        'budget-cost-per-call',
+        cost,
+        use.exact ? undefined : use.costUpperBound,
+        budget.maxCostPerCall,
+        (severity, limit) =>
+          severity === 'error'
+            ? `A call with ${use.file} costs ${approx}${formatUsd(cost)}; ${label} allows ${formatUsd(limit)}.`
+            : `A call with ${use.file} costs ${approx}${formatUsd(cost)}, ${approx}${formatPercent(cost / limit)} of the ${formatUsd(limit)} ${label} allows.`,
+        (limit, upper) => mayExceed(`A call with ${use.file} costs ${approx}${formatUsd(cost)}`, `${formatUsd(limit)} a call`, formatUsd(upper)),
       );
     }
     findings.push(...fileFindings);
