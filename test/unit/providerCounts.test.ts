@@ -308,6 +308,27 @@ describe('counting with the provider: cache', () => {
     assert.equal(provider.requestCount, 3);
   });
 
+  test('asks one provider a few requests at a time: 24 prompts at once never hold more than 4 open', async () => {
+    let open = 0;
+    let mostOpen = 0;
+    reply = (request, response) => {
+      open++;
+      mostOpen = Math.max(mostOpen, open);
+      const text = JSON.stringify(request.body);
+      setTimeout(() => {
+        open--;
+        json(response, 200, { input_tokens: text.length });
+      }, 20);
+    };
+    const info = model('claude-sonnet-4-5');
+    const provider = counter({ ANTHROPIC_API_KEY: 'k', ANTHROPIC_BASE_URL: base });
+    const prompts = Array.from({ length: 24 }, (_, i) => parsePrompt(`p${i}.md`, `Prompt number ${i}: summarise ticket ${i}.`));
+    const results = await Promise.all(prompts.map(async (prompt) => provider.count(prompt, info, await localCount(prompt, info))));
+    assert.equal(provider.requestCount, 24);
+    assert.ok(results.every((result) => result.kind === 'counted'));
+    assert.equal(mostOpen, 4);
+  });
+
   test('a failure is not cached: the next request tries again', async () => {
     reply = (_request, response) => json(response, 503, {});
     const info = model('claude-sonnet-4-5');

@@ -31,6 +31,8 @@ export interface ProviderCounterOptions {
   keyHint?: (provider: CountingProvider) => string;
   timeoutMs?: number;
   maxResponseBytes?: number;
+  /** Requests in flight to one provider at most; the rest wait their turn. */
+  maxConcurrentPerProvider?: number;
   now?: () => Date;
 }
 
@@ -45,6 +47,9 @@ const DEFAULT_TIMEOUT_MS = 20_000;
 // xAI answers with every token id: about 8 bytes a token, so 8 MiB covers a 1M-token prompt.
 const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 const MAX_CACHED_CALLS = 1000;
+// `compare --all` asks about every model of a provider at once (about 90 for Anthropic); the
+// counting endpoints are rate-limited per minute, so a few requests at a time per provider.
+const DEFAULT_MAX_CONCURRENT_PER_PROVIDER = 4;
 const ANTHROPIC_VERSION = '2023-06-01';
 
 interface CachedCall {
@@ -55,6 +60,7 @@ interface CachedCall {
 /** Counts prompts with the providers' APIs, caching each answer by the hash of its request (model and body). */
 export class ProviderCounter {
   private readonly cache = new Map<string, Promise<CachedCall>>();
+  private readonly slots = new Map<CountingProviderId, { active: number; waiting: (() => void)[] }>();
   private requests = 0;
 
   constructor(private readonly options: ProviderCounterOptions) {}
@@ -126,12 +132,28 @@ export class ProviderCounter {
     const hash = this.options.sha256(`${provider.id}\u0000${url}\u0000${body}`);
     const cached = this.cache.get(hash);
     if (cached) return cached;
-    const pending = this.send(provider, url, body, key);
+    const pending = this.inTurn(provider.id, () => this.send(provider, url, body, key));
     this.cache.set(hash, pending);
     // Failures are not remembered: the next explicit request tries again.
     pending.catch(() => this.cache.delete(hash));
     if (this.cache.size > MAX_CACHED_CALLS) this.cache.delete(this.cache.keys().next().value!);
     return pending;
+  }
+
+  /** Runs `request` when fewer than the provider's limit are in flight; a finished one hands its slot to the next. */
+  private async inTurn<T>(provider: CountingProviderId, request: () => Promise<T>): Promise<T> {
+    let slot = this.slots.get(provider);
+    if (!slot) this.slots.set(provider, (slot = { active: 0, waiting: [] }));
+    const limit = Math.max(1, this.options.maxConcurrentPerProvider ?? DEFAULT_MAX_CONCURRENT_PER_PROVIDER);
+    if (slot.active < limit) slot.active++;
+    else await new Promise<void>((resolve) => slot.waiting.push(resolve));
+    try {
+      return await request();
+    } finally {
+      const next = slot.waiting.shift();
+      if (next) next();
+      else slot.active--;
+    }
   }
 
   private async send(provider: CountingProvider, url: string, body: string, key: string): Promise<CachedCall> {
