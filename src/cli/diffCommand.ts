@@ -19,7 +19,7 @@ import { EXIT_OK, EXIT_OVER, EXIT_USAGE, type CliIo } from './cliIo';
 import { findRepository, renamesBetween, resolveCommit, revisionSnapshot, workingTreeFiles, type RevisionSnapshot } from './gitRevisions';
 import { formatProblem } from './printProblems';
 import type { CliOptions } from './cliOptions';
-import { nodeUsageOpener } from './usageCommand';
+import { nodeUsageOpener } from './usageLogSources';
 
 const DIFF_FORMATS = ['text', 'json', 'md', 'github'];
 const WORKING_TREE = 'working tree';
