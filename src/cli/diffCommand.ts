@@ -1,7 +1,7 @@
 // `prompt-budget diff`: what a change does to the prompts' tokens, cost and budgets, between two git
 // revisions (by default HEAD and the working tree), each checked under its own config.
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { formatTokens, formatUsd } from '../core/catalog/format';
+import { formatTokens, formatUsd } from '../core/report/formatNumbers';
 import { ModelCatalog } from '../core/catalog/modelCatalog';
 import { catalogWithOverrides } from '../core/catalog/catalogWithOverrides';
 import { diffPromptChecks, type PromptDiff } from '../core/promptDiff/diffPromptChecks';

@@ -1,5 +1,5 @@
 import { ModelCatalog } from '../core/catalog/modelCatalog';
-import { formatTokens, formatUsd } from '../core/catalog/format';
+import { formatTokens, formatUsd } from '../core/report/formatNumbers';
 import { ESTIMATE_PROFILES, estimateSpreadLabel, isEstimate } from '../core/tokenize/estimateProfiles';
 import { VOCABULARIES } from '../core/tokenize/vocabularies';
 import type { ModelInfo, SourceNote } from '../core/types';

@@ -6,6 +6,7 @@ import { parseBudgetConfig } from '../core/config/parseBudgetConfig';
 import { decodePromptText } from '../core/io/decodePromptText';
 import { toCsv } from '../core/report/toCsv';
 import { escapeTerminalText } from '../core/report/escapeTerminalText';
+import { formatPercent } from '../core/report/formatNumbers';
 import { toMarkdownTable } from '../core/report/toMarkdownTable';
 import type { Problem } from '../core/types';
 import { AGENT_IDS, type AgentId } from '../core/usage/agents/agentIds';
@@ -254,5 +255,5 @@ function costSourceLine(ledger: UsageLedger): string {
 function quotaLine(quota: UsageReport['quotas'][number]): string {
   const icon = quota.status === 'over' ? '✗' : quota.status === 'warning' ? '!' : '✓';
   const amount = (value: number) => (quota.metric === 'cost' ? formatUsageCost(value) : `${formatUsageCount(value)} ${quota.metric}`);
-  return `  ${icon} quota ${quota.name} (${quota.period} from ${quota.periodStart}): ${amount(quota.used)} of ${amount(quota.limit)} (${Math.round(quota.share * 100)}%), forecast ${amount(quota.forecast)} — ${quota.status}`;
+  return `  ${icon} quota ${quota.name} (${quota.period} from ${quota.periodStart}): ${amount(quota.used)} of ${amount(quota.limit)} (${formatPercent(quota.share)}), forecast ${amount(quota.forecast)} — ${quota.status}`;
 }
