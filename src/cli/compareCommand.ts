@@ -8,7 +8,7 @@ import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { CliContexts } from './cliContext';
 import { readPromptText } from './readPromptText';
 import { formatProblem } from './printProblems';
-import { fitTable, omittedNote } from './formatTable';
+import { fitTable, omittedNote } from './fitTable';
 import { providerCountingFor } from './providerCounting';
 import type { CliOptions } from './cliOptions';
 

@@ -5,7 +5,7 @@ import { VOCABULARIES } from '../core/tokenize/vocabularies';
 import type { ModelInfo, SourceNote } from '../core/types';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { loadCliContext } from './cliContext';
-import { fitTable, omittedNote } from './formatTable';
+import { fitTable, omittedNote } from './fitTable';
 import { warnIfStale } from './warnIfStale';
 import type { CliOptions } from './cliOptions';
 

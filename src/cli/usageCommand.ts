@@ -22,7 +22,8 @@ import { parseUsageDate } from '../core/usage/parseUsageDate';
 import { activePriceData } from '../core/catalog/activePriceData';
 import { postgresLedgerUrl } from '../library/postgresLedger';
 import { EXIT_OK, EXIT_OVER, EXIT_USAGE, type CliIo } from './cliIo';
-import { formatProblem } from './printProblems';
+import { fitTable } from './fitTable';
+import { formatLineProblem, formatProblem } from './printProblems';
 import type { CliOptions } from './cliOptions';
 import { agentEnvironment, nodeUsageOpener, withPostgresLedger } from './usageLogSources';
 
@@ -89,7 +90,7 @@ export async function runUsage(args: string[], options: CliOptions, io: CliIo, o
   });
 
   if (files.length > 0 && collected.unreadable.length === files.length && !agentUsage?.files.length) {
-    for (const problem of report.problems) io.stderr(problemLine(problem));
+    for (const problem of report.problems) io.stderr(formatLineProblem(problem));
     return EXIT_USAGE;
   }
   const blocks = by.includes('block') ? activeBlocks(collected.ledger, reference) : undefined;
@@ -103,7 +104,7 @@ export async function runUsage(args: string[], options: CliOptions, io: CliIo, o
   }
   // `--format md` is the table alone, to paste; what the table line says goes to stderr.
   if (format === 'md') for (const line of [summaryLine(report), ...report.quotas.map(quotaLine), ...(blocks ?? []).map(activeBlockLine), costSourceLine(collected.ledger)]) io.stderr(line);
-  if (format !== 'json') for (const problem of report.problems) io.stderr(problemLine(problem));
+  if (format !== 'json') for (const problem of report.problems) io.stderr(formatLineProblem(problem));
 
   if (report.records === 0 && report.problems.length > 0) return EXIT_USAGE;
   return report.quotas.some((quota) => quota.status === 'over') ? EXIT_OVER : EXIT_OK;
@@ -141,13 +142,6 @@ function activeBlockLine(block: ReturnType<typeof activeBlocks>[number]): string
   const left = `${Math.floor(block.remainingMinutes / 60)}h ${String(block.remainingMinutes % 60).padStart(2, '0')}m left`;
   const pace = block.costPerHour === null || block.projectedCost === null ? 'too few calls for a rate' : `${formatUsageCost(block.costPerHour)}/h, projected ${formatUsageCost(block.projectedCost)} by ${block.end.slice(11, 16)}Z at that pace`;
   return `Active block ${block.block} (to ${block.end.slice(11, 16)}Z, ${left}): ${formatUsageCost(block.cost)} so far, ${formatUsageCount(block.tokens)} tokens; ${pace}.`;
-}
-
-/** `file:line: message`; a file that could not be opened has no line. Control characters are escaped, so no name can forge a line. */
-function problemLine(problem: { file: string; line: number; message: string }): string {
-  const file = escapeTerminalText(problem.file);
-  const message = escapeTerminalText(problem.message);
-  return problem.line > 0 ? `${file}:${problem.line}: ${message}` : `${file}: ${message}`;
 }
 
 interface LoadedUsageConfig {
@@ -224,8 +218,7 @@ function printTable(io: CliIo, report: UsageReport, by: readonly UsageGroupKey[]
   const [header, ...rows] = usageRows(report, by, false);
   const cells = [header, ...rows].map((row) => row.map((cell) => (cell === null ? '—' : escapeTerminalText(String(cell)))));
   // Keys left-aligned, figures right-aligned.
-  const widths = cells[0].map((_, column) => Math.max(...cells.map((row) => row[column].length)));
-  for (const row of cells) io.stdout(row.map((cell, column) => (column < by.length ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ').trimEnd());
+  for (const line of fitTable(cells[0], cells.slice(1), { alignRight: true, keyColumns: by.length }).lines) io.stdout(line);
   io.stdout('');
   io.stdout(summaryLine(report));
   for (const quota of report.quotas) io.stdout(escapeTerminalText(quotaLine(quota)));
