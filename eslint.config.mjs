@@ -39,6 +39,13 @@ export default tseslint.config(
     },
   },
   {
+    // Commands are independent: what two share lives in the core or a neutral CLI module.
+    files: ['src/cli/*Command.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['./*Command'], message: 'A CLI command does not import another command: move what they share to the core or a neutral CLI module.' }] }],
+    },
+  },
+  {
     files: ['src/library/**/*.ts'],
     rules: {
       'no-restricted-imports': [

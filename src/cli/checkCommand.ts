@@ -5,7 +5,7 @@ import { checkDirectory, checkJson } from './checkDirectory';
 import { formatProblem } from './printProblems';
 import { providerCountingFor } from './providerCounting';
 import type { CliOptions } from './cliOptions';
-import { usageQuotaProblems } from './usageCommand';
+import { usageQuotaProblems } from './usageQuotaProblems';
 import { CLI_VERSION } from './version';
 
 const CHECK_FORMATS = ['text', 'json', 'sarif'];

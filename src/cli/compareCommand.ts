@@ -2,13 +2,13 @@ import { defaultCompareSet } from '../core/catalog/compareDefaults';
 import { compareModels, defaultComparisonModels, formatComparisonRow, sortComparisonRows, type ModelComparisonRow } from '../core/count/compareModels';
 import { parsePrompt } from '../core/prompts/parsePrompt';
 import { loadTokenCounter } from '../core/tokenize/tokenCounter';
-import { formatTokens } from '../core/catalog/format';
+import { formatTokens } from '../core/report/formatNumbers';
 import type { ModelInfo } from '../core/types';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { CliContexts } from './cliContext';
 import { readPromptText } from './readPromptText';
 import { formatProblem } from './printProblems';
-import { fitTable, omittedNote } from './formatTable';
+import { fitTable, omittedNote } from './fitTable';
 import { providerCountingFor } from './providerCounting';
 import type { CliOptions } from './cliOptions';
 

@@ -1,7 +1,7 @@
 import { analyzePrompt, type ModelSource, type PromptAnalysis } from '../core/count/analyzePrompt';
 import { describeModelSource } from '../core/report/describeModelSource';
 import type { OutputBasis } from '../core/catalog/cost';
-import { approxMark, formatPercent, formatTokens, formatUsd } from '../core/catalog/format';
+import { approxMark, formatPercent, formatTokens, formatUsd } from '../core/report/formatNumbers';
 import { LineIndex } from '../core/prompts/textPosition';
 import { estimateSpreadLabel } from '../core/tokenize/estimateProfiles';
 import { describeVocabulary } from '../core/tokenize/vocabularies';

@@ -1,7 +1,7 @@
 // `prompt-budget diff`: what a change does to the prompts' tokens, cost and budgets, between two git
 // revisions (by default HEAD and the working tree), each checked under its own config.
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { formatTokens, formatUsd } from '../core/catalog/format';
+import { formatTokens, formatUsd } from '../core/report/formatNumbers';
 import { ModelCatalog } from '../core/catalog/modelCatalog';
 import { catalogWithOverrides } from '../core/catalog/catalogWithOverrides';
 import { diffPromptChecks, type PromptDiff } from '../core/promptDiff/diffPromptChecks';
@@ -19,7 +19,7 @@ import { EXIT_OK, EXIT_OVER, EXIT_USAGE, type CliIo } from './cliIo';
 import { findRepository, renamesBetween, resolveCommit, revisionSnapshot, workingTreeFiles, type RevisionSnapshot } from './gitRevisions';
 import { formatProblem } from './printProblems';
 import type { CliOptions } from './cliOptions';
-import { nodeUsageOpener } from './usageCommand';
+import { nodeUsageOpener } from './usageLogSources';
 
 const DIFF_FORMATS = ['text', 'json', 'md', 'github'];
 const WORKING_TREE = 'working tree';

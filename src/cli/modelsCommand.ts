@@ -1,11 +1,11 @@
 import { ModelCatalog } from '../core/catalog/modelCatalog';
-import { formatTokens, formatUsd } from '../core/catalog/format';
+import { formatTokens, formatUsd } from '../core/report/formatNumbers';
 import { ESTIMATE_PROFILES, estimateSpreadLabel, isEstimate } from '../core/tokenize/estimateProfiles';
 import { VOCABULARIES } from '../core/tokenize/vocabularies';
 import type { ModelInfo, SourceNote } from '../core/types';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { loadCliContext } from './cliContext';
-import { fitTable, omittedNote } from './formatTable';
+import { fitTable, omittedNote } from './fitTable';
 import { warnIfStale } from './warnIfStale';
 import type { CliOptions } from './cliOptions';
 

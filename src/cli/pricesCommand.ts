@@ -1,12 +1,11 @@
 // `prompt-budget prices [update]` and `--prices FILE`: which price data the CLI uses, and the opt-in update.
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { priceDataFromText, setActivePriceData } from '../core/catalog/activePriceData';
 import { ModelCatalog } from '../core/catalog/modelCatalog';
 import { ageInDays, DEFAULT_PRICES_URL, MAX_PRICE_DATA_BYTES } from '../core/catalog/priceData';
-import { updatePriceCache } from '../core/catalog/priceUpdate';
-import { fetchCappedText } from '../core/io/fetchCappedText';
+import { downloadPriceCache } from '../core/catalog/downloadPriceCache';
 import { EXIT_OK, EXIT_USAGE, describeReadError, type CliIo } from './cliIo';
 import type { CliOptions } from './cliOptions';
 import { warnIfStale } from './warnIfStale';
@@ -82,16 +81,7 @@ export async function runPrices(args: string[], options: CliOptions, io: CliIo):
 async function update(options: CliOptions, io: CliIo): Promise<number> {
   const url = options.url ?? process.env.PROMPT_BUDGET_PRICES_URL ?? DEFAULT_PRICES_URL;
   const file = priceCacheFile();
-  const result = await updatePriceCache(url, {
-    fetchText: (target) => fetchCappedText(target, MAX_PRICE_DATA_BYTES, 30_000),
-    writeCache: async (text) => {
-      await mkdir(dirname(file), { recursive: true });
-      const aside = `${file}.${process.pid}.tmp`;
-      await writeFile(aside, text);
-      await rename(aside, file);
-    },
-    now: () => new Date(),
-  });
+  const result = await downloadPriceCache(url, file);
   for (const warning of result.warnings) io.stderr(`prompt-budget prices update: warning: ${warning}`);
   if (!result.ok) {
     io.stderr(`prompt-budget prices update: ${result.error}. The prices in use are unchanged.`);

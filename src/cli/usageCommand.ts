@@ -1,13 +1,12 @@
 // `prompt-budget usage`: what calls actually cost, from the logs teams already have.
-import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { BudgetConfig } from '../core/config/budgetConfig';
 import { findConfigFile } from '../core/config/findConfigFile';
 import { parseBudgetConfig } from '../core/config/parseBudgetConfig';
 import { decodePromptText } from '../core/io/decodePromptText';
-import { regularFileChunks } from '../core/io/regularFileChunks';
 import { toCsv } from '../core/report/toCsv';
 import { escapeTerminalText } from '../core/report/escapeTerminalText';
+import { formatPercent } from '../core/report/formatNumbers';
 import { toMarkdownTable } from '../core/report/toMarkdownTable';
 import type { Problem } from '../core/types';
 import { AGENT_IDS, type AgentId } from '../core/usage/agents/agentIds';
@@ -15,24 +14,20 @@ import { collectAgentUsage, type CollectedAgentUsage } from '../core/usage/agent
 import { blockLabel, projectBlock, usageBlocks } from '../core/usage/agents/usageBlocks';
 import { collectUsage, type OpenUsageFile } from '../core/usage/collectUsage';
 import { formatUsageCost, formatUsageCount } from '../core/usage/formatUsage';
-import { quotaProblems } from '../core/usage/quotaProblems';
 import { selectUsageFiles, USAGE_FILE_PATTERN } from '../core/usage/selectUsageFiles';
 import type { UsageLedger } from '../core/usage/usageLedger';
 import { usageReport, type UsageReport } from '../core/usage/usageReport';
 import { USAGE_GROUP_KEYS, type UsageGroupKey } from '../core/usage/usageRecord';
 import { parseUsageDate } from '../core/usage/parseUsageDate';
 import { activePriceData } from '../core/catalog/activePriceData';
-import { postgresLedgerLabel, postgresLedgerLines, postgresLedgerUrl } from '../library/postgresLedger';
+import { postgresLedgerUrl } from '../library/postgresLedger';
 import { EXIT_OK, EXIT_OVER, EXIT_USAGE, type CliIo } from './cliIo';
-import { formatProblem } from './printProblems';
+import { fitTable } from './fitTable';
+import { formatLineProblem, formatProblem } from './printProblems';
 import type { CliOptions } from './cliOptions';
+import { agentEnvironment, nodeUsageOpener, withPostgresLedger } from './usageLogSources';
 
 const USAGE_FORMATS = ['table', 'json', 'csv', 'md'] as const;
-
-/** Streams a file from `offset` with Node's fs; paths are relative to `cwd`. */
-export function nodeUsageOpener(cwd: string): OpenUsageFile {
-  return (file, offset) => regularFileChunks(resolve(cwd, file), offset);
-}
 
 /** `prompt-budget usage [PATH...] [--agents] [--config FILE] [--by …] [--since DATE] [--until DATE] [--format table|json|csv|md]` */
 export async function runUsage(args: string[], options: CliOptions, io: CliIo, open: OpenUsageFile = nodeUsageOpener(io.cwd), now = Date.now()): Promise<number> {
@@ -95,7 +90,7 @@ export async function runUsage(args: string[], options: CliOptions, io: CliIo, o
   });
 
   if (files.length > 0 && collected.unreadable.length === files.length && !agentUsage?.files.length) {
-    for (const problem of report.problems) io.stderr(problemLine(problem));
+    for (const problem of report.problems) io.stderr(formatLineProblem(problem));
     return EXIT_USAGE;
   }
   const blocks = by.includes('block') ? activeBlocks(collected.ledger, reference) : undefined;
@@ -109,62 +104,10 @@ export async function runUsage(args: string[], options: CliOptions, io: CliIo, o
   }
   // `--format md` is the table alone, to paste; what the table line says goes to stderr.
   if (format === 'md') for (const line of [summaryLine(report), ...report.quotas.map(quotaLine), ...(blocks ?? []).map(activeBlockLine), costSourceLine(collected.ledger)]) io.stderr(line);
-  if (format !== 'json') for (const problem of report.problems) io.stderr(problemLine(problem));
+  if (format !== 'json') for (const problem of report.problems) io.stderr(formatLineProblem(problem));
 
   if (report.records === 0 && report.problems.length > 0) return EXIT_USAGE;
   return report.quotas.some((quota) => quota.status === 'over') ? EXIT_OVER : EXIT_OK;
-}
-
-/**
- * Quota problems for `check`: reads the logs named by the config's `usage.files` (paths relative to
- * `root`) and evaluates its quotas for the period holding `now`. Empty without quotas.
- */
-export async function usageQuotaProblems(config: BudgetConfig | undefined, root: string, configFile: string, io: CliIo, now = Date.now()): Promise<Problem[]> {
-  const agents = config?.usage?.agents ?? [];
-  const postgres = postgresLedgerUrl(config?.usage?.ledger, io.env ?? process.env);
-  if (!config?.usage || config.usage.quotas.length === 0 || (config.usage.files.length === 0 && agents.length === 0 && !postgres)) return [];
-  const below = config.usage.files.length > 0 ? await io.listFiles(root).catch(() => [] as string[]) : [];
-  const { files, open } = withPostgresLedger(config, selectUsageFiles(below, config.usage.files).map((path) => join(root, path)), nodeUsageOpener(io.cwd), io, undefined);
-  const collected = await collectUsage(files, open);
-  if (agents.length > 0) await collectAgentUsage(agents, agentEnvironment(io), io.listFiles, nodeUsageOpener(io.cwd), { ledger: collected.ledger });
-  const report = usageReport(collected.ledger, { by: [], quotas: config.usage.quotas, now });
-  const problems = quotaProblems(configFile, config.usage.quotas, report.quotas);
-  // Quotas checked without the fleet's calls would pass when they should not: say so on `ledger`.
-  const unread = collected.unreadable.find((entry) => postgres && entry.file === ledgerName(postgres));
-  if (unread && config.usage.ledgerPosition) {
-    problems.push({ file: configFile, ...config.usage.ledgerPosition, severity: 'warning', rule: 'usage-quota', message: `Quotas are checked without the PostgreSQL ledger ${unread.file}: ${unread.message}.` });
-  }
-  return problems;
-}
-
-/** The name a postgres:// ledger is read under: its URL without credentials, or the variable that is not set. */
-function ledgerName(source: { url: string } | { unset: string }): string {
-  return 'url' in source ? postgresLedgerLabel(source.url) : `env:${source.unset}`;
-}
-
-/** Adds the config's PostgreSQL ledger, if it names one, to `files`, read through `open` under its name. */
-function withPostgresLedger(config: BudgetConfig | undefined, files: string[], open: OpenUsageFile, io: CliIo, since: number | undefined): { files: string[]; open: OpenUsageFile } {
-  const source = postgresLedgerUrl(config?.usage?.ledger, io.env ?? process.env);
-  if (!source) return { files, open };
-  const name = ledgerName(source);
-  return {
-    files: [...files, name],
-    open: (file, offset) => {
-      if (file !== name) return open(file, offset);
-      if ('unset' in source) return failing(new Error(`usage.ledger names the environment variable ${source.unset}, which is not set`));
-      return postgresLedgerLines(source.url, { since });
-    },
-  };
-}
-
-async function* failing(error: Error): AsyncIterable<Uint8Array> {
-  yield* [];
-  throw error;
-}
-
-/** The environment agents' data is found by: the io's, else the process's. */
-function agentEnvironment(io: CliIo) {
-  return { env: io.env ?? process.env, home: io.home ?? homedir() };
 }
 
 /** A line for each agent with no data folder, naming where it looked. */
@@ -199,13 +142,6 @@ function activeBlockLine(block: ReturnType<typeof activeBlocks>[number]): string
   const left = `${Math.floor(block.remainingMinutes / 60)}h ${String(block.remainingMinutes % 60).padStart(2, '0')}m left`;
   const pace = block.costPerHour === null || block.projectedCost === null ? 'too few calls for a rate' : `${formatUsageCost(block.costPerHour)}/h, projected ${formatUsageCost(block.projectedCost)} by ${block.end.slice(11, 16)}Z at that pace`;
   return `Active block ${block.block} (to ${block.end.slice(11, 16)}Z, ${left}): ${formatUsageCost(block.cost)} so far, ${formatUsageCount(block.tokens)} tokens; ${pace}.`;
-}
-
-/** `file:line: message`; a file that could not be opened has no line. Control characters are escaped, so no name can forge a line. */
-function problemLine(problem: { file: string; line: number; message: string }): string {
-  const file = escapeTerminalText(problem.file);
-  const message = escapeTerminalText(problem.message);
-  return problem.line > 0 ? `${file}:${problem.line}: ${message}` : `${file}: ${message}`;
 }
 
 interface LoadedUsageConfig {
@@ -282,8 +218,7 @@ function printTable(io: CliIo, report: UsageReport, by: readonly UsageGroupKey[]
   const [header, ...rows] = usageRows(report, by, false);
   const cells = [header, ...rows].map((row) => row.map((cell) => (cell === null ? '—' : escapeTerminalText(String(cell)))));
   // Keys left-aligned, figures right-aligned.
-  const widths = cells[0].map((_, column) => Math.max(...cells.map((row) => row[column].length)));
-  for (const row of cells) io.stdout(row.map((cell, column) => (column < by.length ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ').trimEnd());
+  for (const line of fitTable(cells[0], cells.slice(1), { alignRight: true, keyColumns: by.length }).lines) io.stdout(line);
   io.stdout('');
   io.stdout(summaryLine(report));
   for (const quota of report.quotas) io.stdout(escapeTerminalText(quotaLine(quota)));
@@ -313,5 +248,5 @@ function costSourceLine(ledger: UsageLedger): string {
 function quotaLine(quota: UsageReport['quotas'][number]): string {
   const icon = quota.status === 'over' ? '✗' : quota.status === 'warning' ? '!' : '✓';
   const amount = (value: number) => (quota.metric === 'cost' ? formatUsageCost(value) : `${formatUsageCount(value)} ${quota.metric}`);
-  return `  ${icon} quota ${quota.name} (${quota.period} from ${quota.periodStart}): ${amount(quota.used)} of ${amount(quota.limit)} (${Math.round(quota.share * 100)}%), forecast ${amount(quota.forecast)} — ${quota.status}`;
+  return `  ${icon} quota ${quota.name} (${quota.period} from ${quota.periodStart}): ${amount(quota.used)} of ${amount(quota.limit)} (${formatPercent(quota.share)}), forecast ${amount(quota.forecast)} — ${quota.status}`;
 }

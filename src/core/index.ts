@@ -8,7 +8,7 @@ export * from './check/matchBudgets';
 export * from './config/parseBudgetConfig';
 export * from './config/starterConfig';
 export * from './catalog/cost';
-export * from './catalog/format';
+export * from './report/formatNumbers';
 export * from './catalog/modelCatalog';
 export * from './catalog/catalogWithOverrides';
 export * from './check/checkFolder';

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PromptAnalysis } from '../core/count/analyzePrompt';
 import type { BudgetEvaluation, BudgetStatus, FileEvaluation, FileUsage, LimitUsage } from '../core/check/evaluateBudget';
-import { formatInteger, formatPercent, formatTokens, formatUsd } from '../core/catalog/format';
+import { formatInteger, formatPercent, formatTokens, formatUsd } from '../core/report/formatNumbers';
 import type { PromptFileDiff } from '../core/promptDiff/diffPromptChecks';
 import { describeFileDelta } from '../core/promptDiff/diffWording';
 import { COMMAND } from './commandIds';

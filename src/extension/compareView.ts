@@ -17,7 +17,7 @@ import {
   type SortDirection,
 } from '../core/count/compareModels';
 import { defaultCompareSet } from '../core/catalog/compareDefaults';
-import { formatInteger, formatUsd } from '../core/catalog/format';
+import { formatInteger, formatUsd } from '../core/report/formatNumbers';
 import { toCsv } from '../core/report/toCsv';
 import { toMarkdownTable } from '../core/report/toMarkdownTable';
 import type { ModelInfo } from '../core/types';

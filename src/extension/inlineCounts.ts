@@ -3,7 +3,7 @@
 // decorations to the renderer took 10-50 ms of the extension host on every edit of a 1 MB prompt.
 import * as vscode from 'vscode';
 import { firstNonBlankLine } from './documentRanges';
-import { formatTokens } from '../core/catalog/format';
+import { formatTokens } from '../core/report/formatNumbers';
 import { COMMAND } from './commandIds';
 import { registerCommand } from './log';
 import type { DocumentAnalysis, PromptDocuments } from './promptDocuments';

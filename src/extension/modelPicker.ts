@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatTokens, formatUsd } from '../core/catalog/format';
+import { formatTokens, formatUsd } from '../core/report/formatNumbers';
 import { estimateSpreadLabel, isEstimate } from '../core/tokenize/estimateProfiles';
 import type { ModelInfo } from '../core/types';
 import { COMMAND } from './commandIds';

@@ -3,13 +3,12 @@
 // storage; a failed or bad download keeps the last good data. Nothing here runs during activation
 // but reading one setting: the cache is read when the catalog is first used.
 import * as path from 'node:path';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { setActivePriceData, setPriceDataFile } from '../core/catalog/activePriceData';
 import { ModelCatalog } from '../core/catalog/modelCatalog';
-import { MAX_PRICE_DATA_BYTES, stalenessWarning } from '../core/catalog/priceData';
-import { updatePriceCache } from '../core/catalog/priceUpdate';
-import { fetchCappedText } from '../core/io/fetchCappedText';
+import { downloadPriceCache } from '../core/catalog/downloadPriceCache';
+import { stalenessWarning } from '../core/catalog/priceData';
 import { COMMAND } from './commandIds';
 import { log, registerCommand } from './log';
 import { onDidChangeSettings, readSettings } from './settings';
@@ -30,16 +29,7 @@ export function registerPriceUpdates(context: vscode.ExtensionContext): void {
 
   const update = async (interactive: boolean): Promise<void> => {
     const { url } = readPriceSettings();
-    const result = await updatePriceCache(url, {
-      fetchText: (target) => fetchCappedText(target, MAX_PRICE_DATA_BYTES, 30_000),
-      writeCache: async (text) => {
-        await mkdir(path.dirname(cacheFile), { recursive: true });
-        const aside = `${cacheFile}.tmp`;
-        await writeFile(aside, text);
-        await rename(aside, cacheFile);
-      },
-      now: () => new Date(),
-    });
+    const result = await downloadPriceCache(url, cacheFile);
     for (const warning of result.warnings) {
       log().warn(`Price update: ${warning}`);
       if (interactive) void vscode.window.showWarningMessage(`Prompt Budget: ${warning}`);

@@ -6,7 +6,7 @@ import type { PromptFinding } from '../core/count/analyzePrompt';
 import { costPerCall } from '../core/catalog/cost';
 import { isEstimate } from '../core/tokenize/estimateProfiles';
 import { ESTIMATE_FACTOR } from '../core/tokenize/tokenCounter';
-import { formatTokens } from '../core/catalog/format';
+import { formatTokens } from '../core/report/formatNumbers';
 import type { ModelInfo, TextRange } from '../core/types';
 import { COMMAND } from './commandIds';
 import { registerCommand } from './log';

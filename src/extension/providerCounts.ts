@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { evaluateCountedPrompt } from '../core/count/analyzePrompt';
-import { formatTokens } from '../core/catalog/format';
+import { formatTokens } from '../core/report/formatNumbers';
 import { parsePrompt } from '../core/prompts/parsePrompt';
 import { applyProviderCount } from '../core/providerCounts/applyProviderCount';
 import { COUNTING_PROVIDERS, type CountingProviderId } from '../core/providerCounts/countingProviders';

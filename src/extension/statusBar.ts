@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatPercent, formatTokens, formatUsd } from '../core/catalog/format';
+import { formatPercent, formatTokens, formatUsd } from '../core/report/formatNumbers';
 import type { PromptFileDiff } from '../core/promptDiff/diffPromptChecks';
 import { describeFileDelta } from '../core/promptDiff/diffWording';
 import { COMMAND } from './commandIds';

@@ -1,7 +1,7 @@
 // "Show Token Boundaries": the tokens of the selection (or of a small document) in alternating
 // backgrounds, as tokenizer playgrounds show them. They stay until hidden or the document is edited.
 import * as vscode from 'vscode';
-import { formatInteger } from '../core/catalog/format';
+import { formatInteger } from '../core/report/formatNumbers';
 import { isEstimate } from '../core/tokenize/estimateProfiles';
 import type { TokenizerId } from '../core/types';
 import { COMMAND } from './commandIds';

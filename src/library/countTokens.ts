@@ -1,6 +1,6 @@
 // countTokens: the editor's counting engine (same tokenizers, same chat framing) for text, a message
 // list or a request body, from application code.
-import { approxMark, formatInteger } from '../core/catalog/format';
+import { approxMark, formatInteger } from '../core/report/formatNumbers';
 import { countPrompt } from '../core/prompts/countPrompt';
 import { requestMessages } from '../core/requests/requestMessages';
 import { loadTokenCounter } from '../core/tokenize/tokenCounter';

@@ -2,7 +2,7 @@
 // `prompt-budget usage` prices a log (the price data at the call's time, cache reads and writes
 // included), falling back to the catalog's prices for models the config adds.
 import { costPerCall } from '../core/catalog/cost';
-import { formatUsd } from '../core/catalog/format';
+import { formatUsd } from '../core/report/formatNumbers';
 import { ModelCatalog } from '../core/catalog/modelCatalog';
 import { UsagePricer } from '../core/usage/priceUsage';
 import { recognizeUsage } from '../core/usage/recognizeUsage';

@@ -3,7 +3,7 @@ import { symlinkSync, unlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { BudgetTreeNode, BudgetTreeProvider } from '../../src/extension/budgetTree';
-import { formatUsd } from '../../src/core/catalog/format';
+import { formatUsd } from '../../src/core/report/formatNumbers';
 import { checkJson } from '../../src/cli/checkDirectory';
 import { listFilesBelow } from '../../src/cli/listFilesBelow';
 import { runCli } from '../../src/cli/runCli';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { formatPercent } from '../../src/core/catalog/format';
+import { formatPercent } from '../../src/core/report/formatNumbers';
 import type { PromptBudgetApi } from '../../src/extension/extension';
 import {
   addTinyModel,

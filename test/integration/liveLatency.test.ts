@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PromptBudgetApi } from '../../src/extension/extension';
 import type { DocumentAnalysis } from '../../src/extension/promptDocuments';
-import { formatTokens } from '../../src/core/catalog/format';
+import { formatTokens } from '../../src/core/report/formatNumbers';
 import { selectPromptFiles } from '../../src/core/check/checkWorkspace';
 import { mixedText } from '../bench/mixedText';
 import { closeAllEditors, extensionApi, fixtureUri, o200kCountsOffThread, segmentIndexAt, waitFor } from './editorTestSupport';

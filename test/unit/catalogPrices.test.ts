@@ -2,12 +2,13 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { bundledPriceData, cacheInfo, parsePriceData, stalenessWarning, type PriceData, type PriceProvider } from '../../src/core/catalog/priceData';
 import { updatePriceCache, type PriceUpdateIo } from '../../src/core/catalog/priceUpdate';
+import { downloadPriceCache } from '../../src/core/catalog/downloadPriceCache';
 
 const run = promisify(execFile);
 const repo = resolve(__dirname, '..', '..', '..');
@@ -141,6 +142,28 @@ describe('updating prices from the published data file', () => {
     const unreachable = await updatePriceCache('http://127.0.0.1:1/data.json', io);
     assert.ok(!unreachable.ok);
     assert.match(unreachable.error, /could not download/);
+  });
+
+  test('the download both front ends run saves the checked data whole and leaves the last good file on a failure', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'prompt-budget-download-'));
+    const file = join(folder, 'cache', 'genai-prices.json');
+    const answers: Record<string, Response> = {
+      'https://prices.test/full.json': new Response(fullData(), { status: 200, headers: { 'last-modified': 'Fri, 20 Nov 2026 08:00:00 GMT' } }),
+      'https://prices.test/gone.json': new Response('not found', { status: 404 }),
+    };
+    const fakeFetch = (async (url: string | URL | Request) => answers[String(url)]) as typeof fetch;
+    try {
+      const saved = await downloadPriceCache('https://prices.test/full.json', file, fakeFetch);
+      assert.ok(saved.ok, saved.ok ? '' : saved.error);
+      assert.deepEqual(cacheInfo(readFileSync(file, 'utf8')), { url: 'https://prices.test/full.json', date: '2026-11-20' });
+      const failed = await downloadPriceCache('https://prices.test/gone.json', file, fakeFetch);
+      assert.ok(!failed.ok);
+      assert.match(failed.error, /answered HTTP 404/);
+      assert.equal(cacheInfo(readFileSync(file, 'utf8'))?.url, 'https://prices.test/full.json', 'the last good data stays');
+      assert.deepEqual(readdirSync(join(folder, 'cache')), ['genai-prices.json'], 'nothing written aside is left behind');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   test('prompt-budget prices update: new models count at once, a bad update leaves them in place', async () => {

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { costPerCall, pricesForInput } from '../../src/core/catalog/cost';
 import fc from 'fast-check';
-import { formatInteger, formatPercent, formatTokens, formatUsd } from '../../src/core/catalog/format';
+import { formatInteger, formatPercent, formatTokens, formatUsd } from '../../src/core/report/formatNumbers';
 import { ModelCatalog } from '../../src/core/catalog/modelCatalog';
 import type { ModelInfo, ModelPricing } from '../../src/core/types';
 

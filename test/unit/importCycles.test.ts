@@ -62,3 +62,11 @@ test('the cycle finder finds a cycle made only of type imports', () => {
   const b = join(src, 'b.ts');
   assert.deepEqual(findCycle(new Map([[a, [b]], [b, [a]]])), ['a.ts', 'b.ts', 'a.ts']);
 });
+
+test('no CLI command imports another command, so each can change on its own', () => {
+  const cli = join(src, 'cli');
+  const commands = sources(cli).filter((file) => file.endsWith('Command.ts'));
+  assert.ok(commands.length >= 8, `found ${commands.length} commands`);
+  const sideways = commands.flatMap((file) => importsOf(file).filter((target) => target !== file && commands.includes(target)).map((target) => `${relative(src, file)} -> ${relative(src, target)}`));
+  assert.deepEqual(sideways, []);
+});

@@ -122,4 +122,18 @@ describe('prompt-budget check with usage quotas', () => {
     assert.match(quota[0].message, /^Quota 'Daily cap' is over: \$7\.00 of \$5\.00 \(140%\) this day from /);
     assert.equal(code, 1);
   });
+
+  test('a quota of zero that is used reads as an infinite share, not "Infinity%", in check and in the usage table', async () => {
+    const folder = join(scratch, 'zero-quota');
+    await mkdir(join(folder, 'logs'), { recursive: true });
+    const created = Math.floor(Date.now() / 1000);
+    await writeFile(join(folder, 'logs/today.jsonl'), `${JSON.stringify({ id: 'chatcmpl-z', object: 'chat.completion', created, model: 'gpt-4o', usage: { prompt_tokens: 1000, completion_tokens: 10 } })}\n`);
+    await writeFile(join(folder, 'prompt-budget.yaml'), 'version: 1\nusage:\n  files: ["logs/*.jsonl"]\n  quotas:\n    - name: Frozen\n      period: day\n      maxCost: 0\n');
+    const check = await cli(['check', '--format', 'json'], folder);
+    const [quota] = JSON.parse(check.stdout).problems.filter((problem: { rule: string }) => problem.rule === 'usage-quota');
+    assert.match(quota.message, /^Quota 'Frozen' is over: \$0\.\d+ of \$0 \(∞%\) this day from /);
+    const usage = await cli(['usage'], folder);
+    assert.match(usage.stdout, /quota Frozen \(day from [\d-]+\): \$0\.\d+ of \$0 \(∞%\)/);
+    assert.doesNotMatch(check.stdout + usage.stdout, /Infinity|NaN/);
+  });
 });

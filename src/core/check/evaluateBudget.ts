@@ -14,7 +14,8 @@ import type { Budget } from '../config/budgetConfig';
 import { DAYS_PER_MONTH } from '../config/budgetConfig';
 import { dropUndefined } from '../config/dropUndefined';
 import { severityOf } from './evaluateLimits';
-import { approxMark, formatPercent, formatTokens, formatUsd } from '../catalog/format';
+import { limitShare } from './limitShare';
+import { approxMark, formatPercent, formatTokens, formatUsd } from '../report/formatNumbers';
 
 export type BudgetRule = 'budget-input-tokens' | 'budget-total-tokens' | 'budget-cost-per-call' | 'budget-monthly-cost';
 
@@ -254,7 +255,7 @@ function limitsOf(budget: BudgetLimits): BudgetLimits {
 function usageOf(used: number | undefined, limit: number | undefined, warnAt: number, known: boolean): LimitUsage | undefined {
   if (limit === undefined || used === undefined || !known) return undefined;
   const severity = severityOf(used, limit, warnAt);
-  const ratio = limit > 0 ? used / limit : used > 0 ? Infinity : 0;
+  const ratio = limitShare(used, limit);
   return { used, limit, ratio, status: severity === 'error' ? 'over' : severity === 'warning' ? 'warning' : 'ok' };
 }
 

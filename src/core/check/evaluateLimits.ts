@@ -2,7 +2,7 @@
 // diagnostics, the workspace check and the CLI, so they all say the same thing.
 
 import type { Severity } from '../types';
-import { approxMark, formatPercent, formatTokens } from '../catalog/format';
+import { approxMark, formatPercent, formatTokens } from '../report/formatNumbers';
 
 export type LimitRule = 'context-window' | 'max-input' | 'context-with-output' | 'max-output' | 'unknown-limit';
 

@@ -1,6 +1,6 @@
 // The same prompt's tokens and cost across models; shared by `prompt-budget compare` and the webview.
 import { costPerCall, worstCaseOutput, type OutputBasis } from '../catalog/cost';
-import { approxMark, formatPercent, formatTokens, formatUsd } from '../catalog/format';
+import { approxMark, formatPercent, formatTokens, formatUsd } from '../report/formatNumbers';
 import { countPrompt } from '../prompts/countPrompt';
 import { ESTIMATE_PROFILES, estimateSpreadLabel, isEstimate } from '../tokenize/estimateProfiles';
 import { VOCABULARIES } from '../tokenize/vocabularies';

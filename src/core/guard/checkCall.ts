@@ -1,7 +1,7 @@
 // The check before a call: its worst case against the per-call limits of the budgets its tags name
 // (usageTags) and against every quota it falls under, with the calls still in flight counted.
 import type { Budget } from '../config/budgetConfig';
-import { formatInteger, formatUsd } from '../catalog/format';
+import { formatInteger, formatUsd } from '../report/formatNumbers';
 import { evaluateQuotas, type QuotaMetric, type QuotaRule } from '../usage/evaluateQuotas';
 import type { UsageBucket } from '../usage/usageLedger';
 

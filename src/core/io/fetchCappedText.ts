@@ -5,9 +5,9 @@ import type { FetchedText } from '../catalog/priceUpdate';
 import { formatMegabytes } from '../catalog/priceData';
 import { readBoundedText } from './readBoundedText';
 
-/** GETs `url` and reads its body as UTF-8 text, failing as soon as it passes `maxBytes` or the time runs out. */
-export async function fetchCappedText(url: string, maxBytes: number, timeoutMs: number): Promise<FetchedText> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+/** GETs `url` (with `fetchResponse`, the global fetch unless a test passes its own) and reads its body as UTF-8 text, failing as soon as it passes `maxBytes` or the time runs out. */
+export async function fetchCappedText(url: string, maxBytes: number, timeoutMs: number, fetchResponse: typeof fetch = fetch): Promise<FetchedText> {
+  const response = await fetchResponse(url, { signal: AbortSignal.timeout(timeoutMs) });
   const lastModified = response.headers.get('last-modified') ?? undefined;
   const tooLarge = () => new Error(`the response is larger than ${formatMegabytes(maxBytes)}; stopped reading it`);
   const declared = Number(response.headers.get('content-length') ?? NaN);

@@ -1,5 +1,5 @@
 // Changes in words and signed figures, one wording for the CLI, the PR comment and the editor.
-import { approxMark, formatTokens, formatUsd } from '../catalog/format';
+import { approxMark, formatTokens, formatUsd } from '../report/formatNumbers';
 import type { PromptDiff, PromptFileDiff, PromptSide } from './diffPromptChecks';
 
 /** '+312', '-40', '0'. */

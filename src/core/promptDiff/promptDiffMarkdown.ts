@@ -1,7 +1,7 @@
 // `prompt-budget diff --format md`: a pull-request comment. File and budget names come from the
 // repository, so they are escaped: no Markdown, HTML, mention or issue link can be written through them.
 import { escapeMarkdownText } from '../report/escapeMarkdownText';
-import { approxMark, formatTokens, formatUsd } from '../catalog/format';
+import { approxMark, formatTokens, formatUsd } from '../report/formatNumbers';
 import type { BudgetDiff, BudgetSide, PromptDiff, PromptFileDiff } from './diffPromptChecks';
 import { beforeAfter, callNotes, diffApprox, signedTokens, signedUsd } from './diffWording';
 

@@ -1,4 +1,4 @@
-import { approxMark, formatTokens, formatUsd } from '../catalog/format';
+import { approxMark, formatTokens, formatUsd } from './formatNumbers';
 import type { ReportRow } from './reportRows';
 
 /** A table cell; null and undefined print as empty. */

@@ -1,6 +1,7 @@
 // Quotas: how much of a day's, week's or month's allowance the logged calls have used, and where the
 // period is heading at its current rate.
 import { BLOCK_MS, projectBlock, usageBlocks } from './agents/usageBlocks';
+import { limitShare } from '../check/limitShare';
 import type { UsageBucket } from './usageLedger';
 
 /** `block`: the 5-hour block (see usageBlocks) of the calls the quota matches that holds now. */
@@ -81,7 +82,7 @@ export function evaluateQuotas(buckets: Iterable<UsageBucket>, quotas: readonly 
 }
 
 function quotaStatus(quota: QuotaRule, metric: QuotaMetric, used: number, limit: number, forecast: number, periodStart: string, periodEnd: string): QuotaStatus {
-  const share = limit > 0 ? used / limit : used > 0 ? Infinity : 0;
+  const share = limitShare(used, limit);
   const status = used > limit ? 'over' : share >= quota.warnAt ? 'warning' : 'ok';
   return { name: quota.name, period: quota.period, metric, used, limit, share, forecast, status, periodStart, periodEnd, warnAt: quota.warnAt };
 }

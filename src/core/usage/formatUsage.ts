@@ -1,17 +1,16 @@
-// Numbers as the usage view, the dashboard and the CLI print them.
+// Usage figures (totals over many calls) in the shared number formats, for the usage view, the
+// dashboard's tooltips and the CLI.
+import { formatInteger, formatUsd } from '../report/formatNumbers';
 
-/** '$12.34', '$0.50', '$0.0042', with more digits for small amounts so they do not round to zero. */
+/** A total in USD: '$0' for nothing, whole dollars from $100 on ('$1,234'), else as formatUsd ('$12.34', '$0.0042'). */
 export function formatUsageCost(usd: number): string {
   if (usd === 0) return '$0';
-  if (usd >= 100) return `$${usd.toFixed(0).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
-  if (usd >= 0.1) return `$${usd.toFixed(2)}`;
-  return `$${usd.toPrecision(2).replace(/0+$/, '').replace(/\.$/, '')}`;
+  if (usd >= 100) return `$${formatInteger(usd)}`;
+  return formatUsd(usd);
 }
 
 /** 1,234,567 with thousands separators. */
-export function formatUsageCount(count: number): string {
-  return Math.round(count).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
+export const formatUsageCount = formatInteger;
 
 /** A quota's amount in its own unit. */
 export function formatUsageAmount(metric: 'cost' | 'tokens' | 'calls', value: number): string {

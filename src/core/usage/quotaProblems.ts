@@ -2,6 +2,7 @@
 import type { UsageQuota } from '../config/budgetConfig';
 import type { Problem } from '../types';
 import type { QuotaStatus } from './evaluateQuotas';
+import { formatPercent } from '../report/formatNumbers';
 import { formatUsageAmount } from './formatUsage';
 
 /** One problem per quota limit that is over (error) or past its `warnAt` (warning), at the quota's name. */
@@ -15,7 +16,7 @@ export function quotaProblems(configFile: string, quotas: readonly UsageQuota[],
     const used = formatUsageAmount(status.metric, status.used);
     const limit = formatUsageAmount(status.metric, status.limit);
     const forecast = formatUsageAmount(status.metric, status.forecast);
-    const share = `${Math.round(status.share * 100)}%`;
+    const share = formatPercent(status.share);
     const period = `${status.period} from ${status.periodStart}`;
     const message =
       status.status === 'over'

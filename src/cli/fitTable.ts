@@ -1,6 +1,8 @@
 export interface TableLayout {
-  /** Right-align every column but the first (figures). */
+  /** Right-align the figures: every column after the key columns. */
   alignRight?: boolean;
+  /** How many leading columns are keys (names), left-aligned; 1 unless set. */
+  keyColumns?: number;
   /** The terminal's width in characters; the table is fitted to it. */
   width?: number;
   /** Columns that may be left out to fit, least needed first. */
@@ -16,11 +18,6 @@ export interface FittedTable {
 const GAP = '  ';
 /** The first column is cut with an ellipsis rather than below this many characters. */
 const MIN_FIRST_COLUMN = 16;
-
-/** Lays out rows in aligned columns; the first column is left-aligned, others as `alignRight` says. */
-export function formatTable(header: string[], rows: string[][], alignRight = false): string[] {
-  return fitTable(header, rows, { alignRight }).lines;
-}
 
 /**
  * Lays out rows in aligned columns no wider than `layout.width`: optional columns are left out,
@@ -40,6 +37,7 @@ export function fitTable(header: string[], rows: string[][], layout: TableLayout
       omitted.push(header[column]);
     }
   }
+  const keyColumns = layout.keyColumns ?? 1;
   const widths = [...natural];
   if (layout.width !== undefined && total() > layout.width) {
     widths[0] = Math.max(MIN_FIRST_COLUMN, Math.min(natural[0], natural[0] - (total() - layout.width)));
@@ -48,7 +46,7 @@ export function fitTable(header: string[], rows: string[][], layout: TableLayout
     kept
       .map((column) => {
         const cell = cells[column].length > widths[column] ? `${cells[column].slice(0, widths[column] - 1)}…` : cells[column];
-        return column > 0 && layout.alignRight ? cell.padStart(widths[column]) : cell.padEnd(widths[column]);
+        return column >= keyColumns && layout.alignRight ? cell.padStart(widths[column]) : cell.padEnd(widths[column]);
       })
       .join(GAP)
       .trimEnd(),

@@ -1,6 +1,6 @@
-// Amounts and token counts as the status bar, tree, webview and CLI print them.
-// Digits are grouped by hand, not with toLocaleString: its first call loads ICU's locale data,
-// which took 24 ms in a bare Node and 129 ms in a busy extension host, on the first prompt opened.
+// Amounts, counts and shares as every surface prints them: status bar, trees, webviews, CLI, reports.
+// Digits are grouped by hand, not with toLocaleString: its first call loads ICU's locale data, a
+// visible delay on the first prompt opened.
 
 const SMALLEST_SHOWN_USD = 0.000001;
 
