@@ -14,6 +14,7 @@ import { usageReport, type UsageReport } from '../core/usage/usageReport';
 import type { AgentUsage } from './agentUsage';
 import { log } from './log';
 import { PostgresLedgerReader } from './postgresLedgerReader';
+import { SerialReads } from './serialReads';
 import type { WorkspaceBudgets } from './workspaceBudgets';
 
 /** What the logs need of the folders' owner: each folder's config in force, and its changes. */
@@ -57,7 +58,7 @@ export class UsageLogs implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private pending = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private reading: Promise<void> = Promise.resolve();
+  private readonly reads = new SerialReads(() => this.timer !== undefined);
   private started = false;
   /** Set by the first start or reload: from then on the logs follow the configs. */
   private requested = false;
@@ -112,19 +113,14 @@ export class UsageLogs implements vscode.Disposable {
   }
 
   /** Resolves when no read is running or scheduled. */
-  async whenIdle(): Promise<void> {
-    for (;;) {
-      const reading = this.reading;
-      await reading;
-      if (reading === this.reading && this.timer === undefined) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+  whenIdle(): Promise<void> {
+    return this.reads.whenIdle();
   }
 
   /** Reads every folder's config and every log again from the start (the view's refresh). */
   reload(): Promise<void> {
     this.requested = true;
-    this.reading = this.reading.then(() => this.budgets.refresh());
+    void this.reads.run(() => this.budgets.refresh(), readFailed);
     return this.readLogsAgain();
   }
 
@@ -133,27 +129,24 @@ export class UsageLogs implements vscode.Disposable {
     this.requested = true;
     const generation = ++this.generation;
     this.pending.clear();
-    this.reading = this.reading.then(() => this.readAll(generation)).catch((error: unknown) => log().error('Reading usage logs failed', error));
-    return this.reading;
+    return this.reads.run(() => this.readAll(generation), readFailed);
   }
 
   /** A config changed: read again when what the logs were read for changed, else only re-evaluate (quota positions, limits). */
   private configChanged(): void {
-    this.reading = this.reading
-      .then(async () => {
-        await this.budgets.whenLoaded();
-        const wanted = usageConfigs(this.budgets);
-        const same = wanted.length === this.folders.size && wanted.every((entry) => this.folders.get(entry.folder.toString())?.readKey === entry.readKey);
-        if (!same) {
-          await this.readAll(++this.generation);
-          return;
-        }
-        for (const entry of wanted) {
-          const usage = this.folders.get(entry.folder.toString())!;
-          if (usage.snapshot.config !== entry.config || usage.snapshot.configUri.toString() !== entry.configUri.toString()) this.publish(usage, { ...usage.snapshot, config: entry.config, configUri: entry.configUri });
-        }
-      })
-      .catch((error: unknown) => log().error('Reading usage logs failed', error));
+    void this.reads.run(async () => {
+      await this.budgets.whenLoaded();
+      const wanted = usageConfigs(this.budgets);
+      const same = wanted.length === this.folders.size && wanted.every((entry) => this.folders.get(entry.folder.toString())?.readKey === entry.readKey);
+      if (!same) {
+        await this.readAll(++this.generation);
+        return;
+      }
+      for (const entry of wanted) {
+        const usage = this.folders.get(entry.folder.toString())!;
+        if (usage.snapshot.config !== entry.config || usage.snapshot.configUri.toString() !== entry.configUri.toString()) this.publish(usage, { ...usage.snapshot, config: entry.config, configUri: entry.configUri });
+      }
+    }, readFailed);
   }
 
   private async readAll(generation: number): Promise<void> {
@@ -200,7 +193,10 @@ export class UsageLogs implements vscode.Disposable {
     this.folders = read;
     if ([...read.values()].some((usage) => usage.postgres)) {
       this.postgresPoll = setInterval(() => {
-        this.reading = this.reading.then(() => this.readPostgresAppended(generation)).catch((error: unknown) => log().warn(`Reading the PostgreSQL ledger failed: ${error instanceof Error ? error.message : String(error)}`));
+        void this.reads.run(
+          () => this.readPostgresAppended(generation),
+          (error) => log().warn(`Reading the PostgreSQL ledger failed: ${error instanceof Error ? error.message : String(error)}`),
+        );
       }, POSTGRES_POLL_MS);
     }
     if (read.size === 0) log().info('Usage: no folder has a usage section');
@@ -217,7 +213,7 @@ export class UsageLogs implements vscode.Disposable {
       const uris = [...this.pending].map((text) => vscode.Uri.parse(text));
       this.pending.clear();
       const generation = this.generation;
-      this.reading = this.reading.then(() => this.readAppended(uris, generation)).catch((error: unknown) => log().error('Reading appended usage failed', error));
+      void this.reads.run(() => this.readAppended(uris, generation), (error) => log().error('Reading appended usage failed', error));
     }, REFRESH_DELAY_MS);
   }
 
@@ -315,4 +311,8 @@ async function fileSize(uri: vscode.Uri): Promise<number | undefined> {
   } catch {
     return undefined;
   }
+}
+
+function readFailed(error: unknown): void {
+  log().error('Reading usage logs failed', error);
 }
