@@ -1,7 +1,6 @@
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { findConfigFile, budgetsForFile, ModelCatalog, catalogWithOverrides, readBudgetConfig, resolvePromptContext, type ContextSources, type BudgetConfig, type Problem } from '../core';
+import { findNearestConfigFolder, budgetsForFile, ModelCatalog, catalogWithOverrides, readBudgetConfig, resolvePromptContext, type ContextSources, type BudgetConfig, type Problem } from '../core';
 import type { ResolvedPromptContext } from '../core/count/resolvePromptContext';
-import { isRefusedRead } from '../core/config/readBudgetConfig';
 import type { CliIo } from './cliIo';
 import { formatProblem } from './printProblems';
 import { providerCountingFor } from './providerCounting';
@@ -22,17 +21,9 @@ export interface CliContext {
   configProblems: Problem[];
 }
 
-/** The nearest folder at or above `startDir` that holds a prompt-budget.yaml, if any. */
-export async function findConfigFolder(io: CliIo, startDir: string): Promise<string | undefined> {
-  let dir = resolve(io.cwd, startDir);
-  for (;;) {
-    const folder = dir;
-    // A config that is there but refused (a FIFO) still marks its folder: reading it reports why.
-    if (await findConfigFile((name) => io.readFile(join(folder, name)).catch((error: unknown) => (isRefusedRead(error) ? error : Promise.reject(error))))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
+/** The nearest folder at or above `startDir` that holds a prompt-budget.yaml, if any (the core's search). */
+export function findConfigFolder(io: CliIo, startDir: string): Promise<string | undefined> {
+  return findNearestConfigFolder((path) => io.readFile(path), { join, dirname }, resolve(io.cwd, startDir));
 }
 
 /** Contexts for files in different folders, one per config folder, loaded once each. */

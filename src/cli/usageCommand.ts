@@ -1,9 +1,8 @@
 // `prompt-budget usage`: what calls actually cost, from the logs teams already have.
 import { dirname, join, relative, resolve } from 'node:path';
 import type { BudgetConfig } from '../core/config/budgetConfig';
-import { findConfigFile } from '../core/config/findConfigFile';
-import { parseBudgetConfig } from '../core/config/parseBudgetConfig';
-import { decodePromptText } from '../core/io/decodePromptText';
+import { ModelCatalog } from '../core/catalog/modelCatalog';
+import { readBudgetConfig } from '../core/config/readBudgetConfig';
 import { toCsv } from '../core/report/toCsv';
 import { escapeTerminalText } from '../core/report/escapeTerminalText';
 import { formatPercent } from '../core/report/formatNumbers';
@@ -156,23 +155,11 @@ interface LoadedUsageConfig {
 async function loadUsageConfig(io: CliIo, options: CliOptions): Promise<LoadedUsageConfig> {
   const explicit = options.config ? resolve(io.cwd, options.config) : undefined;
   const root = explicit ? dirname(explicit) : io.cwd;
-  let found: { name: string; bytes: Uint8Array } | undefined;
-  if (explicit) {
-    try {
-      found = { name: options.config!, bytes: await io.readFile(explicit) };
-    } catch {
-      const problem: Problem = { file: options.config!, line: 1, column: 1, severity: 'error', rule: 'config-unreadable', message: `${options.config}: cannot be read` };
-      return { root, problems: [problem], failed: true };
-    }
-  } else {
-    const first = await findConfigFile((name) => io.readFile(join(root, name)));
-    found = first && { name: relative(io.cwd, join(root, first.name)) || first.name, bytes: first.found };
-  }
-  if (!found) return { root, problems: [], failed: false };
-  const decoded = decodePromptText(found.name, found.bytes);
-  if ('problem' in decoded) return { root, problems: [decoded.problem], failed: true };
-  const parsed = parseBudgetConfig(found.name, decoded.text);
-  return { config: parsed.config, root, problems: parsed.problems, failed: parsed.config === undefined };
+  const builtIn = ModelCatalog.builtIn();
+  // The same reader as every other command: model names are checked against the catalog too.
+  const read = await readBudgetConfig((path) => io.readFile(path), join, root, () => builtIn, explicit);
+  const problems = (read?.parsed.problems ?? []).map((problem) => ({ ...problem, file: explicit ? options.config! : relative(io.cwd, join(root, problem.file)) || problem.file }));
+  return { config: read?.parsed.config, root, problems, failed: read !== undefined && read.parsed.config === undefined };
 }
 
 /** A file as is; a folder as every JSONL, JSON, CSV and .log file below it. */

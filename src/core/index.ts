@@ -4,6 +4,7 @@ export * from './count/analyzePrompt';
 export * from './config/budgetConfig';
 export * from './check/evaluateBudget';
 export * from './config/findConfigFile';
+export * from './config/findNearestConfigFolder';
 export * from './check/matchBudgets';
 export * from './config/parseBudgetConfig';
 export * from './config/starterConfig';

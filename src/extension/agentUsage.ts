@@ -13,6 +13,7 @@ import { discoverAgentFiles, type AgentEnvironment, type AgentFile, type AgentFo
 import { readAgentFile, type AgentFileState } from '../core/usage/agents/readAgentFile';
 import { UsageLedger } from '../core/usage/usageLedger';
 import { log } from './log';
+import { SerialReads } from './serialReads';
 import { onDidChangeSettings, readSettings } from './settings';
 
 /** The agents' usage as last read. */
@@ -35,7 +36,7 @@ export class AgentUsage implements vscode.Disposable {
   private current: AgentUsageSnapshot | undefined;
   private states = new Map<string, AgentFileState>();
   private generation = 0;
-  private reading: Promise<void> = Promise.resolve();
+  private readonly reads = new SerialReads(() => this.changeTimer !== undefined);
   private started = false;
   private timer: ReturnType<typeof setInterval> | undefined;
   private changeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -71,27 +72,20 @@ export class AgentUsage implements vscode.Disposable {
   }
 
   /** Resolves when no read is running. */
-  async whenIdle(): Promise<void> {
-    for (;;) {
-      const reading = this.reading;
-      await reading;
-      if (reading === this.reading && this.changeTimer === undefined) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+  whenIdle(): Promise<void> {
+    return this.reads.whenIdle();
   }
 
   /** Reads every file again from the start. */
   reload(): Promise<void> {
     const generation = ++this.generation;
-    this.reading = this.reading.then(() => this.read(generation, true)).catch((error: unknown) => log().error("Reading the agents' usage failed", error));
-    return this.reading;
+    return this.reads.run(() => this.read(generation, true), readFailed);
   }
 
   /** Finds new files and reads what was appended to known ones. */
   refresh(): Promise<void> {
     const generation = this.generation;
-    this.reading = this.reading.then(() => this.read(generation, false)).catch((error: unknown) => log().error("Reading the agents' usage failed", error));
-    return this.reading;
+    return this.reads.run(() => this.read(generation, false), readFailed);
   }
 
   private async read(generation: number, fromScratch: boolean): Promise<void> {
@@ -166,4 +160,8 @@ export class AgentUsage implements vscode.Disposable {
     if (this.changeTimer) clearTimeout(this.changeTimer);
     for (const disposable of [...this.watchers, ...this.disposables]) disposable.dispose();
   }
+}
+
+function readFailed(error: unknown): void {
+  log().error("Reading the agents' usage failed", error);
 }

@@ -12,10 +12,8 @@ import { COMMAND } from './commandIds';
 import type { HeadDiffs } from './headDiffs';
 import { registerCommand } from './log';
 import { escapeMarkdown } from './promptWording';
-import type { PromptContexts } from './promptContexts';
 import type { FolderBudgets, WorkspaceBudgets } from './workspaceBudgets';
 import { BUDGETS_VIEW_ID, WorkspaceScan, type FolderScan } from './workspaceScan';
-import { countWorkerPath } from './promptDocuments';
 
 export type BudgetTreeNode =
   | { kind: 'folder'; folder: vscode.WorkspaceFolder }
@@ -158,13 +156,7 @@ export class BudgetTreeProvider implements vscode.TreeDataProvider<BudgetTreeNod
 }
 
 /** The view and its actions; the provider is returned for the extension's API (tests read the tree through it). */
-export function registerBudgetTree(
-  context: vscode.ExtensionContext,
-  contexts: PromptContexts,
-  budgets: WorkspaceBudgets,
-  headDiffs?: HeadDiffs,
-): BudgetTreeProvider {
-  const scan = new WorkspaceScan(countWorkerPath(context.extensionPath), budgets, contexts);
+export function registerBudgetTree(context: vscode.ExtensionContext, scan: WorkspaceScan, budgets: WorkspaceBudgets, headDiffs?: HeadDiffs): BudgetTreeProvider {
   const provider = new BudgetTreeProvider(scan, budgets, headDiffs);
   const view = vscode.window.createTreeView(BUDGETS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   // The workspace is scanned when the view is first shown, never on activation.
@@ -172,7 +164,6 @@ export function registerBudgetTree(
     if (view.visible) void scan.start();
   };
   context.subscriptions.push(
-    scan,
     provider,
     view,
     view.onDidChangeVisibility(startWhenVisible),

@@ -23,6 +23,7 @@ import { registerStatusBar, type PromptStatusBar } from './statusBar';
 import { registerTokenBoundaries, type TokenBoundaries } from './tokenBoundaries';
 import { registerUsageLedger, type UsageSurfaces } from './usageLedger';
 import { WorkspaceBudgets } from './workspaceBudgets';
+import { WorkspaceScan } from './workspaceScan';
 
 /** What tests and other extensions can reach; the surfaces' state, not new behaviour. */
 export interface PromptBudgetApi {
@@ -73,10 +74,13 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
   registerPromptDiagnostics(context, documents, diagnostics);
   registerPromptCodeActions(context, documents, contexts, choice);
   const compareViews = registerCompareView(context, documents, contexts);
-  const budgetTree = registerBudgetTree(context, contexts, budgets, headDiffs);
-  registerConfigCommands(context, budgets, budgetTree.scan);
+  // Each folder's prompts against its budgets: shown by the budgets view, read by the usage view and the config commands.
+  const scan = new WorkspaceScan(countWorkerPath(context.extensionPath), budgets, contexts);
+  context.subscriptions.push(scan);
+  const budgetTree = registerBudgetTree(context, scan, budgets, headDiffs);
+  registerConfigCommands(context, budgets, scan);
   context.subscriptions.push(registerCommand(COMMAND.showLog, () => log().show()));
-  const usage = registerUsageLedger(context, budgetTree);
+  const usage = registerUsageLedger(context, budgets, scan);
 
   const activationMs = performance.now() - started;
   log().info(`Activated in ${activationMs.toFixed(1)} ms`);

@@ -3,11 +3,12 @@
 import * as vscode from 'vscode';
 import { registerAgentStatusBar, type AgentStatusBar } from './agentStatusBar';
 import { AgentUsage } from './agentUsage';
-import type { BudgetTreeProvider } from './budgetTree';
 import { registerUsageDashboard, type UsageDashboard } from './usageDashboard';
 import { registerUsageDiagnostics } from './usageDiagnostics';
 import { UsageLogs } from './usageLogs';
 import { registerUsageTree, type UsageTreeProvider } from './usageTree';
+import type { WorkspaceBudgets } from './workspaceBudgets';
+import type { WorkspaceScan } from './workspaceScan';
 
 export interface UsageSurfaces {
   logs: UsageLogs;
@@ -18,20 +19,23 @@ export interface UsageSurfaces {
   agentStatusBar: AgentStatusBar;
 }
 
-/** Registers the usage view, dashboard and diagnostics; a budget's prompt count comes from the budgets view. */
-export function registerUsageLedger(context: vscode.ExtensionContext, budgetTree: BudgetTreeProvider): UsageSurfaces {
+/** Registers the usage view, dashboard and diagnostics over the folders' configs; a budget's prompt count comes from the workspace scan. */
+export function registerUsageLedger(context: vscode.ExtensionContext, budgets: WorkspaceBudgets, scan: WorkspaceScan): UsageSurfaces {
   const agents = new AgentUsage();
-  const logs = new UsageLogs(agents);
+  const logs = new UsageLogs(budgets, agents);
   context.subscriptions.push(logs, agents);
   const promptTokensOf = (name: string) => {
-    const node = budgetTree.getChildren().find((candidate) => candidate.kind === 'budget' && candidate.evaluation.name === name);
-    return node?.kind === 'budget' ? { tokens: node.evaluation.tokens, exact: node.evaluation.exact } : undefined;
+    const evaluation = scan
+      .folders()
+      .flatMap((folder) => folder.check?.budgets ?? [])
+      .find((candidate) => candidate.name === name);
+    return evaluation ? { tokens: evaluation.tokens, exact: evaluation.exact } : undefined;
   };
   const tree = registerUsageTree(context, logs, promptTokensOf, agents);
-  // A budget's own count appears in the usage view once the budgets view has counted it.
-  context.subscriptions.push(budgetTree.onDidChangeTreeData(() => tree.refresh()));
+  // A budget's own count appears in the usage view once the scan has counted it.
+  context.subscriptions.push(scan.onDidChange(() => tree.refresh()));
   const dashboard = registerUsageDashboard(context, logs, agents);
-  registerUsageDiagnostics(context, logs);
+  registerUsageDiagnostics(context, logs, budgets);
   const agentStatusBar = registerAgentStatusBar(context, agents);
   return { logs, tree, dashboard, agents, agentStatusBar };
 }

@@ -21,11 +21,13 @@ const DAYS_PER_MONTH = 30;
 export type PromptTokensOf = (budgetName: string) => { tokens: number; exact: boolean } | undefined;
 
 export type UsageTreeNode =
+  | { kind: 'folder'; folder: vscode.Uri; label: string }
   | { kind: 'quota'; quota: QuotaStatus }
-  | { kind: 'section'; section: 'days' | 'models' | 'users' | 'budgets' | 'problems'; label: string; count: number }
+  /** `folder`: whose usage it lists (the first folder's when absent). */
+  | { kind: 'section'; section: 'days' | 'models' | 'users' | 'budgets' | 'problems'; label: string; count: number; folder?: vscode.Uri }
   | { kind: 'group'; section: 'days' | 'models' | 'users'; label: string; group: UsageGroup }
   | { kind: 'budget'; name: string; group: UsageGroup; days: number; maxMonthlyCost?: number }
-  | { kind: 'problem'; problem: UsageProblem }
+  | { kind: 'problem'; problem: UsageProblem; folder?: vscode.Uri }
   | { kind: 'agents'; label: string; description: string }
   | { kind: 'agentPeriod'; label: string; sums: UsageSums; byAgent: { agent: string; sums: UsageSums }[] }
   | { kind: 'agentBlock'; block: UsageBlock; projection?: BlockProjection; now: number }
@@ -52,21 +54,45 @@ export class UsageTreeProvider implements vscode.TreeDataProvider<UsageTreeNode>
   }
 
   getChildren(node?: UsageTreeNode): UsageTreeNode[] {
-    const snapshot = this.logs.snapshot;
+    const snapshots = this.logs.snapshots;
     const agents = this.agents?.snapshot;
     if (!node) {
+      // Several folders with usage (multi-root): one node each, named by its folder.
+      if (snapshots.length > 1) {
+        const folders: UsageTreeNode[] = snapshots.map((snapshot) => ({ kind: 'folder', folder: snapshot.folder, label: folderLabel(snapshot.folder) }));
+        return agents ? [agentsNode(agents), ...folders] : folders;
+      }
+      const [snapshot] = snapshots;
       const nodes = snapshot ? rootNodes(snapshot) : [];
       if (agents) nodes.splice(snapshot ? snapshot.report.quotas.length : 0, 0, agentsNode(agents));
       return nodes;
     }
     if (node.kind === 'agents') return agents ? agentNodes(agents) : [];
     if (node.kind === 'agentProblems') return node.problems.map((problem) => ({ kind: 'problem', problem }));
+    if (node.kind === 'folder') {
+      const snapshot = this.snapshotOf(node.folder);
+      return snapshot ? rootNodes(snapshot) : [];
+    }
+    const snapshot = node.kind === 'section' ? this.snapshotOf(node.folder) : undefined;
     if (node.kind !== 'section' || !snapshot) return [];
     return sectionNodes(snapshot, node.section);
   }
 
+  /** The usage of `folder`, or the first folder's. */
+  private snapshotOf(folder: vscode.Uri | undefined): UsageSnapshot | undefined {
+    const snapshots = this.logs.snapshots;
+    return folder ? snapshots.find((snapshot) => snapshot.folder.toString() === folder.toString()) : snapshots[0];
+  }
+
   getTreeItem(node: UsageTreeNode): vscode.TreeItem {
     switch (node.kind) {
+      case 'folder': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+        item.resourceUri = node.folder;
+        item.iconPath = vscode.ThemeIcon.Folder;
+        item.contextValue = 'usageFolder';
+        return item;
+      }
       case 'quota':
         return quotaItem(node.quota);
       case 'section': {
@@ -132,7 +158,7 @@ export class UsageTreeProvider implements vscode.TreeDataProvider<UsageTreeNode>
         const item = new vscode.TreeItem(`${node.problem.file}${node.problem.line > 0 ? `:${node.problem.line}` : ''}`);
         item.description = node.problem.message;
         item.tooltip = `${node.problem.file}:${node.problem.line}: ${node.problem.message}`;
-        const folder = this.logs.snapshot?.folder;
+        const folder = node.folder ?? this.logs.snapshot?.folder;
         if (folder && node.problem.line > 0 && !node.problem.file.startsWith('~')) {
           const uri = vscode.Uri.joinPath(folder, node.problem.file);
           const line = node.problem.line - 1;
@@ -148,6 +174,12 @@ export class UsageTreeProvider implements vscode.TreeDataProvider<UsageTreeNode>
     for (const subscription of this.subscriptions) subscription.dispose();
     this.changed.dispose();
   }
+}
+
+/** A workspace folder by its name, a folder inside one by its relative path. */
+function folderLabel(folder: vscode.Uri): string {
+  const workspaceFolder = vscode.workspace.getWorkspaceFolder(folder);
+  return workspaceFolder && workspaceFolder.uri.toString() === folder.toString() ? workspaceFolder.name : vscode.workspace.asRelativePath(folder);
 }
 
 /** The Agents section: its description is today's spend. */
@@ -194,13 +226,14 @@ function blockItem(block: UsageBlock, projection: BlockProjection | undefined, n
 function rootNodes(snapshot: UsageSnapshot): UsageTreeNode[] {
   const buckets = [...snapshot.ledger.buckets.values()];
   const days = new Set(buckets.map((bucket) => bucket.day)).size;
+  const folder = snapshot.folder;
   const nodes: UsageTreeNode[] = snapshot.report.quotas.map((quota) => ({ kind: 'quota', quota }));
-  nodes.push({ kind: 'section', section: 'days', label: `Last ${RECENT_DAYS} days`, count: Math.min(days, RECENT_DAYS) });
-  nodes.push({ kind: 'section', section: 'models', label: 'Models', count: new Set(buckets.map((bucket) => bucket.model)).size });
-  nodes.push({ kind: 'section', section: 'users', label: 'Users', count: new Set(buckets.map((bucket) => bucket.user ?? '')).size });
+  nodes.push({ kind: 'section', section: 'days', label: `Last ${RECENT_DAYS} days`, count: Math.min(days, RECENT_DAYS), folder });
+  nodes.push({ kind: 'section', section: 'models', label: 'Models', count: new Set(buckets.map((bucket) => bucket.model)).size, folder });
+  nodes.push({ kind: 'section', section: 'users', label: 'Users', count: new Set(buckets.map((bucket) => bucket.user ?? '')).size, folder });
   const linked = snapshot.config.budgets.filter((budget) => budget.usageTags && budget.usageTags.length > 0).length;
-  if (linked > 0) nodes.push({ kind: 'section', section: 'budgets', label: 'Budgets', count: linked });
-  if (snapshot.report.problems.length > 0) nodes.push({ kind: 'section', section: 'problems', label: 'Unread lines', count: snapshot.report.problems.length });
+  if (linked > 0) nodes.push({ kind: 'section', section: 'budgets', label: 'Budgets', count: linked, folder });
+  if (snapshot.report.problems.length > 0) nodes.push({ kind: 'section', section: 'problems', label: 'Unread lines', count: snapshot.report.problems.length, folder });
   return nodes;
 }
 
@@ -229,7 +262,7 @@ function sectionNodes(snapshot: UsageSnapshot, section: 'days' | 'models' | 'use
       }));
     }
     case 'problems':
-      return snapshot.report.problems.map((problem) => ({ kind: 'problem', problem }));
+      return snapshot.report.problems.map((problem) => ({ kind: 'problem', problem, folder: snapshot.folder }));
   }
 }
 

@@ -21,6 +21,8 @@ export interface FolderBudgets {
   problems: Problem[];
   /** Findings about the config that need the workspace's files (globs that match nothing, monthly cost), from the last scan. */
   scanProblems?: Problem[];
+  /** Findings about the config from its usage logs (quotas near or over their limit), from the last read of them. */
+  usageProblems?: Problem[];
   /** Counts reads of this folder's config, so an older, slower read never overwrites a newer one. */
   readGeneration?: number;
   /** The latest read of the config, settled when it has been applied (or failed). */
@@ -31,8 +33,10 @@ const CONFIG_GLOB = `{${CONFIG_FILE_NAMES.join(',')}}`;
 const REPARSE_DELAY_MS = 250;
 
 /**
- * Reads and watches prompt-budget.yaml in each workspace folder (multi-root: one per folder),
- * shows its problems as diagnostics on the file, and keeps the last good config in force.
+ * The owner of each workspace folder's prompt-budget.yaml (multi-root: one per folder): the only
+ * reader of it in the editor (unsaved text included), through the core's reader, as the CLI reads it.
+ * Keeps the last good config in force, publishes every change (`onDidChange`), and shows the config's
+ * problems, the workspace scan's and the usage logs' findings on the file in the one diagnostic collection.
  */
 export class WorkspaceBudgets implements vscode.Disposable {
   private readonly folders = new Map<string, FolderBudgets>();
@@ -75,6 +79,17 @@ export class WorkspaceBudgets implements vscode.Disposable {
     const state = this.folders.get(folder.uri.toString());
     if (!state) return;
     state.scanProblems = [...problems];
+    this.showDiagnostics(state);
+  }
+
+  /**
+   * Shows the quotas' findings from the folder's usage logs on its config file, in the same collection as
+   * its other problems. Ignored while the file has errors, like the scan's findings.
+   */
+  setUsageProblems(folder: vscode.Uri, problems: readonly Problem[]): void {
+    const state = this.folders.get(folder.toString());
+    if (!state) return;
+    state.usageProblems = [...problems];
     this.showDiagnostics(state);
   }
 
@@ -173,8 +188,9 @@ export class WorkspaceBudgets implements vscode.Disposable {
     // A newer read started while this one waited on the file system: its result wins.
     if (state.readGeneration !== generation || this.folders.get(folder.uri.toString()) !== state) return;
     if (state.configUri && state.configUri.toString() !== found?.uri.toString()) this.diagnostics.delete(state.configUri);
-    // Positions of the last scan's findings may not fit the new text; the next scan sets them again.
+    // Positions of the last scan's and usage read's findings may not fit the new text; the next ones set them again.
     state.scanProblems = [];
+    state.usageProblems = [];
     if (!found) {
       Object.assign(state, { configUri: undefined, config: undefined, stale: false, problems: [] });
       this.changed.fire();
@@ -196,7 +212,7 @@ export class WorkspaceBudgets implements vscode.Disposable {
 
   private showDiagnostics(state: FolderBudgets): void {
     if (!state.configUri) return;
-    const diagnostics = [...state.problems, ...(state.stale ? [] : (state.scanProblems ?? []))].map(toDiagnostic);
+    const diagnostics = [...state.problems, ...(state.stale ? [] : [...(state.scanProblems ?? []), ...(state.usageProblems ?? [])])].map(toDiagnostic);
     if (state.stale) {
       const notice = new vscode.Diagnostic(
         new vscode.Range(0, 0, 0, 0),
@@ -241,6 +257,8 @@ function readFolderConfig(folder: vscode.WorkspaceFolder) {
   );
 }
 
+/** The unsaved text of the file's editor; a saved one may lag the disk (changed outside), which is then read. */
 function openText(uri: vscode.Uri): string | undefined {
-  return vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString())?.getText();
+  const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === uri.toString());
+  return document?.isDirty ? document.getText() : undefined;
 }

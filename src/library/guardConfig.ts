@@ -1,12 +1,11 @@
-// The prompt-budget.yaml a guard follows: named, given, or the nearest one at or above `cwd`, as the
-// CLI finds it; read with the core's reader, so the editor, CI and the application agree on it.
-import { promises as fs } from 'node:fs';
+// The prompt-budget.yaml a guard follows: named, given, or the nearest one at or above `cwd`, found and
+// read by the core's one loader, as the CLI does, so the editor, CI and the application agree on it.
 import { dirname, join, resolve } from 'node:path';
 import type { BudgetConfig } from '../core/config/budgetConfig';
-import { findConfigFile } from '../core/config/findConfigFile';
 import { ModelCatalog } from '../core/catalog/modelCatalog';
 import { catalogWithOverrides } from '../core/catalog/catalogWithOverrides';
-import { readBudgetConfig } from '../core/config/readBudgetConfig';
+import { readNearestBudgetConfig } from '../core/config/readBudgetConfig';
+import { readRegularFile } from '../core/io/readRegularFile';
 
 export interface GuardConfig {
   config?: BudgetConfig;
@@ -20,8 +19,7 @@ export async function loadGuardConfig(cwd: string, config: string | BudgetConfig
   const builtIn = ModelCatalog.builtIn();
   if (typeof config === 'object') return { config, root: resolve(cwd), catalog: catalogWithOverrides([], config, builtIn) };
   const explicit = typeof config === 'string' ? resolve(cwd, config) : undefined;
-  const root = explicit ? dirname(explicit) : ((await nearestConfigFolder(resolve(cwd))) ?? resolve(cwd));
-  const read = await readBudgetConfig((path) => fs.readFile(path), join, root, () => builtIn, explicit);
+  const { root, read } = await readNearestBudgetConfig((path) => readRegularFile(path), { join, dirname }, resolve(cwd), () => builtIn, explicit);
   const errors = (read?.parsed.problems ?? []).filter((problem) => problem.severity === 'error');
   if (errors.length > 0) {
     const where = (file: string) => (explicit ? file : join(root, file));
@@ -29,12 +27,4 @@ export async function loadGuardConfig(cwd: string, config: string | BudgetConfig
   }
   const parsed = read?.parsed.config;
   return { config: parsed, root, catalog: catalogWithOverrides([], parsed, builtIn) };
-}
-
-async function nearestConfigFolder(start: string): Promise<string | undefined> {
-  for (let dir = start; ; dir = dirname(dir)) {
-    const folder = dir;
-    if (await findConfigFile((name) => fs.stat(join(folder, name)).then((stats) => (stats.isFile() ? stats : undefined)))) return dir;
-    if (dirname(dir) === dir) return undefined;
-  }
 }

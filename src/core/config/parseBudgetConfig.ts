@@ -399,37 +399,24 @@ function readLedger(reader: ConfigReader, pair: Pair, usage: UsageConfig): void 
 }
 
 function readQuotas(reader: ConfigReader, pair: Pair, topWarnAt: number): UsageQuota[] {
-  const node = reader.resolve(pair.value);
-  if (!isSeq(node)) {
-    reader.wrongType(pair, 'quotas', 'a list of quotas (each line starting with "- name:")');
-    return [];
-  }
-  const quotas: UsageQuota[] = [];
-  const seen = new Map<string, SourcePosition>();
-  node.items.forEach((raw, index) => {
-    const item = reader.resolve(raw);
-    const itemPosition = reader.positionOf(raw as Node, reader.valuePosition(pair));
-    if (!isMap(item)) {
-      reader.report('invalid-type', 'error', itemPosition, `Quota ${index + 1} must be a map with 'name', 'period' and a limit, not ${describe(item)}.`);
-      return;
-    }
-    const entries = reader.entries(item, QUOTA_KEYS, `in quota ${index + 1}`);
-    const positions: Partial<Record<string, SourcePosition>> = {};
-    const quota: Partial<UsageQuota> = { warnAt: topWarnAt };
-    let valid = true;
-    for (const { key, pair: field } of entries) {
-      positions[key] = reader.valuePosition(field);
-      const before = reader.problems.length;
+  return readNamedList<Partial<UsageQuota>, UsageQuota>(reader, pair, {
+    listKey: 'quotas',
+    listShape: 'a list of quotas (each line starting with "- name:")',
+    noun: 'Quota',
+    itemShape: "a map with 'name', 'period' and a limit",
+    keys: QUOTA_KEYS,
+    duplicateRule: 'duplicate-quota',
+    duplicateHint: '',
+    required: [
+      { anyOf: ['name'], message: "has no 'name'; the usage view and CLI show it by name." },
+      { anyOf: ['period'], message: "has no 'period'; use day, week, month or block." },
+      { anyOf: ['maxCost', 'maxTokens', 'maxCalls'], message: 'sets no limit; add maxCost, maxTokens or maxCalls.' },
+    ],
+    start: () => ({ warnAt: topWarnAt }),
+    // Kept where the file has it, as the other keys are.
+    named: (quota, name) => (quota.name = name),
+    readField(key, field, quota) {
       switch (key) {
-        case 'name': {
-          quota.name = reader.readString(field, key);
-          const normalized = quota.name?.trim().toLowerCase();
-          if (normalized === undefined) break;
-          const first = seen.get(normalized);
-          if (first) reader.report('duplicate-quota', 'error', reader.valuePosition(field), `Quota name '${quota.name}' is already used on line ${first.line}.`);
-          else seen.set(normalized, reader.valuePosition(field));
-          break;
-        }
         case 'period': {
           const value = reader.resolve(field.value);
           const period = QUOTA_PERIODS.find((known) => isScalar(value) && value.value === known);
@@ -454,26 +441,12 @@ function readQuotas(reader: ConfigReader, pair: Pair, topWarnAt: number): UsageQ
           quota.warnAt = reader.readNumber(field, key, WARN_AT) ?? topWarnAt;
           break;
       }
-      if (reader.problems.length > before) valid = false;
-    }
-    const anchor = entries.length > 0 ? reader.keyPosition(entries[0].pair) : itemPosition;
-    const label = quota.name !== undefined ? `Quota '${quota.name}'` : `Quota ${index + 1}`;
-    if (!entries.some((entry) => entry.key === 'name')) {
-      reader.report('missing-key', 'error', anchor, `${label} has no 'name'; the usage view and CLI show it by name.`);
-      valid = false;
-    }
-    if (!entries.some((entry) => entry.key === 'period')) {
-      reader.report('missing-key', 'error', anchor, `${label} has no 'period'; use day, week, month or block.`);
-      valid = false;
-    }
-    if (!entries.some((entry) => entry.key === 'maxCost' || entry.key === 'maxTokens' || entry.key === 'maxCalls')) {
-      reader.report('missing-key', 'error', anchor, `${label} sets no limit; add maxCost, maxTokens or maxCalls.`);
-      valid = false;
-    }
-    if (!valid || quota.name === undefined || quota.period === undefined) return;
-    quotas.push(dropUndefined({ ...quota, name: quota.name, period: quota.period, warnAt: quota.warnAt ?? topWarnAt, position: positions.name ?? anchor, positions }) as UsageQuota);
+    },
+    finish({ fields: quota, name, positions, anchor, valid }) {
+      if (!valid || name === undefined || quota.period === undefined) return undefined;
+      return dropUndefined({ ...quota, name, period: quota.period, warnAt: quota.warnAt ?? topWarnAt, position: positions.name ?? anchor, positions }) as UsageQuota;
+    },
   });
-  return quotas;
 }
 
 function readModels(reader: ConfigReader, pair: Pair): ModelOverride[] {
@@ -529,129 +502,175 @@ function readModels(reader: ConfigReader, pair: Pair): ModelOverride[] {
   return models;
 }
 
+/** What a budget entry has read so far: its limits by key, the rest by name. */
+interface BudgetFields {
+  values: Partial<Record<string, number>>;
+  files?: GlobPattern[];
+  exclude: GlobPattern[];
+  model?: string;
+  warnAt: number;
+  usageTags?: string[];
+}
+
 function readBudgets(reader: ConfigReader, pair: Pair, topWarnAt: number): Budget[] {
+  return readNamedList<BudgetFields, Budget>(reader, pair, {
+    listKey: 'budgets',
+    listShape: 'a list of budgets (each line starting with "- name:")',
+    noun: 'Budget',
+    itemShape: "a map with 'name' and 'files'",
+    keys: BUDGET_KEYS,
+    duplicateRule: 'duplicate-budget',
+    // Names identify budgets in reports and the tree; 'Support' and 'support ' would be confused.
+    duplicateHint: '; reports would mix them up',
+    required: [
+      { anyOf: ['name'], message: "has no 'name'; reports and the budget view show it by name." },
+      { anyOf: ['files'], message: `has no 'files'; add globs of its prompt files, e.g. files: ["prompts/support/**/*.md"].` },
+    ],
+    start: () => ({ values: {}, exclude: [], warnAt: topWarnAt }),
+    readField(key, field, budget) {
+      switch (key) {
+        case 'files':
+          budget.files = reader.readGlobs(field, key);
+          break;
+        case 'exclude':
+          budget.exclude = reader.readGlobs(field, key) ?? [];
+          break;
+        case 'model':
+          budget.model = reader.readString(field, key);
+          if (budget.model !== undefined) reader.modelRefs.push({ name: budget.model, position: reader.valuePosition(field) });
+          break;
+        case 'warnAt':
+          budget.warnAt = reader.readNumber(field, key, WARN_AT) ?? topWarnAt;
+          break;
+        case 'usageTags':
+          budget.usageTags = reader.readStringList(field, key);
+          break;
+        case 'maxInputTokens':
+        case 'maxTotalTokens':
+          budget.values[key] = reader.readNumber(field, key, TOKEN_LIMIT);
+          break;
+        case 'expectedOutputTokens':
+        case 'callsPerDay':
+          budget.values[key] = reader.readNumber(field, key, TOKEN_COUNT);
+          break;
+        case 'maxCostPerCall':
+        case 'maxMonthlyCost':
+          budget.values[key] = reader.readNumber(field, key, USD);
+          break;
+      }
+    },
+    finish({ fields: budget, name, positions, anchor, valid }) {
+      const { values } = budget;
+      const monthly = positions.maxMonthlyCost;
+      if (monthly && values.maxMonthlyCost !== undefined && values.callsPerDay === undefined) {
+        reader.report('missing-key', 'error', monthly, `'maxMonthlyCost' needs 'callsPerDay' in the same budget to work out a month of calls.`);
+        return undefined;
+      }
+      if (!valid || name === undefined || budget.files === undefined) return undefined;
+      return dropUndefined({
+        name,
+        files: budget.files,
+        exclude: budget.exclude,
+        model: budget.model,
+        maxInputTokens: values.maxInputTokens,
+        maxTotalTokens: values.maxTotalTokens,
+        expectedOutputTokens: values.expectedOutputTokens,
+        maxCostPerCall: values.maxCostPerCall,
+        callsPerDay: values.callsPerDay,
+        maxMonthlyCost: values.maxMonthlyCost,
+        warnAt: budget.warnAt,
+        usageTags: budget.usageTags,
+        position: positions.name ?? anchor,
+        positions,
+      });
+    },
+  });
+}
+
+/** How one list of named entries (`budgets`, `usage.quotas`) is read; readNamedList does the rest. */
+interface NamedListSpec<Fields, Entry> {
+  /** The list's key, as messages name it. */
+  listKey: string;
+  /** What the list must be, for the message when it is not a list. */
+  listShape: string;
+  /** How messages name one entry: 'Budget', 'Quota'. */
+  noun: string;
+  /** What an entry must be, for the message when it is not a map. */
+  itemShape: string;
+  keys: readonly string[];
+  duplicateRule: Rule;
+  /** Said after "<noun> name 'x' is already used on line N". */
+  duplicateHint: string;
+  /** Keys an entry must have (any one of `anyOf`), and what the message says after the entry's label. */
+  required: readonly { anyOf: readonly string[]; message: string }[];
+  /** A new entry's fields before any key is read (inherited defaults). */
+  start(): Fields;
+  /** Called with the entry's name once read. */
+  named?(fields: Fields, name: string | undefined): void;
+  /** Reads one key other than `name` into the fields, reporting what is wrong with it. */
+  readField(key: string, field: Pair, fields: Fields): void;
+  /** The entry, or undefined when it is invalid (`valid` false) or a check across its keys fails (reported here). */
+  finish(entry: { fields: Fields; name: string | undefined; positions: Partial<Record<string, SourcePosition>>; anchor: SourcePosition; valid: boolean }): Entry | undefined;
+}
+
+/**
+ * The one skeleton of a list of named maps: the list's and each entry's shape, unknown keys, a name
+ * used twice (case and spaces aside), and missing keys, reported at the entry; `spec` reads the rest.
+ */
+function readNamedList<Fields, Entry>(reader: ConfigReader, pair: Pair, spec: NamedListSpec<Fields, Entry>): Entry[] {
   const node = reader.resolve(pair.value);
   if (!isSeq(node)) {
-    reader.wrongType(pair, 'budgets', 'a list of budgets (each line starting with "- name:")');
+    reader.wrongType(pair, spec.listKey, spec.listShape);
     return [];
   }
-  const budgets: Budget[] = [];
+  const entries: Entry[] = [];
   const seen = new Map<string, SourcePosition>();
   node.items.forEach((raw, index) => {
     const item = reader.resolve(raw);
     const itemPosition = reader.positionOf(raw as Node, reader.valuePosition(pair));
     if (!isMap(item)) {
-      reader.report('invalid-type', 'error', itemPosition, `Budget ${index + 1} must be a map with 'name' and 'files', not ${describe(item)}.`);
+      reader.report('invalid-type', 'error', itemPosition, `${spec.noun} ${index + 1} must be ${spec.itemShape}, not ${describe(item)}.`);
       return;
     }
-    const budget = readBudget(reader, item, index, itemPosition, topWarnAt, seen);
-    if (budget) budgets.push(budget);
+    const pairs = reader.entries(item, spec.keys, `in ${spec.noun.toLowerCase()} ${index + 1}`);
+    const positions: Partial<Record<string, SourcePosition>> = {};
+    const fields = spec.start();
+    let name: string | undefined;
+    let valid = true;
+    for (const { key, pair: field } of pairs) {
+      positions[key] = reader.valuePosition(field);
+      const before = reader.problems.length;
+      if (key === 'name') {
+        name = readEntryName(reader, field, seen, spec);
+        spec.named?.(fields, name);
+      } else {
+        spec.readField(key, field, fields);
+      }
+      if (reader.problems.length > before) valid = false;
+    }
+    // Missing keys are reported at the entry's first key, so the squiggle sits on the entry itself.
+    const anchor = pairs.length > 0 ? reader.keyPosition(pairs[0].pair) : itemPosition;
+    const label = name !== undefined ? `${spec.noun} '${name}'` : `${spec.noun} ${index + 1}`;
+    for (const required of spec.required) {
+      if (pairs.some((entry) => required.anyOf.includes(entry.key))) continue;
+      reader.report('missing-key', 'error', anchor, `${label} ${required.message}`);
+      valid = false;
+    }
+    const entry = spec.finish({ fields, name, positions, anchor, valid });
+    if (entry) entries.push(entry);
   });
-  return budgets;
+  return entries;
 }
 
-function readBudget(
-  reader: ConfigReader,
-  map: YAMLMap,
-  index: number,
-  itemPosition: SourcePosition,
-  topWarnAt: number,
-  seenNames: Map<string, SourcePosition>,
-): Budget | undefined {
-  const entries = reader.entries(map, BUDGET_KEYS, `in budget ${index + 1}`);
-  const positions: Partial<Record<string, SourcePosition>> = {};
-  const values: Partial<Record<string, number>> = {};
-  let name: string | undefined;
-  let files: GlobPattern[] | undefined;
-  let exclude: GlobPattern[] = [];
-  let model: string | undefined;
-  let warnAt = topWarnAt;
-  let usageTags: string[] | undefined;
-  let valid = true;
-
-  for (const { key, pair } of entries) {
-    positions[key] = reader.valuePosition(pair);
-    const before = reader.problems.length;
-    switch (key) {
-      case 'name': {
-        name = reader.readString(pair, key);
-        if (name === undefined) break;
-        // Names identify budgets in reports and the tree; 'Support' and 'support ' would be confused.
-        const normalized = name.trim().toLowerCase();
-        const first = seenNames.get(normalized);
-        if (first) {
-          reader.report('duplicate-budget', 'error', reader.valuePosition(pair), `Budget name '${name}' is already used on line ${first.line}; reports would mix them up.`);
-        } else {
-          seenNames.set(normalized, reader.valuePosition(pair));
-        }
-        break;
-      }
-      case 'files':
-        files = reader.readGlobs(pair, key);
-        break;
-      case 'exclude':
-        exclude = reader.readGlobs(pair, key) ?? [];
-        break;
-      case 'model':
-        model = reader.readString(pair, key);
-        if (model !== undefined) reader.modelRefs.push({ name: model, position: reader.valuePosition(pair) });
-        break;
-      case 'warnAt':
-        warnAt = reader.readNumber(pair, key, WARN_AT) ?? topWarnAt;
-        break;
-      case 'usageTags':
-        usageTags = reader.readStringList(pair, key);
-        break;
-      case 'maxInputTokens':
-      case 'maxTotalTokens':
-        values[key] = reader.readNumber(pair, key, TOKEN_LIMIT);
-        break;
-      case 'expectedOutputTokens':
-      case 'callsPerDay':
-        values[key] = reader.readNumber(pair, key, TOKEN_COUNT);
-        break;
-      case 'maxCostPerCall':
-      case 'maxMonthlyCost':
-        values[key] = reader.readNumber(pair, key, USD);
-        break;
-    }
-    if (reader.problems.length > before) valid = false;
-  }
-
-  // Missing keys are reported at the entry's first key, so the squiggle sits on the budget itself.
-  const anchor = entries.length > 0 ? reader.keyPosition(entries[0].pair) : itemPosition;
-  const label = name !== undefined ? `Budget '${name}'` : `Budget ${index + 1}`;
-  if (!entries.some((entry) => entry.key === 'name')) {
-    reader.report('missing-key', 'error', anchor, `${label} has no 'name'; reports and the budget view show it by name.`);
-    valid = false;
-  }
-  if (!entries.some((entry) => entry.key === 'files')) {
-    reader.report('missing-key', 'error', anchor, `${label} has no 'files'; add globs of its prompt files, e.g. files: ["prompts/support/**/*.md"].`);
-    valid = false;
-  }
-  const monthly = positions.maxMonthlyCost;
-  if (monthly && values.maxMonthlyCost !== undefined && values.callsPerDay === undefined) {
-    reader.report('missing-key', 'error', monthly, `'maxMonthlyCost' needs 'callsPerDay' in the same budget to work out a month of calls.`);
-    valid = false;
-  }
-  if (!valid || name === undefined || files === undefined) return undefined;
-
-  return dropUndefined({
-    name,
-    files,
-    exclude,
-    model,
-    maxInputTokens: values.maxInputTokens,
-    maxTotalTokens: values.maxTotalTokens,
-    expectedOutputTokens: values.expectedOutputTokens,
-    maxCostPerCall: values.maxCostPerCall,
-    callsPerDay: values.callsPerDay,
-    maxMonthlyCost: values.maxMonthlyCost,
-    warnAt,
-    usageTags,
-    position: positions.name ?? anchor,
-    positions,
-  });
+/** An entry's `name`, reported when a name before it in the list is the same but for case and spaces. */
+function readEntryName(reader: ConfigReader, field: Pair, seen: Map<string, SourcePosition>, spec: { noun: string; duplicateRule: Rule; duplicateHint: string }): string | undefined {
+  const name = reader.readString(field, 'name');
+  if (name === undefined) return undefined;
+  const normalized = name.trim().toLowerCase();
+  const first = seen.get(normalized);
+  if (first) reader.report(spec.duplicateRule, 'error', reader.valuePosition(field), `${spec.noun} name '${name}' is already used on line ${first.line}${spec.duplicateHint}.`);
+  else seen.set(normalized, reader.valuePosition(field));
+  return name;
 }
 
 /** Models named by `defaultModel` and budgets must be in the catalog or in the file's own `models`. */

@@ -1,9 +1,10 @@
 // Finds and parses a folder's prompt-budget.yaml; the caller passes how files are read.
 import { findConfigFile } from './findConfigFile';
+import { findNearestConfigFolder, type ConfigPaths } from './findNearestConfigFolder';
 import { parseBudgetConfig, type ParsedBudgetConfig } from './parseBudgetConfig';
 import type { ModelCatalog } from '../catalog/modelCatalog';
 import { decodePromptText } from '../io/decodePromptText';
-import { readErrorProblem } from '../io/readError';
+import { isRefusedRead, readErrorProblem } from '../io/readError';
 
 export interface BudgetConfigRead {
   /** The config file's name in its folder (one of CONFIG_FILE_NAMES), or the path given. */
@@ -52,11 +53,6 @@ export async function readBudgetConfig(
   return { name: found.name, file, parsed: parseConfigBytes(file, found.found, catalog()) };
 }
 
-/** A read the reader refused (it carries a `detail`, as readRegularFile's refusals do), as opposed to a missing file. */
-export function isRefusedRead(error: unknown): boolean {
-  return typeof (error as { detail?: unknown } | undefined)?.detail === 'string';
-}
-
 function parseConfigBytes(file: string, bytes: Uint8Array | string, catalog: ModelCatalog): ParsedBudgetConfig {
   if (typeof bytes === 'string') return parseConfigWithCatalog(file, bytes, catalog);
   const decoded = decodePromptText(file, bytes);
@@ -71,4 +67,27 @@ export function parseConfigWithCatalog(file: string, text: string, catalog: Mode
       return 'model' in resolution ? true : resolution.suggestions;
     },
   });
+}
+
+/** Where a config was looked for and what was read there. */
+export interface NearestBudgetConfig {
+  /** The folder the config's globs and ledger path are relative to (the start when there is no config). */
+  root: string;
+  read?: BudgetConfigRead;
+}
+
+/**
+ * The one loader of a config for a place: `explicitFile` when given, else the nearest config at or above
+ * `start` (findNearestConfigFolder). Every section (budgets, models, usage, quotas, agents) is in `read`.
+ */
+export async function readNearestBudgetConfig(
+  readFile: (path: string) => Promise<Uint8Array | string | undefined>,
+  paths: ConfigPaths,
+  start: string,
+  catalog: () => ModelCatalog,
+  explicitFile?: string,
+  label?: (name: string) => string,
+): Promise<NearestBudgetConfig> {
+  const root = explicitFile ? paths.dirname(explicitFile) : ((await findNearestConfigFolder(readFile, paths, start)) ?? start);
+  return { root, read: await readBudgetConfig(readFile, paths.join, root, catalog, explicitFile, label) };
 }

@@ -24,3 +24,8 @@ export function readErrorProblem(file: string, error: unknown, shownAs: string =
 export function isMissingFile(error: unknown): boolean {
   return (error as { code?: string } | undefined)?.code === 'ENOENT';
 }
+
+/** A read the reader refused (it carries a `detail`, as readRegularFile's refusals do), as opposed to a missing file. */
+export function isRefusedRead(error: unknown): boolean {
+  return typeof (error as { detail?: unknown } | undefined)?.detail === 'string';
+}
