@@ -8,7 +8,7 @@ import { loadTokenCounter, type ChunkableTokenCounter } from '../../src/core/tok
 import type { VocabularyId } from '../../src/core/tokenize/vocabularies';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const OPEN_FAMILIES = ['llama3', 'qwen3', 'deepseek_v3', 'tekken'] as const satisfies readonly VocabularyId[];
+const OPEN_FAMILIES = ['llama3', 'qwen3', 'deepseek_v3', 'tekken', 'gemma3'] as const satisfies readonly VocabularyId[];
 
 /** Counts frozen from Hugging Face's reference implementation by scripts/freezeVocabularyFixtures.mjs. */
 interface VocabularyFixture {
