@@ -28,8 +28,10 @@ export function sentencePieceVocabularyFromTokenizerJson(json: unknown, origin: 
   const tokenizer = readTokenizer(json);
   const ranked: string[] = [];
   const seen = new Set<string>();
+  const merges = new Set<string>();
   for (const merge of tokenizer.merges) {
     const [left, right] = mergeSides(merge);
+    merges.add(`${left}\u0000${right}`);
     if (BYTE_TOKEN.test(left) || BYTE_TOKEN.test(right)) throw new Error(`tokenizer.json: merge ${JSON.stringify(merge)} joins a byte-fallback token`);
     const piece = left + right;
     if (!Object.hasOwn(tokenizer.vocab, piece)) throw new Error(`tokenizer.json: merge ${JSON.stringify(merge)} makes ${JSON.stringify(piece)}, which is not in the vocabulary`);
@@ -47,6 +49,7 @@ export function sentencePieceVocabularyFromTokenizerJson(json: unknown, origin: 
     }
   }
   if (byteTokens !== 256) throw new Error(`tokenizer.json: byte fallback needs the 256 tokens <0x00>…<0xFF>, found ${byteTokens}`);
+  checkEverySplitMerges(ranked, seen, merges);
 
   const specialTokens = tokenizer.addedTokens.map((added) => added.content);
   const splits = [pieceSplitPattern(ranked)];
@@ -140,6 +143,25 @@ function pieceSplitPattern(pieces: readonly string[]): string {
   const members = [...glue].map((char) => (/[\\\]^-]/.test(char) ? `\\${char}` : char)).join('');
   const space = `[ ${METASPACE}]`;
   return members === '' ? `${space}*[^ ${METASPACE}]+|${space}+` : `${space}*(?:[^ ${METASPACE}${members}]|[${members}]${space}*)+|${space}+`;
+}
+
+/**
+ * Ranking pieces rather than merges joins any two adjacent parts whose text is a piece; Hugging Face
+ * joins only listed pairs. The two agree when every split of a piece into two pieces is listed, as
+ * in tokenizer.json files converted from SentencePiece (Gemma 3: 514,906 merges for 236,339 pieces).
+ */
+function checkEverySplitMerges(pieces: readonly string[], isPiece: ReadonlySet<string>, merges: ReadonlySet<string>): void {
+  for (const piece of pieces) {
+    const chars = [...piece];
+    let left = '';
+    for (let i = 1; i < chars.length; i++) {
+      left += chars[i - 1];
+      const right = piece.slice(left.length);
+      if (isPiece.has(left) && isPiece.has(right) && !merges.has(`${left}\u0000${right}`)) {
+        throw new Error(`tokenizer.json: ${JSON.stringify(piece)} is the pieces ${JSON.stringify(left)} and ${JSON.stringify(right)}, but no merge joins them`);
+      }
+    }
+  }
 }
 
 /**
