@@ -18,7 +18,7 @@ const TEKKEN = /^(open-)?(mistral-nemo|pixtral-12b|ministral-[38]b(-2410|-latest
 const CLAUDE = /^claude-(?:(?:opus|sonnet|haiku)-)?(\d+)(?:[-.](\d))?(?!\d)/;
 // Gemma 3's vocabulary: Google's own local tokenizer (google-genai's LocalTokenizer) for Gemini 2.0,
 // 2.5 and the gemini-3 previews. gemini-3.1 and later use Gemma 4's; Gemma 1/2 and Gemini 1.x an older one.
-const GEMMA3 = /^(gemma-?3(?![.\d])|gemini-2\.[05](?!\d)|gemini-3-)/;
+const GEMMA3 = /^(gemma-?3(?![.\d])|gemini-(live-)?2\.[05](?!\d)|gemini-3-)/;
 // The other Gemini and Gemma models: estimated from Gemma 3's measured ratio.
 const GEMINI = /^(gemini|gemma)-/;
 
