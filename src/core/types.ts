@@ -5,7 +5,7 @@
 export type TokenizerId = VocabularyTokenizerId | EstimateTokenizerId;
 
 /** The published vocabularies counted exactly (tokenize/vocabularies.ts). */
-export type VocabularyTokenizerId = 'o200k_base' | 'cl100k_base' | 'llama3' | 'qwen3' | 'deepseek_v3' | 'tekken';
+export type VocabularyTokenizerId = 'o200k_base' | 'cl100k_base' | 'llama3' | 'qwen3' | 'deepseek_v3' | 'tekken' | 'gemma3';
 
 /** Estimates from o200k_base, per family where one is known (tokenize/estimateProfiles.ts). */
 export type EstimateTokenizerId = 'estimate' | 'estimate-gemini' | 'estimate-claude' | 'estimate-claude-4.7';

@@ -14,8 +14,8 @@ const DIST = resolve(__dirname, '../../../dist');
 type Library = 'core' | 'js-tiktoken' | 'tiktoken-wasm' | 'gpt-tokenizer';
 type Encoding = 'o200k_base' | 'cl100k_base';
 /** What the core alone counts with: OpenAI's encodings and the open families' vocabularies. */
-type CoreEncoding = Encoding | 'llama3' | 'qwen3' | 'deepseek_v3' | 'tekken';
-const OPEN_VOCABULARIES: CoreEncoding[] = ['llama3', 'qwen3', 'deepseek_v3', 'tekken'];
+type CoreEncoding = Encoding | 'llama3' | 'qwen3' | 'deepseek_v3' | 'tekken' | 'gemma3';
+const OPEN_VOCABULARIES: CoreEncoding[] = ['llama3', 'qwen3', 'deepseek_v3', 'tekken', 'gemma3'];
 
 interface ChildResult {
   loadMs: number;
@@ -279,7 +279,9 @@ async function measureVocabularies(): Promise<void> {
   console.log('\nOpen vocabularies (core only, 1 MB mixed text; load = read and index the ranks, fresh process)');
   const widths = [14, 10, 12, 12, 11, 12, 12];
   console.log(formatRow(['vocabulary', 'load ms', 'cold MB/s', 'warm MB/s', 'maxRSS MB', 'edit p50 ms', 'edit p95 ms'], widths));
-  for (const vocabulary of OPEN_VOCABULARIES) {
+  // `--vocabularies gemma3 …` measures only those named.
+  const named = OPEN_VOCABULARIES.filter((vocabulary) => process.argv.includes(vocabulary));
+  for (const vocabulary of named.length > 0 ? named : OPEN_VOCABULARIES) {
     const result = inChild('core', vocabulary, 1_000_000);
     const edits = await measureEdits(vocabulary);
     console.log(

@@ -81,7 +81,8 @@ describe('built-in models', () => {
       'gpt-3.5-turbo': 'cl100k_base',
       'text-embedding-3-small': 'cl100k_base',
       'claude-haiku-4-5': 'estimate-claude',
-      'gemini-2.5-flash': 'estimate-gemini',
+      'gemini-2.5-flash': 'gemma3',
+      'gemini-3.1-pro-preview': 'estimate-gemini',
     };
     for (const [id, tokenizer] of Object.entries(expected)) assert.equal(model(id).tokenizer, tokenizer, id);
   });

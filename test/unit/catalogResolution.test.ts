@@ -134,10 +134,10 @@ describe('tokenizer by family', () => {
     for (const id of ['grok-4.6', 'gpt-image-1', 'text-embedding-ada-002', 'o10-preview']) {
       assert.equal(tokenizerForModel(id), 'estimate', id);
     }
-    // Estimates with a family profile: Claude before and from Opus 4.7, Gemini by Gemma's vocabulary.
+    // Estimates with a family profile: Claude before and from Opus 4.7; Gemini 3.1+ (Gemma 4's vocabulary, not shipped) and Gemini 1.x / Gemma 2 from Gemma 3's ratio.
     for (const id of ['claude-opus-4-6', 'claude-sonnet-4-5', 'claude-3-5-haiku', 'anthropic/claude-3-7-sonnet']) assert.equal(tokenizerForModel(id), 'estimate-claude', id);
     for (const id of ['claude-opus-4-7', 'claude-sonnet-5', 'openrouter/anthropic/claude-opus-5']) assert.equal(tokenizerForModel(id), 'estimate-claude-4.7', id);
-    for (const id of ['gemini-2.5-flash', 'gemini-3-pro-preview', 'openrouter/google/gemini-2.0-flash-001']) assert.equal(tokenizerForModel(id), 'estimate-gemini', id);
+    for (const id of ['gemini-3.1-pro-preview', 'gemini-3.1-flash-lite', 'gemini-3.5-flash', 'gemini-1.5-pro', 'gemma-2-9b-it', 'gemini-exp-1206']) assert.equal(tokenizerForModel(id), 'estimate-gemini', id);
   });
 
   test('the open families by their published vocabulary, through resellers and fine-tunes; their other generations stay estimates', () => {
@@ -146,6 +146,7 @@ describe('tokenizer by family', () => {
       qwen3: ['qwen3-32b', 'cerebras/qwen-3-32b', 'groq/qwen/qwen3-32b', 'openrouter/qwen/qwen3-coder', 'huggingface_together/Qwen/Qwen3-VL-8B-Instruct', 'openrouter/deepseek-r1-0528-qwen3-8b'],
       deepseek_v3: ['deepseek-chat', 'deepseek-reasoner', 'deepseek-v3.2', 'fireworks/deepseek-v3p2', 'openrouter/deepseek/deepseek-chat-v3-0324', 'huggingface_together/deepseek-ai/DeepSeek-R1', 'novita/deepseek/deepseek_v3'],
       tekken: ['mistral-nemo', 'openrouter/mistralai/mistral-nemo', 'pixtral-12b', 'ministral-8b', 'ovhcloud/Mistral-Nemo-Instruct-2407'],
+      gemma3: ['gemini-2.5-flash', 'gemini-2.5-pro', 'gemini-2.0-flash-lite', 'gemini-live-2.5-flash', 'openrouter/google/gemini-2.0-flash-001', 'vertex_ai/gemini-2.5-flash-lite', 'gemini-3-pro-preview', 'gemini-3-flash-preview', 'gemma-3-27b-it', 'openrouter/google/gemma-3-12b-it', 'gemma3:4b', 'google.gemma-3-4b-it'],
       estimate: ['llama-4-scout', 'groq/meta-llama/llama-4-maverick-17b-128e-instruct', 'llama2-70b-4096', 'codellama-7b-instruct-solidity', 'qwen3.5-9b', 'fireworks/qwen3p6-plus', 'openrouter/qwen/qwen3-max', 'openrouter/qwen/qwen3-coder-plus', 'qwen-2.5-72b-instruct', 'deepseek-v4-pro', 'openrouter/deepseek/deepseek-r1-distill-qwen-32b', 'mistral-large', 'mistral-small-2603', 'ministral-8b-2512', 'mistral-7b'],
     };
     for (const [tokenizer, ids] of Object.entries(expected)) for (const id of ids) assert.equal(tokenizerForModel(id), tokenizer, id);

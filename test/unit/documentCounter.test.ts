@@ -12,7 +12,7 @@ const fragment = fc.oneof(
   fc.constantFrom('the', ' the', ' model', 'Budget', "it's", 'x', ' y;', 'naïve'),
   fc.constantFrom(' ', '  ', '    ', '\t'),
   fc.constantFrom('\n', '\n\n', '\r\n', '  \n', '\n   \n', '\r'),
-  fc.constantFrom('// comment', '//', '/', ';', '.', '{', '}', '<|endoftext|>'),
+  fc.constantFrom('// comment', '//', '/', ';', '.', '{', '}', '<|endoftext|>', '<start_of_turn>', '>', '▁'),
   fc.constantFrom('東京は日本の首都です', '机器学习', '🙂', '👍🏽', '👩‍💻'),
   fc.constantFrom('1', '42', '12345', '3.14'),
 );
@@ -32,7 +32,7 @@ describe('DocumentTokenCounter', () => {
   });
   after(() => reference.free());
 
-  for (const tokenizer of ['o200k_base', 'cl100k_base', 'llama3', 'qwen3', 'deepseek_v3', 'tekken', 'estimate'] as TokenizerId[]) {
+  for (const tokenizer of ['o200k_base', 'cl100k_base', 'llama3', 'qwen3', 'deepseek_v3', 'tekken', 'gemma3', 'estimate'] as TokenizerId[]) {
     test(`stays equal to a full ${tokenizer} count through random edits`, async () => {
       const counter = await loadTokenCounter(tokenizer);
       fc.assert(
@@ -96,7 +96,7 @@ describe('counting large texts', () => {
   const text = 'A prompt paragraph with numbers 12345 and 東京 🙂.\n\n  // indented comment;\n'.repeat(5000);
 
   test('countLargeText sums chunk counts to the whole-text count', async () => {
-    for (const tokenizer of ['o200k_base', 'cl100k_base', 'llama3', 'qwen3', 'deepseek_v3', 'tekken', 'estimate'] as TokenizerId[]) {
+    for (const tokenizer of ['o200k_base', 'cl100k_base', 'llama3', 'qwen3', 'deepseek_v3', 'tekken', 'gemma3', 'estimate'] as TokenizerId[]) {
       const counter = await loadTokenCounter(tokenizer);
       assert.equal(countLargeText(counter, text), counter.count(text), tokenizer);
     }

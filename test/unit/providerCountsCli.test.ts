@@ -96,19 +96,19 @@ describe('prompt-budget --count-with-api', () => {
   });
 
   test('compare: the models whose provider counts are exact, the others say why not', async () => {
-    const { code, stdout } = await cli(['compare', 'ticket.prompt.md', '--models', 'claude-sonnet-4-5,gpt-4o,gemini-2.5-flash', '--count-with-api', '--json'], withKey());
+    const { code, stdout } = await cli(['compare', 'ticket.prompt.md', '--models', 'claude-sonnet-4-5,gpt-4o,gemini-3.1-pro-preview', '--count-with-api', '--json'], withKey());
     assert.equal(code, 0);
     const rows = new Map((JSON.parse(stdout).rows as { modelId: string; tokens: number; exact: boolean; providerNote?: string }[]).map((row) => [row.modelId, row]));
     assert.equal(rows.get('claude-sonnet-4-5')?.tokens, PROVIDER_TOKENS);
     assert.equal(rows.get('claude-sonnet-4-5')?.exact, true);
     assert.equal(rows.get('gpt-4o')?.exact, true);
     assert.equal(rows.get('gpt-4o')?.providerNote, 'counted exactly offline (o200k_base): no request needed');
-    assert.equal(rows.get('gemini-2.5-flash')?.exact, false);
-    assert.equal(rows.get('gemini-2.5-flash')?.providerNote, 'no Google Gemini API key (set GOOGLE_API_KEY or GEMINI_API_KEY)');
+    assert.equal(rows.get('gemini-3.1-pro-preview')?.exact, false);
+    assert.equal(rows.get('gemini-3.1-pro-preview')?.providerNote, 'no Google Gemini API key (set GOOGLE_API_KEY or GEMINI_API_KEY)');
     assert.equal(requests.length, 1);
 
-    const text = await cli(['compare', 'ticket.prompt.md', '--models', 'claude-sonnet-4-5,gemini-2.5-flash', '--count-with-api'], withKey());
-    assert.match(text.stdout, /\n--count-with-api: exact from Anthropic's count_tokens API: claude-sonnet-4-5\n--count-with-api: no Google Gemini API key \(set GOOGLE_API_KEY or GEMINI_API_KEY\): gemini-2\.5-flash$/);
+    const text = await cli(['compare', 'ticket.prompt.md', '--models', 'claude-sonnet-4-5,gemini-3.1-pro-preview', '--count-with-api'], withKey());
+    assert.match(text.stdout, /\n--count-with-api: exact from Anthropic's count_tokens API: claude-sonnet-4-5\n--count-with-api: no Google Gemini API key \(set GOOGLE_API_KEY or GEMINI_API_KEY\): gemini-3\.1-pro-preview$/);
   });
 
   test('check: budgets are held to the provider\'s count', async () => {

@@ -8,7 +8,7 @@ import { loadTokenCounter, type ChunkableTokenCounter } from '../../src/core/tok
 import type { VocabularyId } from '../../src/core/tokenize/vocabularies';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const OPEN_FAMILIES = ['llama3', 'qwen3', 'deepseek_v3', 'tekken'] as const satisfies readonly VocabularyId[];
+const OPEN_FAMILIES = ['llama3', 'qwen3', 'deepseek_v3', 'tekken', 'gemma3'] as const satisfies readonly VocabularyId[];
 
 /** Counts frozen from Hugging Face's reference implementation by scripts/freezeVocabularyFixtures.mjs. */
 interface VocabularyFixture {
@@ -83,6 +83,14 @@ describe('special-token literals in prompt text', () => {
     assert.equal((await loadTokenCounter('deepseek_v3')).count('<｜User｜>'), 1);
   });
 
+  test("Gemma 3 counts its added tokens as one each, as Hugging Face matches them: turn markers, unused slots, runs of line breaks, tabs and '▁'", async () => {
+    const gemma = await loadTokenCounter('gemma3');
+    for (const literal of ['<start_of_turn>', '<end_of_turn>', '<bos>', '<unused42>', '[multimodal]', '<table>', '\n\n\n', '\t\t', '▁▁▁▁']) assert.equal(gemma.count(literal), 1, JSON.stringify(literal));
+    // 31 line breaks are the longest run it has: 40 are two tokens.
+    assert.equal(gemma.count('\n'.repeat(40)), 2);
+    assert.equal(gemma.count('<start_of_turn>user\nHi<end_of_turn>'), 5);
+  });
+
   test('tekken counts `[INST]` and `<s>` as the text they are, as Mistral never matches special tokens in text', async () => {
     const tekken = await loadTokenCounter('tekken');
     assert.ok(tekken.count('[INST]') > 1);
@@ -95,11 +103,13 @@ describe('chat framing per family', () => {
     { label: 'system', role: 'system', text: 'You are terse.', range: { start: 0, end: 0 } },
     { label: 'user', role: 'user', text: 'Summarise this report in French.', range: { start: 0, end: 0 } },
   ];
-  const rendered: Record<'llama3' | 'qwen3' | 'deepseek_v3', string> = {
+  const rendered: Record<'llama3' | 'qwen3' | 'deepseek_v3' | 'gemma3', string> = {
     llama3:
       '<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nYou are terse.<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nSummarise this report in French.<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n',
     qwen3: '<|im_start|>system\nYou are terse.<|im_end|>\n<|im_start|>user\nSummarise this report in French.<|im_end|>\n<|im_start|>assistant\n',
     deepseek_v3: '<｜begin▁of▁sentence｜>You are terse.<｜User｜>Summarise this report in French.<｜Assistant｜>',
+    // Gemma 3's template puts the system prompt at the head of the first user turn.
+    gemma3: '<bos><start_of_turn>user\nYou are terse.\n\nSummarise this report in French.<end_of_turn>\n<start_of_turn>model\n',
   };
 
   for (const [id, text] of Object.entries(rendered) as Array<[keyof typeof rendered, string]>) {

@@ -16,7 +16,10 @@ const TEKKEN = /^(open-)?(mistral-nemo|pixtral-12b|ministral-[38]b(-2410|-latest
 
 // Claude: Opus 4.7 brought a new tokenizer (about 1-1.35× the tokens of before); later generations are taken to keep it.
 const CLAUDE = /^claude-(?:(?:opus|sonnet|haiku)-)?(\d+)(?:[-.](\d))?(?!\d)/;
-// Gemini counts with Gemma's vocabulary (Google's own local tokenizer); gemma- ids are its open models.
+// Gemma 3's vocabulary: Google's own local tokenizer (google-genai's LocalTokenizer) for Gemini 2.0,
+// 2.5 and the gemini-3 previews. gemini-3.1 and later use Gemma 4's; Gemma 1/2 and Gemini 1.x an older one.
+const GEMMA3 = /^(gemma-?3(?![.\d])|gemini-(live-)?2\.[05](?!\d)|gemini-3-)/;
+// The other Gemini and Gemma models: estimated from Gemma 3's measured ratio.
 const GEMINI = /^(gemini|gemma)-/;
 
 /**
@@ -27,7 +30,7 @@ const GEMINI = /^(gemini|gemma)-/;
  */
 export function tokenizerForModel(id: string): TokenizerId {
   const lower = id.toLowerCase();
-  const model = lower.slice(lower.lastIndexOf('/') + 1).replace(/^(openai|meta|qwen|mistral|deepseek)\./, '');
+  const model = lower.slice(lower.lastIndexOf('/') + 1).replace(/^(openai|meta|qwen|mistral|deepseek|google)\./, '');
   // o200k first: 'gpt-4o' and 'gpt-4.1' also start with 'gpt-4'.
   if (O200K.test(model)) return 'o200k_base';
   if (CL100K.test(model)) return 'cl100k_base';
@@ -36,6 +39,7 @@ export function tokenizerForModel(id: string): TokenizerId {
   if (LLAMA3.test(model)) return 'llama3';
   if (DEEPSEEK_V3.test(model)) return 'deepseek_v3';
   if (TEKKEN.test(model)) return 'tekken';
+  if (GEMMA3.test(model)) return 'gemma3';
   return estimateForModel(model);
 }
 

@@ -27,7 +27,7 @@ warnAt: 0.8
 #     maxOutputTokens: 2048
 #     inputPerMillion: 0
 #     outputPerMillion: 0
-#     tokenizer: cl100k_base   # o200k_base, cl100k_base, llama3, qwen3, deepseek_v3, tekken, estimate…
+#     tokenizer: cl100k_base   # o200k_base, cl100k_base, llama3, qwen3, deepseek_v3, tekken, gemma3, estimate…
 
 budgets:
   - name: All prompts

@@ -28,44 +28,97 @@ export function utf8Bytes(text: string): Uint8Array {
  * token is one token (tiktoken's rule, and Hugging Face's `ignore_merges`); with `wholePieceFirst`
  * false it is merged like any other, as Hugging Face tokenizers without `ignore_merges` do.
  */
-export function countPieceTokens(bytes: Uint8Array, ranks: RankTable, wholePieceFirst = true): number {
+export function countPieceTokens(bytes: Uint8Array, ranks: RankTable, wholePieceFirst = true, byteFallback = false): number {
   const length = bytes.length;
   if (length <= 1) return length;
   if (wholePieceFirst && ranks.rankOf(bytes, 0, length) !== NO_RANK) return 1;
-  const { parts } = mergePiece(bytes, ranks);
+  if (byteFallback) {
+    let tokens = 0;
+    forEachFallbackSegment(bytes, ranks, (start, end, fallback) => {
+      tokens += fallback ? end - start : mergePiece(bytes.subarray(start, end), ranks, true).parts;
+    });
+    return tokens;
+  }
+  const { parts } = mergePiece(bytes, ranks, false);
   return parts;
 }
 
-/** Byte lengths of the tokens of one piece, in order (`wholePieceFirst` as in countPieceTokens). */
-export function pieceTokenLengths(bytes: Uint8Array, ranks: RankTable, wholePieceFirst = true): number[] {
+/** Byte lengths of the tokens of one piece, in order (`wholePieceFirst` and `byteFallback` as in countPieceTokens). */
+export function pieceTokenLengths(bytes: Uint8Array, ranks: RankTable, wholePieceFirst = true, byteFallback = false): number[] {
   const length = bytes.length;
   if (length === 0) return [];
   if (length === 1 || (wholePieceFirst && ranks.rankOf(bytes, 0, length) !== NO_RANK)) return [length];
-  const { next } = mergePiece(bytes, ranks);
   const lengths: number[] = [];
+  if (byteFallback) {
+    forEachFallbackSegment(bytes, ranks, (start, end, fallback) => {
+      if (fallback) {
+        for (let i = start; i < end; i++) lengths.push(1);
+        return;
+      }
+      const { next } = mergePiece(bytes.subarray(start, end), ranks, true);
+      for (let i = 0; i < end - start; i = next[i]) lengths.push(next[i] - i);
+    });
+    return lengths;
+  }
+  const { next } = mergePiece(bytes, ranks, false);
   for (let i = 0; i < length; i = next[i]) lengths.push(next[i] - i);
   return lengths;
 }
 
 /**
+ * Cuts a SentencePiece word at each character that is not a piece: such a character is one token
+ * per byte (`<0xNN>`) and never merges, so the stretches between them merge on their own.
+ */
+function forEachFallbackSegment(bytes: Uint8Array, ranks: RankTable, visit: (start: number, end: number, fallback: boolean) => void): void {
+  let segmentStart = 0;
+  for (let i = 0; i < bytes.length; ) {
+    const end = Math.min(bytes.length, i + utf8CharLength(bytes[i]));
+    if (ranks.rankOf(bytes, i, end) === NO_RANK) {
+      if (i > segmentStart) visit(segmentStart, i, false);
+      visit(i, end, true);
+      segmentStart = end;
+    }
+    i = end;
+  }
+  if (segmentStart < bytes.length) visit(segmentStart, bytes.length, false);
+}
+
+/** Bytes of the UTF-8 character that starts with `lead`. */
+function utf8CharLength(lead: number): number {
+  return lead < 0xc0 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
+}
+
+/** Where the first part that starts at `i` ends: the next byte, or (`byCharacter`) the end of its character. */
+function firstPartEnd(bytes: Uint8Array, i: number, byCharacter: boolean): number {
+  return byCharacter ? Math.min(bytes.length, i + utf8CharLength(bytes[i])) : i + 1;
+}
+
+/**
  * tiktoken's rule: repeatedly merge the adjacent pair of parts whose merged bytes have the
  * lowest rank, the leftmost on ties, until no merged pair is a token. Parts are a linked list
- * over byte positions: `next[i]` is where the part starting at `i` ends.
+ * over byte positions: `next[i]` is where the part starting at `i` ends. They start as single
+ * bytes, or (`byCharacter`, SentencePiece) as whole characters.
  */
-function mergePiece(bytes: Uint8Array, ranks: RankTable): { parts: number; next: Int32Array } {
-  return bytes.length <= SCAN_MERGE_MAX_BYTES ? scanMerge(bytes, ranks) : heapMerge(bytes, ranks);
+function mergePiece(bytes: Uint8Array, ranks: RankTable, byCharacter: boolean): { parts: number; next: Int32Array } {
+  return bytes.length <= SCAN_MERGE_MAX_BYTES ? scanMerge(bytes, ranks, byCharacter) : heapMerge(bytes, ranks, byCharacter);
 }
 
 /** Finds each merge by scanning every pair: the least setup, for short pieces. */
-function scanMerge(bytes: Uint8Array, ranks: RankTable): { parts: number; next: Int32Array } {
+function scanMerge(bytes: Uint8Array, ranks: RankTable, byCharacter: boolean): { parts: number; next: Int32Array } {
   const length = bytes.length;
   const next = scratchNext;
   const rank = scratchRank;
-  for (let i = 0; i < length; i++) {
-    next[i] = i + 1;
-    rank[i] = i + 2 <= length ? ranks.rankOf(bytes, i, i + 2) : NO_RANK;
+  let parts = 0;
+  if (byCharacter) {
+    for (let i = 0; i < length; i = next[i], parts++) next[i] = firstPartEnd(bytes, i, true);
+    for (let i = 0; i < length; i = next[i]) rank[i] = next[i] < length ? ranks.rankOf(bytes, i, next[next[i]]) : NO_RANK;
+  } else {
+    for (let i = 0; i < length; i++) {
+      next[i] = i + 1;
+      rank[i] = i + 2 <= length ? ranks.rankOf(bytes, i, i + 2) : NO_RANK;
+    }
+    parts = length;
   }
-  let parts = length;
   for (;;) {
     let best = -1;
     let beforeBest = -1;
@@ -97,7 +150,7 @@ const POSITION_RANGE = 2 ** 32;
  * place and skipped when they surface (their rank no longer matches). Each part keeps the hash
  * of its bytes, so a merged pair is looked up without re-reading it. O(n log n) for n bytes.
  */
-function heapMerge(bytes: Uint8Array, ranks: RankTable): { parts: number; next: Int32Array } {
+function heapMerge(bytes: Uint8Array, ranks: RankTable, byCharacter: boolean): { parts: number; next: Int32Array } {
   const length = bytes.length;
   const next = new Int32Array(length + 1);
   const previous = new Int32Array(length);
@@ -136,17 +189,19 @@ function heapMerge(bytes: Uint8Array, ranks: RankTable): { parts: number; next: 
     return ranks.rankOfHashed(bytes, left, end, joinHashes(hash[left], hash[right], end - right));
   };
 
-  for (let i = 0; i < length; i++) {
-    next[i] = i + 1;
-    previous[i] = i - 1;
-    hash[i] = hashSpan(bytes, i, i + 1);
-    rank[i] = i + 2 <= length ? ranks.rankOf(bytes, i, i + 2) : NO_RANK;
+  let parts = 0;
+  for (let i = 0, before = -1; i < length; before = i, i = next[i], parts++) {
+    next[i] = firstPartEnd(bytes, i, byCharacter);
+    previous[i] = before;
+    hash[i] = hashSpan(bytes, i, next[i]);
+  }
+  for (let i = 0; i < length; i = next[i]) {
+    rank[i] = next[i] < length ? ranks.rankOf(bytes, i, next[next[i]]) : NO_RANK;
     if (rank[i] !== NO_RANK) heap[size++] = rank[i] * POSITION_RANGE + i;
   }
   next[length] = length + 1;
   for (let k = (size >> 1) - 1; k >= 0; k--) siftDown(k);
 
-  let parts = length;
   while (size > 0) {
     const key = heap[0];
     heap[0] = heap[--size];

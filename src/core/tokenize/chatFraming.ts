@@ -31,6 +31,13 @@ const TEMPLATES: Partial<Record<string, { start: string; reply: string; message:
     reply: '<｜Assistant｜>',
     message: (role) => (role === 'system' ? ['', ''] : role === 'assistant' ? ['<｜Assistant｜>', '<｜end▁of▁sentence｜>'] : ['<｜User｜>', '']),
   },
+  // Gemma 3 (and Gemini 2.x through its open relative): the assistant is 'model'; the system prompt has no
+  // turn of its own but opens the first user turn, followed by a blank line.
+  gemma3: {
+    start: '<bos>',
+    reply: '<start_of_turn>model\n',
+    message: (role) => (role === 'system' ? ['', '\n\n'] : [`<start_of_turn>${role === 'assistant' ? 'model' : role}\n`, '<end_of_turn>\n']),
+  },
 };
 
 // Mistral's tekken templates (mistral-common): `<s>`, then `[INST]…[/INST]` around each user turn and

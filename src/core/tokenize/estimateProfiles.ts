@@ -26,9 +26,9 @@ export const ESTIMATE_PROFILES: Readonly<Record<EstimateTokenizerId, EstimatePro
   // Models with no published tokenizer and no public relative here: o200k × 1.2; the spread is the
   // worst error of ×1.2 against the five published vocabularies measured (Llama 3, Qwen 3, DeepSeek V3, tekken, Gemma 3).
   estimate: { perToken: 1200, perDigit: 0, spread: 0.33, source: 'o200k_base × 1.2; spread measured against five published tokenizers' },
-  // Gemini 2.x and the gemini-3 previews count with Gemma 3's vocabulary (Google's google-genai LocalTokenizer):
-  // a least-squares fit of Gemma 3's counts on o200k tokens and digits over the corpus.
-  'estimate-gemini': { perToken: 1084, perDigit: 536, spread: 0.19, source: 'fitted to Gemma 3 (Gemini 2.x\'s published tokenizer) over a mixed corpus' },
+  // Gemini 3.1 and later (Gemma 4's vocabulary, not shipped), Gemini 1.x and Gemma 2: from their nearest published
+  // relative, Gemma 3 (counted exactly itself), by a least-squares fit of its counts on o200k tokens and digits over the corpus.
+  'estimate-gemini': { perToken: 1084, perDigit: 536, spread: 0.19, source: 'fitted to Gemma 3, the nearest published relative, over a mixed corpus' },
   // Claude 3 to 4.6: published side-by-side counts put it at 1.16× o200k (English), 1.21× (maths), 1.30× (Python).
   'estimate-claude': { perToken: 1230, perDigit: 0, spread: 0.06, source: 'published comparisons: 1.16-1.30× o200k_base (English, maths, Python)' },
   // Opus 4.7 and later: Anthropic says the new tokenizer uses about 1× to 1.35× the tokens of before.

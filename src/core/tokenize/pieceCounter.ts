@@ -1,5 +1,6 @@
 import { asciiPieceScanner, NOT_ASCII, type AsciiPieceScanner } from './asciiPieces';
 import { copyString } from './copyString';
+import { metaspacePieceScanner } from './metaspacePieces';
 import { toJavaScriptPattern } from './javaScriptPattern';
 
 /** Pieces longer than this are counted but not remembered: they rarely repeat. */
@@ -19,7 +20,8 @@ export class PieceTokenCounts {
   // Splits applied before the main pattern (DeepSeek isolates digit groups, then CJK runs): each
   // splits every piece of the one before into its matches and the text between them.
   private readonly isolating: readonly RegExp[];
-  // The same pieces found by reading character codes, where the text is ASCII (asciiPieces.ts).
+  // The same pieces found by reading character codes, where the text is ASCII (asciiPieces.ts), or
+  // in any text for a SentencePiece vocabulary's split (metaspacePieces.ts).
   private readonly asciiPieceEnd: AsciiPieceScanner | undefined;
   // Two generations give a cheap bounded LRU: when `recent` is full it becomes `older`, and
   // pieces still in use are promoted back on their next hit.
@@ -43,7 +45,7 @@ export class PieceTokenCounts {
     this.pieces = new RegExp(source, 'gu');
     this.nextPiece = new RegExp(source, 'yu');
     this.isolating = patterns.slice(0, -1).map((earlier) => new RegExp(toJavaScriptPattern(earlier), 'gu'));
-    this.asciiPieceEnd = patterns.length === 1 ? asciiPieceScanner(main) : undefined;
+    this.asciiPieceEnd = patterns.length === 1 ? (asciiPieceScanner(main) ?? metaspacePieceScanner(main)) : undefined;
   }
 
   /** Tokens in `text`. */

@@ -5,7 +5,7 @@ import { RankTable } from './rankTable';
 import { ESTIMATE_PROFILES, isEstimate, type EstimateProfile } from './estimateProfiles';
 import { SpecialTokenLiterals } from './specialTokens';
 import { VOCABULARIES, type VocabularyId } from './vocabularies';
-import { parseVocabularyHeader } from './vocabularyHeader';
+import { parseVocabularyHeader, type VocabularyHeader } from './vocabularyHeader';
 
 /** The vocabularies the core counts exactly: OpenAI's encodings and the open families' (vocabularies.ts). */
 export type EncodingName = VocabularyId;
@@ -31,8 +31,10 @@ interface LoadedEncoding {
   readonly pieces: PieceTokenCounts;
   /** False where a piece that is a token is still merged (tokenizer.json without `ignore_merges`). */
   readonly wholePieceFirst: boolean;
-  /** NFC-normalise text before splitting it (Qwen). */
-  readonly nfc: boolean;
+  /** Applied to text before splitting it: NFC (Qwen), ' ' → '▁' (Gemma). */
+  readonly normalizer: VocabularyHeader['normalizer'];
+  /** SentencePiece-style merges from characters, with byte fallback (Gemma). */
+  readonly byteFallback: boolean;
   /** Special-token literals counted as one token each (Hugging Face families); none for OpenAI and tekken. */
   readonly specials: SpecialTokenLiterals | undefined;
 }
@@ -112,10 +114,15 @@ async function buildEncoding(name: EncodingName): Promise<LoadedEncoding> {
   // OpenAI files carry tiktoken's `pat_str`; the open families' carry their tokenizer.json's pre-tokenizer.
   const header = parseVocabularyHeader(ranks.pattern);
   const wholePieceFirst = header?.ignoreMerges ?? true;
-  const pieces = new PieceTokenCounts(header?.splits ?? ranks.pattern, (piece) => countPieceTokens(utf8Bytes(piece), ranks, wholePieceFirst));
+  const byteFallback = header?.byteFallback === true;
+  // SentencePiece's ' ' → '▁' is applied piece by piece (its split reads both), only to pieces not yet counted.
+  const metaspace = header?.normalizer === 'Metaspace';
+  const pieces = new PieceTokenCounts(header?.splits ?? ranks.pattern, (piece) =>
+    countPieceTokens(utf8Bytes(metaspace ? piece.replaceAll(' ', '▁') : piece), ranks, wholePieceFirst, byteFallback),
+  );
   // OpenAI: no special tokens, a literal `<|endoftext|>` in a prompt is billed as the text it is.
   const specials = header && header.specialTokens.length > 0 ? new SpecialTokenLiterals(header.specialTokens) : undefined;
-  return { ranks, pieces, wholePieceFirst, nfc: header?.normalizer === 'NFC', specials };
+  return { ranks, pieces, wholePieceFirst, normalizer: header?.normalizer ?? null, byteFallback, specials };
 }
 
 /** Reads the vocabulary's file from the folder of the running bundle (dist/). Compiled tests and benches
@@ -133,9 +140,10 @@ async function readRanksBesideBundle(name: EncodingName): Promise<Uint8Array> {
   }
 }
 
-/** Tokens of `text` in `encoding`: special-token literals one each, the rest normalised, split and merged. */
+/** Tokens of `text` in `encoding`: special-token literals one each, the rest normalised (NFC), split and merged. */
 function countEncoded(encoding: LoadedEncoding, text: string): number {
-  const { pieces, specials, nfc } = encoding;
+  const { pieces, specials } = encoding;
+  const nfc = encoding.normalizer === 'NFC';
   if (!specials) return pieces.count(nfc ? text.normalize('NFC') : text);
   let total = 0;
   specials.forEachPart(text, (start, end, special) => {
@@ -147,6 +155,13 @@ function countEncoded(encoding: LoadedEncoding, text: string): number {
     }
   });
   return total;
+}
+
+/** `text` as the vocabulary's normalizer leaves it. */
+function normalize(encoding: LoadedEncoding, text: string): string {
+  if (encoding.normalizer === 'NFC') return text.normalize('NFC');
+  if (encoding.normalizer === 'Metaspace') return text.replaceAll(' ', '▁');
+  return text;
 }
 
 /** Exact counts for a published vocabulary. */
@@ -224,7 +239,7 @@ function countAsciiDigits(text: string): number {
  */
 function tokenEndOffsets(encoding: LoadedEncoding, text: string): number[] {
   const ends: number[] = [];
-  if (!encoding.specials && !encoding.nfc) {
+  if (!encoding.specials && encoding.normalizer === null) {
     pieceEndOffsets(encoding, text, 0, ends);
     return ends;
   }
@@ -234,9 +249,10 @@ function tokenEndOffsets(encoding: LoadedEncoding, text: string): number[] {
       return;
     }
     const part = text.slice(start, end);
-    const normalized = encoding.nfc ? part.normalize('NFC') : part;
-    if (normalized === part) {
-      pieceEndOffsets(encoding, part, start, ends);
+    const normalized = normalize(encoding, part);
+    // ' ' → '▁' keeps every UTF-16 offset; the byte lengths walked are the normalised text's.
+    if (normalized === part || encoding.normalizer === 'Metaspace') {
+      pieceEndOffsets(encoding, normalized, start, ends);
       return;
     }
     // Offsets in the normalised text do not map back one to one: its tokens are spread over the part.
@@ -254,7 +270,7 @@ function pieceEndOffsets(encoding: LoadedEncoding, text: string, base: number, e
     let offset = pieceStart;
     let bytesBeforeOffset = 0;
     let tokenEnd = 0;
-    for (const tokenLength of pieceTokenLengths(utf8Bytes(piece), encoding.ranks, encoding.wholePieceFirst)) {
+    for (const tokenLength of pieceTokenLengths(utf8Bytes(piece), encoding.ranks, encoding.wholePieceFirst, encoding.byteFallback)) {
       tokenEnd += tokenLength;
       while (bytesBeforeOffset < tokenEnd) {
         const code = text.charCodeAt(offset);

@@ -27,6 +27,8 @@ export const VOCABULARIES: Readonly<Record<VocabularyId, VocabularyInfo>> = {
   qwen3: { label: 'Qwen 3', fileName: 'qwen3.ranks', source: 'Qwen/Qwen3-8B@b968826d tokenizer.json', licence: 'Apache-2.0' },
   deepseek_v3: { label: 'DeepSeek V3', fileName: 'deepseek_v3.ranks', source: 'deepseek-ai/DeepSeek-V3@e815299b tokenizer.json', licence: 'DeepSeek Model License' },
   tekken: { label: 'Mistral tekken', fileName: 'tekken.ranks', source: 'mistralai/Mistral-Nemo-Instruct-2407@04d8a905 tokenizer.json', licence: 'Apache-2.0' },
+  // Google's own local tokenizer for Gemini 2.0/2.5 and the gemini-3 previews (google-genai SDKs' LocalTokenizer).
+  gemma3: { label: 'Gemma 3', fileName: 'gemma3.ranks', source: "Google's tokenizer.json, as in unsloth/gemma-3-27b-it@7a5a3053", licence: 'Gemma Terms of Use' },
 };
 
 /** The ids of VOCABULARIES, OpenAI's first. */
