@@ -1,7 +1,6 @@
 // What `check` and `report` evaluate: the prompt files under a directory, each under the nearest prompt-budget.yaml.
 import { join, relative, resolve } from 'node:path';
-import { checkFolder as checkCoreFolder, describeReadError, type WorkspaceCheck } from '../core';
-import { CONFIG_FILE_NAMES } from '../core/config/findConfigFile';
+import { checkFolder as checkCoreFolder, CONFIG_FILE_NAMES, describeReadError, type WorkspaceCheck } from '../core';
 import { EXIT_USAGE, type CliIo } from './cliIo';
 import { findConfigFolder, loadCliContext, type CliContext } from './cliContext';
 import type { CliOptions } from './cliOptions';

@@ -1,7 +1,5 @@
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { findConfigFile, budgetsForFile, ModelCatalog, catalogWithOverrides, readBudgetConfig, resolvePromptContext, type ContextSources, type BudgetConfig, type Problem } from '../core';
-import type { ResolvedPromptContext } from '../core/count/resolvePromptContext';
-import { isRefusedRead } from '../core/config/readBudgetConfig';
+import { findConfigFile, budgetsForFile, ModelCatalog, catalogWithOverrides, readBudgetConfig, resolvePromptContext, type ContextSources, type BudgetConfig, type Problem, type ResolvedPromptContext, isRefusedRead } from '../core';
 import type { CliIo } from './cliIo';
 import { formatProblem } from './printProblems';
 import { providerCountingFor } from './providerCounting';

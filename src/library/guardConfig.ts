@@ -2,11 +2,7 @@
 // CLI finds it; read with the core's reader, so the editor, CI and the application agree on it.
 import { promises as fs } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { BudgetConfig } from '../core/config/budgetConfig';
-import { findConfigFile } from '../core/config/findConfigFile';
-import { ModelCatalog } from '../core/catalog/modelCatalog';
-import { catalogWithOverrides } from '../core/catalog/catalogWithOverrides';
-import { readBudgetConfig } from '../core/config/readBudgetConfig';
+import { type BudgetConfig, findConfigFile, ModelCatalog, catalogWithOverrides, readBudgetConfig } from '../core';
 
 export interface GuardConfig {
   config?: BudgetConfig;
