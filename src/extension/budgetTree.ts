@@ -15,7 +15,7 @@ import { escapeMarkdown } from './promptWording';
 import type { PromptContexts } from './promptContexts';
 import type { FolderBudgets, WorkspaceBudgets } from './workspaceBudgets';
 import { BUDGETS_VIEW_ID, WorkspaceScan, type FolderScan } from './workspaceScan';
-import { countWorkerPath } from './promptDocuments';
+import { promptWorkerPath } from './promptDocuments';
 
 export type BudgetTreeNode =
   | { kind: 'folder'; folder: vscode.WorkspaceFolder }
@@ -164,7 +164,7 @@ export function registerBudgetTree(
   budgets: WorkspaceBudgets,
   headDiffs?: HeadDiffs,
 ): BudgetTreeProvider {
-  const scan = new WorkspaceScan(countWorkerPath(context.extensionPath), budgets, contexts);
+  const scan = new WorkspaceScan(promptWorkerPath(context.extensionPath), budgets, contexts);
   const provider = new BudgetTreeProvider(scan, budgets, headDiffs);
   const view = vscode.window.createTreeView(BUDGETS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   // The workspace is scanned when the view is first shown, never on activation.

@@ -17,7 +17,7 @@ import { PromptContexts } from './promptContexts';
 import { registerPromptCodeActions } from './promptCodeActions';
 import { registerPromptDiagnostics } from './promptDiagnostics';
 import { registerProviderCounts, type ProviderCounts } from './providerCounts';
-import { countWorkerPath, PromptDocuments } from './promptDocuments';
+import { promptWorkerPath, PromptDocuments } from './promptDocuments';
 import { registerSettings, settingsReadCount } from './settings';
 import { registerStatusBar, type PromptStatusBar } from './statusBar';
 import { registerTokenBoundaries, type TokenBoundaries } from './tokenBoundaries';
@@ -61,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
   const contexts = new PromptContexts(choice, budgets);
   // Before the count worker starts: it reads the updated prices, if the user opted in.
   registerPriceUpdates(context);
-  const documents = new PromptDocuments(countWorkerPath(context.extensionPath), contexts);
+  const documents = new PromptDocuments(promptWorkerPath(context.extensionPath), contexts);
   context.subscriptions.push(diagnostics, choice, budgets, contexts, documents);
 
   const providerCounts = registerProviderCounts(context, documents);
