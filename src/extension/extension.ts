@@ -36,11 +36,11 @@ export interface PromptBudgetApi {
   tokenBoundaries: TokenBoundaries;
   compareViews: CompareViews;
   budgetTree: BudgetTreeProvider;
-  /** The usage ledger (issue 8): logs, view and dashboard. */
+  /** The usage ledger: logs, view and dashboard. */
   usage: UsageSurfaces;
   /** Counts from the providers' APIs (Count with Provider API, the on-save opt-in). */
   providerCounts: ProviderCounts;
-  /** Each folder's prompts against HEAD (issue 18): the status bar's and the budgets view's deltas. */
+  /** Each folder's prompts against HEAD: the status bar's and the budgets view's deltas. */
   headDiffs: HeadDiffs;
   /** How many times the settings were read from VS Code (they are read once per folder and change). */
   settingsReads: () => number;
