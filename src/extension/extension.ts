@@ -21,7 +21,7 @@ import { promptWorkerPath, PromptDocuments } from './promptDocuments';
 import { registerSettings, settingsReadCount } from './settings';
 import { registerStatusBar, type PromptStatusBar } from './statusBar';
 import { registerTokenBoundaries, type TokenBoundaries } from './tokenBoundaries';
-import { registerUsageLedger, type UsageSurfaces } from './usageLedger';
+import { registerUsageLedger, type UsageSurfaces } from './usageSurfaces';
 import { WorkspaceBudgets } from './workspaceBudgets';
 
 /** What tests and other extensions can reach; the surfaces' state, not new behaviour. */
