@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PromptAnalysis } from '../core/count/analyzePrompt';
 import type { BudgetEvaluation, BudgetStatus, FileEvaluation, FileUsage, LimitUsage } from '../core/check/evaluateBudget';
+import { limitShare } from '../core/check/limitShare';
 import { formatInteger, formatPercent, formatTokens, formatUsd } from '../core/report/formatNumbers';
 import type { PromptFileDiff } from '../core/promptDiff/diffPromptChecks';
 import { describeFileDelta } from '../core/promptDiff/diffWording';
@@ -324,10 +325,10 @@ export function fileDescription(usage: FileEvaluation | FileUsage, budget?: Budg
 export function budgetShare(file: FileEvaluation, budget: BudgetEvaluation): number | undefined {
   const { maxInputTokens, maxTotalTokens, maxCostPerCall, maxMonthlyCost } = budget.budget;
   const ratios: number[] = [];
-  if (maxInputTokens !== undefined) ratios.push(ratio(file.tokens, maxInputTokens));
-  if (maxTotalTokens !== undefined) ratios.push(ratio(file.totalTokens, maxTotalTokens));
-  if (maxCostPerCall !== undefined && file.costPerCall !== undefined) ratios.push(ratio(file.costPerCall, maxCostPerCall));
-  if (ratios.length === 0 && maxMonthlyCost !== undefined && file.monthlyCost !== undefined) ratios.push(ratio(file.monthlyCost, maxMonthlyCost));
+  if (maxInputTokens !== undefined) ratios.push(limitShare(file.tokens, maxInputTokens));
+  if (maxTotalTokens !== undefined) ratios.push(limitShare(file.totalTokens, maxTotalTokens));
+  if (maxCostPerCall !== undefined && file.costPerCall !== undefined) ratios.push(limitShare(file.costPerCall, maxCostPerCall));
+  if (ratios.length === 0 && maxMonthlyCost !== undefined && file.monthlyCost !== undefined) ratios.push(limitShare(file.monthlyCost, maxMonthlyCost));
   return ratios.length > 0 ? Math.max(...ratios) : undefined;
 }
 
@@ -416,8 +417,3 @@ export function statusIcon(status: BudgetStatus): vscode.ThemeIcon {
       return new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
   }
 }
-
-function ratio(used: number, limit: number): number {
-  return limit > 0 ? used / limit : used > 0 ? Infinity : 0;
-}
-
