@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { PromptAnalysis } from '../core/count/analyzePrompt';
 import type { BudgetEvaluation, BudgetStatus, FileEvaluation, FileUsage, LimitUsage } from '../core/check/evaluateBudget';
 import { limitShare } from '../core/check/limitShare';
-import { formatInteger, formatPercent, formatTokens, formatUsd } from '../core/report/formatNumbers';
+import { formatPercent, formatTokens, formatUsd } from '../core/report/formatNumbers';
 import type { PromptFileDiff } from '../core/promptDiff/diffPromptChecks';
 import { describeFileDelta } from '../core/promptDiff/diffWording';
 import { COMMAND } from './commandIds';
@@ -221,8 +221,8 @@ export function budgetDescription(evaluation: BudgetEvaluation): string {
     undefined,
   );
   const tokens = (value: number) => formatTokens(value, 'compact');
-  // Whole dollars from $100 up: the cents of a monthly bill do not fit a side bar, and the tooltip has them.
-  const usd = (value: number) => (value >= 100 ? `$${formatInteger(value)}` : formatUsd(value));
+  // Compact: the cents of a monthly bill do not fit a side bar, and the tooltip has them.
+  const usd = (value: number) => formatUsd(value, 'compact');
   if (!tightest) return `${approx}${tokens(evaluation.tokens)} tok`;
   if (tightest === inputTokens) return `${approx}${tokens(tightest.used)} / ${tokens(tightest.limit)} tok`;
   if (tightest === totalTokens) return `${approx}${tokens(tightest.used)} / ${tokens(tightest.limit)} tok in+out`;
