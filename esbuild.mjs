@@ -1,4 +1,4 @@
-// Bundles the extension, its count worker, the CLI and the library. Type checking is separate: `npm run check`.
+// Bundles the extension, its prompt worker, the CLI and the library. Type checking is separate: `npm run check`.
 import * as esbuild from 'esbuild';
 import { copyFileSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -59,7 +59,7 @@ const pgInOwnFile = {
 
 const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [...common.plugins, pricesInOwnFile, pgInOwnFile] },
-  { ...common, entryPoints: ['src/extension/worker/countWorker.ts'], outfile: 'dist/countWorker.js', plugins: [...common.plugins, pricesInOwnFile] },
+  { ...common, entryPoints: ['src/extension/worker/promptWorker.ts'], outfile: 'dist/promptWorker.js', plugins: [...common.plugins, pricesInOwnFile] },
   { ...common, entryPoints: ['node_modules/@pydantic/genai-prices/dist/index.cjs'], outfile: 'dist/genaiPrices.js' },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [...common.plugins, pgInOwnFile] },
   { ...common, entryPoints: ['node_modules/pg/lib/index.js'], outfile: 'dist/pg.js', external: ['pg-native'] },

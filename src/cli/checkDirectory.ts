@@ -1,7 +1,6 @@
 // What `check` and `report` evaluate: the prompt files under a directory, each under the nearest prompt-budget.yaml.
 import { join, relative, resolve } from 'node:path';
-import { checkFolder as checkCoreFolder, describeReadError, type WorkspaceCheck } from '../core';
-import { CONFIG_FILE_NAMES } from '../core/config/findConfigFile';
+import { checkFolder, CONFIG_FILE_NAMES, describeReadError, type WorkspaceCheck } from '../core';
 import { EXIT_USAGE, type CliIo } from './cliIo';
 import { findConfigFolder, loadCliContext, type CliContext } from './cliContext';
 import type { CliOptions } from './cliOptions';
@@ -78,7 +77,7 @@ async function checkGroup(io: CliIo, context: CliContext, listFiles: () => Promi
     return EXIT_USAGE;
   }
   const folderIo = { listFiles: async () => relativePaths, readFile: (relativePath: string) => io.readFile(resolve(context.root, relativePath)), label: shown };
-  const check = await checkCoreFolder(folderIo, context.config, context.sources);
+  const check = await checkFolder(folderIo, context.config, context.sources);
   const configFile = context.config ? shown(context.config.file) : undefined;
   // Engine problems name paths relative to the config's folder; show them relative to the cwd.
   check.problems = [

@@ -1,6 +1,5 @@
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { findNearestConfigFolder, budgetsForFile, ModelCatalog, catalogWithOverrides, readBudgetConfig, resolvePromptContext, type ContextSources, type BudgetConfig, type Problem } from '../core';
-import type { ResolvedPromptContext } from '../core/count/resolvePromptContext';
+import { findNearestConfigFolder, budgetsForFile, ModelCatalog, catalogWithOverrides, readBudgetConfig, resolvePromptContext, type ContextSources, type BudgetConfig, type Problem, type ResolvedPromptContext } from '../core';
 import type { CliIo } from './cliIo';
 import { formatProblem } from './printProblems';
 import { providerCountingFor } from './providerCounting';

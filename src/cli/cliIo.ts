@@ -1,4 +1,4 @@
-import type { ProviderFetch } from '../core/providerCounts/providerCounter';
+import type { ProviderFetch } from '../core';
 
 /** What the CLI needs from the outside world; the bin passes Node's, tests pass in-memory fakes. */
 export interface CliIo {
@@ -28,4 +28,4 @@ export const EXIT_OVER = 1;
 export const EXIT_USAGE = 2;
 
 /** A one-line reason a file could not be read: the core's, shared with the editor's scan. */
-export { describeReadError } from '../core/io/readError';
+export { describeReadError } from '../core';

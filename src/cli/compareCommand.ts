@@ -1,9 +1,4 @@
-import { defaultCompareSet } from '../core/catalog/compareDefaults';
-import { compareModels, defaultComparisonModels, formatComparisonRow, sortComparisonRows, type ModelComparisonRow } from '../core/count/compareModels';
-import { parsePrompt } from '../core/prompts/parsePrompt';
-import { loadTokenCounter } from '../core/tokenize/tokenCounter';
-import { formatTokens } from '../core/report/formatNumbers';
-import type { ModelInfo } from '../core/types';
+import { defaultCompareSet, compareModels, defaultComparisonModels, formatComparisonRow, sortComparisonRows, type ModelComparisonRow, parsePrompt, loadTokenCounter, formatTokens, type ModelInfo } from '../core';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { CliContexts } from './cliContext';
 import { readPromptText } from './readPromptText';

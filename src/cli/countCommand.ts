@@ -1,17 +1,8 @@
-import { analyzePrompt, type ModelSource, type PromptAnalysis } from '../core/count/analyzePrompt';
-import { describeModelSource } from '../core/report/describeModelSource';
-import type { OutputBasis } from '../core/catalog/cost';
-import { approxMark, formatPercent, formatTokens, formatUsd } from '../core/report/formatNumbers';
-import { LineIndex } from '../core/prompts/textPosition';
-import { estimateSpreadLabel } from '../core/tokenize/estimateProfiles';
-import { describeVocabulary } from '../core/tokenize/vocabularies';
-import type { Problem } from '../core/types';
+import { analyzePrompt, type ModelSource, type PromptAnalysis, describeModelSource, type OutputBasis, approxMark, formatPercent, formatTokens, formatUsd, LineIndex, estimateSpreadLabel, describeVocabulary, type Problem, escapeTerminalText, findingProblem } from '../core';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { CliContexts } from './cliContext';
 import { readPromptText } from './readPromptText';
 import { formatProblem } from './printProblems';
-import { escapeTerminalText } from '../core/report/escapeTerminalText';
-import { findingProblem } from '../core/check/checkWorkspace';
 import type { CliOptions } from './cliOptions';
 
 /** `count --json` row: one per file that could be read. */

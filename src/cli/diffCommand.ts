@@ -1,20 +1,7 @@
 // `prompt-budget diff`: what a change does to the prompts' tokens, cost and budgets, between two git
 // revisions (by default HEAD and the working tree), each checked under its own config.
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { formatTokens, formatUsd } from '../core/report/formatNumbers';
-import { ModelCatalog } from '../core/catalog/modelCatalog';
-import { catalogWithOverrides } from '../core/catalog/catalogWithOverrides';
-import { diffPromptChecks, type PromptDiff } from '../core/promptDiff/diffPromptChecks';
-import { beforeAfter, callNotes, describeFileDelta } from '../core/promptDiff/diffWording';
-import { ledgerCallsPerDay } from '../core/promptDiff/ledgerCallsPerDay';
-import { promptDiffAnnotations } from '../core/promptDiff/promptDiffAnnotations';
-import { promptDiffMarkdown } from '../core/promptDiff/promptDiffMarkdown';
-import { checkSnapshot, type FolderSnapshot } from '../core/promptDiff/snapshotCheck';
-import type { BudgetConfig } from '../core/config/budgetConfig';
-import { collectUsage } from '../core/usage/collectUsage';
-import { selectUsageFiles } from '../core/usage/selectUsageFiles';
-import type { UsageLedger } from '../core/usage/usageLedger';
-import { escapeTerminalText } from '../core/report/escapeTerminalText';
+import { formatTokens, formatUsd, ModelCatalog, catalogWithOverrides, diffPromptChecks, type PromptDiff, beforeAfter, callNotes, describeFileDelta, ledgerCallsPerDay, promptDiffAnnotations, promptDiffMarkdown, checkSnapshot, type FolderSnapshot, type BudgetConfig, collectUsage, selectUsageFiles, type UsageLedger, escapeTerminalText } from '../core';
 import { EXIT_OK, EXIT_OVER, EXIT_USAGE, type CliIo } from './cliIo';
 import { findRepository, renamesBetween, resolveCommit, revisionSnapshot, workingTreeFiles, type RevisionSnapshot } from './gitRevisions';
 import { formatProblem } from './printProblems';

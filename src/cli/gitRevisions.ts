@@ -4,8 +4,7 @@ import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { realpath, stat } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
-import { SKIPPED_FOLDERS } from '../core/check/checkWorkspace';
-import type { FolderSnapshot } from '../core/promptDiff/snapshotCheck';
+import { SKIPPED_FOLDERS, type FolderSnapshot } from '../core';
 
 // A listing of a large monorepo fits easily; a prompt file beyond this is not a prompt.
 const MAX_LISTING_BYTES = 256 * 1024 * 1024;

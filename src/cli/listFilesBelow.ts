@@ -1,6 +1,6 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SKIPPED_FOLDERS } from '../core/check/checkWorkspace';
+import { SKIPPED_FOLDERS } from '../core';
 
 /**
  * Every file below `dir`, relative with `/` separators, skipping VCS and dependency folders.

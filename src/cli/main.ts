@@ -1,5 +1,5 @@
 // The `prompt-budget` bin: maps argv and Node's console and file system onto runCli.
-import { readRegularFile } from '../core/io/readRegularFile';
+import { readRegularFile } from '../core';
 import { listFilesBelow } from './listFilesBelow';
 import { runCli } from './runCli';
 

@@ -1,8 +1,4 @@
-import { ModelCatalog } from '../core/catalog/modelCatalog';
-import { formatTokens, formatUsd } from '../core/report/formatNumbers';
-import { ESTIMATE_PROFILES, estimateSpreadLabel, isEstimate } from '../core/tokenize/estimateProfiles';
-import { VOCABULARIES } from '../core/tokenize/vocabularies';
-import type { ModelInfo, SourceNote } from '../core/types';
+import { ModelCatalog, formatTokens, formatUsd, ESTIMATE_PROFILES, estimateSpreadLabel, isEstimate, VOCABULARIES, type ModelInfo, type SourceNote } from '../core';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { loadCliContext } from './cliContext';
 import { fitTable, omittedNote } from './fitTable';

@@ -2,10 +2,7 @@
 import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { priceDataFromText, setActivePriceData } from '../core/catalog/activePriceData';
-import { ModelCatalog } from '../core/catalog/modelCatalog';
-import { ageInDays, DEFAULT_PRICES_URL, MAX_PRICE_DATA_BYTES } from '../core/catalog/priceData';
-import { downloadPriceCache } from '../core/catalog/downloadPriceCache';
+import { priceDataFromText, setActivePriceData, ModelCatalog, ageInDays, DEFAULT_PRICES_URL, MAX_PRICE_DATA_BYTES, downloadPriceCache } from '../core';
 import { EXIT_OK, EXIT_USAGE, describeReadError, type CliIo } from './cliIo';
 import type { CliOptions } from './cliOptions';
 import { warnIfStale } from './warnIfStale';

@@ -1,5 +1,4 @@
-import { escapeTerminalText } from '../core/report/escapeTerminalText';
-import type { Problem } from '../core/types';
+import { escapeTerminalText, type Problem } from '../core';
 
 /** `file:line: message` for a problem found in a log line (no column); a file that could not be opened has no line. Control characters escaped. */
 export function formatLineProblem(problem: { file: string; line: number; message: string }): string {

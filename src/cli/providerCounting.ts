@@ -1,9 +1,7 @@
 // `--count-with-api`: the CLI's side of counting with the providers' APIs. One counter per run (its
 // cache spans every file and budget), and a summary of what each model's provider did.
 import { createHash } from 'node:crypto';
-import type { CountFromProvider } from '../core/count/analyzePrompt';
-import { applyProviderCount } from '../core/providerCounts/applyProviderCount';
-import { ProviderCounter, type ProviderFetch } from '../core/providerCounts/providerCounter';
+import { type CountFromProvider, applyProviderCount, ProviderCounter, type ProviderFetch } from '../core';
 import type { CliIo } from './cliIo';
 import type { CliOptions } from './cliOptions';
 

@@ -1,4 +1,4 @@
-import { decodePromptText } from '../core/io/decodePromptText';
+import { decodePromptText } from '../core';
 import { describeReadError, type CliIo } from './cliIo';
 import { formatProblem } from './printProblems';
 

@@ -1,4 +1,4 @@
-import { renderReport, REPORT_FORMATS, type ReportFormat } from '../core/report/renderReport';
+import { renderReport, REPORT_FORMATS, type ReportFormat } from '../core';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { checkDirectory } from './checkDirectory';
 import type { CliOptions } from './cliOptions';

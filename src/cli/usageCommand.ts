@@ -1,24 +1,6 @@
 // `prompt-budget usage`: what calls actually cost, from the logs teams already have.
 import { dirname, join, relative, resolve } from 'node:path';
-import type { BudgetConfig } from '../core/config/budgetConfig';
-import { ModelCatalog } from '../core/catalog/modelCatalog';
-import { readBudgetConfig } from '../core/config/readBudgetConfig';
-import { toCsv } from '../core/report/toCsv';
-import { escapeTerminalText } from '../core/report/escapeTerminalText';
-import { formatPercent } from '../core/report/formatNumbers';
-import { toMarkdownTable } from '../core/report/toMarkdownTable';
-import type { Problem } from '../core/types';
-import { AGENT_IDS, type AgentId } from '../core/usage/agents/agentIds';
-import { collectAgentUsage, type CollectedAgentUsage } from '../core/usage/agents/collectAgentUsage';
-import { blockLabel, projectBlock, usageBlocks } from '../core/usage/agents/usageBlocks';
-import { collectUsage, type OpenUsageFile } from '../core/usage/collectUsage';
-import { formatUsageCost, formatUsageCount } from '../core/usage/formatUsage';
-import { selectUsageFiles, USAGE_FILE_PATTERN } from '../core/usage/selectUsageFiles';
-import type { UsageLedger } from '../core/usage/usageLedger';
-import { usageReport, type UsageReport } from '../core/usage/usageReport';
-import { USAGE_GROUP_KEYS, type UsageGroupKey } from '../core/usage/usageRecord';
-import { parseUsageDate } from '../core/usage/parseUsageDate';
-import { activePriceData } from '../core/catalog/activePriceData';
+import { type BudgetConfig, ModelCatalog, readBudgetConfig, toCsv, escapeTerminalText, formatPercent, toMarkdownTable, type Problem, AGENT_IDS, type AgentId, collectAgentUsage, type CollectedAgentUsage, blockLabel, projectBlock, usageBlocks, collectUsage, type OpenUsageFile, formatUsageCost, formatUsageCount, selectUsageFiles, USAGE_FILE_PATTERN, type UsageLedger, usageReport, type UsageReport, USAGE_GROUP_KEYS, type UsageGroupKey, parseUsageDate, activePriceData } from '../core';
 import { postgresLedgerUrl } from '../library/postgresLedger';
 import { EXIT_OK, EXIT_OVER, EXIT_USAGE, type CliIo } from './cliIo';
 import { fitTable } from './fitTable';

@@ -2,9 +2,7 @@
 // Shared by `usage`, `check` (quotas) and `diff` (calls per day), so no command imports another.
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import type { BudgetConfig } from '../core/config/budgetConfig';
-import { regularFileChunks } from '../core/io/regularFileChunks';
-import type { OpenUsageFile } from '../core/usage/collectUsage';
+import { type BudgetConfig, regularFileChunks, type OpenUsageFile } from '../core';
 import { postgresLedgerLabel, postgresLedgerLines, postgresLedgerUrl } from '../library/postgresLedger';
 import type { CliIo } from './cliIo';
 

@@ -1,12 +1,6 @@
 // Usage quotas as `check` problems, from the logs a config names.
 import { join } from 'node:path';
-import type { BudgetConfig } from '../core/config/budgetConfig';
-import type { Problem } from '../core/types';
-import { collectAgentUsage } from '../core/usage/agents/collectAgentUsage';
-import { collectUsage } from '../core/usage/collectUsage';
-import { quotaProblems } from '../core/usage/quotaProblems';
-import { selectUsageFiles } from '../core/usage/selectUsageFiles';
-import { usageReport } from '../core/usage/usageReport';
+import { type BudgetConfig, type Problem, collectAgentUsage, collectUsage, quotaProblems, selectUsageFiles, usageReport } from '../core';
 import { postgresLedgerUrl } from '../library/postgresLedger';
 import type { CliIo } from './cliIo';
 import { agentEnvironment, ledgerName, nodeUsageOpener, withPostgresLedger } from './usageLogSources';

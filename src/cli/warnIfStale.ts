@@ -1,4 +1,4 @@
-import { stalenessWarning, type PriceData } from '../core/catalog/priceData';
+import { stalenessWarning, type PriceData } from '../core';
 import type { CliIo } from './cliIo';
 
 /** Warns on stderr when the price data is older than 60 days. */

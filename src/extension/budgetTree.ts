@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PromptAnalysis } from '../core/count/analyzePrompt';
 import type { BudgetEvaluation, BudgetStatus, FileEvaluation, FileUsage, LimitUsage } from '../core/check/evaluateBudget';
-import { formatInteger, formatPercent, formatTokens, formatUsd } from '../core/report/formatNumbers';
+import { limitShare } from '../core/check/limitShare';
+import { formatPercent, formatTokens, formatUsd } from '../core/report/formatNumbers';
 import type { PromptFileDiff } from '../core/promptDiff/diffPromptChecks';
 import { describeFileDelta } from '../core/promptDiff/diffWording';
 import { COMMAND } from './commandIds';
@@ -211,8 +212,8 @@ export function budgetDescription(evaluation: BudgetEvaluation): string {
     undefined,
   );
   const tokens = (value: number) => formatTokens(value, 'compact');
-  // Whole dollars from $100 up: the cents of a monthly bill do not fit a side bar, and the tooltip has them.
-  const usd = (value: number) => (value >= 100 ? `$${formatInteger(value)}` : formatUsd(value));
+  // Compact: the cents of a monthly bill do not fit a side bar, and the tooltip has them.
+  const usd = (value: number) => formatUsd(value, 'compact');
   if (!tightest) return `${approx}${tokens(evaluation.tokens)} tok`;
   if (tightest === inputTokens) return `${approx}${tokens(tightest.used)} / ${tokens(tightest.limit)} tok`;
   if (tightest === totalTokens) return `${approx}${tokens(tightest.used)} / ${tokens(tightest.limit)} tok in+out`;
@@ -315,10 +316,10 @@ export function fileDescription(usage: FileEvaluation | FileUsage, budget?: Budg
 export function budgetShare(file: FileEvaluation, budget: BudgetEvaluation): number | undefined {
   const { maxInputTokens, maxTotalTokens, maxCostPerCall, maxMonthlyCost } = budget.budget;
   const ratios: number[] = [];
-  if (maxInputTokens !== undefined) ratios.push(ratio(file.tokens, maxInputTokens));
-  if (maxTotalTokens !== undefined) ratios.push(ratio(file.totalTokens, maxTotalTokens));
-  if (maxCostPerCall !== undefined && file.costPerCall !== undefined) ratios.push(ratio(file.costPerCall, maxCostPerCall));
-  if (ratios.length === 0 && maxMonthlyCost !== undefined && file.monthlyCost !== undefined) ratios.push(ratio(file.monthlyCost, maxMonthlyCost));
+  if (maxInputTokens !== undefined) ratios.push(limitShare(file.tokens, maxInputTokens));
+  if (maxTotalTokens !== undefined) ratios.push(limitShare(file.totalTokens, maxTotalTokens));
+  if (maxCostPerCall !== undefined && file.costPerCall !== undefined) ratios.push(limitShare(file.costPerCall, maxCostPerCall));
+  if (ratios.length === 0 && maxMonthlyCost !== undefined && file.monthlyCost !== undefined) ratios.push(limitShare(file.monthlyCost, maxMonthlyCost));
   return ratios.length > 0 ? Math.max(...ratios) : undefined;
 }
 
@@ -407,8 +408,3 @@ export function statusIcon(status: BudgetStatus): vscode.ThemeIcon {
       return new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
   }
 }
-
-function ratio(used: number, limit: number): number {
-  return limit > 0 ? used / limit : used > 0 ? Infinity : 0;
-}
-

@@ -17,11 +17,11 @@ import { PromptContexts } from './promptContexts';
 import { registerPromptCodeActions } from './promptCodeActions';
 import { registerPromptDiagnostics } from './promptDiagnostics';
 import { registerProviderCounts, type ProviderCounts } from './providerCounts';
-import { countWorkerPath, PromptDocuments } from './promptDocuments';
+import { promptWorkerPath, PromptDocuments } from './promptDocuments';
 import { registerSettings, settingsReadCount } from './settings';
 import { registerStatusBar, type PromptStatusBar } from './statusBar';
 import { registerTokenBoundaries, type TokenBoundaries } from './tokenBoundaries';
-import { registerUsageLedger, type UsageSurfaces } from './usageLedger';
+import { registerUsageLedger, type UsageSurfaces } from './usageSurfaces';
 import { WorkspaceBudgets } from './workspaceBudgets';
 import { WorkspaceScan } from './workspaceScan';
 
@@ -37,11 +37,11 @@ export interface PromptBudgetApi {
   tokenBoundaries: TokenBoundaries;
   compareViews: CompareViews;
   budgetTree: BudgetTreeProvider;
-  /** The usage ledger (issue 8): logs, view and dashboard. */
+  /** The usage ledger: logs, view and dashboard. */
   usage: UsageSurfaces;
   /** Counts from the providers' APIs (Count with Provider API, the on-save opt-in). */
   providerCounts: ProviderCounts;
-  /** Each folder's prompts against HEAD (issue 18): the status bar's and the budgets view's deltas. */
+  /** Each folder's prompts against HEAD: the status bar's and the budgets view's deltas. */
   headDiffs: HeadDiffs;
   /** How many times the settings were read from VS Code (they are read once per folder and change). */
   settingsReads: () => number;
@@ -62,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
   const contexts = new PromptContexts(choice, budgets);
   // Before the count worker starts: it reads the updated prices, if the user opted in.
   registerPriceUpdates(context);
-  const documents = new PromptDocuments(countWorkerPath(context.extensionPath), contexts);
+  const documents = new PromptDocuments(promptWorkerPath(context.extensionPath), contexts);
   context.subscriptions.push(diagnostics, choice, budgets, contexts, documents);
 
   const providerCounts = registerProviderCounts(context, documents);
@@ -75,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
   registerPromptCodeActions(context, documents, contexts, choice);
   const compareViews = registerCompareView(context, documents, contexts);
   // Each folder's prompts against its budgets: shown by the budgets view, read by the usage view and the config commands.
-  const scan = new WorkspaceScan(countWorkerPath(context.extensionPath), budgets, contexts);
+  const scan = new WorkspaceScan(promptWorkerPath(context.extensionPath), budgets, contexts);
   context.subscriptions.push(scan);
   const budgetTree = registerBudgetTree(context, scan, budgets, headDiffs);
   registerConfigCommands(context, budgets, scan);

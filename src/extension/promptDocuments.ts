@@ -353,8 +353,8 @@ export class PromptDocuments implements vscode.Disposable {
 }
 
 /** Where the bundled worker script lives inside the installed extension. */
-export function countWorkerPath(extensionPath: string): string {
-  return path.join(extensionPath, 'dist', 'countWorker.js');
+export function promptWorkerPath(extensionPath: string): string {
+  return path.join(extensionPath, 'dist', 'promptWorker.js');
 }
 
 /** The text a .json document's chat-ness is decided on, or undefined when it cannot be a chat file. */

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { agentSpend } from '../core/usage/agents/agentSpend';
 import type { BlockProjection, UsageBlock } from '../core/usage/agents/usageBlocks';
 import type { QuotaStatus } from '../core/usage/evaluateQuotas';
+import { formatPercent } from '../core/report/formatNumbers';
 import { formatUsageAmount, formatUsageCost, formatUsageCount } from '../core/usage/formatUsage';
 import { groupUsage, type UsageGroup, type UsageSums } from '../core/usage/summarizeUsage';
 import type { UsageProblem } from '../core/usage/usageRecord';
@@ -272,7 +273,7 @@ function byCost(groups: UsageGroup[]): UsageGroup[] {
 
 function quotaItem(quota: QuotaStatus): vscode.TreeItem {
   const item = new vscode.TreeItem(`${quota.name} (${quota.metric}, ${quota.period})`);
-  item.description = `${quotaBar(quota.share)} ${Math.round(quota.share * 100)}% · ${formatUsageAmount(quota.metric, quota.used)} of ${formatUsageAmount(quota.metric, quota.limit)} · forecast ${formatUsageAmount(quota.metric, quota.forecast)}`;
+  item.description = `${quotaBar(quota.share)} ${formatPercent(quota.share)} · ${formatUsageAmount(quota.metric, quota.used)} of ${formatUsageAmount(quota.metric, quota.limit)} · forecast ${formatUsageAmount(quota.metric, quota.forecast)}`;
   item.tooltip = `Quota '${quota.name}', ${quota.period} from ${quota.periodStart}: ${formatUsageAmount(quota.metric, quota.used)} of ${formatUsageAmount(quota.metric, quota.limit)}. At this rate ${formatUsageAmount(quota.metric, quota.forecast)} by ${quota.periodEnd}. Warns at ${Math.round(quota.warnAt * 100)}%.`;
   item.iconPath =
     quota.status === 'over'

@@ -1,4 +1,4 @@
-import type { CallRefusal } from '../core/guard/checkCall';
+import type { CallRefusal } from '../core';
 
 /** Thrown before a call that would break a budget or a quota; no request was sent. */
 export class BudgetExceededError extends Error {

@@ -1,7 +1,7 @@
 // Where a guard keeps its calls and shares its quotas: in memory (one process), a JSON Lines file
 // (the processes of one machine) or PostgreSQL (a fleet). Each gives the pre-call check exclusive
 // access to the shared state, so two processes cannot both take the last call of a quota.
-import type { GuardCallLine, GuardReleaseLine, GuardReservationLine } from '../core/usage/guardLedgerLine';
+import type { GuardCallLine, GuardReleaseLine, GuardReservationLine } from '../core';
 import { LedgerState, type LedgerView } from './ledgerState';
 
 /** What a pre-call decision returns: a reservation to store with it, or none (a refusal). */

@@ -1,11 +1,6 @@
 // countTokens: the editor's counting engine (same tokenizers, same chat framing) for text, a message
 // list or a request body, from application code.
-import { approxMark, formatInteger } from '../core/report/formatNumbers';
-import { countPrompt } from '../core/prompts/countPrompt';
-import { requestMessages } from '../core/requests/requestMessages';
-import { loadTokenCounter } from '../core/tokenize/tokenCounter';
-import { ModelCatalog } from '../core/catalog/modelCatalog';
-import type { ModelInfo, TokenizerId } from '../core/types';
+import { approxMark, formatInteger, countPrompt, requestMessages, loadTokenCounter, ModelCatalog, type ModelInfo, type TokenizerId } from '../core';
 
 export interface TokenCount {
   tokens: number;

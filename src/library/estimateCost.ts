@@ -1,12 +1,7 @@
 // estimateCost: what a call costs, from a provider's usage object or from token counts, priced as
 // `prompt-budget usage` prices a log (the price data at the call's time, cache reads and writes
 // included), falling back to the catalog's prices for models the config adds.
-import { costPerCall } from '../core/catalog/cost';
-import { formatUsd } from '../core/report/formatNumbers';
-import { ModelCatalog } from '../core/catalog/modelCatalog';
-import { UsagePricer } from '../core/usage/priceUsage';
-import { recognizeUsage } from '../core/usage/recognizeUsage';
-import type { ModelInfo } from '../core/types';
+import { costPerCall, formatUsd, ModelCatalog, UsagePricer, recognizeUsage, type ModelInfo } from '../core';
 
 /** Token counts of one call, the whole input including cached reads and cache writes. */
 export interface TokenCounts {

@@ -3,8 +3,7 @@
 // The application's SDK (if it registered one) exports them; without one the API's no-op
 // implementations cost next to nothing, and without the package nothing is done at all.
 import type * as OpenTelemetry from '@opentelemetry/api';
-import type { PlannedCall } from '../core/guard/checkCall';
-import type { GuardCallLine } from '../core/usage/guardLedgerLine';
+import type { PlannedCall, GuardCallLine } from '../core';
 
 /** One call's span, ended by `succeeded` or `failed`. */
 export interface CallTelemetry {

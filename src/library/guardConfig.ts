@@ -1,11 +1,7 @@
 // The prompt-budget.yaml a guard follows: named, given, or the nearest one at or above `cwd`, found and
 // read by the core's one loader, as the CLI does, so the editor, CI and the application agree on it.
 import { dirname, join, resolve } from 'node:path';
-import type { BudgetConfig } from '../core/config/budgetConfig';
-import { ModelCatalog } from '../core/catalog/modelCatalog';
-import { catalogWithOverrides } from '../core/catalog/catalogWithOverrides';
-import { readNearestBudgetConfig } from '../core/config/readBudgetConfig';
-import { readRegularFile } from '../core/io/readRegularFile';
+import { type BudgetConfig, ModelCatalog, catalogWithOverrides, readNearestBudgetConfig, readRegularFile } from '../core';
 
 export interface GuardConfig {
   config?: BudgetConfig;

@@ -1,6 +1,5 @@
 // The shapes a guarded call goes through, shared by the guard and the SDK wrappers.
-import type { PlannedCall } from '../core/guard/checkCall';
-import type { GuardCallLine } from '../core/usage/guardLedgerLine';
+import type { PlannedCall, GuardCallLine } from '../core';
 
 /** A call about to be made. */
 export interface CallRequest {

@@ -2,8 +2,9 @@
 // application's LLM calls to the budgets and quotas of prompt-budget.yaml. Never loads `vscode`.
 export { countTokens, resolveModel, type CountOptions, type TokenCount } from './countTokens';
 export { estimateCost, tokenCountsOf, type CostEstimate, type EstimateOptions, type TokenCounts } from './estimateCost';
-export { ModelCatalog, type ModelResolution } from '../core/catalog/modelCatalog';
-export type { ModelInfo, ModelPricing, TokenizerId, SourceNote } from '../core/types';
+// From the core's public surface (src/core/index.ts): the catalog, and the shapes the guard's results carry.
+export { ModelCatalog, type ModelResolution } from '../core';
+export type { ModelInfo, ModelPricing, TokenizerId, SourceNote, CallRefusal, PlannedCall, GuardCallLine, QuotaStatus, BudgetConfig } from '../core';
 export { createGuard, Guard, type GuardEvents, type GuardOptions, type GuardSummary } from './guard';
 export type { CallRequest, CallReservation, ObservedUsage } from './guardTypes';
 export type { GuardMiddleware } from './aiSdkMiddleware';
@@ -12,7 +13,3 @@ export { BudgetExceededError } from './budgetExceededError';
 export { MemoryLedger, type CallLedger } from './callLedger';
 export { JsonlLedger } from './jsonlLedger';
 export { PostgresLedger, postgresLedgerLines } from './postgresLedger';
-export type { CallRefusal, PlannedCall } from '../core/guard/checkCall';
-export type { GuardCallLine } from '../core/usage/guardLedgerLine';
-export type { QuotaStatus } from '../core/usage/evaluateQuotas';
-export type { BudgetConfig } from '../core/config/budgetConfig';

@@ -5,7 +5,7 @@
 // Under the lock, file operations are synchronous (see fileLock.ts).
 import * as fs from 'node:fs';
 import { dirname } from 'node:path';
-import { readGuardLedgerLine, type GuardCallLine, type GuardLedgerLine, type GuardReleaseLine } from '../core/usage/guardLedgerLine';
+import { readGuardLedgerLine, type GuardCallLine, type GuardLedgerLine, type GuardReleaseLine } from '../core';
 import { TaskQueue, type CallLedger, type ReserveDecision } from './callLedger';
 import { withFileLock } from './fileLock';
 import { LedgerState, type LedgerView } from './ledgerState';

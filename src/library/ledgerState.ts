@@ -1,9 +1,6 @@
 // What a ledger holds, folded from its lines: settled usage per day bucket (for quotas), the calls
 // since the last reset (for summary and history), and the reservations of calls in flight.
-import { plannedCallBucket } from '../core/guard/checkCall';
-import { GUARD_CALL_TYPE, GUARD_RESERVATION_TYPE, type GuardCallLine, type GuardLedgerLine, type GuardReservationLine } from '../core/usage/guardLedgerLine';
-import { UsageLedger, type UsageBucket } from '../core/usage/usageLedger';
-import type { UsageRecord } from '../core/usage/usageRecord';
+import { plannedCallBucket, GUARD_CALL_TYPE, GUARD_RESERVATION_TYPE, type GuardCallLine, type GuardLedgerLine, type GuardReservationLine, UsageLedger, type UsageBucket, type UsageRecord } from '../core';
 
 /** The shared state a pre-call check reads. */
 export interface LedgerView {

@@ -3,7 +3,7 @@
 // since its last read (in commit order, as every writer holds the same lock) and the reservations
 // in flight, decides, and writes. The `pg` package is the application's (an optional peer
 // dependency); the connection string comes from the environment, never from the config in clear.
-import { GUARD_CALL_TYPE, GUARD_RESERVATION_TYPE, type GuardCallLine, type GuardLedgerLine, type GuardReleaseLine, type GuardReservationLine } from '../core/usage/guardLedgerLine';
+import { GUARD_CALL_TYPE, GUARD_RESERVATION_TYPE, type GuardCallLine, type GuardLedgerLine, type GuardReleaseLine, type GuardReservationLine } from '../core';
 import { TaskQueue, type CallLedger, type ReserveDecision } from './callLedger';
 import { LedgerState, type LedgerView } from './ledgerState';
 

@@ -164,14 +164,14 @@ async function printLiveEdits(): Promise<void> {
 type WorkerReply = { kind: string; id?: number; error?: string; count?: { tokens: number }; counts?: { byTokenizer: Record<string, { tokens: number }> } };
 
 /**
- * Runs inside a child: starts the built count worker (dist/countWorker.js) as the extension does,
+ * Runs inside a child: starts the built prompt worker (dist/promptWorker.js) as the extension does,
  * and times its first answers: the worker and bundle alone, then each encoding's first count (its
  * ranks load), then a 1 MB document opened as an editor would. RSS is the whole child's.
  */
 async function runWorkerChild(): Promise<Record<string, number>> {
   const rssBefore = process.memoryUsage().rss;
   let started = performance.now();
-  const worker = new Worker(join(DIST, 'countWorker.js'));
+  const worker = new Worker(join(DIST, 'promptWorker.js'));
   const replies = new Map<number, (reply: WorkerReply) => void>();
   let counted: ((reply: WorkerReply) => void) | undefined;
   worker.on('message', (reply: WorkerReply) => {
@@ -231,7 +231,7 @@ function timeNode(args: string[], runs = 5): { ms: number; stdout: string } {
 
 /** Encoder cold start in the built worker, and the CLI's whole-process times against bare node and tiktoken WASM. */
 async function measureStartup(): Promise<void> {
-  console.log('\nBuilt count worker (dist/countWorker.js) in a fresh process; median of 3');
+  console.log('\nBuilt prompt worker (dist/promptWorker.js) in a fresh process; median of 3');
   const runs = [0, 1, 2].map(() => JSON.parse(execFileSync(process.execPath, [__filename, '--worker-child'], { encoding: 'utf8' })) as Record<string, number>);
   const median = (key: string) => runs.map((run) => run[key]).sort((a, b) => a - b)[1];
   console.log(`  worker started, bundle loaded: ${median('workerReadyMs').toFixed(0)} ms`);

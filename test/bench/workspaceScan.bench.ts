@@ -1,5 +1,5 @@
 // How the budgets view's first scan behaves on a large workspace: 5,000 generated prompt files in a
-// temp folder, analysed by the real count worker (dist/countWorker.js, `scanFiles` requests as the
+// temp folder, analysed by the real prompt worker (dist/promptWorker.js, `scanFiles` requests as the
 // extension sends them), while this thread does what the extension host does with the results
 // (keep them per file, re-aggregate with evaluateWorkspace at most every 250 ms). A setInterval probe
 // measures the longest stall of this thread during the scan.
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     const selected = selectPromptFiles(config, relativePaths);
     const settings: ScanSettings = { config, settingsModels: [], sources: { setting: { defaultModel: 'gpt-4o', warnAt: 0.8 } } };
 
-    const worker = new Worker(path.resolve(__dirname, '../../../dist/countWorker.js'));
+    const worker = new Worker(path.resolve(__dirname, '../../../dist/promptWorker.js'));
     const results = new Map<string, WorkspaceFileResult>();
     let messages = 0;
     let aggregations = 0;

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { defaultCompareSet } from '../../src/core/catalog/compareDefaults';
-import type { RowsMessage } from '../../src/extension/compareView';
+import type { RowsMessage } from '../../src/extension/compareMessages';
 import type { PromptBudgetApi } from '../../src/extension/extension';
 import { extensionApi } from './editorTestSupport';
 

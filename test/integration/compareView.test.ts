@@ -6,7 +6,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { getEncoding } from 'js-tiktoken';
 import * as vscode from 'vscode';
-import type { CompareView, RowsMessage } from '../../src/extension/compareView';
+import type { ComparePanel } from '../../src/extension/comparePanel';
+import type { RowsMessage } from '../../src/extension/compareMessages';
 import type { PromptBudgetApi } from '../../src/extension/extension';
 
 const EXTENSION_ID = 'prompt-budget.prompt-budget';
@@ -48,7 +49,7 @@ describe('Prompt Budget: Compare Models webview', () => {
   });
 
   /** The open view once it has delivered a message that `accept` holds for to its webview. */
-  async function delivered(what: string, accept: (message: RowsMessage) => boolean): Promise<{ view: CompareView; message: RowsMessage }> {
+  async function delivered(what: string, accept: (message: RowsMessage) => boolean): Promise<{ view: ComparePanel; message: RowsMessage }> {
     const settled = () => {
       const view = api.compareViews.current;
       const message = view?.lastMessage;

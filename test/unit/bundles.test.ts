@@ -7,7 +7,7 @@ const dist = resolve(__dirname, '../../../dist');
 
 describe('what the extension host loads', () => {
   test('no bundle carries tokenizer ranks as JavaScript: the worker and the CLI read the binary ranks files on first use', () => {
-    for (const bundle of ['extension.js', 'countWorker.js', 'cli.js']) {
+    for (const bundle of ['extension.js', 'promptWorker.js', 'cli.js']) {
       const text = readFileSync(join(dist, bundle), 'utf8');
       // js-tiktoken's ranks are a JS string of base64 tokens under `bpe_ranks`.
       assert.doesNotMatch(text, /bpe_ranks/, bundle);
@@ -15,7 +15,7 @@ describe('what the extension host loads', () => {
       assert.ok(statSync(join(dist, bundle)).size < 2_000_000, `${bundle} is ${statSync(join(dist, bundle)).size} bytes`);
     }
     // The reader of the ranks files is in the bundles that count, and not in the extension host's.
-    for (const bundle of ['countWorker.js', 'cli.js']) assert.match(readFileSync(join(dist, bundle), 'utf8'), /readRanksBesideBundle/, bundle);
+    for (const bundle of ['promptWorker.js', 'cli.js']) assert.match(readFileSync(join(dist, bundle), 'utf8'), /readRanksBesideBundle/, bundle);
     assert.doesNotMatch(readFileSync(join(dist, 'extension.js'), 'utf8'), /readRanksBesideBundle/, 'the extension host never loads ranks');
     for (const encoding of ['o200k_base', 'cl100k_base']) {
       const file = readFileSync(join(dist, `${encoding}.ranks`));

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { costPerCall, pricesForInput } from '../../src/core/catalog/cost';
 import fc from 'fast-check';
 import { formatInteger, formatPercent, formatTokens, formatUsd } from '../../src/core/report/formatNumbers';
+import { formatUsageCost } from '../../src/core/usage/formatUsage';
 import { ModelCatalog } from '../../src/core/catalog/modelCatalog';
 import type { ModelInfo, ModelPricing } from '../../src/core/types';
 
@@ -62,6 +63,17 @@ describe('cost per call', () => {
 });
 
 describe('formatUsd', () => {
+  test('compact drops the cents from $100 on, for totals and the budgets side bar, and is full below', () => {
+    assert.equal(formatUsd(1234.56, 'compact'), '$1,235');
+    assert.equal(formatUsd(100, 'compact'), '$100');
+    assert.equal(formatUsd(99.5, 'compact'), '$99.50');
+    assert.equal(formatUsd(0.0042, 'compact'), '$0.0042');
+    assert.equal(formatUsd(-250, 'compact'), '-$250');
+    assert.equal(formatUsageCost(0), '$0');
+    assert.equal(formatUsageCost(12_345.6), '$12,346');
+    assert.equal(formatUsageCost(0.0998), '$0.10');
+  });
+
   test('prints dollars with cents and thousands separators', () => {
     assert.equal(formatUsd(18.4), '$18.40');
     assert.equal(formatUsd(1), '$1.00');

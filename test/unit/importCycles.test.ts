@@ -70,3 +70,11 @@ test('no CLI command imports another command, so each can change on its own', ()
   const sideways = commands.flatMap((file) => importsOf(file).filter((target) => target !== file && commands.includes(target)).map((target) => `${relative(src, file)} -> ${relative(src, target)}`));
   assert.deepEqual(sideways, []);
 });
+
+test('the CLI and the library reach the core only through its public surface, src/core/index.ts', () => {
+  const core = join(src, 'core');
+  const entry = join(core, 'index.ts');
+  const frontEnds = [...sources(join(src, 'cli')), ...sources(join(src, 'library'))];
+  const deep = frontEnds.flatMap((file) => importsOf(file).filter((target) => target.startsWith(`${core}/`) && target !== entry).map((target) => `${relative(src, file)} -> ${relative(src, target)}`));
+  assert.deepEqual(deep, []);
+});

@@ -34,7 +34,7 @@ describe('the .vsix', () => {
         'dist/Apache-2.0.txt',
         'dist/NOTICE.md',
         'dist/cl100k_base.ranks',
-        'dist/countWorker.js',
+        'dist/promptWorker.js',
         'dist/deepseek_v3.LICENSE.txt',
         'dist/deepseek_v3.ranks',
         'dist/extension.js',

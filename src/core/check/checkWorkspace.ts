@@ -1,6 +1,6 @@
 // The budgets engine over a folder: which files are prompts, what each costs under its budget,
 // and which limits are crossed. `prompt-budget check`/`report` and the budget tree share it.
-import { analyzePrompt, type PromptAnalysis, type PromptContext, type PromptFinding } from '../count/analyzePrompt';
+import { analyzePrompt, type PromptAnalysis, type PromptCountSettings, type PromptFinding } from '../count/analyzePrompt';
 import type { Budget, BudgetConfig, SourcePosition } from '../config/budgetConfig';
 import { resolvePromptContext, type ContextSources } from '../count/resolvePromptContext';
 import { evaluateBudget, type BudgetEvaluation, type FileUsage } from './evaluateBudget';
@@ -76,7 +76,7 @@ export async function analyzeWorkspaceFile(
     return result;
   }
   const lines = new LineIndex(text);
-  const contexts: [Budget | undefined, PromptContext][] = budgets.length
+  const contexts: [Budget | undefined, PromptCountSettings][] = budgets.length
     ? budgets.map((budget) => [budget, resolvePromptContext(sources, budget)])
     : [[undefined, resolvePromptContext(sources)]];
   const seen = new Set<string>();

@@ -60,7 +60,7 @@ export interface PromptAnalysis {
   findings: PromptFinding[];
 }
 
-export interface PromptContext {
+export interface PromptCountSettings {
   catalog: ModelCatalog;
   /** The model to use when the file declares none: a budget's, the picker's, a setting's. */
   fallbackModel: string;
@@ -77,7 +77,7 @@ export interface PromptContext {
 export type CountFromProvider = (parsed: ParsedPrompt, model: ModelInfo, local: PromptCount) => Promise<PromptCount>;
 
 /** Picks the model a prompt will run on: the file's own declaration wins over everything else. */
-export function resolvePromptModel(parsed: Pick<ParsedPrompt, 'model'>, context: PromptContext): ResolvedPromptModel {
+export function resolvePromptModel(parsed: Pick<ParsedPrompt, 'model'>, context: PromptCountSettings): ResolvedPromptModel {
   const declared = parsed.model?.value.trim();
   const name = declared || context.fallbackModel;
   const source: ModelSource = declared ? 'file' : context.fallbackSource;
@@ -97,7 +97,7 @@ export function evaluateCountedPrompt(
   parsed: ParsedPrompt,
   resolved: ResolvedPromptModel,
   count: PromptCount,
-  context: PromptContext,
+  context: PromptCountSettings,
 ): PromptAnalysis {
   const model = resolved.model;
   const declaredMaxOutputTokens = parsed.maxOutputTokens?.value;
@@ -153,7 +153,7 @@ export function evaluateCountedPrompt(
 export async function analyzePrompt(
   file: string,
   text: string,
-  context: PromptContext,
+  context: PromptCountSettings,
   loadCounter: (tokenizer: TokenizerId) => Promise<TokenCounter> = loadTokenCounter,
 ): Promise<PromptAnalysis> {
   const parsed = parsePrompt(file, text);

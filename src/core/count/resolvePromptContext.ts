@@ -1,7 +1,7 @@
 // The one place that decides which model and limits a prompt is counted under, so the editor,
 // the workspace scan and the CLI cannot drift apart. A model declared in the file itself wins over
 // all of these (resolvePromptModel); then: budget > picked model or --model > config > setting > default.
-import type { CountFromProvider, ModelSource, PromptContext } from './analyzePrompt';
+import type { CountFromProvider, ModelSource, PromptCountSettings } from './analyzePrompt';
 import { DEFAULT_WARN_AT, type Budget, type BudgetConfig } from '../config/budgetConfig';
 import type { ModelCatalog } from '../catalog/modelCatalog';
 
@@ -21,7 +21,7 @@ export interface ContextSources {
 }
 
 /** A prompt's context plus the budget that governs it, for tooltips and the tree. */
-export interface ResolvedPromptContext extends PromptContext {
+export interface ResolvedPromptContext extends PromptCountSettings {
   budgetName?: string;
 }
 

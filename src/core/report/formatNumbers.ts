@@ -4,13 +4,17 @@
 
 const SMALLEST_SHOWN_USD = 0.000001;
 
-/** USD for people: cents for amounts of a dollar or more ($18.40, $1,234.56), two significant digits below ($0.0031, $0.00012). */
-export function formatUsd(amount: number): string {
+/**
+ * USD for people: cents for amounts of a dollar or more ($18.40, $1,234.56), two significant digits
+ * below ($0.0031, $0.00012). Compact, for totals and tight spaces, drops the cents from $100 on ($1,235).
+ */
+export function formatUsd(amount: number, style: 'full' | 'compact' = 'full'): string {
   if (!Number.isFinite(amount)) return amount > 0 ? '$∞' : amount < 0 ? '-$∞' : '$?';
   const sign = amount < 0 ? '-' : '';
   const value = Math.abs(amount);
   if (value === 0) return '$0.00';
   if (value < SMALLEST_SHOWN_USD) return `${sign}<$0.000001`;
+  if (style === 'compact' && value >= 100) return `${sign}$${formatInteger(value)}`;
   if (value >= 1) {
     const [whole, cents] = roundedCents(value).split('.');
     return `${sign}$${groupDigits(whole)}.${cents}`;

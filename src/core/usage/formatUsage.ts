@@ -2,11 +2,9 @@
 // dashboard's tooltips and the CLI.
 import { formatInteger, formatUsd } from '../report/formatNumbers';
 
-/** A total in USD: '$0' for nothing, whole dollars from $100 on ('$1,234'), else as formatUsd ('$12.34', '$0.0042'). */
+/** A total in USD: '$0' for nothing, else formatUsd's compact form ('$1,234', '$12.34', '$0.0042'). */
 export function formatUsageCost(usd: number): string {
-  if (usd === 0) return '$0';
-  if (usd >= 100) return `$${formatInteger(usd)}`;
-  return formatUsd(usd);
+  return usd === 0 ? '$0' : formatUsd(usd, 'compact');
 }
 
 /** 1,234,567 with thousands separators. */

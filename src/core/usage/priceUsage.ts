@@ -1,10 +1,11 @@
 // Prices a usage record at the record's own time, cache reads and writes included, with the price
 // data every command uses (activePriceData: --prices FILE, a saved `prices update`, else the bundled
-// data). The model is found in that data here; @pydantic/genai-prices' own calculation then prices it. The package is required lazily (as catalog/packagePrices.ts does): activation
-// never parses its half megabyte of data. Pricing a call through the package takes ~20 µs, too slow
-// for a gigabyte of logs, so prices are reduced to per-token rates once per model and day (exact:
-// the package's price is linear in each kind of token); calls above a tiered price's first tier and
-// time-of-day prices still go through the package call by call.
+// data). The model is found in that data here; @pydantic/genai-prices' own calculation then prices it.
+// The package is required lazily (as catalog/packagePrices.ts does): activation never parses its
+// data. Pricing each call through the package is too slow for a gigabyte of logs, so prices are
+// reduced to per-token rates once per model and day (exact: the package's price is linear in each
+// kind of token); calls above a tiered price's first tier and time-of-day prices still go through
+// the package call by call.
 import type * as GenaiPrices from '@pydantic/genai-prices';
 import { activePriceData } from '../catalog/activePriceData';
 import { matches, type MatchRule, type PriceModel, type PriceProvider } from '../catalog/priceData';

@@ -43,7 +43,7 @@ export type CountRequest =
   | { kind: 'boundaries'; id: number; tokenizer: TokenizerId; text: string }
   | { kind: 'countText'; id: number; fileName: string; text: string; tokenizers: TokenizerId[] }
   | { kind: 'scanFiles'; id: number; files: ScanFile[]; settings: ScanSettings }
-  /** Checks both revisions as `prompt-budget check` does and diffs them (issue 18); renames are [base path, head path]. */
+  /** Checks both revisions as `prompt-budget check` does and diffs them; renames are [base path, head path]. */
   | { kind: 'diffSnapshots'; id: number; base: SnapshotFiles; head: SnapshotFiles; renames: [string, string][] }
   /** Stops a scan between two files (its folder is being analysed again); it ends with `scanDone` and `cancelled`. */
   | { kind: 'cancelScan'; id: number };

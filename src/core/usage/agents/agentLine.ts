@@ -6,7 +6,7 @@ import type { AgentFields } from '../usageLedger';
 export type AgentLineResult = { usage: RecognizedUsage & AgentFields; note?: string } | { ignored: true } | { repeat: true } | { error: string };
 
 /** What a file's path says when a line does not: the session (file name) and the project folder. */
-export interface AgentPathContext {
+export interface AgentFileFacts {
   session?: string;
   project?: string;
   /** The home folder, to show working folders as `~/…`. */

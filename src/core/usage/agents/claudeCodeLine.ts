@@ -5,13 +5,13 @@
 import type { RecognizedUsage } from '../recognizeUsage';
 import type { AgentFields } from '../usageLedger';
 import { isObject, num, str, toTime, type JsonObject } from '../usageValues';
-import { homeRelative, type AgentLineResult, type AgentPathContext } from './agentLine';
+import { homeRelative, type AgentLineResult, type AgentFileFacts } from './agentLine';
 
 /** Claude Code's placeholder for messages it made up itself (an interrupted turn, an API error): no call was made. */
 const SYNTHETIC_MODEL = '<synthetic>';
 
 /** The usage of one parsed Claude Code line; lines without `message.usage` are not calls. */
-export function claudeCodeLine(value: JsonObject, context: AgentPathContext): AgentLineResult {
+export function claudeCodeLine(value: JsonObject, context: AgentFileFacts): AgentLineResult {
   const message = isObject(value.message) ? value.message : undefined;
   const usage = message && isObject(message.usage) ? message.usage : undefined;
   if (!message || !usage) return { ignored: true };

@@ -7,7 +7,7 @@
 import type { RecognizedUsage } from '../recognizeUsage';
 import type { AgentFields } from '../usageLedger';
 import { isObject, num, str, toTime, type JsonObject } from '../usageValues';
-import { homeRelative, type AgentLineResult, type AgentPathContext } from './agentLine';
+import { homeRelative, type AgentLineResult, type AgentFileFacts } from './agentLine';
 
 interface TokenTotals {
   input: number;
@@ -30,7 +30,7 @@ export interface CodexState {
 export const CODEX_DEFAULT_MODEL = 'gpt-5';
 
 /** The usage of one parsed rollout line, updating `state` from context lines. */
-export function codexLine(value: JsonObject, state: CodexState, context: AgentPathContext): AgentLineResult {
+export function codexLine(value: JsonObject, state: CodexState, context: AgentFileFacts): AgentLineResult {
   const payload = isObject(value.payload) ? value.payload : undefined;
   if (!payload) return { ignored: true };
   if (value.type === 'session_meta') {

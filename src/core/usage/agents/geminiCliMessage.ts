@@ -8,7 +8,7 @@
 import type { RecognizedUsage } from '../recognizeUsage';
 import type { AgentFields } from '../usageLedger';
 import { isObject, num, str, toTime, type JsonObject } from '../usageValues';
-import type { AgentLineResult, AgentPathContext } from './agentLine';
+import type { AgentLineResult, AgentFileFacts } from './agentLine';
 
 /** What a session's first record said. */
 export interface GeminiState {
@@ -16,7 +16,7 @@ export interface GeminiState {
 }
 
 /** The usage of one session record: the session's own fields, or a Gemini message with tokens. */
-export function geminiCliMessage(value: JsonObject, state: GeminiState, context: AgentPathContext): AgentLineResult {
+export function geminiCliMessage(value: JsonObject, state: GeminiState, context: AgentFileFacts): AgentLineResult {
   state.session = str(value.sessionId) ?? state.session;
   if (value.type !== 'gemini' || !isObject(value.tokens)) return { ignored: true };
   const tokens = value.tokens;

@@ -8,7 +8,7 @@ import { readLineBatches } from '../readLines';
 import type { UsageLedger } from '../usageLedger';
 import { isObject } from '../usageValues';
 import type { AgentId } from './agentIds';
-import type { AgentLineResult, AgentPathContext } from './agentLine';
+import type { AgentLineResult, AgentFileFacts } from './agentLine';
 import { claudeCodeLine } from './claudeCodeLine';
 import { codexLine, type CodexState } from './codexLine';
 import { geminiCliMessage, type GeminiState } from './geminiCliMessage';
@@ -30,7 +30,7 @@ export interface AgentFileToRead {
   /** The name problems are reported under (e.g. `~/.claude/projects/app/1234.jsonl`). */
   name: string;
   /** The session and project the path implies, for lines that do not say. */
-  context: AgentPathContext;
+  context: AgentFileFacts;
   /** One JSON document (Gemini CLI's `.json` sessions) rather than JSON Lines. */
   document?: boolean;
 }

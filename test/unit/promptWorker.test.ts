@@ -12,7 +12,7 @@ import { listFilesBelow } from '../../src/cli/listFilesBelow';
 import { runCli } from '../../src/cli/runCli';
 
 // The built worker, as the extension host starts it: no VS Code needed to scan files.
-const workerPath = resolve(__dirname, '../../../dist/countWorker.js');
+const workerPath = resolve(__dirname, '../../../dist/promptWorker.js');
 const settings: ScanSettings = { settingsModels: [], sources: { setting: { defaultModel: 'gpt-4o', warnAt: 0.8 } } };
 
 async function scan(files: ScanFile[], scanSettings: ScanSettings = settings): Promise<{ results: WorkspaceFileResult[]; missing: string[] }> {

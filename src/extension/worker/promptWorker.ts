@@ -1,4 +1,4 @@
-// The count worker: tokenizer ranks load here and every count runs here, so typing in a
+// The prompt worker: tokenizer ranks load here and every count and workspace scan runs here, so typing in a
 // 4 MB prompt never blocks the extension host. No `vscode` import.
 import { parentPort } from 'node:worker_threads';
 import { readRegularFile } from '../../core/io/readRegularFile';

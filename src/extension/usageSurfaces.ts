@@ -14,7 +14,7 @@ export interface UsageSurfaces {
   logs: UsageLogs;
   tree: UsageTreeProvider;
   dashboard: UsageDashboard;
-  /** The coding agents' usage (issue 21), read only when the user lists agents. */
+  /** The coding agents' usage, read only when the user lists agents. */
   agents: AgentUsage;
   agentStatusBar: AgentStatusBar;
 }
