@@ -2,6 +2,7 @@ import { ModelCatalog } from '../core/catalog/modelCatalog';
 import { formatTokens, formatUsd } from '../core/catalog/format';
 import { ESTIMATE_PROFILES, estimateSpreadLabel, isEstimate } from '../core/tokenize/estimateProfiles';
 import { VOCABULARIES } from '../core/tokenize/vocabularies';
+import { isVocabularyPresent } from '../core/tokenize/tokenCounter';
 import type { ModelInfo, SourceNote } from '../core/types';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { loadCliContext } from './cliContext';
@@ -24,8 +25,11 @@ export async function runModels(args: string[], options: CliOptions, io: CliIo):
   const models = all.filter(modelFilter(args[0], options));
   const data = ModelCatalog.priceData();
   warnIfStale(data, io);
+  // Vocabularies fetched on demand and not on this machine: those models are estimated until pulled.
+  const absent = new Set<string>();
+  for (const tokenizer of new Set(models.map((model) => model.tokenizer))) if (!(await isVocabularyPresent(tokenizer))) absent.add(tokenizer);
   if (options.json) {
-    io.stdout(JSON.stringify(models.map(modelJson), null, 2));
+    io.stdout(JSON.stringify(models.map((model) => modelJson(model, absent)), null, 2));
     return context.failed ? EXIT_USAGE : EXIT_OK;
   }
   const header = ['model', 'provider', 'context', 'max input', 'max output', 'input $/M', 'output $/M', 'tokenizer', 'prices from', 'limits from', 'status'];
@@ -38,7 +42,7 @@ export async function runModels(args: string[], options: CliOptions, io: CliIo):
     model.maxOutputTokens !== undefined ? (model.maxOutputTokens === 0 ? 'none' : formatTokens(model.maxOutputTokens)) : 'unknown',
     model.pricing ? formatUsd(model.pricing.inputPerMillion) : 'n/a',
     model.pricing ? formatUsd(model.pricing.outputPerMillion) : 'n/a',
-    isEstimate(model.tokenizer) ? `≈ ${model.tokenizer} ${estimateSpreadLabel(model.tokenizer)}` : model.tokenizer,
+    isEstimate(model.tokenizer) ? `≈ ${model.tokenizer} ${estimateSpreadLabel(model.tokenizer)}` : absent.has(model.tokenizer) ? `≈ until pulled: ${model.tokenizer}` : model.tokenizer,
     compactSource(model.sources.prices),
     compactSource(model.sources.limits),
     model.deprecated ? 'deprecated' : '',
@@ -71,7 +75,7 @@ function limitJson(value: number | undefined, note: SourceNote | undefined): { v
   return { value, source: note?.source ?? 'unknown', asOf: note?.asOf ?? 'unknown', ...(note?.url ? { url: note.url } : {}) };
 }
 
-function modelJson(model: ModelInfo): object {
+function modelJson(model: ModelInfo, absent: ReadonlySet<string>): object {
   return {
     id: model.id,
     name: model.name,
@@ -82,7 +86,7 @@ function modelJson(model: ModelInfo): object {
     deprecated: model.deprecated ?? false,
     aliases: model.aliases,
     tokenizer: model.tokenizer,
-    exact: !isEstimate(model.tokenizer),
+    exact: !isEstimate(model.tokenizer) && !absent.has(model.tokenizer),
     tokenizerSource: isEstimate(model.tokenizer) ? ESTIMATE_PROFILES[model.tokenizer].source : VOCABULARIES[model.tokenizer].source,
     pricing: model.pricing ?? null,
     prices: model.sources.prices ?? null,
