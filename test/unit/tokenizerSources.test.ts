@@ -6,7 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { CliIo } from '../../src/cli/cliIo';
+import { runCli } from '../../src/cli/runCli';
 import { tokenizerForModel } from '../../src/core/catalog/tokenizerForModel';
+import { readRegularFile } from '../../src/core/io/readRegularFile';
 import { convertVocabulary } from '../../src/core/tokenize/convertVocabulary';
 import { PieceTokenCounts } from '../../src/core/tokenize/pieceCounter';
 import { RankTable } from '../../src/core/tokenize/rankTable';
@@ -267,5 +270,76 @@ describe('downloading a pinned vocabulary (a local server stands in for Hugging 
     const before = requests.length;
     await assert.rejects(download('good', tempDir(), { HF_HUB_OFFLINE: '1' }), DownloadRefused);
     assert.equal(requests.length, before);
+  });
+});
+
+describe('prompt-budget tokenizers', () => {
+  let server: Server;
+  let endpoint: string;
+  let requests = 0;
+
+  before(async () => {
+    server = createServer((_, response) => {
+      requests++;
+      response.writeHead(200).end('not the pinned file');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const home = tempDir();
+    const io: CliIo = {
+      cwd: home,
+      stdout: (text) => out.push(text),
+      stderr: (text) => err.push(text),
+      readFile: (path, maxBytes) => readRegularFile(join(home, path), maxBytes),
+      listFiles: async () => [],
+      env: { XDG_CACHE_HOME: join(home, 'cache'), HF_ENDPOINT: endpoint, ...env },
+      home,
+    };
+    const code = await runCli(args, io);
+    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+  }
+
+  test('list shows the shipped vocabularies as exact and the others as estimated until pulled, with the command to pull', async () => {
+    const { code, stdout } = await cli(['tokenizers', 'list', '--json']);
+    assert.equal(code, 0);
+    const rows = JSON.parse(stdout) as Array<{ id: string; tier: string; where: string }>;
+    assert.equal(rows.find((row) => row.id === 'llama3')?.tier, 'exact, shipped');
+    const kimi = rows.find((row) => row.id === 'kimi_k2');
+    assert.equal(kimi?.tier, '≈ until pulled');
+    assert.match(kimi!.where, /prompt-budget tokenizers pull kimi_k2/);
+  });
+
+  test('models says a family not pulled is not exact', async () => {
+    const { stdout } = await cli(['models', 'kimi-k2', '--json']);
+    const models = JSON.parse(stdout) as Array<{ tokenizer: string; exact: boolean }>;
+    assert.ok(models.length > 0);
+    for (const model of models) assert.deepEqual([model.tokenizer, model.exact], ['kimi_k2', false]);
+  });
+
+  test('pull with HF_HUB_OFFLINE=1 makes no request and says how else to get the file', async () => {
+    const before = requests;
+    const { code, stderr } = await cli(['tokenizers', 'pull', 'kimi_k2'], { HF_HUB_OFFLINE: '1' });
+    assert.equal(code, 2);
+    assert.match(stderr, /HF_HUB_OFFLINE is set, so nothing is downloaded; put moonshotai\/Kimi-K2-Instruct@fd1984e2 tiktoken.model in a --tokenizers folder/);
+    assert.equal(requests, before);
+  });
+
+  test('pull refuses a mirror that serves other bytes, and a shipped family has nothing to pull', async () => {
+    const { code, stderr } = await cli(['tokenizers', 'pull', 'glm45']);
+    assert.equal(code, 2);
+    assert.match(stderr, /could not download GLM-4.5's vocabulary:\n  http:\/\/127\.0\.0\.1:\d+\/zai-org\/GLM-4\.5\/resolve\/cbb2c7cf[0-9a-f]+\/tokenizer\.json: \d+ bytes received, the pinned file has 19970699/);
+    const shipped = await cli(['tokenizers', 'pull', 'llama3']);
+    assert.equal(shipped.code, 2);
+    assert.match(shipped.stderr, /'llama3' ships with Prompt Budget; nothing to pull/);
   });
 });

@@ -6,7 +6,7 @@ import { ESTIMATE_PROFILES, isEstimate, type EstimateProfile } from './estimateP
 import { SpecialTokenLiterals } from './specialTokens';
 import { VOCABULARIES, type VocabularyId } from './vocabularies';
 import { parseVocabularyHeader } from './vocabularyHeader';
-import { isFetchedVocabulary, PINNED_VOCABULARIES, type FetchedVocabularyId } from './sources/pinnedVocabularies';
+import { FETCHED_VOCABULARY_IDS, isFetchedVocabulary, PINNED_VOCABULARIES, type FetchedVocabularyId } from './sources/pinnedVocabularies';
 
 /** The vocabularies the core counts exactly: OpenAI's encodings and the open families' (vocabularies.ts). */
 export type EncodingName = VocabularyId;
@@ -66,6 +66,13 @@ export function setRanksReader(reader: RanksReader): void {
 export function setFetchedRanksReader(reader: FetchedRanksReader): void {
   readFetchedRanks = reader;
   missingSince.clear();
+  // What the previous reader found is not necessarily there for this one.
+  for (const id of FETCHED_VOCABULARY_IDS) {
+    fetchedRanks.delete(id);
+    loadedEncodings.delete(id);
+    pendingEncodings.delete(id);
+    counters.delete(id);
+  }
 }
 
 /** Looks again, on the next count, for the fetched vocabularies found missing (after a download). */
