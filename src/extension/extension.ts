@@ -23,6 +23,7 @@ import { registerStatusBar, type PromptStatusBar } from './statusBar';
 import { registerTokenBoundaries, type TokenBoundaries } from './tokenBoundaries';
 import { registerUsageLedger, type UsageSurfaces } from './usageLedger';
 import { WorkspaceBudgets } from './workspaceBudgets';
+import { registerTokenizerFiles } from './tokenizerFiles';
 
 /** What tests and other extensions can reach; the surfaces' state, not new behaviour. */
 export interface PromptBudgetApi {
@@ -64,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
   const documents = new PromptDocuments(countWorkerPath(context.extensionPath), contexts);
   context.subscriptions.push(diagnostics, choice, budgets, contexts, documents);
 
+  registerTokenizerFiles(context, documents.onDidAnalyze);
   const providerCounts = registerProviderCounts(context, documents);
   const headDiffs = registerCompareWithHead(context, documents);
   const statusBar = registerStatusBar(context, documents, providerCounts, headDiffs);

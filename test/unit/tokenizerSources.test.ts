@@ -6,6 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import type { CountRequest, CountResponse } from '../../src/extension/worker/countProtocol';
+import { DownloadBackoff } from '../../src/core/tokenize/sources/downloadBackoff';
+import { tiktokenRanks } from '../../src/core/tokenize/tiktokenRanks';
 import type { CliIo } from '../../src/cli/cliIo';
 import { runCli } from '../../src/cli/runCli';
 import { tokenizerForModel } from '../../src/core/catalog/tokenizerForModel';
@@ -337,9 +341,56 @@ describe('prompt-budget tokenizers', () => {
   test('pull refuses a mirror that serves other bytes, and a shipped family has nothing to pull', async () => {
     const { code, stderr } = await cli(['tokenizers', 'pull', 'glm45']);
     assert.equal(code, 2);
-    assert.match(stderr, /could not download GLM-4.5's vocabulary:\n  http:\/\/127\.0\.0\.1:\d+\/zai-org\/GLM-4\.5\/resolve\/cbb2c7cf[0-9a-f]+\/tokenizer\.json: \d+ bytes received, the pinned file has 19970699/);
+    assert.match(stderr, /could not download GLM-4.5's vocabulary:\n {2}http:\/\/127\.0\.0\.1:\d+\/zai-org\/GLM-4\.5\/resolve\/cbb2c7cf[0-9a-f]+\/tokenizer\.json: \d+ bytes received, the pinned file has 19970699/);
     const shipped = await cli(['tokenizers', 'pull', 'llama3']);
     assert.equal(shipped.code, 2);
     assert.match(shipped.stderr, /'llama3' ships with Prompt Budget; nothing to pull/);
+  });
+});
+
+describe('the count worker and fetched vocabularies', () => {
+  test('a Kimi K2 prompt counts as the estimate, then exactly once the editor says where the verified file is', async () => {
+    const home = tempDir();
+    const worker = new Worker(join(__dirname, '..', '..', '..', 'dist', 'countWorker.js'), { env: { XDG_CACHE_HOME: join(home, 'cache'), HF_HUB_CACHE: join(home, 'hub') } });
+    const counts: Array<Extract<CountResponse, { kind: 'counted' }>['count']> = [];
+    const next = () =>
+      new Promise<void>((resolvePromise, reject) => {
+        worker.once('error', reject);
+        worker.once('message', (response: CountResponse) => {
+          if (response.kind === 'counted') counts.push(response.count);
+          resolvePromise();
+        });
+      });
+    try {
+      let counted = next();
+      worker.postMessage({ kind: 'open', uri: 'file:///a.txt', openId: 1, version: 1, fileName: '/a.txt', text: '中文English', tokenizer: 'kimi_k2' } satisfies CountRequest);
+      await counted;
+      assert.deepEqual([counts[0].tokenizer, counts[0].exact], ['estimate', false]);
+      // A converted copy in the editor's storage, as a download leaves it (its header names the pinned sha256).
+      const kimi = PINNED_VOCABULARIES.kimi_k2;
+      const lines = [...Array.from({ length: 256 }, (_, byte) => `${Buffer.from([byte]).toString('base64')} ${byte}`), `${Buffer.from('中文').toString('base64')} 256`, `${Buffer.from('English').toString('base64')} 257`];
+      const storage = join(home, 'storage');
+      mkdirSync(storage);
+      writeFileSync(join(storage, cachedFileName(kimi)), tiktokenRanks(lines.join('\n'), kimi.tiktoken!, { source: 'test', sha256: kimi.sha256, matchSpecialTokens: true }));
+      counted = next();
+      worker.postMessage({ kind: 'vocabularySources', folders: [], cacheDir: storage } satisfies CountRequest);
+      await counted;
+      assert.deepEqual([counts[1].tokenizer, counts[1].exact, counts[1].tokens], ['kimi_k2', true, 2]);
+    } finally {
+      await worker.terminate();
+    }
+  });
+
+  test('a failed download is not tried again for a minute, then after twice as long, at most a day', () => {
+    const backoff = new DownloadBackoff();
+    assert.equal(backoff.mayTry('kimi_k2', 0), true);
+    assert.equal(backoff.failed('kimi_k2', 0), 60_000);
+    assert.equal(backoff.mayTry('kimi_k2', 59_999), false);
+    assert.equal(backoff.mayTry('glm45', 1), true);
+    assert.equal(backoff.failed('kimi_k2', 60_000), 180_000);
+    for (let i = 0; i < 20; i++) backoff.failed('kimi_k2', 0);
+    assert.equal(backoff.mayTry('kimi_k2', 86_400_000), true);
+    backoff.succeeded('kimi_k2');
+    assert.equal(backoff.mayTry('kimi_k2', 0), true);
   });
 });

@@ -106,3 +106,11 @@ export function pinnedUrls(vocabulary: PinnedVocabulary, endpoint = 'https://hug
   const base = endpoint.replace(/\/+$/, '');
   return vocabulary.locations.map((location) => `${base}/${location.repo}/resolve/${location.commit}/${location.file}`);
 }
+
+/**
+ * Whether a count made with `counted` is the count `expected` gives today: the same tokenizer, or the
+ * generic estimate standing in for a fetched vocabulary not on this machine.
+ */
+export function countsAs(expected: string, counted: string): boolean {
+  return counted === expected || (counted === 'estimate' && isFetchedVocabulary(expected));
+}
