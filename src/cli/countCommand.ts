@@ -5,6 +5,7 @@ import { approxMark, formatPercent, formatTokens, formatUsd } from '../core/cata
 import { LineIndex } from '../core/textPosition';
 import { estimateSpreadLabel } from '../core/tokenize/estimateProfiles';
 import { describeVocabulary } from '../core/tokenize/vocabularies';
+import { isFetchedVocabulary } from '../core/tokenize/sources/pinnedVocabularies';
 import type { Problem } from '../core/types';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { CliContexts } from './cliContext';
@@ -23,6 +24,8 @@ export interface CountRow {
   tokens: number;
   exact: boolean;
   tokenizer: string;
+  /** The model's published vocabulary that is not on this machine yet (the count is its estimate until it is pulled). */
+  vocabularyToPull?: string;
   inputCost: number | null;
   outputTokens: number;
   outputBasis: OutputBasis;
@@ -110,6 +113,7 @@ function toCountRow(analysis: PromptAnalysis, text: string, budget: string | und
     variables: parsed.variables,
     renderedTokens: count.renderedTokens ?? null,
     problems: [...parsed.problems, ...analysis.findings.map((finding) => findingProblem(analysis.file, lines, finding))],
+    ...(resolved.model && count.tokenizer === 'estimate' && isFetchedVocabulary(resolved.model.tokenizer) ? { vocabularyToPull: resolved.model.tokenizer } : {}),
     ...(count.fromProvider ? { countedBy: count.fromProvider.endpoint } : {}),
     ...(count.providerNote ? { providerNote: count.providerNote } : {}),
   };
@@ -118,7 +122,7 @@ function toCountRow(analysis: PromptAnalysis, text: string, budget: string | und
 /** One line per file: the three cost figures with the labels every surface uses, then context used. */
 function printCountRow(io: CliIo, row: CountRow): void {
   const approx = approxMark(row.exact);
-  const how = row.countedBy ? `${row.exact ? 'exact' : 'text exact, chat framing estimated'}, from ${row.countedBy}` : row.exact ? `exact, ${describeVocabulary(row.tokenizer)}` : `estimate, ${estimateSpreadLabel(row.tokenizer)}`;
+  const how = row.countedBy ? `${row.exact ? 'exact' : 'text exact, chat framing estimated'}, from ${row.countedBy}` : row.exact ? `exact, ${describeVocabulary(row.tokenizer)}` : `estimate, ${estimateSpreadLabel(row.tokenizer)}${row.vocabularyToPull ? `; exact after \`prompt-budget tokenizers pull ${row.vocabularyToPull}\`` : ''}`;
   const parts = [`${approx}${formatTokens(row.tokens)} tokens (${how})`, `${row.model} (${describeModelSource(row.modelSource, row.budget ?? undefined)})`];
   if (row.inputCost !== null && row.worstCaseCostPerCall !== null) {
     parts.push(`input ${approx}${formatUsd(row.inputCost)}`);

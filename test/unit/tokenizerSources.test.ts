@@ -296,10 +296,11 @@ describe('prompt-budget tokenizers', () => {
     server.close();
   });
 
-  async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  async function cli(args: string[], env: Record<string, string> = {}, files: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
     const out: string[] = [];
     const err: string[] = [];
     const home = tempDir();
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(home, name), text);
     const io: CliIo = {
       cwd: home,
       stdout: (text) => out.push(text),
@@ -321,6 +322,12 @@ describe('prompt-budget tokenizers', () => {
     const kimi = rows.find((row) => row.id === 'kimi_k2');
     assert.equal(kimi?.tier, '≈ until pulled');
     assert.match(kimi!.where, /prompt-budget tokenizers pull kimi_k2/);
+  });
+
+  test('count labels a Kimi K2 prompt an estimate and says how to make it exact', async () => {
+    const { code, stdout } = await cli(['count', 'ask.txt', '--model', 'kimi-k2-0905-preview'], {}, { 'ask.txt': 'Summarise the ticket in one line.' });
+    assert.equal(code, 0);
+    assert.match(stdout, /^ask.txt: ≈\d+ tokens \(estimate, ±33 %; exact after `prompt-budget tokenizers pull kimi_k2`\)/);
   });
 
   test('models says a family not pulled is not exact', async () => {
