@@ -14,9 +14,10 @@ const DEEPSEEK_V3 = /^deepseek(-chat|-reasoner|-v3(p\d)?|_v3|-r1(?!-distill)|-pr
 // tekken as published with Mistral NeMo (2407): NeMo, Pixtral 12B and Ministral 3B/8B (2410).
 const TEKKEN = /^(open-)?(mistral-nemo|pixtral-12b|ministral-[38]b(-2410|-latest)?$)(?![a-z])|nemo-12b$/;
 // Fetched on demand (tokenize/sources/pinnedVocabularies.ts), estimated until a verified copy is present.
-// Kimi K2 and its updates (0905, turbo, thinking) ship the same tiktoken.model.
-const KIMI_K2 = /^kimi-k2(?!\d)/;
-// GLM-4.5 (and Air, V); GLM-4.6 is published with GLM-4.5's tokenizer.
+// Kimi K2 and its updates (0905, turbo, thinking), taken to share K2's tiktoken.model; K2.5 and later stay
+// estimates until their files are checked.
+const KIMI_K2 = /^kimi-k2(?![.p\d])/;
+// GLM-4.5 (and Air, V) and GLM-4.6, taken to share GLM-4.5's tokenizer.json.
 const GLM45 = /^glm-4\.[56](?!\d)/;
 // Qwen 3.5 and 3.6 with open weights (the API-only Max, Plus, Flash and Turbo are left to the estimate, as for Qwen 3).
 const QWEN35 = /(^|[-_])qwen-?3[.p][56](?!\d)(?!.*-(max|plus|flash|turbo)(?![a-z]))/;

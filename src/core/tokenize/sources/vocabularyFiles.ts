@@ -35,14 +35,15 @@ export interface FoundVocabulary {
 // A folder is listed, not walked: a few hundred entries are plenty for a folder of vocabularies.
 const MAX_FOLDER_ENTRIES = 2000;
 
-/** The sources named by the environment (and the CLI's `--tokenizers` folders), with the CLI's cache folder. */
+/** The sources the environment names (and the CLI's `--tokenizers` folders), with the CLI's cache folder. */
 export function vocabularySourcesFromEnv(env: Readonly<Record<string, string | undefined>>, extraFolders: readonly string[] = [], home: string = homedir()): VocabularySources {
   const fromEnv = (env.PROMPT_BUDGET_TOKENIZERS ?? '').split(delimiter).filter((folder) => folder !== '');
   const hfHome = env.HF_HOME || join(env.XDG_CACHE_HOME || join(home, '.cache'), 'huggingface');
   return {
     folders: [...extraFolders, ...fromEnv],
     huggingFaceCache: env.HF_HUB_CACHE || join(hfHome, 'hub'),
-    cacheDir: join(env.XDG_CACHE_HOME || join(home, '.cache'), 'prompt-budget', 'tokenizers'),
+    // Beside the CLI's price cache: $PROMPT_BUDGET_CACHE_DIR, else $XDG_CACHE_HOME/prompt-budget, else ~/.cache/prompt-budget.
+    cacheDir: join(env.PROMPT_BUDGET_CACHE_DIR || join(env.XDG_CACHE_HOME || join(home, '.cache'), 'prompt-budget'), 'tokenizers'),
   };
 }
 
