@@ -84,7 +84,11 @@ async function pullTokenizers(families: string[], sources: VocabularySources, io
       failed = true;
       continue;
     }
-    if (!sources.cacheDir) continue;
+    if (!sources.cacheDir) {
+      io.stderr(`${id}: no cache folder to keep it in; set PROMPT_BUDGET_CACHE_DIR.`);
+      failed = true;
+      continue;
+    }
     io.stderr(`${id}: downloading ${(pinned.bytes / 1e6).toFixed(1)} MB from ${pinnedUrls(pinned, env.HF_ENDPOINT || undefined)[0]}…`);
     try {
       await downloadVocabulary(pinned, { cacheDir: sources.cacheDir, env });

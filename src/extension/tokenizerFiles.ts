@@ -50,6 +50,8 @@ export function registerTokenizerFiles(context: vscode.ExtensionContext, onDidAn
   const backoff = new DownloadBackoff();
   const asked = new Set<FetchedVocabularyId>();
   const running = new Map<FetchedVocabularyId, Promise<boolean>>();
+  // Downloaded in this session: documents still counted by the estimate until the workers recount ask for nothing more.
+  const downloaded = new Set<FetchedVocabularyId>();
   const useSettings = (): void => {
     const folder = readSettings().tokenizers.folder;
     publish({ kind: 'vocabularySources', folders: folder ? [folder] : [], cacheDir });
@@ -67,6 +69,7 @@ export function registerTokenizerFiles(context: vscode.ExtensionContext, onDidAn
     )
       .then(
         () => {
+          downloaded.add(id);
           backoff.succeeded(id);
           log().info(`Tokenizer ${id}: downloaded, verified (sha256 ${pinned.sha256}) and kept in ${cacheDir}`);
           // The workers look again and count the documents of this family exactly.
@@ -88,7 +91,7 @@ export function registerTokenizerFiles(context: vscode.ExtensionContext, onDidAn
 
   const offer = async (id: FetchedVocabularyId): Promise<void> => {
     const { download: mode } = readSettings().tokenizers;
-    if (mode === 'never' || isOffline(process.env) || running.has(id) || !backoff.mayTry(id, Date.now())) return;
+    if (mode === 'never' || isOffline(process.env) || running.has(id) || downloaded.has(id) || !backoff.mayTry(id, Date.now())) return;
     if (mode === 'always') {
       await download(id, false);
       return;
