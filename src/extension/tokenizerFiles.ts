@@ -7,13 +7,13 @@
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
+import type { PromptAnalysis } from '../core/analyzePrompt';
 import { DownloadBackoff } from '../core/tokenize/sources/downloadBackoff';
 import { downloadVocabulary, isOffline } from '../core/tokenize/sources/downloadVocabulary';
 import { describeLocation, FETCHED_VOCABULARY_IDS, isFetchedVocabulary, PINNED_VOCABULARIES, type FetchedVocabularyId } from '../core/tokenize/sources/pinnedVocabularies';
 import { findVocabulary, vocabularySourcesFromEnv } from '../core/tokenize/sources/vocabularyFiles';
 import { COMMAND } from './commandIds';
 import { log, registerCommand } from './log';
-import type { DocumentAnalysis } from './promptDocuments';
 import { onDidChangeSettings, readSettings } from './settings';
 import type { CountRequest } from './worker/countProtocol';
 
@@ -39,13 +39,13 @@ function publish(request: VocabularySourcesRequest): void {
 const ANSWER_KEY = 'promptBudget.tokenizers.answers';
 
 /** What a document shows while it waits for a fetched vocabulary: the family, if the count is its estimate. */
-function missingVocabularyOf(analysis: DocumentAnalysis): FetchedVocabularyId | undefined {
+function missingVocabularyOf(analysis: Pick<PromptAnalysis, 'resolved' | 'count'>): FetchedVocabularyId | undefined {
   const wanted = analysis.resolved.model?.tokenizer;
   return wanted && isFetchedVocabulary(wanted) && analysis.count.tokenizer === 'estimate' ? wanted : undefined;
 }
 
 /** Registers the sources, the consent prompt and the download command; nothing is read or fetched on activation. */
-export function registerTokenizerFiles(context: vscode.ExtensionContext, onDidAnalyze: vscode.Event<DocumentAnalysis>): void {
+export function registerTokenizerFiles(context: vscode.ExtensionContext, onDidAnalyze: vscode.Event<Pick<PromptAnalysis, 'resolved' | 'count'>>): void {
   const cacheDir = path.join(context.globalStorageUri.fsPath, 'tokenizers');
   const backoff = new DownloadBackoff();
   const asked = new Set<FetchedVocabularyId>();
