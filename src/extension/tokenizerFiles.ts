@@ -125,7 +125,8 @@ export function registerTokenizerFiles(context: vscode.ExtensionContext, onDidAn
     }),
     registerCommand(COMMAND.downloadTokenizer, async () => {
       const folder = readSettings().tokenizers.folder;
-      const sources = { ...vocabularySourcesFromEnv(process.env, folder ? [folder] : []), cacheDir };
+      const fromEnv = vocabularySourcesFromEnv(process.env, folder ? [folder] : []);
+      const sources = { ...fromEnv, cacheDir, otherCacheDirs: fromEnv.cacheDir ? [fromEnv.cacheDir] : [] };
       const items = await Promise.all(
         FETCHED_VOCABULARY_IDS.map(async (id) => {
           const pinned = PINNED_VOCABULARIES[id];

@@ -177,6 +177,9 @@ describe('where fetched vocabularies come from', () => {
     assert.deepEqual(readdirSync(cacheDir), [cachedFileName(pinned)]);
     const again = await findVocabulary(pinned, { folders: [], huggingFaceCache: undefined, cacheDir });
     assert.equal(again?.place, 'cache');
+    // The editor reads the CLI's converted copies too, without writing there.
+    const fromOther = await findVocabulary(pinned, { folders: [], huggingFaceCache: undefined, cacheDir: tempDir(), otherCacheDirs: [cacheDir] });
+    assert.equal(fromOther?.path, join(cacheDir, cachedFileName(pinned)));
     // Same size, other bytes: not the pinned file.
     const forged = TOKENIZER_JSON.replace('"he"', '"eh"');
     const other = tempDir();

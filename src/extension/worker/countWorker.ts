@@ -236,7 +236,8 @@ function snapshotOf(files: SnapshotFiles): FolderSnapshot {
 
 /** Looks for fetched vocabularies where the editor says, and counts the documents waiting for one again. */
 function useVocabularySources(folders: string[], cacheDir: string): void {
-  const sources = { ...vocabularySourcesFromEnv(process.env, folders), cacheDir };
+  const fromEnv = vocabularySourcesFromEnv(process.env, folders);
+  const sources = { ...fromEnv, cacheDir, otherCacheDirs: fromEnv.cacheDir ? [fromEnv.cacheDir] : [] };
   setFetchedRanksReader(async (id) => (await findVocabulary(PINNED_VOCABULARIES[id], sources))?.ranks);
   for (const [uri, document] of documents) {
     if (!isFetchedVocabulary(document.tokenizer)) continue;

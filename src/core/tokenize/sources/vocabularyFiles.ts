@@ -20,6 +20,8 @@ export interface VocabularySources {
   huggingFaceCache: string | undefined;
   /** Where converted vocabularies are written and read (the CLI's user cache folder, the extension's global storage). */
   cacheDir: string | undefined;
+  /** Other folders of converted vocabularies, only read (the editor reads what `prompt-budget tokenizers pull` kept). */
+  otherCacheDirs?: readonly string[];
 }
 
 /** Where a verified vocabulary was found. */
@@ -54,8 +56,9 @@ export function cachedFileName(vocabulary: PinnedVocabulary): string {
 
 /** The vocabulary's compact form from the first place that has a verified copy, or undefined. Never throws for a missing or bad file. */
 export async function findVocabulary(vocabulary: PinnedVocabulary, sources: VocabularySources): Promise<FoundVocabulary | undefined> {
-  if (sources.cacheDir) {
-    const path = join(sources.cacheDir, cachedFileName(vocabulary));
+  for (const dir of [sources.cacheDir, ...(sources.otherCacheDirs ?? [])]) {
+    if (!dir) continue;
+    const path = join(dir, cachedFileName(vocabulary));
     const ranks = await readConverted(path, vocabulary);
     if (ranks) return { ranks, place: 'cache', path };
   }
