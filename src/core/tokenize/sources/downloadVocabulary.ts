@@ -50,7 +50,13 @@ export function isOffline(env: Readonly<Record<string, string | undefined>>): bo
 
 async function fetchToFile(url: string, path: string, vocabulary: PinnedVocabulary, options: DownloadOptions): Promise<void> {
   const signal = AbortSignal.timeout(options.timeoutMs ?? 120_000);
-  const describeAbort = (error: unknown): Error => (signal.aborted ? new Error(`no complete answer within ${Math.round((options.timeoutMs ?? 120_000) / 1000)} s`) : (error as Error));
+  const describeAbort = (error: unknown): Error => {
+    if (signal.aborted) return new Error(`no complete answer within ${Math.round((options.timeoutMs ?? 120_000) / 1000)} s`);
+    // Node's fetch says only "fetch failed"; the reason (ENOTFOUND, ECONNREFUSED…) is its cause.
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const reason = cause?.code ?? cause?.message;
+    return new Error(`${(error as Error).message}${reason ? ` (${reason})` : ''}`);
+  };
   let response: Response;
   try {
     response = await (options.fetch ?? fetch)(url, { signal, redirect: 'follow' });
