@@ -34,10 +34,11 @@ interface PreTokenizerStep {
  * on anything the counter would not reproduce exactly: another normaliser or pre-tokenizer, byte
  * fallback, a token that is not byte-level, merges whose results are not in id order.
  */
-export function tokenizerJsonRanks(text: string, origin: VocabularyOrigin, options: { withTable?: boolean } = {}): Uint8Array {
+export function tokenizerJsonRanks(json: string | object, origin: VocabularyOrigin, options: { withTable?: boolean } = {}): Uint8Array {
   let tokenizer: TokenizerJson;
   try {
-    tokenizer = JSON.parse(text) as TokenizerJson;
+    // Text as read from a file, or already parsed (scripts/buildVocabularies.mjs).
+    tokenizer = (typeof json === 'string' ? JSON.parse(json) : json) as TokenizerJson;
   } catch {
     throw new Error('is not JSON');
   }
