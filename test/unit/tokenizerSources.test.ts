@@ -59,9 +59,17 @@ function pinnedSynthetic(repo = 'org/good', file = TOKENIZER_JSON): PinnedVocabu
   return { id: 'synthetic', label: 'Synthetic', licence: 'test', bytes: Buffer.byteLength(file), sha256: sha256(file), locations: [{ repo, commit: 'abc123', file: 'tokenizer.json' }], matchSpecialTokens: true };
 }
 
+const tempDirs: string[] = [];
+
 function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'pb-tokenizers-'));
+  const dir = mkdtempSync(join(tmpdir(), 'pb-tokenizers-'));
+  tempDirs.push(dir);
+  return dir;
 }
+
+after(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 function piecesOf(pattern: string, text: string): string[] {
   const pieces: string[] = [];
@@ -270,7 +278,6 @@ describe('downloading a pinned vocabulary (a local server stands in for Hugging 
         return true;
       });
       assert.deepEqual(readdirSync(cacheDir), []);
-      rmSync(cacheDir, { recursive: true });
     });
   }
 
