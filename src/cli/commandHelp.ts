@@ -142,4 +142,22 @@ ${PRICES_OPTION}
 
 Exit codes: 0 ok, 1 the change newly breaks a limit, 2 bad usage, not a git repository or an
 unknown revision.`,
+
+  tokenizers: `Usage: prompt-budget tokenizers [list] [--json] [--tokenizers DIR]
+       prompt-budget tokenizers pull [FAMILY...] [--tokenizers DIR]
+
+Vocabularies beyond the shipped ones (Kimi K2, GLM-4.5, Qwen 3.5, DeepSeek V4) count exactly once a
+verified copy is on this machine, and as an estimate (≈) until then. list shows each vocabulary,
+its tier and where its file is; pull downloads the pinned files (every missing one by default)
+from Hugging Face (HF_ENDPOINT for a mirror; nothing with HF_HUB_OFFLINE=1), checks size and
+sha256, and keeps the converted form in $XDG_CACHE_HOME/prompt-budget/tokenizers.
+
+A file you already have counts too: in a --tokenizers folder or PROMPT_BUDGET_TOKENIZERS (matched
+by sha256, whatever its name), or in the Hugging Face cache (HF_HUB_CACHE, HF_HOME).
+
+Options:
+  --tokenizers DIR     a folder of vocabulary files (any command takes it)
+  --json               list as JSON
+
+Exit codes: 0 ok, 2 bad usage or a vocabulary that could not be had (offline, a failed download).`,
 };

@@ -1,4 +1,4 @@
-import { analyzePrompt, type ModelSource, type PromptAnalysis, describeModelSource, type OutputBasis, approxMark, formatPercent, formatTokens, formatUsd, LineIndex, estimateSpreadLabel, describeVocabulary, type Problem, escapeTerminalText, findingProblem } from '../core';
+import { analyzePrompt, type ModelSource, type PromptAnalysis, describeModelSource, type OutputBasis, approxMark, formatPercent, formatTokens, formatUsd, LineIndex, estimateSpreadLabel, describeVocabulary, isFetchedVocabulary, type Problem, escapeTerminalText, findingProblem } from '../core';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { CliContexts } from './cliContext';
 import { readPromptText } from './readPromptText';
@@ -14,6 +14,8 @@ export interface CountRow {
   tokens: number;
   exact: boolean;
   tokenizer: string;
+  /** The model's published vocabulary that is not on this machine yet (the count is its estimate until it is pulled). */
+  vocabularyToPull?: string;
   inputCost: number | null;
   outputTokens: number;
   outputBasis: OutputBasis;
@@ -101,6 +103,7 @@ function toCountRow(analysis: PromptAnalysis, text: string, budget: string | und
     variables: parsed.variables,
     renderedTokens: count.renderedTokens ?? null,
     problems: [...parsed.problems, ...analysis.findings.map((finding) => findingProblem(analysis.file, lines, finding))],
+    ...(resolved.model && count.tokenizer === 'estimate' && isFetchedVocabulary(resolved.model.tokenizer) ? { vocabularyToPull: resolved.model.tokenizer } : {}),
     ...(count.fromProvider ? { countedBy: count.fromProvider.endpoint } : {}),
     ...(count.providerNote ? { providerNote: count.providerNote } : {}),
   };
@@ -109,7 +112,7 @@ function toCountRow(analysis: PromptAnalysis, text: string, budget: string | und
 /** One line per file: the three cost figures with the labels every surface uses, then context used. */
 function printCountRow(io: CliIo, row: CountRow): void {
   const approx = approxMark(row.exact);
-  const how = row.countedBy ? `${row.exact ? 'exact' : 'text exact, chat framing estimated'}, from ${row.countedBy}` : row.exact ? `exact, ${describeVocabulary(row.tokenizer)}` : `estimate, ${estimateSpreadLabel(row.tokenizer)}`;
+  const how = row.countedBy ? `${row.exact ? 'exact' : 'text exact, chat framing estimated'}, from ${row.countedBy}` : row.exact ? `exact, ${describeVocabulary(row.tokenizer)}` : `estimate, ${estimateSpreadLabel(row.tokenizer)}${row.vocabularyToPull ? `; exact after \`prompt-budget tokenizers pull ${row.vocabularyToPull}\`` : ''}`;
   const parts = [`${approx}${formatTokens(row.tokens)} tokens (${how})`, `${row.model} (${describeModelSource(row.modelSource, row.budget ?? undefined)})`];
   if (row.inputCost !== null && row.worstCaseCostPerCall !== null) {
     parts.push(`input ${approx}${formatUsd(row.inputCost)}`);

@@ -1,4 +1,4 @@
-import { ModelCatalog, formatTokens, formatUsd, ESTIMATE_PROFILES, estimateSpreadLabel, isEstimate, VOCABULARIES, type ModelInfo, type SourceNote } from '../core';
+import { ModelCatalog, formatTokens, formatUsd, ESTIMATE_PROFILES, estimateSpreadLabel, isEstimate, VOCABULARIES, isVocabularyPresent, type ModelInfo, type SourceNote } from '../core';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { loadCliContext } from './cliContext';
 import { fitTable, omittedNote } from './fitTable';
@@ -20,8 +20,11 @@ export async function runModels(args: string[], options: CliOptions, io: CliIo):
   const models = all.filter(modelFilter(args[0], options));
   const data = ModelCatalog.priceData();
   warnIfStale(data, io);
+  // Vocabularies fetched on demand and not on this machine: those models are estimated until pulled.
+  const absent = new Set<string>();
+  for (const tokenizer of new Set(models.map((model) => model.tokenizer))) if (!(await isVocabularyPresent(tokenizer))) absent.add(tokenizer);
   if (options.json) {
-    io.stdout(JSON.stringify(models.map(modelJson), null, 2));
+    io.stdout(JSON.stringify(models.map((model) => modelJson(model, absent)), null, 2));
     return context.failed ? EXIT_USAGE : EXIT_OK;
   }
   const header = ['model', 'provider', 'context', 'max input', 'max output', 'input $/M', 'output $/M', 'tokenizer', 'prices from', 'limits from', 'status'];
@@ -34,7 +37,7 @@ export async function runModels(args: string[], options: CliOptions, io: CliIo):
     model.maxOutputTokens !== undefined ? (model.maxOutputTokens === 0 ? 'none' : formatTokens(model.maxOutputTokens)) : 'unknown',
     model.pricing ? formatUsd(model.pricing.inputPerMillion) : 'n/a',
     model.pricing ? formatUsd(model.pricing.outputPerMillion) : 'n/a',
-    isEstimate(model.tokenizer) ? `≈ ${model.tokenizer} ${estimateSpreadLabel(model.tokenizer)}` : model.tokenizer,
+    isEstimate(model.tokenizer) ? `≈ ${model.tokenizer} ${estimateSpreadLabel(model.tokenizer)}` : absent.has(model.tokenizer) ? `≈ until pulled: ${model.tokenizer}` : model.tokenizer,
     compactSource(model.sources.prices),
     compactSource(model.sources.limits),
     model.deprecated ? 'deprecated' : '',
@@ -67,7 +70,7 @@ function limitJson(value: number | undefined, note: SourceNote | undefined): { v
   return { value, source: note?.source ?? 'unknown', asOf: note?.asOf ?? 'unknown', ...(note?.url ? { url: note.url } : {}) };
 }
 
-function modelJson(model: ModelInfo): object {
+function modelJson(model: ModelInfo, absent: ReadonlySet<string>): object {
   return {
     id: model.id,
     name: model.name,
@@ -78,7 +81,7 @@ function modelJson(model: ModelInfo): object {
     deprecated: model.deprecated ?? false,
     aliases: model.aliases,
     tokenizer: model.tokenizer,
-    exact: !isEstimate(model.tokenizer),
+    exact: !isEstimate(model.tokenizer) && !absent.has(model.tokenizer),
     tokenizerSource: isEstimate(model.tokenizer) ? ESTIMATE_PROFILES[model.tokenizer].source : VOCABULARIES[model.tokenizer].source,
     pricing: model.pricing ?? null,
     prices: model.sources.prices ?? null,

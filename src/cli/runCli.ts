@@ -11,6 +11,7 @@ import { runPrices, usePriceOption } from './pricesCommand';
 import { runUsage } from './usageCommand';
 import { runDiff } from './diffCommand';
 import { CLI_VERSION } from './version';
+import { runTokenizers, useTokenizersOption } from './tokenizersCommand';
 
 export const USAGE = `Usage: prompt-budget <command> [options]
 
@@ -36,9 +37,15 @@ Commands:
                                           what a change does to tokens, cost and budgets
                                           (default HEAD against the working tree; exit 1
                                           when it newly breaks a limit)
+  tokenizers [list | pull [FAMILY...]] [--json]
+                                          vocabularies, their tier and where their file is;
+                                          pull downloads the pinned ones (Kimi K2, GLM-4.5…)
 
 Options:
   --prices FILE   price data to use (genai-prices data.json, or a saved update)
+  --tokenizers DIR
+                  a folder of vocabulary files (tokenizer.json, tiktoken.model…),
+                  matched by sha256 whatever their names (also PROMPT_BUDGET_TOKENIZERS)
   --count-with-api
                   count with the provider's API where it has one and a key is
                   set (ANTHROPIC_API_KEY, GEMINI_API_KEY/GOOGLE_API_KEY,
@@ -75,6 +82,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return values.help ? 0 : EXIT_USAGE;
   }
   if (!(await usePriceOption(values, io))) return EXIT_USAGE;
+  useTokenizersOption(values, io);
   switch (command) {
     case 'prices':
       return runPrices(args, values, io);
@@ -92,6 +100,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return runUsage(args, values, io);
     case 'diff':
       return runDiff(args, values, io);
+    case 'tokenizers':
+      return runTokenizers(args, values, io);
     default:
       io.stderr(`prompt-budget: unknown command '${command}'.\nRun 'prompt-budget --help' for usage.`);
       return EXIT_USAGE;

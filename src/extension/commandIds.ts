@@ -18,4 +18,5 @@ export const COMMAND = {
   countWithProviderApi: 'promptBudget.countWithProviderApi',
   storeProviderApiKey: 'promptBudget.storeProviderApiKey',
   compareWithHead: 'promptBudget.compareWithHead',
+  downloadTokenizer: 'promptBudget.downloadTokenizer',
 } as const;

@@ -24,6 +24,7 @@ import { registerTokenBoundaries, type TokenBoundaries } from './tokenBoundaries
 import { registerUsageLedger, type UsageSurfaces } from './usageSurfaces';
 import { WorkspaceBudgets } from './workspaceBudgets';
 import { WorkspaceScan } from './workspaceScan';
+import { registerTokenizerFiles } from './tokenizerFiles';
 
 /** What tests and other extensions can reach; the surfaces' state, not new behaviour. */
 export interface PromptBudgetApi {
@@ -65,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
   const documents = new PromptDocuments(promptWorkerPath(context.extensionPath), contexts);
   context.subscriptions.push(diagnostics, choice, budgets, contexts, documents);
 
+  registerTokenizerFiles(context, documents.onDidAnalyze);
   const providerCounts = registerProviderCounts(context, documents);
   const headDiffs = registerCompareWithHead(context, documents);
   const statusBar = registerStatusBar(context, documents, providerCounts, headDiffs);

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { formatTokens, formatUsd } from '../core/report/formatNumbers';
 import { estimateSpreadLabel, isEstimate } from '../core/tokenize/estimateProfiles';
+import { isFetchedVocabulary } from '../core/tokenize/sources/pinnedVocabularies';
 import type { ModelInfo } from '../core/types';
 import { COMMAND } from './commandIds';
 import { registerCommand } from './log';
@@ -115,7 +116,7 @@ function modelPick(model: ModelInfo, chosen: string | undefined): ModelPick {
   return {
     label: `${model.id === chosen ? '$(check) ' : ''}${model.name}${model.deprecated ? ' (deprecated)' : ''}`,
     description: `${model.id} · ${limits.join(' · ')}`,
-    detail: `${prices} (${model.providerName ?? model.provider} price) · ${isEstimate(model.tokenizer) ? `≈ estimated count (${estimateSpreadLabel(model.tokenizer)})` : `exact (${model.tokenizer})`}${model.origin !== 'catalog' ? ` · from ${model.origin}` : ''}`,
+    detail: `${prices} (${model.providerName ?? model.provider} price) · ${isEstimate(model.tokenizer) ? `≈ estimated count (${estimateSpreadLabel(model.tokenizer)})` : isFetchedVocabulary(model.tokenizer) ? `exact once ${model.tokenizer} is pulled, ≈ until then` : `exact (${model.tokenizer})`}${model.origin !== 'catalog' ? ` · from ${model.origin}` : ''}`,
     modelId: model.id,
   };
 }

@@ -11,6 +11,7 @@ import {
 import type { Budget } from '../core/config/budgetConfig';
 import { fileBudgetFindings } from '../core/check/fileBudgetFindings';
 import type { ResolvedPromptContext } from '../core/count/resolvePromptContext';
+import { countsAs } from '../core/tokenize/sources/pinnedVocabularies';
 import { PRICES_FILE_ENV, priceDataFile } from '../core/catalog/activePriceData';
 import { detectPromptFormat } from '../core/prompts/detectPromptFormat';
 import { parsePromptHead } from '../core/prompts/parsePrompt';
@@ -18,6 +19,7 @@ import type { ParsedPrompt, PromptCount, TokenizerId } from '../core/types';
 import type { PromptDiff } from '../core/promptDiff/diffPromptChecks';
 import type { CountRequest, CountResponse, SnapshotFiles } from './worker/countProtocol';
 import { log } from './log';
+import { postVocabularySources } from './tokenizerFiles';
 
 /**
  * A document's analysis, tagged with the document version it describes: surfaces render it, they ask
@@ -284,7 +286,7 @@ export class PromptDocuments implements vscode.Disposable {
       return;
     }
     // Counted before the model changed: the recount with the new tokenizer follows.
-    if (response.count.tokenizer !== tracked.tokenizer) return;
+    if (!countsAs(tracked.tokenizer, response.count.tokenizer)) return;
     tracked.latest = { version: response.version, parsed: response.parsed, count: response.count, elapsedMs: response.elapsedMs };
     this.evaluate(vscode.Uri.parse(response.uri), tracked);
   }
@@ -296,7 +298,7 @@ export class PromptDocuments implements vscode.Disposable {
     const context = this.contexts.contextFor(uri);
     const resolved = resolvePromptModel(parsed, context);
     const tokenizer = tokenizerFor(resolved);
-    if (tokenizer !== count.tokenizer) {
+    if (!countsAs(tokenizer, count.tokenizer)) {
       if (tokenizer !== tracked.tokenizer) {
         tracked.tokenizer = tokenizer;
         this.recountCount++;
@@ -337,6 +339,7 @@ export class PromptDocuments implements vscode.Disposable {
     // The price data the user opted in to reaches the worker in its own environment, not the host's.
     const pricesFile = priceDataFile();
     const worker = new Worker(this.workerPath, pricesFile ? { env: { ...process.env, [PRICES_FILE_ENV]: pricesFile } } : {});
+    postVocabularySources(worker);
     worker.on('message', (response: CountResponse) => this.onWorkerMessage(response));
     worker.on('error', (error) => log().error('Count worker failed', error));
     worker.on('exit', (code) => {

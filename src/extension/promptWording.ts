@@ -1,14 +1,19 @@
 import type { ModelSource, PromptAnalysis } from '../core/count/analyzePrompt';
 import { describeModelSource as describeSourceWords } from '../core/report/describeModelSource';
 import { ESTIMATE_PROFILES, isEstimate } from '../core/tokenize/estimateProfiles';
-import { describeVocabulary } from '../core/tokenize/vocabularies';
+import { describeVocabulary, VOCABULARIES } from '../core/tokenize/vocabularies';
+import { isFetchedVocabulary } from '../core/tokenize/sources/pinnedVocabularies';
 import type { CallCost, PromptCount, SourceNote } from '../core/types';
 
-/** How a count was made, in words a user can check. */
-export function describeTokenizer(count: PromptCount): string {
+/** How a count was made, in words a user can check; `modelTokenizer` is the tokenizer the model's family has. */
+export function describeTokenizer(count: PromptCount, modelTokenizer?: string): string {
   if (count.exact) return `exact, ${describeVocabulary(count.tokenizer)}`;
   const profile = isEstimate(count.tokenizer) ? ESTIMATE_PROFILES[count.tokenizer] : ESTIMATE_PROFILES.estimate;
-  return `estimate: no public tokenizer for this model; within ±${Math.round(profile.spread * 100)} %, ${profile.source}`;
+  const spread = `within ±${Math.round(profile.spread * 100)} %, ${profile.source}`;
+  if (modelTokenizer && isFetchedVocabulary(modelTokenizer)) {
+    return `estimate until the ${VOCABULARIES[modelTokenizer].label} tokenizer is on this machine (Prompt Budget: Download Tokenizer…, or \`prompt-budget tokenizers pull ${modelTokenizer}\`); ${spread}`;
+  }
+  return `estimate: no public tokenizer for this model; ${spread}`;
 }
 
 /** Where the model a prompt is counted for came from, for the tooltip (Markdown). */

@@ -22,11 +22,16 @@ export interface Settings {
   readonly usageAgents: readonly AgentId[];
   /** Application-scoped: the status bar item with today's agent spend. */
   readonly agentsStatusBar: boolean;
+  /** Machine-scoped: a folder of vocabulary files, and whether fetched vocabularies are downloaded (ask, always, never). */
+  readonly tokenizers: { readonly folder: string; readonly download: TokenizerDownload };
 }
+
+/** `promptBudget.tokenizers.download`: ask once per family and remember the answer, always download, never. */
+export type TokenizerDownload = 'ask' | 'always' | 'never';
 
 export const SETTINGS_SECTION = 'promptBudget';
 
-const TOKENIZERS: readonly TokenizerId[] = ['o200k_base', 'cl100k_base', 'llama3', 'qwen3', 'deepseek_v3', 'tekken', 'gemma3', 'estimate', 'estimate-gemini', 'estimate-claude', 'estimate-claude-4.7'];
+const TOKENIZERS: readonly TokenizerId[] = ['o200k_base', 'cl100k_base', 'llama3', 'qwen3', 'deepseek_v3', 'tekken', 'gemma3', 'estimate', 'estimate-gemini', 'estimate-claude', 'estimate-claude-4.7', 'kimi_k2', 'glm45', 'qwen35', 'deepseek_v4'];
 
 // Snapshots by workspace folder (the settings are resource-scoped: folders may differ), so a
 // keystroke reads none: dropped when `promptBudget.*` or the folders change. Module state, like the
@@ -87,6 +92,8 @@ function readFromConfiguration(scope?: vscode.Uri): Settings {
   const inlineCounts = config.get<unknown>('inlineCounts.enabled');
   const models = config.get<unknown>('models');
   const pricesUrl = config.get<unknown>('prices.url');
+  const tokenizersFolder = config.get<unknown>('tokenizers.folder');
+  const tokenizersDownload = config.get<unknown>('tokenizers.download');
   return {
     defaultModel: typeof defaultModel === 'string' && defaultModel.trim() !== '' ? defaultModel.trim() : DEFAULT_MODEL,
     expectedOutputTokens: typeof expected === 'number' && Number.isFinite(expected) && expected >= 0 ? expected : undefined,
@@ -99,6 +106,10 @@ function readFromConfiguration(scope?: vscode.Uri): Settings {
     countWithApiOnSave: config.get<unknown>('countWithApi.onSave') === true,
     usageAgents: [...new Set(stringList(config.get<unknown>('usage.agents')).filter(isAgentId))],
     agentsStatusBar: config.get<unknown>('usage.agentsStatusBar') === true,
+    tokenizers: {
+      folder: typeof tokenizersFolder === 'string' ? tokenizersFolder.trim() : '',
+      download: tokenizersDownload === 'always' || tokenizersDownload === 'never' ? tokenizersDownload : 'ask',
+    },
   };
 }
 

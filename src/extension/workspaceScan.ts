@@ -15,6 +15,7 @@ import { log } from './log';
 import type { PromptContexts } from './promptContexts';
 import { readSettings } from './settings';
 import { relativePath, type WorkspaceBudgets } from './workspaceBudgets';
+import { postVocabularySources } from './tokenizerFiles';
 
 /** Whether a file can be a prompt by its name (any format, `.json` included): only those are checked for linked copies. */
 function mayBePrompt(path: string): boolean {
@@ -332,6 +333,7 @@ export class WorkspaceScan implements vscode.Disposable {
     if (this.worker) return this.worker;
     // A worker of its own: a scan of thousands of files must not hold up the live count of the document being typed in.
     const worker = new Worker(this.workerPath);
+    postVocabularySources(worker);
     worker.on('message', (response: ScanResponse) => this.batchHandlers.get(response.id)?.(response));
     worker.on('error', (error) => log().error('Scan worker failed', error));
     worker.on('exit', (code) => {

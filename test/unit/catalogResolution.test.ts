@@ -147,7 +147,12 @@ describe('tokenizer by family', () => {
       deepseek_v3: ['deepseek-chat', 'deepseek-reasoner', 'deepseek-v3.2', 'fireworks/deepseek-v3p2', 'openrouter/deepseek/deepseek-chat-v3-0324', 'huggingface_together/deepseek-ai/DeepSeek-R1', 'novita/deepseek/deepseek_v3'],
       tekken: ['mistral-nemo', 'openrouter/mistralai/mistral-nemo', 'pixtral-12b', 'ministral-8b', 'ovhcloud/Mistral-Nemo-Instruct-2407'],
       gemma3: ['gemini-2.5-flash', 'gemini-2.5-pro', 'gemini-2.0-flash-lite', 'gemini-live-2.5-flash', 'openrouter/google/gemini-2.0-flash-001', 'vertex_ai/gemini-2.5-flash-lite', 'gemini-3-pro-preview', 'gemini-3-flash-preview', 'gemma-3-27b-it', 'openrouter/google/gemma-3-12b-it', 'gemma3:4b', 'google.gemma-3-4b-it'],
-      estimate: ['llama-4-scout', 'groq/meta-llama/llama-4-maverick-17b-128e-instruct', 'llama2-70b-4096', 'codellama-7b-instruct-solidity', 'qwen3.5-9b', 'fireworks/qwen3p6-plus', 'openrouter/qwen/qwen3-max', 'openrouter/qwen/qwen3-coder-plus', 'qwen-2.5-72b-instruct', 'deepseek-v4-pro', 'openrouter/deepseek/deepseek-r1-distill-qwen-32b', 'mistral-large', 'mistral-small-2603', 'ministral-8b-2512', 'mistral-7b'],
+      // Fetched on demand: exact once pulled, estimated until then.
+      qwen35: ['qwen3.5-9b', 'fireworks/qwen3p5-27b', 'openrouter/qwen/qwen3.6-35b-a3b'],
+      deepseek_v4: ['deepseek-v4-pro', 'deepseek-v4-flash'],
+      kimi_k2: ['kimi-k2-0905-preview', 'openrouter/moonshotai/kimi-k2-thinking'],
+      glm45: ['glm-4.5', 'z-ai/glm-4.6', 'glm-4.5-air'],
+      estimate: ['llama-4-scout', 'groq/meta-llama/llama-4-maverick-17b-128e-instruct', 'llama2-70b-4096', 'codellama-7b-instruct-solidity', 'fireworks/qwen3p6-plus', 'openrouter/qwen/qwen3-max', 'openrouter/qwen/qwen3-coder-plus', 'qwen-2.5-72b-instruct', 'openrouter/deepseek/deepseek-r1-distill-qwen-32b', 'mistral-large', 'mistral-small-2603', 'ministral-8b-2512', 'mistral-7b'],
     };
     for (const [tokenizer, ids] of Object.entries(expected)) for (const id of ids) assert.equal(tokenizerForModel(id), tokenizer, id);
   });

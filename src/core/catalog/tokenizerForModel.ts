@@ -13,6 +13,15 @@ const LLAMA3 = /((^|[-_])llama-?v?3([._p-]\d+)?(?![\d.])|^llama-guard-[23](?!\d)
 const DEEPSEEK_V3 = /^deepseek(-chat|-reasoner|-v3(p\d)?|_v3|-r1(?!-distill)|-prover-v2)(?![a-z])/;
 // tekken as published with Mistral NeMo (2407): NeMo, Pixtral 12B and Ministral 3B/8B (2410).
 const TEKKEN = /^(open-)?(mistral-nemo|pixtral-12b|ministral-[38]b(-2410|-latest)?$)(?![a-z])|nemo-12b$/;
+// Fetched on demand (tokenize/sources/pinnedVocabularies.ts), estimated until a verified copy is present.
+// Kimi K2 and its updates (0905, turbo, thinking), taken to share K2's tiktoken.model; K2.5 and later stay
+// estimates until their files are checked.
+const KIMI_K2 = /^kimi-k2(?![.p\d])/;
+// GLM-4.5 (and Air, V) and GLM-4.6, taken to share GLM-4.5's tokenizer.json.
+const GLM45 = /^glm-4\.[56](?!\d)/;
+// Qwen 3.5 and 3.6 with open weights (the API-only Max, Plus, Flash and Turbo are left to the estimate, as for Qwen 3).
+const QWEN35 = /(^|[-_])qwen-?3[.p][56](?!\d)(?!.*-(max|plus|flash|turbo)(?![a-z]))/;
+const DEEPSEEK_V4 = /^deepseek-v4(?!\d)/;
 
 // Claude: Opus 4.7 brought a new tokenizer (about 1-1.35× the tokens of before); later generations are taken to keep it.
 const CLAUDE = /^claude-(?:(?:opus|sonnet|haiku)-)?(\d+)(?:[-.](\d))?(?!\d)/;
@@ -23,7 +32,8 @@ const GEMMA3 = /^(gemma-?3(?![.\d])|gemini-(live-)?2\.[05](?!\d)|gemini-3-)/;
 const GEMINI = /^(gemini|gemma)-/;
 
 /**
- * The tokenizer a model id counts with: a published vocabulary for its family, else the family's
+ * The tokenizer a model id counts with: a published vocabulary for its family (shipped, or fetched on
+ * demand and estimated until it is present), else the family's
  * estimate profile (Claude, Gemini), else the generic estimate.
  * A reseller's id counts as the model it resells: 'openai/gpt-4o', 'azure/gpt-4.1',
  * 'openai.gpt-oss-120b-1:0', 'groq/llama-3.3-70b-versatile', 'aws/meta.llama3-1-70b-instruct-v1:0'.
@@ -40,6 +50,10 @@ export function tokenizerForModel(id: string): TokenizerId {
   if (DEEPSEEK_V3.test(model)) return 'deepseek_v3';
   if (TEKKEN.test(model)) return 'tekken';
   if (GEMMA3.test(model)) return 'gemma3';
+  if (KIMI_K2.test(model)) return 'kimi_k2';
+  if (GLM45.test(model)) return 'glm45';
+  if (QWEN35.test(model)) return 'qwen35';
+  if (DEEPSEEK_V4.test(model)) return 'deepseek_v4';
   return estimateForModel(model);
 }
 

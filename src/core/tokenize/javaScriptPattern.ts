@@ -29,7 +29,7 @@ export function toJavaScriptPattern(pattern: string): string {
         i += 2;
       } else if ((next === 'p' || next === 'P') && pattern[i + 2] === '{') {
         const end = pattern.indexOf('}', i);
-        out += pattern.slice(i, end + 1);
+        out += unicodeProperty(next, pattern.slice(i + 3, end));
         i = end + 1;
       } else {
         out += pattern.slice(i, i + 2);
@@ -43,6 +43,12 @@ export function toJavaScriptPattern(pattern: string): string {
       if (char === ']') inClass = false;
       out += char;
       i++;
+      continue;
+    }
+    if (char === '[' && intersectionAt(pattern, i)) {
+      const { source, end } = intersection(pattern, i);
+      out += source;
+      i = end;
       continue;
     }
     if (char === '[') {
@@ -73,6 +79,45 @@ export function toJavaScriptPattern(pattern: string): string {
     i++;
   }
   return out;
+}
+
+/**
+ * `\p{Han}`: Rust regex reads a bare script name as that Script (checked against tiktoken: U+3001
+ * is not Han), which JavaScript spells `\p{sc=Han}`; general categories stay as they are.
+ */
+function unicodeProperty(kind: string, name: string): string {
+  try {
+    new RegExp(`\\p{${name}}`, 'u');
+    return `\\${kind}{${name}}`;
+  } catch {
+    new RegExp(`\\p{sc=${name}}`, 'u');
+    return `\\${kind}{sc=${name}}`;
+  }
+}
+
+/** True where a character class at `start` holds an intersection (`[A&&[^B]]`, Kimi K2's letters that are not Han). */
+function intersectionAt(pattern: string, start: number): boolean {
+  for (let i = start + 1; i < pattern.length; i++) {
+    if (pattern[i] === '\\') i++;
+    else if (pattern[i] === ']') return false;
+    else if (pattern.startsWith('&&', i)) return true;
+  }
+  return false;
+}
+
+/**
+ * `[A&&[B]]` as `(?:(?=[B])[A])`: a character of A that is also one of B. Only the form with one
+ * plain class on each side is translated; others throw.
+ */
+function intersection(pattern: string, start: number): { source: string; end: number } {
+  const and = pattern.indexOf('&&', start);
+  const left = pattern.slice(start + 1, and);
+  if (pattern[and + 2] !== '[') throw new Error('an intersection with a class that is not in brackets is not supported');
+  const rightEnd = pattern.indexOf(']', and + 3);
+  const right = pattern.slice(and + 2, rightEnd + 1);
+  if (pattern[rightEnd + 1] !== ']' || left.includes('[') || right.slice(1).includes('[')) throw new Error('unsupported class intersection');
+  const translated = (members: string) => toJavaScriptPattern(members);
+  return { source: `(?:(?=${translated(right)})${translated(`[${left}]`)})`, end: rightEnd + 2 };
 }
 
 function caseVariants(letter: string): string {

@@ -6,6 +6,7 @@ import { ESTIMATE_PROFILES, isEstimate, type EstimateProfile } from './estimateP
 import { SpecialTokenLiterals } from './specialTokens';
 import { VOCABULARIES, type VocabularyId } from './vocabularies';
 import { parseVocabularyHeader, type VocabularyHeader } from './vocabularyHeader';
+import { FETCHED_VOCABULARY_IDS, isFetchedVocabulary, PINNED_VOCABULARIES, type FetchedVocabularyId } from './sources/pinnedVocabularies';
 
 /** The vocabularies the core counts exactly: OpenAI's encodings and the open families' (vocabularies.ts). */
 export type EncodingName = VocabularyId;
@@ -42,21 +43,54 @@ interface LoadedEncoding {
 /** Reads the binary ranks file of an encoding (`<name>.ranks`, written by scripts/buildRanks.mjs). */
 export type RanksReader = (name: EncodingName) => Promise<Uint8Array>;
 
+/** The compact form of a vocabulary fetched on demand, from a verified copy on this machine; undefined when there is none. */
+export type FetchedRanksReader = (id: FetchedVocabularyId) => Promise<Uint8Array | undefined>;
+
+// A vocabulary found missing is looked for again after this long, so a long-running host (the
+// editor's count worker) sees a file pulled meanwhile without a look per count.
+const MISSING_RECHECK_MS = 60_000;
+
 // Per-process caches: an encoding is built once, on first request, and shared by every caller.
 const loadedEncodings = new Map<EncodingName, LoadedEncoding>();
 const pendingEncodings = new Map<EncodingName, Promise<LoadedEncoding>>();
 const counters = new Map<TokenizerId, ChunkableTokenCounter>();
 let readRanks: RanksReader = readRanksBesideBundle;
+let readFetchedRanks: FetchedRanksReader = readFetchedFromEnvironment;
+const fetchedRanks = new Map<FetchedVocabularyId, Uint8Array>();
+const missingSince = new Map<FetchedVocabularyId, number>();
 
 /** Where ranks come from, for hosts that do not load them from files next to the bundle. */
 export function setRanksReader(reader: RanksReader): void {
   readRanks = reader;
 }
 
-/** A counter for `tokenizer`, loading its ranks (a few tens of ms) the first time only. */
+/** Where verified copies of the vocabularies fetched on demand come from (default: the sources the environment names). */
+export function setFetchedRanksReader(reader: FetchedRanksReader): void {
+  readFetchedRanks = reader;
+  missingSince.clear();
+  // What the previous reader found is not necessarily there for this one.
+  for (const id of FETCHED_VOCABULARY_IDS) {
+    fetchedRanks.delete(id);
+    loadedEncodings.delete(id);
+    pendingEncodings.delete(id);
+    counters.delete(id);
+  }
+}
+
+/** Looks again, on the next count, for the fetched vocabularies found missing (after a download). */
+export function forgetMissingVocabularies(): void {
+  missingSince.clear();
+}
+
+/**
+ * A counter for `tokenizer`, loading its ranks (a few tens of ms) the first time only. A vocabulary
+ * fetched on demand with no verified copy on this machine counts as the generic estimate (its
+ * counter says 'estimate', not exact).
+ */
 export async function loadTokenCounter(tokenizer: TokenizerId): Promise<ChunkableTokenCounter> {
   const ready = counters.get(tokenizer);
   if (ready) return ready;
+  if (isFetchedVocabulary(tokenizer) && !(await hasFetchedVocabulary(tokenizer))) return loadTokenCounter('estimate');
   const encoding = await loadEncoding(isEstimate(tokenizer) ? 'o200k_base' : tokenizer);
   let counter = counters.get(tokenizer);
   if (!counter) {
@@ -64,6 +98,11 @@ export async function loadTokenCounter(tokenizer: TokenizerId): Promise<Chunkabl
     counters.set(tokenizer, counter);
   }
   return counter;
+}
+
+/** False for a vocabulary fetched on demand with no verified copy on this machine (it counts as an estimate). */
+export async function isVocabularyPresent(tokenizer: TokenizerId): Promise<boolean> {
+  return !isFetchedVocabulary(tokenizer) || (await hasFetchedVocabulary(tokenizer));
 }
 
 /** The counter for `tokenizer` if its ranks are already loaded, without loading anything. */
@@ -109,8 +148,30 @@ function loadEncoding(name: EncodingName): Promise<LoadedEncoding> {
   return pending;
 }
 
+/** True once a verified copy of `id` is at hand (read, not yet built, or built). */
+async function hasFetchedVocabulary(id: FetchedVocabularyId): Promise<boolean> {
+  if (loadedEncodings.has(id) || fetchedRanks.has(id)) return true;
+  const missing = missingSince.get(id);
+  if (missing !== undefined && Date.now() - missing < MISSING_RECHECK_MS) return false;
+  const ranks = await readFetchedRanks(id).catch(() => undefined);
+  if (!ranks) {
+    missingSince.set(id, Date.now());
+    return false;
+  }
+  missingSince.delete(id);
+  fetchedRanks.set(id, ranks);
+  return true;
+}
+
+/** The sources PROMPT_BUDGET_TOKENIZERS, the Hugging Face cache and the CLI's cache folder name. */
+async function readFetchedFromEnvironment(id: FetchedVocabularyId): Promise<Uint8Array | undefined> {
+  const { findVocabulary, vocabularySourcesFromEnv } = await import('./sources/vocabularyFiles');
+  return (await findVocabulary(PINNED_VOCABULARIES[id], vocabularySourcesFromEnv(process.env)))?.ranks;
+}
+
 async function buildEncoding(name: EncodingName): Promise<LoadedEncoding> {
-  const ranks = new RankTable(await readRanks(name));
+  const fetched = isFetchedVocabulary(name) ? fetchedRanks.get(name) : undefined;
+  const ranks = new RankTable(fetched ?? (await readRanks(name)));
   // OpenAI files carry tiktoken's `pat_str`; the open families' carry their tokenizer.json's pre-tokenizer.
   const header = parseVocabularyHeader(ranks.pattern);
   const wholePieceFirst = header?.ignoreMerges ?? true;
@@ -132,6 +193,7 @@ async function readRanksBesideBundle(name: EncodingName): Promise<Uint8Array> {
   const { readFile } = await import('node:fs/promises');
   const { join } = await import('node:path');
   const file = VOCABULARIES[name].fileName;
+  if (!file) throw new Error(`${name} is not shipped`);
   try {
     return await readFile(join(__dirname, file));
   } catch (error) {

@@ -1,4 +1,5 @@
 import type { VocabularyTokenizerId } from '../types';
+import { describeLocation, FETCHED_VOCABULARY_IDS, PINNED_VOCABULARIES, type FetchedVocabularyId } from './sources/pinnedVocabularies';
 
 /** A tokenizer the core counts exactly with, from a vocabulary file shipped with Prompt Budget. */
 export type VocabularyId = VocabularyTokenizerId;
@@ -7,8 +8,8 @@ export type VocabularyId = VocabularyTokenizerId;
 export interface VocabularyInfo {
   /** Short name for tooltips and tables: 'Llama 3', 'o200k_base'. */
   label: string;
-  /** The file next to the bundle (dist/) the counter loads. */
-  fileName: string;
+  /** The file next to the bundle (dist/) the counter loads; none for a vocabulary fetched on demand. */
+  fileName?: string;
   /** Where the vocabulary was published, with the commit it was taken from. */
   source: string;
   licence: string;
@@ -29,7 +30,17 @@ export const VOCABULARIES: Readonly<Record<VocabularyId, VocabularyInfo>> = {
   tekken: { label: 'Mistral tekken', fileName: 'tekken.ranks', source: 'mistralai/Mistral-Nemo-Instruct-2407@04d8a905 tokenizer.json', licence: 'Apache-2.0' },
   // Google's own local tokenizer for Gemini 2.0/2.5 and the gemini-3 previews (google-genai SDKs' LocalTokenizer).
   gemma3: { label: 'Gemma 3', fileName: 'gemma3.ranks', source: "Google's tokenizer.json, as in unsloth/gemma-3-27b-it@7a5a3053", licence: 'Gemma Terms of Use' },
+  ...fetchedVocabularies(),
 };
+
+function fetchedVocabularies(): Record<FetchedVocabularyId, VocabularyInfo> {
+  const infos = {} as Record<FetchedVocabularyId, VocabularyInfo>;
+  for (const id of FETCHED_VOCABULARY_IDS) {
+    const { label, locations, licence } = PINNED_VOCABULARIES[id];
+    infos[id] = { label, source: describeLocation(locations[0]), licence };
+  }
+  return infos;
+}
 
 /** The ids of VOCABULARIES, OpenAI's first. */
 export const VOCABULARY_IDS = Object.keys(VOCABULARIES) as VocabularyId[];

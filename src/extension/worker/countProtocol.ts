@@ -46,7 +46,9 @@ export type CountRequest =
   /** Checks both revisions as `prompt-budget check` does and diffs them; renames are [base path, head path]. */
   | { kind: 'diffSnapshots'; id: number; base: SnapshotFiles; head: SnapshotFiles; renames: [string, string][] }
   /** Stops a scan between two files (its folder is being analysed again); it ends with `scanDone` and `cancelled`. */
-  | { kind: 'cancelScan'; id: number };
+  | { kind: 'cancelScan'; id: number }
+  /** Where fetched vocabularies are (the user's folders, the global storage); open documents of those families are counted again. */
+  | { kind: 'vocabularySources'; folders: string[]; cacheDir: string };
 
 export type CountResponse =
   | { kind: 'counted'; uri: string; openId: number; version: number; parsed: ParsedPrompt; count: PromptCount; elapsedMs: number }

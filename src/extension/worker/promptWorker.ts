@@ -8,7 +8,9 @@ import { catalogWithOverrides } from '../../core/catalog/catalogWithOverrides';
 import { LivePromptCount } from '../../core/count/livePromptCount';
 import { countPrompt } from '../../core/prompts/countPrompt';
 import { parsePrompt } from '../../core/prompts/parsePrompt';
-import { loadTokenCounter } from '../../core/tokenize/tokenCounter';
+import { loadTokenCounter, setFetchedRanksReader } from '../../core/tokenize/tokenCounter';
+import { isFetchedVocabulary, PINNED_VOCABULARIES } from '../../core/tokenize/sources/pinnedVocabularies';
+import { findVocabulary, vocabularySourcesFromEnv } from '../../core/tokenize/sources/vocabularyFiles';
 import type { PromptAnalysis } from '../../core/count/analyzePrompt';
 import type { PromptCount, TokenizerId } from '../../core/types';
 import { ModelCatalog } from '../../core/catalog/modelCatalog';
@@ -19,6 +21,8 @@ import type { CountRequest, CountResponse, ScanFile, ScanResponse, ScanSettings,
 interface OpenDocument {
   openId: number;
   live: Promise<LivePromptCount>;
+  /** The tokenizer asked for: a fetched vocabulary's document counts with the estimate until its file is there. */
+  tokenizer: TokenizerId;
   version: number;
   /** When the oldest request not yet answered with a count arrived: `elapsedMs` runs from there. */
   since: number | undefined;
@@ -36,7 +40,7 @@ function handle(request: CountRequest): void {
   switch (request.kind) {
     case 'open': {
       const live = loadTokenCounter(request.tokenizer).then((counter) => new LivePromptCount(request.fileName, request.text, counter));
-      documents.set(request.uri, { openId: request.openId, live, version: request.version, since: performance.now() });
+      documents.set(request.uri, { openId: request.openId, live, tokenizer: request.tokenizer, version: request.version, since: performance.now() });
       markDirty(request.uri);
       return;
     }
@@ -57,6 +61,7 @@ function handle(request: CountRequest): void {
       if (!document) return;
       document.version = request.version;
       document.since ??= performance.now();
+      document.tokenizer = request.tokenizer;
       document.live = Promise.all([document.live, loadTokenCounter(request.tokenizer)]).then(([live, counter]) => {
         live.setCounter(counter);
         return live;
@@ -115,6 +120,9 @@ function handle(request: CountRequest): void {
       );
       return;
     }
+    case 'vocabularySources':
+      useVocabularySources(request.folders, request.cacheDir);
+      return;
     case 'cancelScan':
       // A scan that has finished already has nothing to stop (and must not leave its id behind).
       if (queuedScans.has(request.id)) cancelledScans.add(request.id);
@@ -224,6 +232,22 @@ function snapshotOf(files: SnapshotFiles): FolderSnapshot {
       return 'bytes' in source ? source.bytes : readRegularFile(source.path);
     },
   };
+}
+
+/** Looks for fetched vocabularies where the editor says, and counts the documents waiting for one again. */
+function useVocabularySources(folders: string[], cacheDir: string): void {
+  const fromEnv = vocabularySourcesFromEnv(process.env, folders);
+  const sources = { ...fromEnv, cacheDir, otherCacheDirs: fromEnv.cacheDir ? [fromEnv.cacheDir] : [] };
+  setFetchedRanksReader(async (id) => (await findVocabulary(PINNED_VOCABULARIES[id], sources))?.ranks);
+  for (const [uri, document] of documents) {
+    if (!isFetchedVocabulary(document.tokenizer)) continue;
+    document.since ??= performance.now();
+    document.live = Promise.all([document.live, loadTokenCounter(document.tokenizer)]).then(([live, counter]) => {
+      live.setCounter(counter);
+      return live;
+    });
+    markDirty(uri);
+  }
 }
 
 function openDocument(uri: string, openId: number): OpenDocument | undefined {
