@@ -1,4 +1,4 @@
-import { analyzePrompt, type ModelSource, type PromptAnalysis, describeModelSource, type OutputBasis, approxMark, formatPercent, formatTokens, formatUsd, LineIndex, estimateSpreadLabel, describeVocabulary, isFetchedVocabulary, type Problem, escapeTerminalText, findingProblem } from '../core';
+import { analyzePrompt, type ModelSource, type PromptAnalysis, describeModelSource, type OutputBasis, approxMark, formatPercent, formatTokens, formatUsd, LineIndex, estimateSpreadLabel, describeVocabulary, isFetchedVocabulary, standInEstimate, type Problem, escapeTerminalText, findingProblem } from '../core';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { CliContexts } from './cliContext';
 import { readPromptText } from './readPromptText';
@@ -103,7 +103,7 @@ function toCountRow(analysis: PromptAnalysis, text: string, budget: string | und
     variables: parsed.variables,
     renderedTokens: count.renderedTokens ?? null,
     problems: [...parsed.problems, ...analysis.findings.map((finding) => findingProblem(analysis.file, lines, finding))],
-    ...(resolved.model && count.tokenizer === 'estimate' && isFetchedVocabulary(resolved.model.tokenizer) ? { vocabularyToPull: resolved.model.tokenizer } : {}),
+    ...(resolved.model && isFetchedVocabulary(resolved.model.tokenizer) && count.tokenizer === standInEstimate(resolved.model.tokenizer) ? { vocabularyToPull: resolved.model.tokenizer } : {}),
     ...(count.fromProvider ? { countedBy: count.fromProvider.endpoint } : {}),
     ...(count.providerNote ? { providerNote: count.providerNote } : {}),
   };

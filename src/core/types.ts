@@ -8,7 +8,7 @@ export type TokenizerId = VocabularyTokenizerId | EstimateTokenizerId;
 export type VocabularyTokenizerId = 'o200k_base' | 'cl100k_base' | 'llama3' | 'qwen3' | 'deepseek_v3' | 'tekken' | 'gemma3' | FetchedTokenizerId;
 
 /** Published vocabularies not shipped: exact once a verified copy is on the machine, estimated until then (tokenize/sources/). */
-export type FetchedTokenizerId = 'kimi_k2' | 'glm45' | 'qwen35' | 'deepseek_v4';
+export type FetchedTokenizerId = 'kimi_k2' | 'glm45' | 'qwen35' | 'deepseek_v4' | 'gemma4';
 
 /** Estimates from o200k_base, per family where one is known (tokenize/estimateProfiles.ts). */
 export type EstimateTokenizerId = 'estimate' | 'estimate-gemini' | 'estimate-claude' | 'estimate-claude-4.7';

@@ -31,7 +31,7 @@ export type TokenizerDownload = 'ask' | 'always' | 'never';
 
 export const SETTINGS_SECTION = 'promptBudget';
 
-const TOKENIZERS: readonly TokenizerId[] = ['o200k_base', 'cl100k_base', 'llama3', 'qwen3', 'deepseek_v3', 'tekken', 'gemma3', 'estimate', 'estimate-gemini', 'estimate-claude', 'estimate-claude-4.7', 'kimi_k2', 'glm45', 'qwen35', 'deepseek_v4'];
+const TOKENIZERS: readonly TokenizerId[] = ['o200k_base', 'cl100k_base', 'llama3', 'qwen3', 'deepseek_v3', 'tekken', 'gemma3', 'estimate', 'estimate-gemini', 'estimate-claude', 'estimate-claude-4.7', 'kimi_k2', 'glm45', 'qwen35', 'deepseek_v4', 'gemma4'];
 
 // Snapshots by workspace folder (the settings are resource-scoped: folders may differ), so a
 // keystroke reads none: dropped when `promptBudget.*` or the folders change. Module state, like the

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { PromptAnalysis } from '../core/count/analyzePrompt';
 import { DownloadBackoff } from '../core/tokenize/sources/downloadBackoff';
 import { downloadVocabulary, isOffline } from '../core/tokenize/sources/downloadVocabulary';
-import { describeLocation, FETCHED_VOCABULARY_IDS, isFetchedVocabulary, PINNED_VOCABULARIES, type FetchedVocabularyId } from '../core/tokenize/sources/pinnedVocabularies';
+import { describeLocation, FETCHED_VOCABULARY_IDS, isFetchedVocabulary, PINNED_VOCABULARIES, standInEstimate, type FetchedVocabularyId } from '../core/tokenize/sources/pinnedVocabularies';
 import { findVocabulary, vocabularySourcesFromEnv } from '../core/tokenize/sources/vocabularyFiles';
 import { COMMAND } from './commandIds';
 import { log, registerCommand } from './log';
@@ -41,7 +41,7 @@ const ANSWER_KEY = 'promptBudget.tokenizers.answers';
 /** What a document shows while it waits for a fetched vocabulary: the family, if the count is its estimate. */
 function missingVocabularyOf(analysis: Pick<PromptAnalysis, 'resolved' | 'count'>): FetchedVocabularyId | undefined {
   const wanted = analysis.resolved.model?.tokenizer;
-  return wanted && isFetchedVocabulary(wanted) && analysis.count.tokenizer === 'estimate' ? wanted : undefined;
+  return wanted && isFetchedVocabulary(wanted) && analysis.count.tokenizer === standInEstimate(wanted) ? wanted : undefined;
 }
 
 /** Registers the sources, the consent prompt and the download command; nothing is read or fetched on activation. */

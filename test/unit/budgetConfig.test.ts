@@ -93,7 +93,7 @@ describe('parseBudgetConfig', () => {
     ]);
     assert.match(problems[0].message, /'warnAt' must be above 0 and at most 1/);
     assert.equal(problems[1].message, "'contextWindow' cannot be negative.");
-    assert.equal(problems[2].message, "Unknown tokenizer 'cl100k'. Use one of: o200k_base, cl100k_base, llama3, qwen3, deepseek_v3, tekken, gemma3, estimate, estimate-gemini, estimate-claude, estimate-claude-4.7, kimi_k2, glm45, qwen35, deepseek_v4.");
+    assert.equal(problems[2].message, "Unknown tokenizer 'cl100k'. Use one of: o200k_base, cl100k_base, llama3, qwen3, deepseek_v3, tekken, gemma3, estimate, estimate-gemini, estimate-claude, estimate-claude-4.7, kimi_k2, glm45, qwen35, deepseek_v4, gemma4.");
     assert.equal(problems[3].message, "'maxInputTokens' must be a number, not the string '2000'.");
     assert.equal(problems[6].message, "Budget name 'Support agent' is already used on line 8; reports would mix them up.");
     assert.ok(problems.every((problem) => problem.file === 'prompt-budget.yaml'));

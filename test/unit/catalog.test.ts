@@ -82,7 +82,7 @@ describe('built-in models', () => {
       'text-embedding-3-small': 'cl100k_base',
       'claude-haiku-4-5': 'estimate-claude',
       'gemini-2.5-flash': 'gemma3',
-      'gemini-3.1-pro-preview': 'estimate-gemini',
+      'gemini-3.1-pro-preview': 'gemma4',
     };
     for (const [id, tokenizer] of Object.entries(expected)) assert.equal(model(id).tokenizer, tokenizer, id);
   });

@@ -134,10 +134,12 @@ describe('tokenizer by family', () => {
     for (const id of ['grok-4.6', 'gpt-image-1', 'text-embedding-ada-002', 'o10-preview']) {
       assert.equal(tokenizerForModel(id), 'estimate', id);
     }
-    // Estimates with a family profile: Claude before and from Opus 4.7; Gemini 3.1+ (Gemma 4's vocabulary, not shipped) and Gemini 1.x / Gemma 2 from Gemma 3's ratio.
+    // Gemini 3.1 and later count with Gemma 4's vocabulary (fetched on request; the Gemini estimate until then).
+    for (const id of ['gemini-3.1-pro-preview', 'gemini-3.1-flash-lite', 'gemini-3.5-flash', 'gemma-4-31b-it', 'google/gemini-3.6-flash']) assert.equal(tokenizerForModel(id), 'gemma4', id);
+    // Estimates with a family profile: Claude before and from Opus 4.7; Gemini 1.x / Gemma 2 from Gemma 3's ratio.
     for (const id of ['claude-opus-4-6', 'claude-sonnet-4-5', 'claude-3-5-haiku', 'anthropic/claude-3-7-sonnet']) assert.equal(tokenizerForModel(id), 'estimate-claude', id);
     for (const id of ['claude-opus-4-7', 'claude-sonnet-5', 'openrouter/anthropic/claude-opus-5']) assert.equal(tokenizerForModel(id), 'estimate-claude-4.7', id);
-    for (const id of ['gemini-3.1-pro-preview', 'gemini-3.1-flash-lite', 'gemini-3.5-flash', 'gemini-1.5-pro', 'gemma-2-9b-it', 'gemini-exp-1206']) assert.equal(tokenizerForModel(id), 'estimate-gemini', id);
+    for (const id of ['gemini-1.5-pro', 'gemma-2-9b-it', 'gemini-exp-1206', 'gemini-embedding-001']) assert.equal(tokenizerForModel(id), 'estimate-gemini', id);
   });
 
   test('the open families by their published vocabulary, through resellers and fine-tunes; their other generations stay estimates', () => {

@@ -160,6 +160,34 @@ describe('where fetched vocabularies come from', () => {
     assert.equal(afterPull.tokenizer, 'deepseek_v4');
   });
 
+  test("Gemini 3.1+ (Gemma 4's vocabulary) counts as the Gemini estimate until its SentencePiece tokenizer.json is here, then exactly", async () => {
+    setFetchedRanksReader(async () => undefined);
+    forgetMissingVocabularies();
+    const before = await loadTokenCounter(tokenizerForModel('gemini-3.1-pro-preview'));
+    assert.equal(before.exact, false);
+    assert.equal(before.tokenizer, 'estimate-gemini', "the family's own estimate (±19 %), not the generic one");
+    // A small tokenizer.json shaped like Gemma's: byte fallback, spaces as '▁'; convertVocabulary picks the SentencePiece engine.
+    const vocab: Record<string, number> = { '<unk>': 0 };
+    for (let byte = 0; byte < 256; byte++) vocab[`<0x${byte.toString(16).toUpperCase().padStart(2, '0')}>`] = Object.keys(vocab).length;
+    for (const piece of ['h', 'i', '▁', 'hi', '▁hi']) vocab[piece] = Object.keys(vocab).length;
+    const gemmaLike = JSON.stringify({
+      version: '1.0',
+      added_tokens: [{ id: 0, content: '<unk>', single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }],
+      normalizer: { type: 'Replace', pattern: { String: ' ' }, content: '▁' },
+      pre_tokenizer: { type: 'Split', pattern: { String: ' ' }, behavior: 'MergedWithPrevious', invert: false },
+      model: { type: 'BPE', dropout: null, unk_token: '<unk>', continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: true, byte_fallback: true, ignore_merges: false, vocab, merges: [['h', 'i'], ['▁', 'hi']] },
+    });
+    const ranks = convertVocabulary(gemmaLike, { source: 'test', sha256: 'x', matchSpecialTokens: true });
+    setFetchedRanksReader(async (id) => (id === 'gemma4' ? ranks : undefined));
+    forgetMissingVocabularies();
+    const exact = await loadTokenCounter('gemma4');
+    assert.equal(exact.exact, true);
+    // 'hi hi é': 'hi', '▁hi', '▁' and é as its two UTF-8 bytes (no piece for it).
+    assert.equal(exact.count('hi hi é'), 5);
+    setFetchedRanksReader(async () => undefined);
+    forgetMissingVocabularies();
+  });
+
   test('family rules send Kimi K2, GLM-4.5/4.6, Qwen 3.5/3.6 and DeepSeek V4 ids to their vocabularies', () => {
     assert.equal(tokenizerForModel('kimi-k2-0905-preview'), 'kimi_k2');
     assert.equal(tokenizerForModel('moonshotai/kimi-k2-thinking'), 'kimi_k2');
@@ -220,6 +248,10 @@ describe('downloading a pinned vocabulary (a local server stands in for Hugging 
       const repo = (request.url ?? '').split('/')[2];
       if (repo === 'good') {
         response.writeHead(200, { 'content-length': body.length }).end(body);
+      } else if (repo === 'gated') {
+        // Like google/ repositories: only an account that accepted the terms, by its token.
+        if (request.headers.authorization === 'Bearer hf_test') response.writeHead(200, { 'content-length': body.length }).end(body);
+        else response.writeHead(401).end();
       } else if (repo === 'truncated') {
         response.writeHead(200, { 'content-length': body.length });
         response.write(body.subarray(0, 1000));
@@ -280,6 +312,15 @@ describe('downloading a pinned vocabulary (a local server stands in for Hugging 
       assert.deepEqual(readdirSync(cacheDir), []);
     });
   }
+
+  test("a gated repository is asked with HF_TOKEN, and without it the refusal says what to do; other repositories never get the token", async () => {
+    const gated = { ...pinnedSynthetic('org/gated'), gated: true };
+    await assert.rejects(downloadVocabulary(gated, { cacheDir: tempDir(), env: { HF_ENDPOINT: endpoint }, timeoutMs: 2000 }), /HTTP 401: the repository is gated; accept its terms on Hugging Face and set HF_TOKEN/);
+    const found = await downloadVocabulary(gated, { cacheDir: tempDir(), env: { HF_ENDPOINT: endpoint, HF_TOKEN: 'hf_test' }, timeoutMs: 2000 });
+    assert.equal(found.place, 'download');
+    // Not gated: the token stays home, so the gated branch of the server refuses it.
+    await assert.rejects(downloadVocabulary(pinnedSynthetic('org/gated'), { cacheDir: tempDir(), env: { HF_ENDPOINT: endpoint, HF_TOKEN: 'hf_test' }, timeoutMs: 2000 }), /HTTP 401$/);
+  });
 
   test('with HF_HUB_OFFLINE=1 nothing is requested', async () => {
     const before = requests.length;

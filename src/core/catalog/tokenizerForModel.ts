@@ -28,6 +28,8 @@ const CLAUDE = /^claude-(?:(?:opus|sonnet|haiku)-)?(\d+)(?:[-.](\d))?(?!\d)/;
 // Gemma 3's vocabulary: Google's own local tokenizer (google-genai's LocalTokenizer) for Gemini 2.0,
 // 2.5 and the gemini-3 previews. gemini-3.1 and later use Gemma 4's; Gemma 1/2 and Gemini 1.x an older one.
 const GEMMA3 = /^(gemma-?3(?![.\d])|gemini-(live-)?2\.[05](?!\d)|gemini-3-)/;
+// Gemma 4's vocabulary, fetched on request: gemini-3.1 and later (Google's SDKs map them to it) and Gemma 4.
+const GEMMA4 = /^(gemma-?4(?![.\d])|gemini-3\.[1-9](?!\d))/;
 // The other Gemini and Gemma models: estimated from Gemma 3's measured ratio.
 const GEMINI = /^(gemini|gemma)-/;
 
@@ -50,6 +52,7 @@ export function tokenizerForModel(id: string): TokenizerId {
   if (DEEPSEEK_V3.test(model)) return 'deepseek_v3';
   if (TEKKEN.test(model)) return 'tekken';
   if (GEMMA3.test(model)) return 'gemma3';
+  if (GEMMA4.test(model)) return 'gemma4';
   if (KIMI_K2.test(model)) return 'kimi_k2';
   if (GLM45.test(model)) return 'glm45';
   if (QWEN35.test(model)) return 'qwen35';

@@ -55,7 +55,7 @@ export const MODEL_KEYS = [
 ] as const;
 
 /** Tokenizers a model entry may name. */
-export const TOKENIZER_IDS: readonly TokenizerId[] = ['o200k_base', 'cl100k_base', 'llama3', 'qwen3', 'deepseek_v3', 'tekken', 'gemma3', 'estimate', 'estimate-gemini', 'estimate-claude', 'estimate-claude-4.7', 'kimi_k2', 'glm45', 'qwen35', 'deepseek_v4'];
+export const TOKENIZER_IDS: readonly TokenizerId[] = ['o200k_base', 'cl100k_base', 'llama3', 'qwen3', 'deepseek_v3', 'tekken', 'gemma3', 'estimate', 'estimate-gemini', 'estimate-claude', 'estimate-claude-4.7', 'kimi_k2', 'glm45', 'qwen35', 'deepseek_v4', 'gemma4'];
 
 export interface ParseBudgetConfigOptions {
   /** True when the catalog knows `name` (by id or alias), otherwise the closest ids to suggest. */

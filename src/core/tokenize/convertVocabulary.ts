@@ -1,5 +1,6 @@
 import { tekkenRanks, tiktokenRanks, type TiktokenConventions } from './tiktokenRanks';
 import { tokenizerJsonRanks, type VocabularyOrigin } from './tokenizerJsonRanks';
+import { sentencePieceVocabularyFromTokenizerJson } from './sentencePieceVocabulary';
 
 /** The forms of vocabulary file Prompt Budget converts. */
 export type VocabularyFormat = 'tokenizer.json' | 'tekken.json' | 'tiktoken';
@@ -19,7 +20,25 @@ export function vocabularyFormatOf(text: string): VocabularyFormat {
 export function convertVocabulary(text: string, origin: VocabularyOrigin, tiktoken?: TiktokenConventions): Uint8Array {
   const format = vocabularyFormatOf(text);
   if (format === 'tekken.json') return tekkenRanks(text, origin, { withTable: true });
-  if (format === 'tokenizer.json') return tokenizerJsonRanks(text, origin, { withTable: true });
+  if (format === 'tokenizer.json') {
+    const json = parseJson(text);
+    // Gemma's SentencePiece-style BPE (byte fallback, spaces as '▁') has its own engine; byte-level BPE the other.
+    return isSentencePieceStyle(json) ? sentencePieceVocabularyFromTokenizerJson(json, origin) : tokenizerJsonRanks(json, origin, { withTable: true });
+  }
   if (!tiktoken) throw new Error('is a tiktoken ranks file, which does not carry its pre-tokenizer pattern; only the pinned families (Kimi K2) are known');
   return tiktokenRanks(text, tiktoken, origin, { withTable: true });
+}
+
+function parseJson(text: string): object {
+  try {
+    return JSON.parse(text) as object;
+  } catch (error) {
+    throw new Error(`tokenizer.json is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** A tokenizer.json whose BPE model falls back to bytes: SentencePiece-style (Gemma), not byte-level. */
+function isSentencePieceStyle(json: object): boolean {
+  const model = (json as { model?: { byte_fallback?: unknown } }).model;
+  return model?.byte_fallback === true;
 }

@@ -6,7 +6,7 @@ import { ESTIMATE_PROFILES, isEstimate, type EstimateProfile } from './estimateP
 import { SpecialTokenLiterals } from './specialTokens';
 import { VOCABULARIES, type VocabularyId } from './vocabularies';
 import { parseVocabularyHeader, type VocabularyHeader } from './vocabularyHeader';
-import { FETCHED_VOCABULARY_IDS, isFetchedVocabulary, PINNED_VOCABULARIES, type FetchedVocabularyId } from './sources/pinnedVocabularies';
+import { FETCHED_VOCABULARY_IDS, isFetchedVocabulary, PINNED_VOCABULARIES, standInEstimate, type FetchedVocabularyId } from './sources/pinnedVocabularies';
 
 /** The vocabularies the core counts exactly: OpenAI's encodings and the open families' (vocabularies.ts). */
 export type EncodingName = VocabularyId;
@@ -84,13 +84,13 @@ export function forgetMissingVocabularies(): void {
 
 /**
  * A counter for `tokenizer`, loading its ranks (a few tens of ms) the first time only. A vocabulary
- * fetched on demand with no verified copy on this machine counts as the generic estimate (its
- * counter says 'estimate', not exact).
+ * fetched on demand with no verified copy on this machine counts as its stand-in estimate (the
+ * generic one, or its family's), and says so: its counter is not exact.
  */
 export async function loadTokenCounter(tokenizer: TokenizerId): Promise<ChunkableTokenCounter> {
   const ready = counters.get(tokenizer);
   if (ready) return ready;
-  if (isFetchedVocabulary(tokenizer) && !(await hasFetchedVocabulary(tokenizer))) return loadTokenCounter('estimate');
+  if (isFetchedVocabulary(tokenizer) && !(await hasFetchedVocabulary(tokenizer))) return loadTokenCounter(standInEstimate(tokenizer));
   const encoding = await loadEncoding(isEstimate(tokenizer) ? 'o200k_base' : tokenizer);
   let counter = counters.get(tokenizer);
   if (!counter) {

@@ -59,13 +59,16 @@ async function fetchToFile(url: string, path: string, vocabulary: PinnedVocabula
   };
   let response: Response;
   try {
-    response = await (options.fetch ?? fetch)(url, { signal, redirect: 'follow' });
+    // A gated repository (Google's) answers only an account that accepted its terms: its token, and only there.
+    const token = vocabulary.gated ? options.env.HF_TOKEN?.trim() : undefined;
+    response = await (options.fetch ?? fetch)(url, { signal, redirect: 'follow', ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) });
   } catch (error) {
     throw describeAbort(error);
   }
   if (!response.ok || !response.body) {
     await response.body?.cancel().catch(() => undefined);
-    throw new Error(`HTTP ${response.status}`);
+    const gated = vocabulary.gated && (response.status === 401 || response.status === 403);
+    throw new Error(gated ? `HTTP ${response.status}: the repository is gated; accept its terms on Hugging Face and set HF_TOKEN` : `HTTP ${response.status}`);
   }
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > vocabulary.bytes && !response.headers.get('content-encoding')) {

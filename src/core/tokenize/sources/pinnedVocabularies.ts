@@ -1,4 +1,4 @@
-import type { FetchedTokenizerId } from '../../types';
+import type { EstimateTokenizerId, FetchedTokenizerId } from '../../types';
 import type { TiktokenConventions } from '../tiktokenRanks';
 
 /** The vocabularies not shipped with Prompt Budget, counted exactly once a verified copy is on this machine. */
@@ -25,6 +25,10 @@ export interface PinnedVocabulary {
   tiktoken?: TiktokenConventions;
   /** Whether special-token literals in prompt text count as one token each. */
   matchSpecialTokens: boolean;
+  /** The estimate that counts until a verified copy is here; the generic one unless the family has its own. */
+  standIn?: EstimateTokenizerId;
+  /** The repository is gated: a download needs a Hugging Face token (HF_TOKEN) of an account that accepted its terms. */
+  gated?: boolean;
 }
 
 // tokenization_kimi.py's TikTokenTokenizer.pat_str (moonshotai/Kimi-K2-Instruct): Han runs on their
@@ -77,6 +81,19 @@ export const PINNED_VOCABULARIES: Readonly<Record<FetchedVocabularyId, PinnedVoc
     locations: [{ repo: 'Qwen/Qwen3.5-9B', commit: 'c202236235762e1c871ad0ccb60c8ee5ba337b9a', file: 'tokenizer.json' }],
     matchSpecialTokens: true,
   },
+  // Google's SDKs count gemini-3.1-pro-preview, gemini-3.1-flash-lite and gemini-3.5-flash with Gemma 4's
+  // tokenizer; until it is here, the Gemini estimate (fitted to Gemma 3) counts them.
+  gemma4: {
+    id: 'gemma4',
+    label: 'Gemma 4',
+    licence: 'see the repository (Gemma 4 terms; not checked here)',
+    bytes: 32_169_626,
+    sha256: 'cc8d3a0ce36466ccc1278bf987df5f71db1719b9ca6b4118264f45cb627bfe0f',
+    locations: [{ repo: 'google/gemma-4-31B-it', commit: '842da3794eaa0b77d5f08bae87a17459d91ff475', file: 'tokenizer.json' }],
+    matchSpecialTokens: true,
+    standIn: 'estimate-gemini',
+    gated: true,
+  },
   deepseek_v4: {
     id: 'deepseek_v4',
     label: 'DeepSeek V4',
@@ -112,5 +129,10 @@ export function pinnedUrls(vocabulary: PinnedVocabulary, endpoint = 'https://hug
  * generic estimate standing in for a fetched vocabulary not on this machine.
  */
 export function countsAs(expected: string, counted: string): boolean {
-  return counted === expected || (counted === 'estimate' && isFetchedVocabulary(expected));
+  return counted === expected || (isFetchedVocabulary(expected) && counted === standInEstimate(expected));
+}
+
+/** The estimate a fetched vocabulary counts as until a verified copy is on this machine. */
+export function standInEstimate(id: FetchedVocabularyId): EstimateTokenizerId {
+  return PINNED_VOCABULARIES[id].standIn ?? 'estimate';
 }
