@@ -133,7 +133,13 @@ export class PromptDocuments implements vscode.Disposable {
     const initial = setTimeout(() => {
       for (const document of vscode.workspace.textDocuments) this.track(document);
       this.send({ kind: 'warm', tokenizer: 'o200k_base' });
-      loadTokenCounter('o200k_base').then(warmUpCounting, (error: unknown) => log().warn(`o200k_base could not be loaded in the extension host: ${String(error)}`));
+      loadTokenCounter('o200k_base').then(
+        (counter) => {
+          this.countWaitingHere();
+          warmUpCounting(counter);
+        },
+        (error: unknown) => log().warn(`o200k_base could not be loaded in the extension host: ${String(error)}`),
+      );
     }, 0);
     this.disposables.push({ dispose: () => clearTimeout(initial) });
   }
@@ -178,7 +184,7 @@ export class PromptDocuments implements vscode.Disposable {
     // A reused untitled uri whose earlier opening's close event has not arrived yet: that opening is over.
     if (existing) this.forget(existing.document.uri, existing.document);
     if (document.isClosed || !this.isPromptDocument(document)) return false;
-    const fileName = document.uri.scheme === 'untitled' ? untitledFileName(document) : document.fileName;
+    const fileName = fileNameOf(document);
     const text = document.getText();
     // Counted with the tokenizer of the model the file declares (read from its frontmatter, not a
     // parse of the whole file), else the fallback model's. A model that changes later (an edit, the
@@ -280,6 +286,20 @@ export class PromptDocuments implements vscode.Disposable {
     else if (!tracked) this.track(document);
   }
 
+  /**
+   * Counts here the short prompts still waiting for the worker's first count: in a window that has
+   * just started, a prompt open at activation was sent to a worker that has yet to start and load.
+   */
+  private countWaitingHere(): void {
+    for (const [key, tracked] of this.tracked) {
+      if (tracked.latest || tracked.version !== tracked.document.version) continue;
+      const counted = this.countHere(fileNameOf(tracked.document), tracked.document.getText(), tracked.tokenizer);
+      if (!counted) continue;
+      tracked.latest = { version: tracked.version, ...counted };
+      this.evaluate(vscode.Uri.parse(key), tracked);
+    }
+  }
+
   /** The count of a short prompt, made on this thread with a tokenizer loaded here; undefined for the worker to make. */
   private countHere(fileName: string, text: string, tokenizer: TokenizerId): { parsed: ParsedPrompt; count: PromptCount; elapsedMs: number } | undefined {
     const counter = text.length <= HOST_COUNT_MAX_CHARS ? getLoadedTokenCounter(tokenizer) : undefined;
@@ -318,6 +338,8 @@ export class PromptDocuments implements vscode.Disposable {
     }
     // Counted before the model changed: the recount with the new tokenizer follows.
     if (response.count.tokenizer !== tracked.tokenizer) return;
+    // The same version with the same tokenizer, counted here while the worker was busy: the same figures.
+    if (tracked.latest?.version === response.version && tracked.latest.count.tokenizer === response.count.tokenizer) return;
     tracked.latest = { version: response.version, parsed: response.parsed, count: response.count, elapsedMs: response.elapsedMs };
     this.evaluate(vscode.Uri.parse(response.uri), tracked);
   }
@@ -398,6 +420,11 @@ function chatCandidateText(document: vscode.TextDocument): string | undefined {
   // Every chat message has a "role" key: a file without one is not parsed at all. (detectPromptFormat
   // also takes a malformed file with `"role":` for a chat file, so its syntax errors are reported.)
   return text.includes('"role"') ? text : undefined;
+}
+
+/** The name a document is parsed under: its file name, or a Markdown or text name for an untitled one. */
+function fileNameOf(document: vscode.TextDocument): string {
+  return document.uri.scheme === 'untitled' ? untitledFileName(document) : document.fileName;
 }
 
 function untitledFileName(document: vscode.TextDocument): string {
