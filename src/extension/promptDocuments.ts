@@ -15,9 +15,12 @@ import { countsAs } from '../core/tokenize/sources/pinnedVocabularies';
 import { PRICES_FILE_ENV, priceDataFile } from '../core/catalog/activePriceData';
 import { detectPromptFormat } from '../core/prompts/detectPromptFormat';
 import { parsePromptHead } from '../core/prompts/parsePrompt';
+import { LivePromptCount } from '../core/count/livePromptCount';
+import { getLoadedTokenCounter, loadTokenCounter } from '../core/tokenize/tokenCounter';
 import type { ParsedPrompt, PromptCount, TokenizerId } from '../core/types';
 import type { PromptDiff } from '../core/promptDiff/diffPromptChecks';
 import type { CountRequest, CountResponse, SnapshotFiles } from './worker/countProtocol';
+import { warmUpCounting } from './worker/warmUpCounting';
 import { log } from './log';
 import { postVocabularySources } from './tokenizerFiles';
 
@@ -32,7 +35,7 @@ export interface DocumentAnalysis extends PromptAnalysis {
   context: ResolvedPromptContext;
   /** Findings of the budgets that match the file, on this file alone (per-call limits, model mismatch). */
   budgetFindings: PromptFinding[];
-  /** From the worker receiving the text or edit to its count being sent back (waits for the tokenizer included). */
+  /** From the worker receiving the text or edit to its count being sent back (waits for the tokenizer included); the count's own time when the extension host made it. */
   elapsedMs: number;
 }
 
@@ -66,10 +69,15 @@ const UNTITLED_LANGUAGES = new Set(['markdown', 'plaintext', 'prompt']);
 // Whether a .json file is a chat file is decided from its text, once per document and on save,
 // never per keystroke. Larger files are not taken for chat files by content.
 const CHAT_JSON_MAX_CHARS = 2 * 1024 * 1024;
+// A prompt up to this long is counted on the extension host when it is opened (well under a
+// millisecond for 6 KB), so its count is shown in the same turn as its editor; longer ones, and every
+// edit, are counted in the worker. Only with a tokenizer already loaded here (o200k_base, see below).
+const HOST_COUNT_MAX_CHARS = 32 * 1024;
 
 /**
  * The one place that counts open prompt documents. Surfaces never recount: they read `get()`
- * and listen to `onDidAnalyze`. Counting runs in a worker thread, edit by edit.
+ * and listen to `onDidAnalyze`. Counting runs in a worker thread, edit by edit; a short prompt's
+ * first count, on opening, is made on this thread with the same core counter.
  */
 export class PromptDocuments implements vscode.Disposable {
   private worker: Worker | undefined;
@@ -122,10 +130,18 @@ export class PromptDocuments implements vscode.Disposable {
     // Documents already open are picked up right after activation, so activate() itself stays cheap
     // (deciding and counting them loads the catalog). Then the worker readies o200k_base (the
     // default model's tokenizer, and the estimates' base) in the background: on a busy machine that
-    // takes a few hundred ms, which the first prompt opened would otherwise wait for.
+    // takes a few hundred ms, which the first prompt opened would otherwise wait for. The extension
+    // host loads it too (about 10 MB and 30 ms), for the short prompts it counts itself.
     const initial = setTimeout(() => {
       for (const document of vscode.workspace.textDocuments) this.track(document);
       this.send({ kind: 'warm', tokenizer: 'o200k_base' });
+      loadTokenCounter('o200k_base').then(
+        (counter) => {
+          this.countWaitingHere();
+          warmUpCounting(counter);
+        },
+        (error: unknown) => log().warn(`o200k_base could not be loaded in the extension host: ${String(error)}`),
+      );
     }, 0);
     this.disposables.push({ dispose: () => clearTimeout(initial) });
   }
@@ -170,7 +186,7 @@ export class PromptDocuments implements vscode.Disposable {
     // A reused untitled uri whose earlier opening's close event has not arrived yet: that opening is over.
     if (existing) this.forget(existing.document.uri, existing.document);
     if (document.isClosed || !this.isPromptDocument(document)) return false;
-    const fileName = document.uri.scheme === 'untitled' ? untitledFileName(document) : document.fileName;
+    const fileName = fileNameOf(document);
     const text = document.getText();
     // Counted with the tokenizer of the model the file declares (read from its frontmatter, not a
     // parse of the whole file), else the fallback model's. A model that changes later (an edit, the
@@ -180,8 +196,17 @@ export class PromptDocuments implements vscode.Disposable {
     const openId = this.nextOpenId++;
     // An analysis left from an earlier opening (or a worker that exited) does not describe this text.
     this.analyses.delete(key);
-    this.tracked.set(key, { openId, document, tokenizer, version: document.version });
-    this.send({ kind: 'open', uri: key, openId, version: document.version, fileName, text, tokenizer });
+    const counted = this.countHere(fileName, text, tokenizer);
+    const entry: TrackedDocument = { openId, document, tokenizer, version: document.version, latest: counted && { version: document.version, ...counted } };
+    this.tracked.set(key, entry);
+    this.send({ kind: 'open', uri: key, openId, version: document.version, fileName, text, tokenizer, counted: counted !== undefined });
+    // Published once the event that opened it has reached every listener (the status bar then finds
+    // the count when the editor becomes active), yet before VS Code sends the surfaces' updates.
+    if (counted) {
+      queueMicrotask(() => {
+        if (this.tracked.get(key) === entry && entry.latest?.version === entry.version) this.evaluate(document.uri, entry);
+      });
+    }
     return true;
   }
 
@@ -263,6 +288,34 @@ export class PromptDocuments implements vscode.Disposable {
     else if (!tracked) this.track(document);
   }
 
+  /**
+   * Counts here the short prompts still waiting for the worker's first count: in a window that has
+   * just started, a prompt open at activation was sent to a worker that has yet to start and load.
+   */
+  private countWaitingHere(): void {
+    for (const [key, tracked] of this.tracked) {
+      if (tracked.latest || tracked.version !== tracked.document.version) continue;
+      const counted = this.countHere(fileNameOf(tracked.document), tracked.document.getText(), tracked.tokenizer);
+      if (!counted) continue;
+      tracked.latest = { version: tracked.version, ...counted };
+      this.evaluate(vscode.Uri.parse(key), tracked);
+    }
+  }
+
+  /** The count of a short prompt, made on this thread with a tokenizer loaded here; undefined for the worker to make. */
+  private countHere(fileName: string, text: string, tokenizer: TokenizerId): { parsed: ParsedPrompt; count: PromptCount; elapsedMs: number } | undefined {
+    const counter = text.length <= HOST_COUNT_MAX_CHARS ? getLoadedTokenCounter(tokenizer) : undefined;
+    if (!counter) return undefined;
+    const started = performance.now();
+    try {
+      const { parsed, count } = new LivePromptCount(fileName, text, counter).result();
+      return { parsed, count, elapsedMs: performance.now() - started };
+    } catch (error) {
+      log().error(`Counting ${fileName} in the extension host failed; the count worker counts it`, error);
+      return undefined;
+    }
+  }
+
   private hasPromptFormat(document: vscode.TextDocument): boolean {
     let decision = this.formatDecisions.get(document);
     if (decision === undefined) {
@@ -287,6 +340,8 @@ export class PromptDocuments implements vscode.Disposable {
     }
     // Counted before the model changed: the recount with the new tokenizer follows.
     if (!countsAs(tracked.tokenizer, response.count.tokenizer)) return;
+    // The same version with the same tokenizer, counted here while the worker was busy: the same figures.
+    if (tracked.latest?.version === response.version && tracked.latest.count.tokenizer === response.count.tokenizer) return;
     tracked.latest = { version: response.version, parsed: response.parsed, count: response.count, elapsedMs: response.elapsedMs };
     this.evaluate(vscode.Uri.parse(response.uri), tracked);
   }
@@ -368,6 +423,11 @@ function chatCandidateText(document: vscode.TextDocument): string | undefined {
   // Every chat message has a "role" key: a file without one is not parsed at all. (detectPromptFormat
   // also takes a malformed file with `"role":` for a chat file, so its syntax errors are reported.)
   return text.includes('"role"') ? text : undefined;
+}
+
+/** The name a document is parsed under: its file name, or a Markdown or text name for an untitled one. */
+function fileNameOf(document: vscode.TextDocument): string {
+  return document.uri.scheme === 'untitled' ? untitledFileName(document) : document.fileName;
 }
 
 function untitledFileName(document: vscode.TextDocument): string {

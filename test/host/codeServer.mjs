@@ -214,6 +214,17 @@ export function linkExtension(extensionDir) {
   return id;
 }
 
+/**
+ * Links a test-only extension folder (its own package.json) into `extensionDir` beside ours, as
+ * `publisher.name-version`, e.g. the opening check's floor (test/e2e/floorExtension).
+ */
+function linkTestExtension(extensionDir, folder) {
+  const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
+  const link = join(extensionDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+  rmSync(link, { force: true });
+  symlinkSync(folder, link);
+}
+
 /** Finds a free loopback port, trying `preferred` and the next few first when given. */
 export async function findFreePort(preferred) {
   if (preferred) {
@@ -241,11 +252,12 @@ function canListen(port) {
 
 /**
  * Starts code-server on 127.0.0.1 and resolves once it answers HTTP.
- * With `installExtension`, this repo's extension is linked into the extensions folder (see linkExtension).
+ * With `installExtension`, this repo's extension is linked into the extensions folder (see linkExtension);
+ * `testExtensions` (folders) are linked beside it.
  * Folders it makes itself (when no dirs are given) are removed by stop().
  * Returns { url, base, port, userDataDir, extensionDir, logFile, process, stop() }; `url` opens `workspace`.
  */
-export async function startCodeServer({ workspace, port, extensionDir, userDataDir, logFile, installExtension = false, settings = {}, env = {}, timeoutMs = 60_000 } = {}) {
+export async function startCodeServer({ workspace, port, extensionDir, userDataDir, logFile, installExtension = false, testExtensions = [], settings = {}, env = {}, timeoutMs = 60_000 } = {}) {
   if (!isInstalled()) throw new HostError('code-server is not installed; call ensureCodeServer() first');
   if (workspace && !existsSync(workspace)) throw new HostError(`workspace not found: ${workspace}`);
   port ??= await findFreePort();
@@ -258,6 +270,7 @@ export async function startCodeServer({ workspace, port, extensionDir, userDataD
   mkdirSync(dirname(logFile), { recursive: true });
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...settings }, null, 2));
   if (installExtension) linkExtension(extensionDir);
+  for (const folder of testExtensions) linkTestExtension(extensionDir, folder);
 
   const logFd = openSync(logFile, 'a');
   const args = [

@@ -5,7 +5,7 @@
 //   node test/host/runE2e.mjs [--grep PATTERN]     (needs `npm run build` first)
 //
 // A check file exports `checks`: [{ name, run: async ({ page, server, workspace }) => {}, timeoutMs? }];
-// a check fails by throwing. Helpers (openFile, runCommand, screenshot) are in workbench.mjs.
+// a check fails by throwing. A check may name test-only extensions to load beside ours (`extensions`: folders). Helpers (openFile, runCommand, screenshot) are in workbench.mjs.
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -26,7 +26,8 @@ export async function runE2e({ grep } = {}) {
   }
   await ensureCodeServer();
   console.log(`e2e: starting VS Code on ${workspace}`);
-  const server = await startCodeServer({ workspace, installExtension: true });
+  const testExtensions = [...new Set(checks.flatMap((check) => check.extensions ?? []))];
+  const server = await startCodeServer({ workspace, installExtension: true, testExtensions });
   let browser;
   let passed = 0;
   let failed = 0;

@@ -34,7 +34,8 @@ export interface ScanSettings {
 // `openId` tells one opening of a uri from the next: an untitled document closed and opened again
 // reuses its uri and starts again at version 1, so uri and version alone could take an old reply for new.
 export type CountRequest =
-  | { kind: 'open'; uri: string; openId: number; version: number; fileName: string; text: string; tokenizer: TokenizerId }
+  /** `counted`: the extension host has counted this version itself (a short prompt): no result is sent for it. */
+  | { kind: 'open'; uri: string; openId: number; version: number; fileName: string; text: string; tokenizer: TokenizerId; counted?: boolean }
   | { kind: 'change'; uri: string; openId: number; version: number; changes: TextChange[] }
   | { kind: 'tokenizer'; uri: string; openId: number; version: number; tokenizer: TokenizerId }
   | { kind: 'close'; uri: string; openId: number }

@@ -17,6 +17,7 @@ import { ModelCatalog } from '../../core/catalog/modelCatalog';
 import { diffPromptChecks } from '../../core/promptDiff/diffPromptChecks';
 import { checkSnapshot, type FolderSnapshot } from '../../core/promptDiff/snapshotCheck';
 import type { CountRequest, CountResponse, ScanFile, ScanResponse, ScanSettings, SnapshotFiles } from './countProtocol';
+import { warmUpCounting } from './warmUpCounting';
 
 interface OpenDocument {
   openId: number;
@@ -40,8 +41,9 @@ function handle(request: CountRequest): void {
   switch (request.kind) {
     case 'open': {
       const live = loadTokenCounter(request.tokenizer).then((counter) => new LivePromptCount(request.fileName, request.text, counter));
-      documents.set(request.uri, { openId: request.openId, live, tokenizer: request.tokenizer, version: request.version, since: performance.now() });
-      markDirty(request.uri);
+      // Counted on the extension host already: the same count is not sent again; edits are counted here.
+      documents.set(request.uri, { openId: request.openId, live, tokenizer: request.tokenizer, version: request.version, since: request.counted ? undefined : performance.now() });
+      if (!request.counted) markDirty(request.uri);
       return;
     }
     case 'change': {
@@ -77,7 +79,7 @@ function handle(request: CountRequest): void {
       return;
     case 'warm':
       // After whatever is queued: a document opened meanwhile is counted first.
-      setImmediate(() => void loadTokenCounter(request.tokenizer).then((counter) => counter.count(WARM_UP_SAMPLE), () => undefined));
+      setImmediate(() => void loadTokenCounter(request.tokenizer).then(warmUpCounting, () => undefined));
       return;
     case 'boundaries':
       loadTokenCounter(request.tokenizer).then(
@@ -129,14 +131,6 @@ function handle(request: CountRequest): void {
       return;
   }
 }
-
-// Prose, code, Markdown, numbers, dates, CJK and emoji: one count of it compiles the pattern and the
-// merge loop, so the first real document does not pay for that.
-const WARM_UP_SAMPLE = [
-  '# Role\n\nYou are a careful assistant. Answer in English, cite your sources, and keep it short.\n\n',
-  '```ts\nexport function total(items: number[]): number {\n  return items.reduce((sum, x) => sum + x, 0);\n}\n```\n\n',
-  '- 2026-12-02T10:15:00Z: 1,234.56 tokens | {{customer_name}} | 東京の天気は？ Réponds en français. 🙂\n',
-].join('').repeat(40);
 
 let scans: Promise<void> = Promise.resolve();
 /** Scans asked for and not yet done; those also in `cancelledScans` stop at their next file. */
