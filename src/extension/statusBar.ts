@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { formatPercent, formatTokens, formatUsd } from '../core/report/formatNumbers';
+import { estimateSpreadLabel } from '../core/tokenize/estimateProfiles';
 import type { PromptFileDiff } from '../core/promptDiff/diffPromptChecks';
 import { describeFileDelta } from '../core/promptDiff/diffWording';
 import { COMMAND } from './commandIds';
@@ -128,7 +129,7 @@ export class PromptStatusBar implements vscode.Disposable {
     const ownApprox = counted.count.exact ? '' : '≈';
     const tokens = selection
       ? `$(selection) ${ownApprox}${formatTokens(selection.tokens)} of ${approx}${formatTokens(analysis.count.tokens)} tok`
-      : `${icon} ${approx}${formatTokens(analysis.count.tokens)} tok`;
+      : `${icon} ${approx}${formatTokens(analysis.count.tokens)} tok${spreadOf(analysis)}`;
     const cost = perCallCost(analysis);
     // ≤ marks a worst case (the declared max output); "input" a cost without any output.
     const costText = cost
@@ -233,4 +234,11 @@ function tooltip(
   const markdown = new vscode.MarkdownString(lines.join('  \n'), true);
   markdown.isTrusted = { enabledCommands: [COMMAND.selectModel, COMMAND.compareModels] };
   return markdown;
+}
+
+/** An estimate's measured spread, so the status bar itself tells an estimate's tier: ' (±33 %)'; nothing for an exact count. */
+function spreadOf(analysis: DocumentAnalysis): string {
+  if (analysis.count.exact || analysis.count.fromProvider) return '';
+  const spread = estimateSpreadLabel(analysis.count.tokenizer);
+  return spread ? ` (${spread})` : '';
 }
