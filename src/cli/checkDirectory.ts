@@ -2,7 +2,7 @@
 import { join, relative, resolve } from 'node:path';
 import { checkFolder, CONFIG_FILE_NAMES, describeReadError, type WorkspaceCheck } from '../core';
 import { EXIT_USAGE, type CliIo } from './cliIo';
-import { findConfigFolder, loadCliContext, type CliContext } from './cliContext';
+import { findConfigFolder, loadCliFolderSettings, type CliFolderSettings } from './cliFolderSettings';
 import type { CliOptions } from './cliOptions';
 
 /**
@@ -15,10 +15,10 @@ export async function checkDirectory(
   options: CliOptions,
   io: CliIo,
   printConfigProblems: boolean,
-): Promise<{ check: WorkspaceCheck; context: CliContext; contexts: CliContext[] } | number> {
+): Promise<{ check: WorkspaceCheck; context: CliFolderSettings; contexts: CliFolderSettings[] } | number> {
   const start = resolve(io.cwd, dir);
   if (options.config) {
-    const context = await loadCliContext(io, options, dir, printConfigProblems);
+    const context = await loadCliFolderSettings(io, options, dir, printConfigProblems);
     if (context.usageError) return EXIT_USAGE;
     const check = await checkGroup(io, context, async () => io.listFiles(context.root), dir);
     return typeof check === 'number' ? check : { check, context, contexts: [context] };
@@ -40,11 +40,11 @@ export async function checkDirectory(
     groups.get(owner)!.push(path);
   }
   const top = (await findConfigFolder(io, start)) ?? start;
-  const contexts: CliContext[] = [];
+  const contexts: CliFolderSettings[] = [];
   const checks: WorkspaceCheck[] = [];
   for (const [folder, paths] of groups) {
     const root = folder === '' ? top : join(start, folder);
-    const context = await loadCliContext(io, options, root, printConfigProblems);
+    const context = await loadCliFolderSettings(io, options, root, printConfigProblems);
     if (context.usageError) return EXIT_USAGE;
     // Paths relative to the config's folder, which its globs are written against.
     const relativePaths = paths.map((path) => relative(root, join(start, path)).split('\\').join('/'));
@@ -67,7 +67,7 @@ export async function checkDirectory(
 }
 
 /** Evaluates the files one config governs; problems name files relative to where the command runs. */
-async function checkGroup(io: CliIo, context: CliContext, listFiles: () => Promise<string[]>, dir: string): Promise<WorkspaceCheck | number> {
+async function checkGroup(io: CliIo, context: CliFolderSettings, listFiles: () => Promise<string[]>, dir: string): Promise<WorkspaceCheck | number> {
   const shown = (path: string) => relative(io.cwd, join(context.root, path)) || path;
   let relativePaths: string[];
   try {

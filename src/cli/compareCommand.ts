@@ -1,6 +1,6 @@
 import { defaultCompareSet, compareModels, defaultComparisonModels, formatComparisonRow, sortComparisonRows, type ModelComparisonRow, parsePrompt, loadTokenCounter, formatTokens, type ModelInfo } from '../core';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
-import { CliContexts } from './cliContext';
+import { CliSettingsByFolder } from './cliFolderSettings';
 import { readPromptText } from './readPromptText';
 import { formatProblem } from './printProblems';
 import { fitTable, omittedNote } from './fitTable';
@@ -18,7 +18,7 @@ export async function runCompare(args: string[], options: CliOptions, io: CliIo)
     io.stderr("prompt-budget compare: --models names no model; give model ids separated by commas (--models gpt-4o,claude-sonnet-4-5).\nRun 'prompt-budget compare --help' for its options.");
     return EXIT_USAGE;
   }
-  const { context, promptContext } = await new CliContexts(io, options).forFile(file);
+  const { context, promptContext } = await new CliSettingsByFolder(io, options).forFile(file);
   if (context.usageError) return EXIT_USAGE;
   const catalog = context.promptContext.catalog;
   if (options.models && options.all) {

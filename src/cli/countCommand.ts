@@ -1,6 +1,6 @@
 import { analyzePrompt, type ModelSource, type PromptAnalysis, describeModelSource, type OutputBasis, approxMark, formatPercent, formatTokens, formatUsd, LineIndex, estimateSpreadLabel, describeVocabulary, isFetchedVocabulary, standInEstimate, type Problem, escapeTerminalText, findingProblem } from '../core';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
-import { CliContexts } from './cliContext';
+import { CliSettingsByFolder } from './cliFolderSettings';
 import { readPromptText } from './readPromptText';
 import { formatProblem } from './printProblems';
 import type { CliOptions } from './cliOptions';
@@ -48,7 +48,7 @@ export async function runCount(files: string[], options: CliOptions, io: CliIo):
     io.stderr("prompt-budget count: name at least one file.\nRun 'prompt-budget --help' for usage.");
     return EXIT_USAGE;
   }
-  const contexts = new CliContexts(io, options);
+  const contexts = new CliSettingsByFolder(io, options);
   let failed = false;
   const rows: CountRow[] = [];
   for (const file of files) {

@@ -1,6 +1,6 @@
 import { ModelCatalog, formatTokens, formatUsd, ESTIMATE_PROFILES, estimateSpreadLabel, isEstimate, VOCABULARIES, isVocabularyPresent, type ModelInfo, type SourceNote } from '../core';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
-import { loadCliContext } from './cliContext';
+import { loadCliFolderSettings } from './cliFolderSettings';
 import { fitTable, omittedNote } from './fitTable';
 import { warnIfStale } from './warnIfStale';
 import type { CliOptions } from './cliOptions';
@@ -14,7 +14,7 @@ export async function runModels(args: string[], options: CliOptions, io: CliIo):
     io.stderr("prompt-budget models: takes one search term at most.\nRun 'prompt-budget models --help' for its options.");
     return EXIT_USAGE;
   }
-  const context = await loadCliContext(io, options);
+  const context = await loadCliFolderSettings(io, options);
   if (context.usageError) return EXIT_USAGE;
   const all = context.promptContext.catalog.list();
   const models = all.filter(modelFilter(args[0], options));

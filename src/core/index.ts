@@ -41,7 +41,7 @@ export * from './tokenize/sources/pinnedVocabularies';
 export * from './tokenize/sources/vocabularyFiles';
 export * from './tokenize/sources/downloadVocabulary';
 export * from './count/analyzePrompt';
-export * from './count/resolvePromptContext';
+export * from './count/resolvePromptSettings';
 export * from './count/compareModels';
 export * from './requests/requestLimits';
 export * from './requests/requestMessages';

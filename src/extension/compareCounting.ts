@@ -7,7 +7,7 @@ import { formatInteger } from '../core/report/formatNumbers';
 import type { ModelInfo } from '../core/types';
 import type { ComparisonSort, RowsMessage } from './compareMessages';
 import { clampSelection, type CompareSubject } from './compareSubject';
-import type { PromptContexts } from './promptContexts';
+import type { PromptSettingsResolver } from './promptSettingsResolver';
 import type { PromptDocuments } from './promptDocuments';
 import { readSettings } from './settings';
 
@@ -18,7 +18,7 @@ export interface ComparisonResult {
 }
 
 /** The `promptBudget.compareModels` models, else a current set of one or two per major provider. */
-export function comparedModels(uri: vscode.Uri | undefined, contexts: PromptContexts): { models: ModelInfo[]; unknown: string[] } {
+export function comparedModels(uri: vscode.Uri | undefined, contexts: PromptSettingsResolver): { models: ModelInfo[]; unknown: string[] } {
   const catalog = contexts.catalogFor(uri);
   const ids = readSettings(uri).compareModels.map((id) => id.trim()).filter(Boolean);
   if (ids.length === 0) return { models: defaultCompareSet(catalog), unknown: [] };
@@ -33,7 +33,7 @@ export function comparedModels(uri: vscode.Uri | undefined, contexts: PromptCont
 }
 
 /** Counts the subject (a document, or its selection) for each compared model, rows in `sort` order. */
-export async function countComparison(subject: CompareSubject | undefined, sort: ComparisonSort, documents: PromptDocuments, contexts: PromptContexts): Promise<ComparisonResult> {
+export async function countComparison(subject: CompareSubject | undefined, sort: ComparisonSort, documents: PromptDocuments, contexts: PromptSettingsResolver): Promise<ComparisonResult> {
   if (!subject) return emptyComparison('No prompt', 'Open a prompt file and run Prompt Budget: Compare Models.', subject, sort);
   // An untitled document exists only while it is open: opening its URI again would make a new, empty one.
   const open = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === subject.uri.toString());

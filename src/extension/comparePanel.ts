@@ -9,7 +9,7 @@ import { incomingMessage, type ComparisonSort, type RowsMessage } from './compar
 import { renderCompareHtml } from './comparePanelHtml';
 import { shiftSelection, type CompareSubject } from './compareSubject';
 import { log } from './log';
-import type { PromptContexts } from './promptContexts';
+import type { PromptSettingsResolver } from './promptSettingsResolver';
 import type { PromptDocuments } from './promptDocuments';
 
 const UPDATE_DELAY_MS = 300;
@@ -32,7 +32,7 @@ export class ComparePanel implements vscode.Disposable {
     private subject: CompareSubject | undefined,
     private sort: ComparisonSort,
     private readonly documents: PromptDocuments,
-    private readonly contexts: PromptContexts,
+    private readonly contexts: PromptSettingsResolver,
     private readonly onPosted: (message: RowsMessage) => void,
   ) {
     this.html = renderCompareHtml(panel.webview, extensionUri);

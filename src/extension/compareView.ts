@@ -6,7 +6,7 @@ import { ComparePanel } from './comparePanel';
 import type { CompareSubject } from './compareSubject';
 import { COMMAND } from './commandIds';
 import { registerCommand } from './log';
-import type { PromptContexts } from './promptContexts';
+import type { PromptSettingsResolver } from './promptSettingsResolver';
 import type { PromptDocuments } from './promptDocuments';
 import { webviewOptions } from './webviewPage';
 
@@ -14,7 +14,7 @@ import { webviewOptions } from './webviewPage';
 export const COMPARE_VIEW_TYPE = 'promptBudget.compare';
 
 /** Registers the command and the serializer; returns the views so tests can look at the open panel. */
-export function registerCompareView(context: vscode.ExtensionContext, documents: PromptDocuments, contexts: PromptContexts): CompareViews {
+export function registerCompareView(context: vscode.ExtensionContext, documents: PromptDocuments, contexts: PromptSettingsResolver): CompareViews {
   const views = new CompareViews(context.extensionUri, documents, contexts);
   context.subscriptions.push(
     views,
@@ -36,7 +36,7 @@ export class CompareViews implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly documents: PromptDocuments,
-    private readonly contexts: PromptContexts,
+    private readonly contexts: PromptSettingsResolver,
   ) {}
 
   /** The open panel, if any. */

@@ -13,7 +13,7 @@ import type { HeadDiffs } from './headDiffs';
 import { ModelChoice } from './modelChoice';
 import { registerModelPicker } from './modelPicker';
 import { registerPriceUpdates } from './priceUpdates';
-import { PromptContexts } from './promptContexts';
+import { PromptSettingsResolver } from './promptSettingsResolver';
 import { registerPromptCodeActions } from './promptCodeActions';
 import { registerPromptDiagnostics } from './promptDiagnostics';
 import { registerProviderCounts, type ProviderCounts } from './providerCounts';
@@ -29,7 +29,7 @@ import { registerTokenizerFiles } from './tokenizerFiles';
 /** What tests and other extensions can reach; the surfaces' state, not new behaviour. */
 export interface PromptBudgetApi {
   documents: PromptDocuments;
-  contexts: PromptContexts;
+  contexts: PromptSettingsResolver;
   budgets: WorkspaceBudgets;
   choice: ModelChoice;
   /** The editor surfaces, so tests can read what they show (VS Code cannot read decorations back). */
@@ -60,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
   const diagnostics = vscode.languages.createDiagnosticCollection('promptBudget');
   const choice = new ModelChoice(context);
   const budgets = new WorkspaceBudgets(diagnostics);
-  const contexts = new PromptContexts(choice, budgets);
+  const contexts = new PromptSettingsResolver(choice, budgets);
   // Before the count worker starts: it reads the updated prices, if the user opted in.
   registerPriceUpdates(context);
   const documents = new PromptDocuments(promptWorkerPath(context.extensionPath), contexts);

@@ -7,7 +7,7 @@ import { COMMAND } from './commandIds';
 import { registerCommand } from './log';
 import { priceDataNote } from './priceUpdates';
 import type { ModelChoice } from './modelChoice';
-import type { PromptContexts } from './promptContexts';
+import type { PromptSettingsResolver } from './promptSettingsResolver';
 import type { PromptDocuments } from './promptDocuments';
 
 interface ModelPick extends vscode.QuickPickItem {
@@ -22,7 +22,7 @@ const LEADING_PROVIDERS = ['openai', 'anthropic', 'google', 'x-ai', 'deepseek', 
 export function registerModelPicker(
   context: vscode.ExtensionContext,
   choice: ModelChoice,
-  contexts: PromptContexts,
+  contexts: PromptSettingsResolver,
   documents: PromptDocuments,
 ): void {
   context.subscriptions.push(

@@ -12,7 +12,7 @@ import { COMMAND } from './commandIds';
 import { registerCommand } from './log';
 import type { ModelChoice } from './modelChoice';
 import { DIAGNOSTIC_SOURCE } from './problemDiagnostics';
-import type { PromptContexts } from './promptContexts';
+import type { PromptSettingsResolver } from './promptSettingsResolver';
 import type { DocumentAnalysis, PromptDocuments } from './promptDocuments';
 
 const MAX_OUTPUT_RULES = new Set(['max-output', 'context-with-output']);
@@ -21,7 +21,7 @@ const MODEL_SUGGESTIONS = 3;
 export function registerPromptCodeActions(
   context: vscode.ExtensionContext,
   documents: PromptDocuments,
-  contexts: PromptContexts,
+  contexts: PromptSettingsResolver,
   choice: ModelChoice,
 ): void {
   context.subscriptions.push(
@@ -42,7 +42,7 @@ export function registerPromptCodeActions(
 export class PromptCodeActions implements vscode.CodeActionProvider {
   constructor(
     private readonly documents: PromptDocuments,
-    private readonly contexts: PromptContexts,
+    private readonly contexts: PromptSettingsResolver,
   ) {}
 
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {

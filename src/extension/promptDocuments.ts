@@ -10,7 +10,7 @@ import {
 } from '../core/count/analyzePrompt';
 import type { Budget } from '../core/config/budgetConfig';
 import { fileBudgetFindings } from '../core/check/fileBudgetFindings';
-import type { ResolvedPromptContext } from '../core/count/resolvePromptContext';
+import type { ResolvedPromptSettings } from '../core/count/resolvePromptSettings';
 import { countsAs } from '../core/tokenize/sources/pinnedVocabularies';
 import { PRICES_FILE_ENV, priceDataFile } from '../core/catalog/activePriceData';
 import { detectPromptFormat } from '../core/prompts/detectPromptFormat';
@@ -32,7 +32,7 @@ export interface DocumentAnalysis extends PromptAnalysis {
   uri: vscode.Uri;
   version: number;
   /** The model, limits and budget it was evaluated under. */
-  context: ResolvedPromptContext;
+  context: ResolvedPromptSettings;
   /** Findings of the budgets that match the file, on this file alone (per-call limits, model mismatch). */
   budgetFindings: PromptFinding[];
   /** From the worker receiving the text or edit to its count being sent back (waits for the tokenizer included); the count's own time when the extension host made it. */
@@ -40,8 +40,8 @@ export interface DocumentAnalysis extends PromptAnalysis {
 }
 
 /** What the service needs to know about a document's setting: model, limits, budgets. */
-export interface PromptContextSource {
-  contextFor(uri: vscode.Uri): ResolvedPromptContext;
+export interface PromptSettingsSource {
+  contextFor(uri: vscode.Uri): ResolvedPromptSettings;
   /** The budgets that match a file, first match first, and its path as their globs see it. */
   budgetsFor(uri: vscode.Uri): { relativePath: string; budgets: readonly Budget[] };
   /** Whether a file is a prompt file beyond the recognised formats (`promptBudget.files`). */
@@ -102,7 +102,7 @@ export class PromptDocuments implements vscode.Disposable {
 
   constructor(
     private readonly workerPath: string,
-    private readonly contexts: PromptContextSource,
+    private readonly contexts: PromptSettingsSource,
   ) {
     this.disposables.push(
       this.analyzed,

@@ -1,5 +1,5 @@
 import type { ModelSource, PromptAnalysis } from '../core/count/analyzePrompt';
-import { describeModelSource as describeSourceWords } from '../core/report/describeModelSource';
+import { describeModelSource } from '../core/report/describeModelSource';
 import { ESTIMATE_PROFILES, isEstimate } from '../core/tokenize/estimateProfiles';
 import { describeVocabulary, VOCABULARIES } from '../core/tokenize/vocabularies';
 import { isFetchedVocabulary } from '../core/tokenize/sources/pinnedVocabularies';
@@ -17,8 +17,8 @@ export function describeTokenizer(count: PromptCount, modelTokenizer?: string): 
 }
 
 /** Where the model a prompt is counted for came from, for the tooltip (Markdown). */
-export function describeModelSource(source: ModelSource, budgetName?: string): string {
-  const words = describeSourceWords(source, budgetName);
+export function describeModelSourceForTooltip(source: ModelSource, budgetName?: string): string {
+  const words = describeModelSource(source, budgetName);
   return source === 'file' ? `${words} (wins over every other choice)` : words;
 }
 

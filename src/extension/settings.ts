@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { DEFAULT_WARN_AT } from '../core/config/budgetConfig';
 import { DEFAULT_PRICES_URL } from '../core/catalog/priceData';
-import { DEFAULT_MODEL } from '../core/count/resolvePromptContext';
+import { DEFAULT_MODEL } from '../core/count/resolvePromptSettings';
 import type { ModelOverride, TokenizerId } from '../core/types';
 import { isAgentId, type AgentId } from '../core/usage/agents/agentIds';
 

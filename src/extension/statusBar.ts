@@ -7,7 +7,7 @@ import { COMMAND } from './commandIds';
 import type { HeadDiffs } from './headDiffs';
 import type { DocumentAnalysis, PromptDocuments } from './promptDocuments';
 import { describeProviderCount, type ProviderCounts } from './providerCounts';
-import { describeModelSource, describeSourceNote, describeTokenizer, escapeMarkdown, perCallCost } from './promptWording';
+import { describeModelSourceForTooltip, describeSourceNote, describeTokenizer, escapeMarkdown, perCallCost } from './promptWording';
 
 const SELECTION_DELAY_MS = 120;
 // Counting a thousand cursors' selections one by one would flood the worker for no use.
@@ -227,7 +227,7 @@ function tooltip(
     }
   }
   lines.push('');
-  lines.push(`Model: ${describeModelSource(resolved.source, budgetName && escapeMarkdown(budgetName))}`);
+  lines.push(`Model: ${describeModelSourceForTooltip(resolved.source, budgetName && escapeMarkdown(budgetName))}`);
   if (model?.sources.prices) lines.push(`Prices: ${describeSourceNote(model.sources.prices)}`);
   if (model?.sources.limits) lines.push(`Limits: ${describeSourceNote(model.sources.limits)}`);
   lines.push('', `[Switch model](command:${COMMAND.selectModel}) · [Compare models](command:${COMMAND.compareModels})`);

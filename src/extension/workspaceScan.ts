@@ -12,7 +12,7 @@ import type { Problem } from '../core/types';
 import { uniqueRealFiles, type RealFile } from '../core/io/uniqueRealFiles';
 import type { CountRequest, ScanFile, ScanResponse, ScanSettings } from './worker/countProtocol';
 import { log } from './log';
-import type { PromptContexts } from './promptContexts';
+import type { PromptSettingsResolver } from './promptSettingsResolver';
 import { readSettings } from './settings';
 import { relativePath, type WorkspaceBudgets } from './workspaceBudgets';
 import { postVocabularySources } from './tokenizerFiles';
@@ -102,7 +102,7 @@ export class WorkspaceScan implements vscode.Disposable {
   constructor(
     private readonly workerPath: string,
     private readonly budgets: WorkspaceBudgets,
-    private readonly contexts: PromptContexts,
+    private readonly contexts: PromptSettingsResolver,
   ) {}
 
   /** Starts the first scan (once); later calls return the same promise. */
@@ -249,7 +249,7 @@ export class WorkspaceScan implements vscode.Disposable {
   private readSettings(state: FolderState): void {
     const config = this.budgets.folderOf(state.folder.uri)?.config;
     const settingsModels = readSettings(state.folder.uri).models;
-    // As `prompt-budget check` does: budgets set their own model, expected output and warnAt on top (core resolvePromptContext).
+    // As `prompt-budget check` does: budgets set their own model, expected output and warnAt on top (core resolvePromptSettings).
     const sources = this.contexts.checkSourcesFor(state.folder.uri);
     state.config = config;
     state.settings = { config, settingsModels, sources };

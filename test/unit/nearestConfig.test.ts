@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { findConfigFolder, loadCliContext } from '../../src/cli/cliContext';
+import { findConfigFolder, loadCliFolderSettings } from '../../src/cli/cliFolderSettings';
 import type { CliIo } from '../../src/cli/cliIo';
 import { ModelCatalog } from '../../src/core/catalog/modelCatalog';
 import { findNearestConfigFolder } from '../../src/core/config/findNearestConfigFolder';
@@ -83,7 +83,7 @@ describe('the CLI and the library find and read the same config', () => {
       const cliFolder = await findConfigFolder(io(cwd), cwd);
       const guard = await loadGuardConfig(cwd, undefined);
       assert.equal(guard.root, cliFolder);
-      const context = await loadCliContext(io(cwd), {}, cliFolder, false);
+      const context = await loadCliFolderSettings(io(cwd), {}, cliFolder, false);
       assert.equal(context.config?.defaultModel, guard.config?.defaultModel);
       assert.equal(guard.config?.defaultModel, start.startsWith('packages/app') ? 'gpt-4o' : 'gpt-4o-mini');
     });

@@ -2,26 +2,26 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzePrompt } from '../../src/core/count/analyzePrompt';
 import { ModelCatalog } from '../../src/core/catalog/modelCatalog';
-import { DEFAULT_MODEL, resolvePromptContext, type ContextSources } from '../../src/core/count/resolvePromptContext';
+import { DEFAULT_MODEL, resolvePromptSettings, type PromptSettingSources } from '../../src/core/count/resolvePromptSettings';
 
 const catalog = ModelCatalog.builtIn();
 const budget = { name: 'Support agent', model: 'gpt-4o-mini', expectedOutputTokens: 400, warnAt: 0.9 };
-const all: ContextSources = {
+const all: PromptSettingSources = {
   catalog,
   pick: { model: 'gpt-4.1', source: 'picker' },
   config: { defaultModel: 'o3', warnAt: 0.7 },
   setting: { defaultModel: 'gpt-4-turbo', warnAt: 0.6, expectedOutputTokens: 100 },
 };
 
-describe('resolvePromptContext', () => {
+describe('resolvePromptSettings', () => {
   test('a budget names the model, the expected output and warnAt over everything but the file', () => {
-    const context = resolvePromptContext(all, budget);
+    const context = resolvePromptSettings(all, budget);
     assert.deepEqual([context.fallbackModel, context.fallbackSource, context.expectedOutputTokens, context.warnAt, context.budgetName], ['gpt-4o-mini', 'budget', 400, 0.9, 'Support agent']);
   });
 
   test('then the picked model (or --model), the config, the setting, and gpt-4o last', () => {
-    const order = (sources: ContextSources) => {
-      const context = resolvePromptContext(sources);
+    const order = (sources: PromptSettingSources) => {
+      const context = resolvePromptSettings(sources);
       return `${context.fallbackModel}:${context.fallbackSource}`;
     };
     assert.equal(order(all), 'gpt-4.1:picker');
@@ -32,16 +32,16 @@ describe('resolvePromptContext', () => {
   });
 
   test('warnAt: budget, then config, then setting, then 0.8; expected output only from a budget or the setting', () => {
-    assert.equal(resolvePromptContext(all).warnAt, 0.7);
-    assert.equal(resolvePromptContext({ ...all, config: undefined }).warnAt, 0.6);
-    assert.equal(resolvePromptContext({ catalog }).warnAt, 0.8);
-    assert.equal(resolvePromptContext(all).expectedOutputTokens, 100);
-    assert.equal(resolvePromptContext({ catalog, config: all.config }).expectedOutputTokens, undefined);
+    assert.equal(resolvePromptSettings(all).warnAt, 0.7);
+    assert.equal(resolvePromptSettings({ ...all, config: undefined }).warnAt, 0.6);
+    assert.equal(resolvePromptSettings({ catalog }).warnAt, 0.8);
+    assert.equal(resolvePromptSettings(all).expectedOutputTokens, 100);
+    assert.equal(resolvePromptSettings({ catalog, config: all.config }).expectedOutputTokens, undefined);
   });
 
   test("a model declared in the file wins over the budget's", async () => {
     const text = '---\nmodel: gpt-4.1-mini\n---\nSummarise the ticket.\n';
-    const analysis = await analyzePrompt('triage.prompt.md', text, resolvePromptContext(all, budget));
+    const analysis = await analyzePrompt('triage.prompt.md', text, resolvePromptSettings(all, budget));
     assert.deepEqual([analysis.resolved.model?.id, analysis.resolved.source], ['gpt-4.1-mini', 'file']);
   });
 });

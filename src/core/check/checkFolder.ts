@@ -3,7 +3,7 @@
 import type { BudgetConfig } from '../config/budgetConfig';
 import { analyzeWorkspaceFile, evaluateWorkspace, selectPromptFiles, type WorkspaceCheck, type WorkspaceFileResult } from './checkWorkspace';
 import { decodePromptText } from '../io/decodePromptText';
-import type { ContextSources } from '../count/resolvePromptContext';
+import type { PromptSettingSources } from '../count/resolvePromptSettings';
 import { isMissingFile, readErrorProblem } from '../io/readError';
 
 export interface AnalyzeFilesOptions {
@@ -25,7 +25,7 @@ export async function analyzeFiles(
   relativePaths: readonly string[],
   readFile: (relativePath: string) => Promise<Uint8Array>,
   config: BudgetConfig | undefined,
-  sources: ContextSources,
+  sources: PromptSettingSources,
   onResult: (result: WorkspaceFileResult) => void,
   options: AnalyzeFilesOptions = {},
 ): Promise<boolean> {
@@ -72,7 +72,7 @@ export interface FolderIo {
 }
 
 /** Lists a folder, analyses its prompt files under the config's budgets, and evaluates the budgets: `prompt-budget check`. */
-export async function checkFolder(io: FolderIo, config: BudgetConfig | undefined, sources: ContextSources): Promise<WorkspaceCheck> {
+export async function checkFolder(io: FolderIo, config: BudgetConfig | undefined, sources: PromptSettingSources): Promise<WorkspaceCheck> {
   const relativePaths = await io.listFiles();
   const selected = selectPromptFiles(config, relativePaths);
   const files: WorkspaceFileResult[] = [];

@@ -2,7 +2,7 @@
 // and which limits are crossed. `prompt-budget check`/`report` and the budget tree share it.
 import { analyzePrompt, type PromptAnalysis, type PromptCountSettings, type PromptFinding } from '../count/analyzePrompt';
 import type { Budget, BudgetConfig, SourcePosition } from '../config/budgetConfig';
-import { resolvePromptContext, type ContextSources } from '../count/resolvePromptContext';
+import { resolvePromptSettings, type PromptSettingSources } from '../count/resolvePromptSettings';
 import { evaluateBudget, type BudgetEvaluation, type FileUsage } from './evaluateBudget';
 import { budgetsForFile, isPromptFile, unmatchedGlobs } from './matchBudgets';
 import { modelMismatchFinding } from './modelMismatch';
@@ -65,7 +65,7 @@ export function selectPromptFiles(config: BudgetConfig | undefined, relativePath
 export async function analyzeWorkspaceFile(
   input: WorkspaceFileInput,
   config: BudgetConfig | undefined,
-  sources: ContextSources,
+  sources: PromptSettingSources,
   loadCounter: (tokenizer: TokenizerId) => Promise<TokenCounter> = loadTokenCounter,
 ): Promise<WorkspaceFileResult> {
   const { relativePath, text } = input;
@@ -77,8 +77,8 @@ export async function analyzeWorkspaceFile(
   }
   const lines = new LineIndex(text);
   const contexts: [Budget | undefined, PromptCountSettings][] = budgets.length
-    ? budgets.map((budget) => [budget, resolvePromptContext(sources, budget)])
-    : [[undefined, resolvePromptContext(sources)]];
+    ? budgets.map((budget) => [budget, resolvePromptSettings(sources, budget)])
+    : [[undefined, resolvePromptSettings(sources)]];
   const seen = new Set<string>();
   for (const [budget, budgetCtx] of contexts) {
     const analysis = await analyzePrompt(relativePath, text, budgetCtx, loadCounter);

@@ -6,7 +6,7 @@ import type { BudgetConfig } from '../config/budgetConfig';
 import type { ModelCatalog } from '../catalog/modelCatalog';
 import type { WorkspaceCheck } from '../check/checkWorkspace';
 import { readBudgetConfig } from '../config/readBudgetConfig';
-import type { ContextSources } from '../count/resolvePromptContext';
+import type { PromptSettingSources } from '../count/resolvePromptSettings';
 import type { Problem } from '../types';
 
 /** A folder at one revision: the CLI reads a commit with git or the working tree; the editor uses VS Code's git extension. */
@@ -36,7 +36,7 @@ export interface SnapshotCheckOptions {
   /** A config file named explicitly, relative to the folder; otherwise the folder's prompt-budget.yaml. */
   configFile?: string;
   /** The CLI's --model. */
-  pick?: ContextSources['pick'];
+  pick?: PromptSettingSources['pick'];
 }
 
 /** Reads the snapshot's config and checks its prompt files: `prompt-budget check` at one revision. */
@@ -50,7 +50,7 @@ export async function checkSnapshot(snapshot: FolderSnapshot, options: SnapshotC
   );
   const configProblems = read?.parsed.problems ?? [];
   const config = read?.parsed.config;
-  const sources: ContextSources = { catalog: catalogWithOverrides([], config, options.builtIn), pick: options.pick, config };
+  const sources: PromptSettingSources = { catalog: catalogWithOverrides([], config, options.builtIn), pick: options.pick, config };
   const check = await checkFolder({ listFiles: () => snapshot.listFiles(), readFile: (path) => snapshot.readFile(path) }, config, sources);
   return {
     revision: snapshot.revision,

@@ -3,7 +3,7 @@ import type { BudgetConfig } from '../../core/config/budgetConfig';
 import type { WorkspaceFileResult } from '../../core/check/checkWorkspace';
 import type { TextChange } from '../../core/count/livePromptCount';
 import type { PromptDiff } from '../../core/promptDiff/diffPromptChecks';
-import type { ContextSources } from '../../core/count/resolvePromptContext';
+import type { PromptSettingSources } from '../../core/count/resolvePromptSettings';
 import type { ModelOverride, ParsedPrompt, PromptCount, TokenizerId } from '../../core/types';
 
 /** One file of a workspace scan: read by the worker from `path` (a local file), or sent as `bytes` (other schemes). */
@@ -28,7 +28,7 @@ export interface ScanSettings {
   config?: BudgetConfig;
   settingsModels: readonly ModelOverride[];
   /** The settings beside the config; budgets go on top, file by file. */
-  sources: Pick<ContextSources, 'setting'>;
+  sources: Pick<PromptSettingSources, 'setting'>;
 }
 
 // `openId` tells one opening of a uri from the next: an untitled document closed and opened again

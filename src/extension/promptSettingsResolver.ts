@@ -3,26 +3,23 @@ import type { Budget, BudgetConfig } from '../core/config/budgetConfig';
 import { globsMatcher, isListedPromptFile } from '../core/check/matchBudgets';
 import type { ModelCatalog } from '../core/catalog/modelCatalog';
 import { catalogWithOverrides } from '../core/catalog/catalogWithOverrides';
-import { resolvePromptContext, type ContextSources, type ResolvedPromptContext } from '../core/count/resolvePromptContext';
+import { resolvePromptSettings, type PromptSettingSources, type ResolvedPromptSettings } from '../core/count/resolvePromptSettings';
 import type { ModelOverride } from '../core/types';
 import { log } from './log';
 import type { ModelChoice } from './modelChoice';
-import type { PromptContextSource } from './promptDocuments';
+import type { PromptSettingsSource } from './promptDocuments';
 import { onDidChangeSettings, readSettings } from './settings';
 import { relativePath, type WorkspaceBudgets } from './workspaceBudgets';
 
 // The longest the first counts wait for the workspace's prompt-budget.yaml to be read.
 const CONFIG_WAIT_MS = 3000;
 
-/** A prompt's context plus the budget that governs it, for the tooltip and the tree. */
-export type PromptContextDetails = ResolvedPromptContext;
-
 /**
  * Decides, per file, which model a prompt is counted for and under which limits:
  * the file's own declaration, else its budget's model, else the picked model, else the
  * config's `defaultModel`, else the `promptBudget.defaultModel` setting.
  */
-export class PromptContexts implements PromptContextSource, vscode.Disposable {
+export class PromptSettingsResolver implements PromptSettingsSource, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [];
   private catalogCache: { settingsModels: readonly ModelOverride[]; config?: BudgetConfig; catalog: ModelCatalog }[] = [];
@@ -103,12 +100,12 @@ export class PromptContexts implements PromptContextSource, vscode.Disposable {
     return catalog;
   }
 
-  contextFor(uri: vscode.Uri): PromptContextDetails {
+  contextFor(uri: vscode.Uri): ResolvedPromptSettings {
     const settings = readSettings(uri);
     const config = this.budgets.folderOf(uri)?.config;
     const [budget] = this.budgets.budgetsFor(uri);
     const chosen = this.choice.chosen;
-    return resolvePromptContext(
+    return resolvePromptSettings(
       { catalog: this.catalogFor(uri), pick: chosen ? { model: chosen, source: 'picker' } : undefined, config, setting: settings },
       budget,
     );
@@ -119,7 +116,7 @@ export class PromptContexts implements PromptContextSource, vscode.Disposable {
    * check` does: the default model and warnAt; no picked model and no expected output (only a
    * budget sets one), so the budgets view agrees with CI.
    */
-  checkSourcesFor(folderUri: vscode.Uri): Pick<ContextSources, 'setting'> {
+  checkSourcesFor(folderUri: vscode.Uri): Pick<PromptSettingSources, 'setting'> {
     const { defaultModel, warnAt } = readSettings(folderUri);
     return { setting: { defaultModel, warnAt } };
   }

@@ -9,7 +9,7 @@ import type { ModelCatalog } from '../catalog/modelCatalog';
 export const DEFAULT_MODEL = 'gpt-4o';
 
 /** What may name a prompt's model and limits, apart from the file and its budget; unset ones are skipped. */
-export interface ContextSources {
+export interface PromptSettingSources {
   catalog: ModelCatalog;
   /** The editor's picked model or the CLI's --model. */
   pick?: { model: string; source: Extract<ModelSource, 'picker' | 'cli'> };
@@ -21,12 +21,12 @@ export interface ContextSources {
 }
 
 /** A prompt's context plus the budget that governs it, for tooltips and the tree. */
-export interface ResolvedPromptContext extends PromptCountSettings {
+export interface ResolvedPromptSettings extends PromptCountSettings {
   budgetName?: string;
 }
 
 /** The context a prompt is counted under, given its budget (if any) and the other sources. */
-export function resolvePromptContext(sources: ContextSources, budget?: Pick<Budget, 'name' | 'model' | 'expectedOutputTokens' | 'warnAt'>): ResolvedPromptContext {
+export function resolvePromptSettings(sources: PromptSettingSources, budget?: Pick<Budget, 'name' | 'model' | 'expectedOutputTokens' | 'warnAt'>): ResolvedPromptSettings {
   const candidates: [string | undefined, ModelSource][] = [
     [budget?.model, 'budget'],
     [sources.pick?.model, sources.pick?.source ?? 'picker'],

@@ -1,15 +1,15 @@
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { findNearestConfigFolder, budgetsForFile, ModelCatalog, catalogWithOverrides, readBudgetConfig, resolvePromptContext, type ContextSources, type BudgetConfig, type Problem, type ResolvedPromptContext } from '../core';
+import { findNearestConfigFolder, budgetsForFile, ModelCatalog, catalogWithOverrides, readBudgetConfig, resolvePromptSettings, type PromptSettingSources, type BudgetConfig, type Problem, type ResolvedPromptSettings } from '../core';
 import type { CliIo } from './cliIo';
 import { formatProblem } from './printProblems';
 import { providerCountingFor } from './providerCounting';
 import type { CliOptions } from './cliOptions';
 
-export interface CliContext {
+export interface CliFolderSettings {
   /** What names the model and limits in this run: --model, the config; a file's budget goes on top. */
-  sources: ContextSources;
+  sources: PromptSettingSources;
   /** The context of a file in no budget. */
-  promptContext: ResolvedPromptContext;
+  promptContext: ResolvedPromptSettings;
   config?: BudgetConfig;
   /** Folder the config's globs are relative to. */
   root: string;
@@ -26,8 +26,8 @@ export function findConfigFolder(io: CliIo, startDir: string): Promise<string | 
 }
 
 /** Contexts for files in different folders, one per config folder, loaded once each. */
-export class CliContexts {
-  private readonly byFolder = new Map<string, Promise<CliContext>>();
+export class CliSettingsByFolder {
+  private readonly byFolder = new Map<string, Promise<CliFolderSettings>>();
 
   constructor(
     private readonly io: CliIo,
@@ -35,17 +35,17 @@ export class CliContexts {
   ) {}
 
   /** The context of the config nearest to `file` (or of --config), with its budget's model applied. */
-  async forFile(file: string): Promise<{ context: CliContext; promptContext: ResolvedPromptContext }> {
+  async forFile(file: string): Promise<{ context: CliFolderSettings; promptContext: ResolvedPromptSettings }> {
     const folder = this.options.config ? this.io.cwd : ((await findConfigFolder(this.io, dirname(resolve(this.io.cwd, file)))) ?? this.io.cwd);
     let pending = this.byFolder.get(folder);
     if (!pending) {
-      pending = loadCliContext(this.io, this.options, folder);
+      pending = loadCliFolderSettings(this.io, this.options, folder);
       this.byFolder.set(folder, pending);
     }
     const context = await pending;
     const [budget] = context.config ? budgetsForFile(context.config, relative(context.root, resolve(this.io.cwd, file)).split(sep).join('/')) : [];
     // As in the editor (and docs/configuration.md): the file's model, then its budget's, then --model.
-    const promptContext = budget ? resolvePromptContext(context.sources, budget) : context.promptContext;
+    const promptContext = budget ? resolvePromptSettings(context.sources, budget) : context.promptContext;
     return { context, promptContext };
   }
 }
@@ -54,7 +54,7 @@ export class CliContexts {
  * The catalog and defaults for a run: built-in models, then the `models` of the
  * prompt-budget.yaml found in `dir` (or named by --config), then --model.
  */
-export async function loadCliContext(io: CliIo, options: CliOptions, dir: string = io.cwd, printProblems = true): Promise<CliContext> {
+export async function loadCliFolderSettings(io: CliIo, options: CliOptions, dir: string = io.cwd, printProblems = true): Promise<CliFolderSettings> {
   const builtIn = ModelCatalog.builtIn();
   const explicit = options.config ? resolve(io.cwd, options.config) : undefined;
   const root = explicit ? dirname(explicit) : resolve(io.cwd, dir);
@@ -81,12 +81,12 @@ export async function loadCliContext(io: CliIo, options: CliOptions, dir: string
       io.stderr(usageError);
     }
   }
-  const sources: ContextSources = { catalog, pick: options.model ? { model: options.model, source: 'cli' } : undefined, config };
+  const sources: PromptSettingSources = { catalog, pick: options.model ? { model: options.model, source: 'cli' } : undefined, config };
   const providerCounting = providerCountingFor(io, options);
   if (providerCounting) sources.countFromProvider = providerCounting.countFromProvider;
   return {
     sources,
-    promptContext: resolvePromptContext(sources),
+    promptContext: resolvePromptSettings(sources),
     config,
     root,
     failed,
