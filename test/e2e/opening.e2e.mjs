@@ -127,7 +127,7 @@ export const checks = [
         await waitForWorkbench(page);
       }
       const { mixedText } = require(join(repoRoot, 'out', 'test', 'bench', 'mixedText.js'));
-      const { formatTokens } = require(join(repoRoot, 'out', 'src', 'core', 'catalog', 'format.js'));
+      const { formatTokens } = require(join(repoRoot, 'out', 'src', 'core', 'report', 'formatNumbers.js'));
       const { Tiktoken } = require('js-tiktoken/lite');
       const encoder = new Tiktoken(require('js-tiktoken/ranks/o200k_base'));
       const smallBody = mixedText(6_000, 19);
