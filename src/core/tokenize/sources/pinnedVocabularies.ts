@@ -86,7 +86,7 @@ export const PINNED_VOCABULARIES: Readonly<Record<FetchedVocabularyId, PinnedVoc
   gemma4: {
     id: 'gemma4',
     label: 'Gemma 4',
-    licence: 'see the repository (Gemma 4 terms; not checked here)',
+    licence: 'Apache-2.0 (Google: the Gemma Terms of Use of April 2026 send Gemma 4 to ai.google.dev/gemma/apache_2)',
     bytes: 32_169_626,
     sha256: 'cc8d3a0ce36466ccc1278bf987df5f71db1719b9ca6b4118264f45cb627bfe0f',
     locations: [{ repo: 'google/gemma-4-31B-it', commit: '842da3794eaa0b77d5f08bae87a17459d91ff475', file: 'tokenizer.json' }],
