@@ -2,7 +2,7 @@
 import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { priceDataFromText, setActivePriceData, ModelCatalog, ageInDays, DEFAULT_PRICES_URL, MAX_PRICE_DATA_BYTES, downloadPriceCache } from '../core';
+import { priceDataFromText, setActivePriceData, ModelCatalog, ageInDays, DEFAULT_PRICES_URL, MAX_PRICE_DATA_BYTES, downloadPriceCache, PRICES_FILE_ENV } from '../core';
 import { EXIT_OK, EXIT_USAGE, describeReadError, type CliIo } from './cliIo';
 import type { CliOptions } from './cliOptions';
 import { warnIfStale } from './warnIfStale';
@@ -14,27 +14,30 @@ export function priceCacheFile(): string {
 }
 
 /**
- * Chooses the price data for this run: --prices FILE, else the cache of an earlier `prices update`, else
- * the bundled data. A bad --prices file is a usage error; a bad cache is reported and the bundled data used.
+ * Chooses the price data for this run: --prices FILE, else the file named by PROMPT_BUDGET_PRICES_FILE (the
+ * library reads the same variable, so both price alike), else the cache of an earlier `prices update`, else
+ * the bundled data. A bad named file is a usage error; a bad cache is reported and the bundled data used.
  * Returns false when the run must stop.
  */
 export async function usePriceOption(options: CliOptions, io: CliIo): Promise<boolean> {
   setActivePriceData(undefined);
-  const explicit = options.prices !== undefined;
-  const file = explicit ? resolve(io.cwd, options.prices!) : priceCacheFile();
+  const fromEnvironment = options.prices === undefined ? process.env[PRICES_FILE_ENV] || undefined : undefined;
+  const named = options.prices ?? fromEnvironment;
+  const flag = options.prices !== undefined ? '--prices' : PRICES_FILE_ENV;
+  const file = named !== undefined ? resolve(io.cwd, named) : priceCacheFile();
   let bytes: Uint8Array;
   try {
     bytes = await io.readFile(file, MAX_PRICE_DATA_BYTES);
   } catch (error) {
-    if (!explicit) return true;
-    io.stderr(`prompt-budget: --prices: ${describeReadError(options.prices!, error)}`);
+    if (named === undefined) return true;
+    io.stderr(`prompt-budget: ${flag}: ${describeReadError(named, error)}`);
     return false;
   }
   const day = await modifiedDay(file);
-  const loaded = priceDataFromText(new TextDecoder().decode(bytes), 'file', explicit ? options.prices! : file, day);
+  const loaded = priceDataFromText(new TextDecoder().decode(bytes), 'file', named ?? file, day);
   if ('error' in loaded) {
-    if (explicit) {
-      io.stderr(`prompt-budget: --prices: ${options.prices}: ${loaded.error}`);
+    if (named !== undefined) {
+      io.stderr(`prompt-budget: ${flag}: ${named}: ${loaded.error}`);
       return false;
     }
     io.stderr(`prompt-budget: the cached prices in ${file} are not usable (${loaded.error}); using the bundled prices. Run 'prompt-budget prices update' again.`);

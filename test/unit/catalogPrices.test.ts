@@ -61,9 +61,9 @@ function memoryIo(): PriceUpdateIo & { saved?: string } {
   return io;
 }
 
-async function cli(args: string[], cacheDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(args: string[], cacheDir: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [cliPath, ...args], { cwd: repo, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, PROMPT_BUDGET_CACHE_DIR: cacheDir } });
+    const { stdout, stderr } = await run(process.execPath, [cliPath, ...args], { cwd: repo, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, PROMPT_BUDGET_CACHE_DIR: cacheDir, ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -217,6 +217,30 @@ describe('updating prices from the published data file', () => {
       assert.equal(fallback.code, 0);
       assert.match(fallback.stderr, /cached prices .* are not usable/);
       assert.ok((JSON.parse(fallback.stdout) as unknown[]).length > 500);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
+  test('PROMPT_BUDGET_PRICES_FILE gives the CLI and the library the same prices, ahead of the update cache', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'prompt-budget-prices-'));
+    try {
+      const named = { PROMPT_BUDGET_PRICES_FILE: resolve(repo, 'test/fixtures/prices/data.json') };
+      writeFileSync(join(cache, 'genai-prices.json'), '{"url":"x","date":"2026-11-20","providers":[');
+      const models = await cli(['models', '--json'], cache, named);
+      assert.equal(models.code, 0, models.stderr);
+      assert.ok((JSON.parse(models.stdout) as { id: string }[]).some((entry) => entry.id === 'gpt-9'));
+      assert.doesNotMatch(models.stderr, /cached prices/, 'the named file wins over the cache, so the cache is not read');
+      // gpt-9 costs $10 per million input tokens before 2026-11-01 and $8 from then on in the named file only.
+      const script = `const { estimateCost } = require(${JSON.stringify(resolve(repo, 'dist/library.cjs'))}); process.stdout.write(JSON.stringify(estimateCost({ inputTokens: 1000000, outputTokens: 0 }, 'openai/gpt-9', { at: new Date('2026-11-20') })));`;
+      const library = await run(process.execPath, ['-e', script], { cwd: repo, env: { ...process.env, ...named } });
+      const cost = JSON.parse(library.stdout) as { cost: number; priced: boolean; source: string };
+      assert.deepEqual({ cost: cost.cost, priced: cost.priced, source: cost.source }, { cost: 8, priced: true, source: 'price-data' });
+      const unnamed = await run(process.execPath, ['-e', script], { cwd: repo, env: { ...process.env, PROMPT_BUDGET_PRICES_FILE: '' } });
+      assert.equal((JSON.parse(unnamed.stdout) as { priced: boolean }).priced, false, 'the bundled data has no gpt-9');
+      const broken = await cli(['models'], cache, { PROMPT_BUDGET_PRICES_FILE: resolve(repo, 'test/fixtures/prices/truncated.json') });
+      assert.equal(broken.code, 2);
+      assert.match(broken.stderr, /PROMPT_BUDGET_PRICES_FILE: .*truncated\.json: not valid JSON/);
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }
