@@ -114,6 +114,8 @@ describe("Coding agents' usage in the editor", () => {
   });
 
   it("counts the agents' calls toward prompt-budget.yaml's quotas when it lists usage.agents", async () => {
+    // The agents' files are read only once the user's setting lists them, whatever a workspace asks.
+    await listAgents();
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder);
     const configUri = vscode.Uri.joinPath(folder.uri, 'prompt-budget.yaml');
@@ -137,6 +139,7 @@ describe("Coding agents' usage in the editor", () => {
   });
 
   it('the dashboard charts each agent beside the API calls, a series per agent', async () => {
+    await listAgents();
     const day = (at: number) => new Date(at).toISOString().slice(0, 10);
     const pairs = new Set([...claudeCalls(now).map((call) => `${day(call.at)} claude-code`), ...codexCalls(now).map((call) => `${day(call.at)} codex`)]);
     const days = new Set([...pairs].map((pair) => pair.slice(0, 10)));
