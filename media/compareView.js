@@ -109,7 +109,7 @@
     tr.append(element('td', 'numeric input-cost', shown.inputCost));
     const expected = element('td', 'numeric');
     expected.append(element('span', '', shown.expectedCostPerCall));
-    expected.append(element('span', 'muted block', row.expectedOutputTokens === null ? 'no expected output set' : `${row.expectedOutputTokens.toLocaleString('en-US')} output tokens`));
+    expected.append(element('span', 'muted block', row.expectedOutputTokens === null ? 'no expected output set' : `${shown.expectedOutputTokens} output tokens`));
     tr.append(expected);
     const output = element('td', 'numeric');
     output.append(element('span', '', shown.outputCost));

@@ -1,22 +1,13 @@
 // Usage dashboard page: draws the daily chart (SVG, stacked by model) and the table from the
 // extension's `update` message. No network, no eval; text goes in through textContent only.
+// Figures arrive formatted (`shown`, `summary`): the extension formats them as its views and the
+// CLI do, so this page never formats a number itself.
 // @ts-check
 (function () {
   const vscode = acquireVsCodeApi();
   const SVG = 'http://www.w3.org/2000/svg';
   const SERIES = 7;
 
-  /** @param {number} usd */
-  function cost(usd) {
-    if (usd === 0) return '$0';
-    if (usd >= 100) return '$' + Math.round(usd).toLocaleString('en');
-    if (usd >= 0.1) return '$' + usd.toFixed(2);
-    return '$' + Number(usd.toPrecision(2)).toString();
-  }
-  /** @param {number} n */
-  function count(n) {
-    return Math.round(n).toLocaleString('en');
-  }
   /** @param {string} tag @param {string} [text] @param {string} [className] */
   function el(tag, text, className) {
     const node = document.createElement(tag);
@@ -31,16 +22,12 @@
     return node;
   }
 
-  function amount(metric, value) {
-    return metric === 'cost' ? cost(value) : count(value) + ' ' + metric;
-  }
-
   function drawQuotas(quotas) {
     const section = /** @type {HTMLElement} */ (document.getElementById('quotas'));
     section.replaceChildren();
     for (const quota of quotas) {
       const card = el('div', undefined, 'quota ' + quota.status);
-      card.append(el('strong', quota.name + ' (' + quota.metric + ', ' + quota.period + ')'));
+      card.append(el('strong', quota.shown.heading));
       const bar = el('div', undefined, 'bar');
       const fill = el('div', undefined, 'fill');
       fill.style.width = Math.min(100, quota.share * 100) + '%';
@@ -49,8 +36,8 @@
       forecast.title = 'Forecast to the end of the period';
       bar.append(fill, forecast);
       card.append(bar);
-      card.append(el('div', amount(quota.metric, quota.used) + ' of ' + amount(quota.metric, quota.limit) + ' (' + Math.round(quota.share * 100) + '%) — ' + quota.status, 'muted'));
-      card.append(el('div', 'Forecast by ' + quota.periodEnd + ': ' + amount(quota.metric, quota.forecast), 'muted'));
+      card.append(el('div', quota.shown.amounts, 'muted'));
+      card.append(el('div', quota.shown.forecast, 'muted'));
       section.append(card);
     }
   }
@@ -65,13 +52,11 @@
     const height = 240;
     const left = 48;
     const bottom = 20;
-    const perDay = new Map(data.days.map((day) => [day, 0]));
-    for (const row of data.rows) perDay.set(row.day, (perDay.get(row.day) ?? 0) + (row.cost ?? 0));
-    const max = Math.max(0, ...perDay.values()) || 1;
+    const max = data.chartTop.cost || 1;
     const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'none' });
     root.append(svg('line', { x1: left, y1: height - bottom, x2: width, y2: height - bottom, class: 'axis' }));
     const top = svg('text', { x: 2, y: 10 });
-    top.textContent = cost(max);
+    top.textContent = data.chartTop.shown;
     root.append(top);
     const slot = (width - left) / Math.max(1, data.days.length);
     const barWidth = Math.max(2, slot * 0.7);
@@ -87,7 +72,7 @@
         y -= h;
         const rect = svg('rect', { x, y, width: barWidth, height: Math.max(0.5, h), class: 'series-' + (data.models.indexOf(row.model) % SERIES) });
         const title = svg('title', {});
-        title.textContent = day + ' · ' + row.model + ': ' + cost(row.cost) + ', ' + count(row.calls) + ' calls';
+        title.textContent = day + ' · ' + row.model + ': ' + row.shown.cost + ', ' + row.shown.calls + ' calls';
         rect.append(title);
         group.append(rect);
         segments++;
@@ -109,32 +94,31 @@
     return { bars, segments };
   }
 
+  /** Draws the table, newest day first; returns its cells as shown. */
   function drawTable(rows) {
     const body = /** @type {HTMLElement} */ (document.getElementById('rows'));
     body.replaceChildren();
+    const cells = [];
     for (const row of [...rows].reverse()) {
       const tr = el('tr');
       tr.append(el('td', row.day), el('td', row.model));
-      for (const value of [count(row.calls), count(row.inputTokens), count(row.cachedInputTokens), count(row.outputTokens), row.cost === null ? '—' : cost(row.cost)]) {
-        tr.append(el('td', value, 'numeric'));
-      }
+      const { calls, inputTokens, cachedInputTokens, outputTokens, cost } = row.shown;
+      for (const value of [calls, inputTokens, cachedInputTokens, outputTokens, cost]) tr.append(el('td', value, 'numeric'));
       body.append(tr);
+      cells.push([...tr.children].map((cell) => cell.textContent ?? ''));
     }
-    return rows.length;
+    return cells;
   }
 
   window.addEventListener('message', (event) => {
     const data = event.data;
     if (!data || data.command !== 'update') return;
-    const totals = data.totals;
-    const total = totals.cost === null ? 'no cost known' : cost(totals.cost);
-    const unpriced = totals.unpricedRecords > 0 ? ' · ' + totals.unpricedRecords + ' record(s) without a price' : '';
-    /** @type {HTMLElement} */ (document.getElementById('summary')).textContent =
-      count(totals.calls) + ' calls · ' + count(totals.inputTokens) + ' input tokens (' + count(totals.cachedInputTokens) + ' cached) · ' + count(totals.outputTokens) + ' output tokens · ' + total + unpriced + ' — ' + data.records + ' records from ' + data.files + ' log(s), ' + data.skipped + ' lines skipped';
+    const summary = /** @type {HTMLElement} */ (document.getElementById('summary'));
+    summary.textContent = data.summary;
     drawQuotas(data.quotas);
     const { bars, segments } = drawChart(data);
-    const tableRows = drawTable(data.rows);
-    vscode.postMessage({ command: 'rendered', bars, segments, tableRows });
+    const cells = drawTable(data.rows);
+    vscode.postMessage({ command: 'rendered', bars, segments, tableRows: cells.length, summary: summary.textContent, cells });
   });
 
   /** @type {HTMLElement} */ (document.getElementById('export-csv')).addEventListener('click', () => vscode.postMessage({ command: 'exportCsv' }));

@@ -1,4 +1,4 @@
-import { defaultCompareSet, compareModels, defaultComparisonModels, formatComparisonRow, sortComparisonRows, type ModelComparisonRow, parsePrompt, loadTokenCounter, formatTokens, type ModelInfo } from '../core';
+import { defaultCompareSet, compareModels, comparisonTable, defaultComparisonModels, sortComparisonRows, type ModelComparisonRow, parsePrompt, loadTokenCounter, formatTokens, type ModelInfo } from '../core';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { CliSettingsByFolder } from './cliFolderSettings';
 import { readPromptText } from './readPromptText';
@@ -65,26 +65,11 @@ export async function runCompare(args: string[], options: CliOptions, io: CliIo)
 }
 
 function printComparison(io: CliIo, file: string, rows: ModelComparisonRow[], expectedOutputTokens: number | undefined): void {
-  // The three figures of every surface (input, expected per call, worst case), then context used.
-  const header = ['model', 'tokens', 'input', 'expected per call', 'worst case', 'worst-case output', 'worst case per 1,000', 'context used'];
-  const table = rows.map((row) => {
-    const shown = formatComparisonRow(row);
-    return [
-      shown.modelId,
-      shown.tokens,
-      shown.inputCost,
-      shown.expectedCostPerCall,
-      shown.costPerCall,
-      row.outputBasis === 'none' ? 'n/a' : `${shown.outputTokens} tok`,
-      shown.perThousandCalls,
-      shown.context,
-    ];
-  });
+  const table = comparisonTable(rows, 'terminal');
   const expected = expectedOutputTokens === undefined ? 'expected: no expectedOutputTokens set' : `expected: ${formatTokens(expectedOutputTokens)} output tokens`;
   io.stdout(`${file}: by model, cheapest worst case first (${expected}; worst case: declared or model max output; context used: input of the window; ≈ estimate)`);
   const width = io.width ?? 100;
-  // Least needed first: per 1,000 follows from per call; the worst-case output is said in the line above.
-  const fitted = fitTable(header, table, { alignRight: true, width, optional: [6, 5, 3] });
+  const fitted = fitTable(table.headers, table.rows.map((cells) => cells.map(String)), { alignRight: true, width, optional: table.optional });
   for (const line of fitted.lines) io.stdout(line);
   const note = omittedNote(fitted.omitted, width);
   if (note) io.stderr(note);

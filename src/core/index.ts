@@ -43,6 +43,7 @@ export * from './tokenize/sources/downloadVocabulary';
 export * from './count/analyzePrompt';
 export * from './count/resolvePromptSettings';
 export * from './count/compareModels';
+export * from './count/comparisonTable';
 export * from './requests/requestLimits';
 export * from './requests/requestMessages';
 export * from './providerCounts/applyProviderCount';

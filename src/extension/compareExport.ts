@@ -2,7 +2,8 @@
 // order the webview shows.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { COMPARISON_RIGHT_ALIGNED, comparisonTable, sortComparisonRows, type ModelComparisonRow } from '../core/count/compareModels';
+import { sortComparisonRows, type ModelComparisonRow } from '../core/count/compareModels';
+import { comparisonTable } from '../core/count/comparisonTable';
 import { toCsv } from '../core/report/toCsv';
 import { toMarkdownTable } from '../core/report/toMarkdownTable';
 import type { ComparisonSort } from './compareMessages';
@@ -12,7 +13,7 @@ import { log } from './log';
 export function comparisonMarkdown(rows: readonly ModelComparisonRow[], sort: ComparisonSort, title: string, outputNote: string | undefined): string {
   const table = comparisonTable(sortComparisonRows(rows, sort.key, sort.direction), 'display');
   const notes = [outputNote, rows.some((row) => !row.exact) ? '≈ = estimate (no public tokenizer).' : undefined];
-  return `Worst-case cost per call by model for ${title}. ${notes.filter(Boolean).join(' ')}\n\n${toMarkdownTable(table.headers, table.rows, COMPARISON_RIGHT_ALIGNED)}`;
+  return `Worst-case cost per call by model for ${title}. ${notes.filter(Boolean).join(' ')}\n\n${toMarkdownTable(table.headers, table.rows, table.align)}`;
 }
 
 /** The comparison as CSV with raw numbers; cells that could run as formulas are defused. */

@@ -2,7 +2,9 @@
 // agents) and the table behind it, exported as CSV.
 // One panel; strict CSP with a nonce, scripts and styles only from media/, no remote loads.
 import * as vscode from 'vscode';
+import { formatPercent } from '../core/report/formatNumbers';
 import { toCsv } from '../core/report/toCsv';
+import { formatUsageAmount, formatUsageCost, formatUsageCount } from '../core/usage/formatUsage';
 import { groupUsage, totalUsage } from '../core/usage/summarizeUsage';
 import type { UsageReport } from '../core/usage/usageReport';
 import type { AgentUsage, AgentUsageSnapshot } from './agentUsage';
@@ -13,27 +15,47 @@ import { webviewOptions, webviewPage } from './webviewPage';
 
 export const USAGE_DASHBOARD_VIEW_TYPE = 'promptBudget.usageDashboard';
 
-/** What the page is sent: plain data, no message contents. */
+interface DashboardRow {
+  day: string;
+  model: string;
+  calls: number;
+  inputTokens: number;
+  cachedInputTokens: number;
+  outputTokens: number;
+  cost: number | null;
+}
+
+/**
+ * What the page is sent: plain data, no message contents. Every figure it prints comes formatted
+ * here, by the formatters the Prompt Usage view and the CLI use; the page only computes geometry.
+ */
 export interface DashboardData {
   command: 'update';
   days: string[];
   models: string[];
-  /** One row per day and model. */
-  rows: { day: string; model: string; calls: number; inputTokens: number; cachedInputTokens: number; outputTokens: number; cost: number | null }[];
+  /** One row per day and model; `shown` holds the table's cells as printed. */
+  rows: (DashboardRow & { shown: { calls: string; inputTokens: string; cachedInputTokens: string; outputTokens: string; cost: string } })[];
   totals: UsageReport['totals'];
-  quotas: UsageReport['quotas'];
+  quotas: (UsageReport['quotas'][number] & { shown: { heading: string; amounts: string; forecast: string } })[];
+  /** The line above the chart: totals, records, files. */
+  summary: string;
+  /** The tallest day's cost, which the chart's scale reaches, and its label. */
+  chartTop: { cost: number; shown: string };
   records: number;
   skipped: number;
   problems: number;
   files: number;
 }
 
-/** What the page reports after drawing, so tests can check the chart it drew. */
+/** What the page reports after drawing, so tests can check what it drew and printed. */
 export interface DashboardRendered {
   command: 'rendered';
   bars: number;
   segments: number;
   tableRows: number;
+  /** The summary line and the table's cells as the page shows them. */
+  summary: string;
+  cells: string[][];
 }
 
 export class UsageDashboard implements vscode.Disposable {
@@ -81,13 +103,14 @@ export class UsageDashboard implements vscode.Disposable {
         this.panelDisposables = [];
         this.panel = undefined;
       }),
-      panel.webview.onDidReceiveMessage((message: { command?: string; bars?: number; segments?: number; tableRows?: number }) => {
+      panel.webview.onDidReceiveMessage((message: { command?: string; bars?: number; segments?: number; tableRows?: number; summary?: unknown; cells?: unknown }) => {
         if (message.command === 'ready') {
           void Promise.all([this.logs.start(), this.agents?.start()]).then(() => this.post());
         } else if (message.command === 'exportCsv') {
           void vscode.commands.executeCommand(COMMAND.exportUsageCsv);
         } else if (message.command === 'rendered') {
-          this.lastRendered = { command: 'rendered', bars: message.bars ?? 0, segments: message.segments ?? 0, tableRows: message.tableRows ?? 0 };
+          const cells = Array.isArray(message.cells) ? message.cells.map((row) => (Array.isArray(row) ? row.map(String) : [])) : [];
+          this.lastRendered = { command: 'rendered', bars: message.bars ?? 0, segments: message.segments ?? 0, tableRows: message.tableRows ?? 0, summary: String(message.summary ?? ''), cells };
           this.rendered.fire(this.lastRendered);
         }
       }),
@@ -108,7 +131,7 @@ export class UsageDashboard implements vscode.Disposable {
 /** The chart's and table's data: one row per day and model, and per day and agent (`claude-code (agent)`); undefined when there is no usage at all. */
 export function dashboardData(snapshot: UsageSnapshot | undefined, agents?: AgentUsageSnapshot): DashboardData | undefined {
   if (!snapshot && !agents) return undefined;
-  const rows = (snapshot?.report.groups ?? []).map((group) => ({
+  const rows: DashboardRow[] = (snapshot?.report.groups ?? []).map((group) => ({
     day: String(group.day),
     model: String(group.model),
     calls: group.calls,
@@ -123,17 +146,39 @@ export function dashboardData(snapshot: UsageSnapshot | undefined, agents?: Agen
   }
   rows.sort((a, b) => a.day.localeCompare(b.day));
   const totals = totalUsage([...(snapshot?.ledger.buckets.values() ?? []), ...agentBuckets]);
+  const records = (snapshot?.report.records ?? 0) + (agents?.ledger.records ?? 0);
+  const skipped = (snapshot?.report.skipped ?? 0) + (agents?.ledger.skipped ?? 0);
+  const files = (snapshot?.files.length ?? 0) + (agents?.files.length ?? 0);
+  const perDay = new Map<string, number>();
+  for (const row of rows) perDay.set(row.day, (perDay.get(row.day) ?? 0) + (row.cost ?? 0));
+  const topCost = Math.max(0, ...perDay.values());
+  const count = formatUsageCount;
+  const unpriced = totals.unpricedRecords > 0 ? ` · ${count(totals.unpricedRecords)} record(s) without a price` : '';
   return {
     command: 'update',
-    days: [...new Set(rows.map((row) => row.day))].sort(),
+    days: [...perDay.keys()].sort(),
     models: [...new Set(rows.map((row) => row.model))].sort(),
-    rows,
+    rows: rows.map((row) => ({
+      ...row,
+      shown: { calls: count(row.calls), inputTokens: count(row.inputTokens), cachedInputTokens: count(row.cachedInputTokens), outputTokens: count(row.outputTokens), cost: row.cost === null ? '—' : formatUsageCost(row.cost) },
+    })),
     totals: { calls: totals.calls, inputTokens: totals.inputTokens, cachedInputTokens: totals.cachedInputTokens, outputTokens: totals.outputTokens, cost: totals.cost, cacheWriteTokens: totals.cacheWriteTokens, unpricedRecords: totals.unpricedRecords },
-    quotas: snapshot?.report.quotas ?? [],
-    records: (snapshot?.report.records ?? 0) + (agents?.ledger.records ?? 0),
-    skipped: (snapshot?.report.skipped ?? 0) + (agents?.ledger.skipped ?? 0),
+    quotas: (snapshot?.report.quotas ?? []).map((quota) => ({
+      ...quota,
+      shown: {
+        heading: `${quota.name} (${quota.metric}, ${quota.period})`,
+        amounts: `${formatUsageAmount(quota.metric, quota.used)} of ${formatUsageAmount(quota.metric, quota.limit)} (${formatPercent(quota.share)}) — ${quota.status}`,
+        forecast: `Forecast by ${quota.periodEnd}: ${formatUsageAmount(quota.metric, quota.forecast)}`,
+      },
+    })),
+    summary:
+      `${count(totals.calls)} calls · ${count(totals.inputTokens)} input tokens (${count(totals.cachedInputTokens)} cached) · ${count(totals.outputTokens)} output tokens · ` +
+      `${totals.cost === null ? 'no cost known' : formatUsageCost(totals.cost)}${unpriced} — ${count(records)} records from ${count(files)} log(s), ${count(skipped)} lines skipped`,
+    chartTop: { cost: topCost, shown: formatUsageCost(topCost) },
+    records,
+    skipped,
     problems: (snapshot?.report.problems.length ?? 0) + (agents?.ledger.allProblems().length ?? 0),
-    files: (snapshot?.files.length ?? 0) + (agents?.files.length ?? 0),
+    files,
   };
 }
 

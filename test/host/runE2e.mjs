@@ -11,10 +11,10 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureCodeServer, HostError, repoRoot, startCodeServer } from './codeServer.mjs';
+import { copyFixtureWorkspace } from './fixtureWorkspace.mjs';
 import { launchBrowser, screenshot, waitForWorkbench } from './workbench.mjs';
 
 const e2eDir = join(repoRoot, 'test', 'e2e');
-const workspace = join(repoRoot, 'test', 'fixtures', 'workspace');
 const CHECK_TIMEOUT_MS = 90_000;
 
 /** Runs the e2e checks and returns { passed, failed }; never throws for a failing check. */
@@ -25,9 +25,14 @@ export async function runE2e({ grep } = {}) {
     return { passed: 0, failed: 0 };
   }
   await ensureCodeServer();
-  console.log(`e2e: starting VS Code on ${workspace}`);
+  const copy = copyFixtureWorkspace();
+  const workspace = copy.path;
+  console.log(`e2e: starting VS Code on a copy of test/fixtures/workspace (${workspace})`);
   const testExtensions = [...new Set(checks.flatMap((check) => check.extensions ?? []))];
-  const server = await startCodeServer({ workspace, installExtension: true, testExtensions });
+  const server = await startCodeServer({ workspace, installExtension: true, testExtensions }).catch((error) => {
+    copy.remove();
+    throw error;
+  });
   let browser;
   let passed = 0;
   let failed = 0;
@@ -51,6 +56,7 @@ export async function runE2e({ grep } = {}) {
   } finally {
     await browser?.close().catch(() => {});
     await server.stop();
+    copy.remove();
   }
   console.log(`e2e: ${passed} passed, ${failed} failed`);
   return { passed, failed };

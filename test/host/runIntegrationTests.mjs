@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureCodeServer, HostError, repoRoot, startCodeServer } from './codeServer.mjs';
+import { copyFixtureWorkspace } from './fixtureWorkspace.mjs';
 import { runE2e } from './runE2e.mjs';
 import { isNoise, launchBrowser, workbenchUrl } from './workbench.mjs';
 
@@ -15,7 +16,6 @@ const RESULT_PREFIX = 'PROMPT_BUDGET_RESULT '; // printed by test/integration/in
 // Both suites together; about 10 minutes on a busy 2-core machine, so the limit leaves room.
 const TIMEOUT_MS = Number(process.env.PROMPT_BUDGET_TEST_TIMEOUT_MS ?? 30 * 60_000);
 
-export const fixtureWorkspace = join(repoRoot, 'test', 'fixtures', 'workspace');
 const testsPath = join(repoRoot, 'out', 'test', 'integration', 'index.js');
 
 const { values: options } = parseArgs({
@@ -54,9 +54,11 @@ async function main() {
 
 /** Opens the workbench with the test payload and waits for the host to report run()'s outcome. */
 async function runSuite() {
-  console.log(`integration: starting VS Code on ${fixtureWorkspace}`);
+  const workspace = copyFixtureWorkspace();
+  cleanups.push(() => workspace.remove());
+  console.log(`integration: starting VS Code on a copy of test/fixtures/workspace (${workspace.path})`);
   const server = await startCodeServer({
-    workspace: fixtureWorkspace,
+    workspace: workspace.path,
     // The extension host is forked from the server and inherits its environment.
     env: options.grep ? { PROMPT_BUDGET_TEST_GREP: options.grep } : {},
   });
@@ -79,7 +81,7 @@ async function runSuite() {
   if (options.verbose) page.on('pageerror', (error) => console.log(`[page] ${error.message}`));
 
   const url = workbenchUrl(server, {
-    folder: fixtureWorkspace,
+    folder: workspace.path,
     extensionDevelopmentPath: repoRoot,
     extensionTestsPath: testsPath,
   });
@@ -87,6 +89,7 @@ async function runSuite() {
   const code = await exited;
   await browser.close();
   await server.stop();
+  workspace.remove();
 
   if (!result) {
     console.log(`integration: the in-host suite reported no results (exit code ${code}); see the log lines above`);

@@ -5,15 +5,17 @@
 import { join } from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { repoRoot } from './codeServer.mjs';
+import { copyFixtureWorkspace } from './fixtureWorkspace.mjs';
 
 const VSCODE_VERSION = process.env.VSCODE_VERSION ?? '1.100.3'; // the host code-server carries
 
+const workspace = copyFixtureWorkspace();
 try {
   const exitCode = await runTests({
     version: VSCODE_VERSION,
     extensionDevelopmentPath: repoRoot,
     extensionTestsPath: join(repoRoot, 'out', 'test', 'integration', 'index.js'),
-    launchArgs: [join(repoRoot, 'test', 'fixtures', 'workspace'), '--disable-extensions', '--disable-workspace-trust'],
+    launchArgs: [workspace.path, '--disable-extensions', '--disable-workspace-trust'],
     extensionTestsEnv: process.env.PROMPT_BUDGET_TEST_GREP ? { PROMPT_BUDGET_TEST_GREP: process.env.PROMPT_BUDGET_TEST_GREP } : undefined,
   });
   process.exit(exitCode);

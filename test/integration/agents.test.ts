@@ -38,6 +38,12 @@ describe("Coding agents' usage in the editor", () => {
   const roots = () => api.usage.tree.getChildren();
   const item = (node: UsageTreeNode) => api.usage.tree.getTreeItem(node);
   const agentsSection = () => roots().find((node) => node.kind === 'agents');
+  /** Lists both agents in the settings, as a user opts in, and waits until their generated calls are read. */
+  const listAgents = async () => {
+    await api.usage.agents.start();
+    await settings().update('usage.agents', ['claude-code', 'codex'], vscode.ConfigurationTarget.Global);
+    await waitFor('the agents read', () => ((api.usage.agents.snapshot?.ledger.records ?? 0) >= 8 ? true : undefined));
+  };
 
   before(async () => {
     api = await extensionApi();
@@ -67,8 +73,8 @@ describe("Coding agents' usage in the editor", () => {
   });
 
   it("shows today's and this week's spend and the active 5-hour block with its time left and projection", async () => {
-    await settings().update('usage.agents', ['claude-code', 'codex'], vscode.ConfigurationTarget.Global);
-    await waitFor('the agents read', () => (api.usage.agents.snapshot?.ledger.records === 8 ? true : undefined));
+    await listAgents();
+    assert.equal(api.usage.agents.snapshot?.ledger.records, 8);
     const section = agentsSection();
     assert.ok(section, `no Agents section among ${roots().map((node) => String(item(node).label)).join(', ')}`);
     const expected = todaysFigures(now);
@@ -99,6 +105,7 @@ describe("Coding agents' usage in the editor", () => {
   });
 
   it("the opt-in status bar item shows today's agent spend", async () => {
+    await listAgents();
     assert.equal(api.usage.agentStatusBar.item.text.includes('today'), false);
     await settings().update('usage.agentsStatusBar', true, vscode.ConfigurationTarget.Global);
     const text = await waitFor('the agent spend item', () => (/^\$\(hubot\) \$[\d.]+ today$/.test(api.usage.agentStatusBar.item.text) ? api.usage.agentStatusBar.item.text : undefined));
@@ -107,6 +114,8 @@ describe("Coding agents' usage in the editor", () => {
   });
 
   it("counts the agents' calls toward prompt-budget.yaml's quotas when it lists usage.agents", async () => {
+    // The agents' files are read only once the user's setting lists them, whatever a workspace asks.
+    await listAgents();
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder);
     const configUri = vscode.Uri.joinPath(folder.uri, 'prompt-budget.yaml');
@@ -130,6 +139,7 @@ describe("Coding agents' usage in the editor", () => {
   });
 
   it('the dashboard charts each agent beside the API calls, a series per agent', async () => {
+    await listAgents();
     const day = (at: number) => new Date(at).toISOString().slice(0, 10);
     const pairs = new Set([...claudeCalls(now).map((call) => `${day(call.at)} claude-code`), ...codexCalls(now).map((call) => `${day(call.at)} codex`)]);
     const days = new Set([...pairs].map((pair) => pair.slice(0, 10)));
@@ -151,6 +161,7 @@ describe("Coding agents' usage in the editor", () => {
   });
 
   it('reads calls appended to a running session', async () => {
+    await listAgents();
     const before = api.usage.agents.snapshot!.ledger.records;
     const file = api.usage.agents.snapshot!.files.find((candidate) => candidate.path.includes('/.config/claude/'))!;
     const line = JSON.stringify({ type: 'assistant', sessionId: 'appended', cwd: join(home, 'src/web'), timestamp: new Date().toISOString(), requestId: 'req_appended', message: { id: 'msg_appended', model: 'claude-sonnet-4-20250514', usage: { input_tokens: 10, output_tokens: 5 } } });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PromptBudgetApi } from '../../src/extension/extension';
@@ -20,8 +20,6 @@ describe('Prompts against HEAD (git)', () => {
     api = await extensionApi();
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'no workspace folder is open');
-    // A run stopped midway leaves its repository behind: other suites must not find it.
-    for (const name of readdirSync(folder.uri.fsPath)) if (name.startsWith('head-diff-')) rmSync(path.join(folder.uri.fsPath, name), { recursive: true, force: true });
     repository = path.join(folder.uri.fsPath, `head-diff-${process.pid}`);
     mkdirSync(path.join(repository, 'prompts'), { recursive: true });
     const git = (...args: string[]) => execFileSync('git', args, { cwd: repository, stdio: 'pipe' });
@@ -94,6 +92,9 @@ describe('Prompts against HEAD (git)', () => {
   });
 
   it('Compare with HEAD opens the same Markdown table as `prompt-budget diff --format md`', async () => {
+    // The command compares the active prompt's repository.
+    const prompt = vscode.Uri.file(path.join(repository, 'prompts', 'support.prompt.md'));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(prompt), { preview: false });
     const document = (await vscode.commands.executeCommand('promptBudget.compareWithHead')) as vscode.TextDocument | undefined;
     assert.ok(document, 'the command opened no document');
     const text = document.getText();

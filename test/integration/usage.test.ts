@@ -103,7 +103,20 @@ describe('Usage ledger in the editor', () => {
   it('opens the dashboard, which draws a stacked bar per day and the table behind it', async () => {
     await vscode.commands.executeCommand('promptBudget.openUsageDashboard');
     const rendered = await waitFor('the dashboard to draw', () => api.usage.dashboard.lastRendered);
-    assert.deepEqual(rendered, { command: 'rendered', bars: 1, segments: 2, tableRows: 2 });
+    const { bars, segments, tableRows, summary, cells } = rendered;
+    assert.deepEqual({ bars, segments, tableRows }, { bars: 1, segments: 2, tableRows: 2 });
+    // The page prints its figures as the Prompt Usage view does: grouped digits, the same dollars.
+    const day = new Date().toISOString().slice(0, 10);
+    const viewCost = description(section('models')[0]).split(' · ').pop();
+    assert.equal(viewCost, '$7.00');
+    assert.deepEqual(
+      cells.sort((a, b) => a[1].localeCompare(b[1])),
+      [
+        [day, 'gpt-4o', '2', '2,000,000', '0', '200,000', viewCost],
+        [day, 'gpt-4o-mini', '1', '1,000', '0', '100', '$0.00021'],
+      ],
+    );
+    assert.equal(summary, '3 calls · 2,001,000 input tokens (0 cached) · 200,100 output tokens · $7.00 — 3 records from 1 log(s), 1 lines skipped');
   });
 
   it('exports the table as CSV', async () => {

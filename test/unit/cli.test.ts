@@ -125,10 +125,10 @@ describe('prompt-budget compare and models', () => {
     assert.match(text, /claude-sonnet-4\s+≈\d+/);
     const claude = text.split('\n').find((line) => line.startsWith('claude-sonnet-4'));
     // The same figures as Compare Models: input, expected per call (none set), worst case from the model's max, context used.
-    assert.match(claude!, /≈23 \(±\d+ %\)\s+≈\$0\.000069\s+n\/a\s+≈\$0\.96\s+64,000 tok\s+≈\$960\.\d+\s+≈<0\.1%$/);
+    assert.match(claude!, /≈23 \(±\d+ %\)\s+≈\$0\.000069\s+n\/a\s+≈\$0\.96\s+64,000\s+≈\$960\.\d+\s+≈<0\.1%$/);
     // Every column lines up on the right: each cell ends where its header does.
     const [, header, ...tableLines] = text.split('\n').filter(Boolean);
-    for (const title of ['expected per call', 'worst case', 'worst-case output', 'context used']) {
+    for (const title of ['expected per call', 'worst case', 'worst-case output tokens', 'context used']) {
       const end = header.indexOf(title) + title.length;
       for (const line of tableLines) assert.match(line.slice(0, end), /\S$/, `'${title}' is ragged in: ${line}`);
     }

@@ -42,7 +42,7 @@ describe('prompt-budget compare in a terminal', () => {
       assert.match(stderr, new RegExp(`left out to fit ${width} columns: .*worst case per 1,000`));
     }
     const wide = await cli(['compare', PROMPT], 200);
-    assert.match(wide.stdout.split('\n')[1], /^model\s+tokens\s+input\s+expected per call\s+worst case\s+worst-case output\s+worst case per 1,000\s+context used$/);
+    assert.match(wide.stdout.split('\n')[1], /^model id\s+tokens\s+input\s+expected per call\s+worst case\s+worst-case output tokens\s+worst case per 1,000 calls\s+context used$/);
     assert.doesNotMatch(wide.stderr, /left out/);
   });
 

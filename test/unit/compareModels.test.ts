@@ -4,13 +4,13 @@ import { getEncoding } from 'js-tiktoken';
 import {
   compareCountedModels,
   compareModels,
-  comparisonTable,
   describeOutputBasis,
   describeSources,
   formatComparisonRow,
   sortComparisonRows,
   type ModelComparisonRow,
 } from '../../src/core/count/compareModels';
+import { comparisonTable } from '../../src/core/count/comparisonTable';
 import { evaluateCountedPrompt } from '../../src/core/count/analyzePrompt';
 import { ModelCatalog } from '../../src/core/catalog/modelCatalog';
 import { toCsv } from '../../src/core/report/toCsv';
@@ -84,8 +84,11 @@ describe('compareCountedModels', () => {
     assert.equal(big.expectedOutputTokens, 300);
     assert.equal(big.expectedCostPerCall, (1_000 * 2 + 300 * 10) / 1e6);
     assert.equal(formatComparisonRow(big).expectedCostPerCall, '$0.005');
+    // The panel prints the expected output as the host formats it, digits grouped.
+    const [large] = compareCountedModels(noDeclaration, [bigOutput], countFor, 12_000);
+    assert.equal(formatComparisonRow(large).expectedOutputTokens, '12,000');
     const [none] = compareCountedModels(noDeclaration, [bigOutput], countFor);
-    assert.deepEqual([none.expectedOutputTokens, none.expectedCostPerCall, formatComparisonRow(none).expectedCostPerCall], [null, null, 'n/a']);
+    assert.deepEqual([none.expectedOutputTokens, none.expectedCostPerCall, formatComparisonRow(none).expectedCostPerCall, formatComparisonRow(none).expectedOutputTokens], [null, null, 'n/a', 'n/a']);
   });
 
   test("uses the declared max output, capped at the model's own max", () => {
@@ -221,7 +224,7 @@ describe('comparison table, CSV and Markdown', () => {
     const lines = toCsv([table.headers, ...table.rows]).split('\r\n');
     assert.equal(
       lines[0],
-      'model,model id,provider,tokens,exact,input (USD),expected output tokens,expected per call (USD),worst-case output tokens,output basis,worst-case output cost (USD),worst case per call (USD),"worst case per 1,000 calls (USD)",context window,context used (input)',
+      'model,model id,provider,tokens,exact,input (USD),expected output tokens,expected per call (USD),worst-case output tokens,output basis,worst-case output cost (USD),worst case (USD),"worst case per 1,000 calls (USD)",context window,context used',
     );
     assert.equal(lines[1], `"'=HYPERLINK(""http://evil.example"",""x"")","'=HYPERLINK(""http://evil.example"",""x"")",'@local,1000,true,0,,,1000,model-max,0,0,0,8192,0.1220703125`);
     assert.equal(lines[2], 'Big Output,big-output,test,1000,true,0.002,,,16000,model-max,0.16,0.162,162,128000,0.0078125');
@@ -236,6 +239,25 @@ describe('comparison table, CSV and Markdown', () => {
     const markdown = toMarkdownTable(table.headers, table.rows);
     assert.match(markdown, /^\| A \\\| B \| a\\\|b \| test \| 1,000 \| yes \| \$0\.001 \| n\/a \| n\/a \| 1,000 \| model-max \| \$0\.002 \| \$0\.003 \| \$3\.00 \| 8,000 \| 12\.5% \|$/m);
     assert.match(markdown, /^\| Estimated \| estimated \| test \| ≈1,200 \(±33 %\) \| estimate \| ≈\$0\.0036 \|/m);
+  });
+});
+
+describe('the comparison in a terminal', () => {
+  test('shows a subset of the exported columns, with their labels and their cells', () => {
+    const rows = sortComparisonRows(compareCountedModels(noDeclaration, [estimated, bigOutput, unpriced], countFor, 300));
+    const exported = comparisonTable(rows, 'display');
+    const terminal = comparisonTable(rows, 'terminal');
+    // The three figures of every surface, then context used; units are in the cells, not the labels.
+    assert.deepEqual(terminal.headers, ['model id', 'tokens', 'input', 'expected per call', 'worst case', 'worst-case output tokens', 'worst case per 1,000 calls', 'context used']);
+    terminal.headers.forEach((label, column) => {
+      const at = exported.headers.findIndex((header) => header === label || header === `${label} (USD)`);
+      assert.ok(at >= 0, `'${label}' is not an exported column`);
+      assert.deepEqual(terminal.rows.map((cells) => cells[column]), exported.rows.map((cells) => cells[at]), label);
+      assert.equal(terminal.align[column], exported.align[at], label);
+    });
+    assert.deepEqual(terminal.rows.find((cells) => cells[0] === 'big-output'), ['big-output', '1,000', '$0.002', '$0.005', '$0.16', '16,000', '$162.00', '0.8%']);
+    // A narrow terminal drops per 1,000 first, then the worst-case output, then expected per call.
+    assert.deepEqual(terminal.optional.map((column) => terminal.headers[column]), ['worst case per 1,000 calls', 'worst-case output tokens', 'expected per call']);
   });
 });
 

@@ -4,7 +4,6 @@ import { approxMark, formatPercent, formatTokens, formatUsd } from '../report/fo
 import { countPrompt } from '../prompts/countPrompt';
 import { ESTIMATE_PROFILES, estimateSpreadLabel, isEstimate } from '../tokenize/estimateProfiles';
 import { VOCABULARIES } from '../tokenize/vocabularies';
-import type { Cell, Table } from '../report/reportTable';
 import type { CountFromProvider } from './analyzePrompt';
 import type { ModelInfo, ParsedPrompt, PromptCount, ProviderCountSource, SourceNote, TokenCounter, TokenizerId } from '../types';
 
@@ -158,6 +157,8 @@ export interface ComparisonDisplayRow {
   counting: string;
   countingSource: string;
   inputCost: string;
+  /** The prompt's expected output in tokens; 'n/a' when none is set. */
+  expectedOutputTokens: string;
   outputTokens: string;
   outputCost: string;
   /** Worst case per call. */
@@ -196,6 +197,7 @@ export function formatComparisonRow(row: ModelComparisonRow): ComparisonDisplayR
         ? ESTIMATE_PROFILES[row.tokenizer].source
         : VOCABULARIES[row.tokenizer].source,
     inputCost: money(row.inputCost, true),
+    expectedOutputTokens: row.expectedOutputTokens === null ? NOT_AVAILABLE : formatTokens(row.expectedOutputTokens),
     outputTokens: row.outputBasis === 'none' ? NOT_AVAILABLE : formatTokens(row.outputTokens),
     // The output is a stated number of tokens, so its cost is not an estimate.
     outputCost: money(row.outputCost, false),
@@ -209,78 +211,6 @@ export function formatComparisonRow(row: ModelComparisonRow): ComparisonDisplayR
     worstCaseContext: row.worstCaseShare === null ? NOT_AVAILABLE : `${approx}${formatPercent(row.worstCaseShare, 1)}${row.worstCaseShare > 1 ? ' (over)' : ''}`,
   };
 }
-
-const TABLE_HEADERS = [
-  'model',
-  'model id',
-  'provider',
-  'tokens',
-  'exact',
-  'input (USD)',
-  'expected output tokens',
-  'expected per call (USD)',
-  'worst-case output tokens',
-  'output basis',
-  'worst-case output cost (USD)',
-  'worst case per call (USD)',
-  'worst case per 1,000 calls (USD)',
-  'context window',
-  'context used (input)',
-];
-
-/**
- * The comparison as a table: raw numbers (CSV: empty cells for unknowns, shares as fractions) or
- * display text (Markdown: "≈1,234", "$0.0031", "n/a").
- */
-export function comparisonTable(rows: readonly ModelComparisonRow[], style: 'raw' | 'display'): Table {
-  return {
-    headers: [...TABLE_HEADERS],
-    rows: rows.map((row): Cell[] => {
-      if (style === 'raw') {
-        return [
-          row.modelName,
-          row.modelId,
-          row.provider,
-          row.tokens,
-          row.exact,
-          row.inputCost,
-          row.expectedOutputTokens,
-          row.expectedCostPerCall,
-          row.outputTokens,
-          row.outputBasis,
-          row.outputCost,
-          row.costPerCall,
-          perThousandCalls(row),
-          row.contextWindow,
-          row.contextShare,
-        ];
-      }
-      const shown = formatComparisonRow(row);
-      return [
-        shown.model,
-        shown.modelId,
-        shown.provider,
-        shown.tokens,
-        row.exact ? 'yes' : 'estimate',
-        shown.inputCost,
-        row.expectedOutputTokens === null ? NOT_AVAILABLE : formatTokens(row.expectedOutputTokens),
-        shown.expectedCostPerCall,
-        shown.outputTokens,
-        row.outputBasis,
-        shown.outputCost,
-        shown.costPerCall,
-        shown.perThousandCalls,
-        shown.contextWindow,
-        shown.context,
-      ];
-    }),
-  };
-}
-
-// Text columns: model, model id, provider, exact, output basis.
-const TEXT_COLUMNS = new Set([0, 1, 2, 4, 9]);
-/** Columns of the display table that hold numbers, right-aligned in Markdown. */
-export const COMPARISON_RIGHT_ALIGNED = TABLE_HEADERS.map((_, index) => (TEXT_COLUMNS.has(index) ? 'left' : 'right') as 'left' | 'right');
 
 /** What the worst-case output column is based on, in words: declared, model max, or a mix. */
 export function describeOutputBasis(rows: readonly ModelComparisonRow[], declared: number | undefined): string {
