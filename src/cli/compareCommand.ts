@@ -1,4 +1,4 @@
-import { defaultCompareSet, compareModels, defaultComparisonModels, formatComparisonRow, sortComparisonRows, type ModelComparisonRow, parsePrompt, loadTokenCounter, formatTokens, type ModelInfo } from '../core';
+import { defaultCompareSet, compareModels, defaultComparisonModels, describeDownloadsToExact, formatComparisonRow, sortComparisonRows, type ModelComparisonRow, parsePrompt, loadTokenCounter, formatTokens, type ModelInfo } from '../core';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { CliSettingsByFolder } from './cliFolderSettings';
 import { readPromptText } from './readPromptText';
@@ -86,6 +86,23 @@ function printComparison(io: CliIo, file: string, rows: ModelComparisonRow[], ex
   // Least needed first: per 1,000 follows from per call; the worst-case output is said in the line above.
   const fitted = fitTable(header, table, { alignRight: true, width, optional: [6, 5, 3] });
   for (const line of fitted.lines) io.stdout(line);
+  for (const note of describeDownloadsToExact(rows, 'cli')) for (const line of wrapWords(note, width)) io.stdout(line);
   const note = omittedNote(fitted.omitted, width);
   if (note) io.stderr(note);
+}
+
+/** `text` cut at spaces into lines of at most `width` characters, continued indented; a longer word or a `command` stays whole. */
+function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.match(/`[^`]*`\S*|\S+/g) ?? []) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && next.length > width) {
+      lines.push(line);
+      line = `  ${word}`;
+    } else {
+      line = next;
+    }
+  }
+  return [...lines, line];
 }
