@@ -1,4 +1,4 @@
-import { defaultCompareSet, compareModels, comparisonTable, defaultComparisonModels, sortComparisonRows, type ModelComparisonRow, parsePrompt, loadTokenCounter, formatTokens, type ModelInfo } from '../core';
+import { defaultCompareSet, compareModels, comparisonTable, describeDownloadsToExact, defaultComparisonModels, sortComparisonRows, type ModelComparisonRow, parsePrompt, loadTokenCounter, formatTokens, type ModelInfo } from '../core';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { CliSettingsByFolder } from './cliFolderSettings';
 import { readPromptText } from './readPromptText';
@@ -71,6 +71,23 @@ function printComparison(io: CliIo, file: string, rows: ModelComparisonRow[], ex
   const width = io.width ?? 100;
   const fitted = fitTable(table.headers, table.rows.map((cells) => cells.map(String)), { alignRight: true, width, optional: table.optional });
   for (const line of fitted.lines) io.stdout(line);
+  for (const note of describeDownloadsToExact(rows, 'cli')) for (const line of wrapWords(note, width)) io.stdout(line);
   const note = omittedNote(fitted.omitted, width);
   if (note) io.stderr(note);
+}
+
+/** `text` cut at spaces into lines of at most `width` characters, continued indented; a longer word or a `command` stays whole. */
+function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.match(/`[^`]*`\S*|\S+/g) ?? []) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && next.length > width) {
+      lines.push(line);
+      line = `  ${word}`;
+    } else {
+      line = next;
+    }
+  }
+  return [...lines, line];
 }

@@ -57,7 +57,7 @@ export async function countComparison(subject: CompareSubject | undefined, sort:
     command: 'rows',
     subject: describeSubject(document, selection),
     // Sources go out once, as notes: the rows need only their figures.
-    rows: rows.map(({ sources: _sources, ...row }, index) => ({ row, shown: formatComparisonRow(rows[index]) })),
+    rows: rows.map(({ sources: _sources, ...row }, index) => ({ row, shown: formatComparisonRow(rows[index], 'editor') })),
     notes: {
       output: describeOutputBasis(rows, declared?.value),
       sources: describeSources(rows),

@@ -51,7 +51,7 @@ export function renderCompareHtml(webview: vscode.Webview, extensionUri: vscode.
     <ol id="chart" class="chart"></ol>
   </section>
   <footer>
-    <p id="estimate-note" class="muted" hidden>≈ marks estimates: these models have no public tokenizer, so their tokens and input cost are approximate (purple bars in the chart).</p>
+    <p id="estimate-note" class="muted" hidden>≈ marks estimates: these models have no public tokenizer, or theirs is not on this machine yet (Prompt Budget: Download Tokenizer…), so their tokens and input cost are approximate (purple bars in the chart).</p>
     <ul id="sources" class="sources muted"></ul>
   </footer>`,
   });

@@ -1,9 +1,16 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { getEncoding } from 'js-tiktoken';
+import type { CliIo } from '../../src/cli/cliIo';
+import { runCli } from '../../src/cli/runCli';
+import { readRegularFile } from '../../src/core/io/readRegularFile';
 import {
   compareCountedModels,
   compareModels,
+  describeDownloadsToExact,
   describeOutputBasis,
   describeSources,
   formatComparisonRow,
@@ -274,5 +281,63 @@ describe('notes under the comparison', () => {
     const configured = model('negotiated', { pricing: { inputPerMillion: 1, outputPerMillion: 1 }, sources: { prices: { source: 'User settings override', asOf: 'as configured' } } });
     const withOverride = compareCountedModels(noDeclaration, [bigOutput, configured], countFor);
     assert.deepEqual(describeSources(withOverride)[0], 'Prices: price list, as of 2025-10-01; User settings override (as configured)');
+  });
+});
+
+describe('estimates that become exact after a download', () => {
+  const kimi = model('kimi-k2-0905-preview', { name: 'Kimi K2', tokenizer: 'kimi_k2', pricing: { inputPerMillion: 0.6, outputPerMillion: 2.5 } });
+  const gemini = model('gemini-3.1-pro-preview', { name: 'Gemini 3.1 Pro', tokenizer: 'gemma4' });
+  const geminiEstimate: PromptCount = { ...estimatedCount, tokenizer: 'estimate-gemini' };
+  // The counts a machine without the Kimi K2 and Gemma 4 files makes: each family's stand-in estimate.
+  const standIns = (_tokenizer: TokenizerId, counted: ModelInfo): PromptCount => (counted.tokenizer === 'gemma4' ? geminiEstimate : estimatedCount);
+
+  test('say so in the CLI\'s words (as `count` does) and in the editor\'s, on the row and in the note', () => {
+    const rows = compareCountedModels(noDeclaration, [kimi, gemini, estimated], standIns);
+    assert.equal(row(rows, 'kimi-k2-0905-preview').vocabularyToPull, 'kimi_k2');
+    assert.equal(row(rows, 'gemini-3.1-pro-preview').vocabularyToPull, 'gemma4');
+    // A model with no published tokenizer has nothing to download.
+    assert.equal(row(rows, 'estimated').vocabularyToPull, undefined);
+    assert.equal(formatComparisonRow(row(rows, 'estimated')).counting, 'estimate');
+
+    const cli = formatComparisonRow(row(rows, 'kimi-k2-0905-preview'));
+    assert.equal(cli.counting, 'estimate; exact after `prompt-budget tokenizers pull kimi_k2`');
+    assert.match(cli.tokens, /^≈1,200 \(±33 %\)$/);
+    const editor = formatComparisonRow(row(rows, 'kimi-k2-0905-preview'), 'editor');
+    assert.equal(editor.counting, 'estimate; exact after Prompt Budget: Download Tokenizer… (Kimi K2)');
+    assert.match(editor.countingSource, /; exact after Prompt Budget: Download Tokenizer… \(Kimi K2\)$/);
+    assert.deepEqual(describeDownloadsToExact(rows, 'cli'), [
+      '≈ kimi-k2-0905-preview: exact after `prompt-budget tokenizers pull kimi_k2`',
+      '≈ gemini-3.1-pro-preview: exact after `prompt-budget tokenizers pull gemma4`',
+    ]);
+  });
+
+  test('say nothing once the vocabulary is here and counted exactly', () => {
+    const rows = compareCountedModels(noDeclaration, [kimi], () => ({ ...exactCount, tokenizer: 'kimi_k2' }));
+    assert.equal(rows[0].vocabularyToPull, undefined);
+    assert.deepEqual(describeDownloadsToExact(rows, 'editor'), []);
+  });
+
+  test('`prompt-budget compare` prints how to make them exact under its table', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'prompt-budget-compare-'));
+    try {
+      writeFileSync(join(home, 'ask.txt'), 'Summarise the ticket in one line.');
+      const out: string[] = [];
+      const io: CliIo = {
+        cwd: home,
+        stdout: (text) => out.push(text),
+        stderr: () => undefined,
+        readFile: (path, maxBytes) => readRegularFile(join(home, path), maxBytes),
+        listFiles: async () => [],
+        // No converted copy, no Hugging Face cache, no download: the Kimi K2 file is not on this machine.
+        env: { XDG_CACHE_HOME: join(home, 'cache'), HF_HUB_CACHE: join(home, 'hf'), HF_HUB_OFFLINE: '1' },
+        home,
+      };
+      assert.equal(await runCli(['compare', 'ask.txt', '--models', 'kimi-k2-0905-preview,gpt-4o'], io), 0);
+      const stdout = out.join('\n');
+      assert.match(stdout, /^≈ kimi-k2-0905-preview: exact after `prompt-budget tokenizers pull kimi_k2`$/m);
+      assert.doesNotMatch(stdout, /gpt-4o: exact after/);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

@@ -11,6 +11,8 @@ const run = promisify(execFile);
 // npm would otherwise read the settings of an `npm test` that started this file.
 const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
 
+// The shipped vocabularies' notices and licence texts, which must travel with them.
+const VOCABULARY_NOTICES = ['dist/NOTICE.md', 'dist/Apache-2.0.txt', 'dist/llama3.LICENSE.txt', 'dist/deepseek_v3.LICENSE.txt', 'dist/gemma3.LICENSE.txt', 'dist/gemma3.NOTICE.txt'];
 const PROMPT = '---\ndescription: Answers a support ticket\n---\nYou are a support agent. Answer the ticket below in three sentences.\n';
 const CONFIG = 'version: 1\ndefaultModel: gpt-4o\nbudgets:\n  - name: support\n    files: ["prompts/**"]\n    maxInputTokens: 5\n';
 
@@ -48,7 +50,7 @@ describe('the npm package, installed into another project', () => {
 
   test('carries what runs and its notices, not source maps or the .vsix', async () => {
     const installed = join(project, 'node_modules', 'prompt-budget');
-    for (const file of ['dist/cli.js', 'dist/o200k_base.ranks', 'dist/cl100k_base.ranks', 'README.md', 'LICENSE', 'CHANGELOG.md', 'THIRD_PARTY_NOTICES.md']) {
+    for (const file of ['dist/cli.js', 'dist/o200k_base.ranks', 'dist/cl100k_base.ranks', 'README.md', 'LICENSE', 'CHANGELOG.md', 'THIRD_PARTY_NOTICES.md', ...VOCABULARY_NOTICES]) {
       await stat(join(installed, file));
     }
     const { stdout } = await run('tar', ['-tzf', tarball]);

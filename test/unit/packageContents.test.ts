@@ -38,6 +38,7 @@ describe('the .vsix', () => {
         'dist/deepseek_v3.LICENSE.txt',
         'dist/deepseek_v3.ranks',
         'dist/extension.js',
+        'dist/gemma3.LICENSE.txt',
         'dist/gemma3.NOTICE.txt',
         'dist/gemma3.ranks',
         'dist/genaiPrices.js',

@@ -4,6 +4,7 @@ import { approxMark, formatPercent, formatTokens, formatUsd } from '../report/fo
 import { countPrompt } from '../prompts/countPrompt';
 import { ESTIMATE_PROFILES, estimateSpreadLabel, isEstimate } from '../tokenize/estimateProfiles';
 import { VOCABULARIES } from '../tokenize/vocabularies';
+import { isFetchedVocabulary, PINNED_VOCABULARIES, standInEstimate, type FetchedVocabularyId } from '../tokenize/sources/pinnedVocabularies';
 import type { CountFromProvider } from './analyzePrompt';
 import type { ModelInfo, ParsedPrompt, PromptCount, ProviderCountSource, SourceNote, TokenCounter, TokenizerId } from '../types';
 
@@ -39,6 +40,26 @@ export interface ModelComparisonRow {
   fromProvider?: ProviderCountSource;
   /** Why the provider's API did not count them, when it was asked to. */
   providerNote?: string;
+  /** The family's vocabulary that would make this estimate exact once downloaded (it is not on this machine). */
+  vocabularyToPull?: FetchedVocabularyId;
+}
+
+/** Where a comparison is shown: the words for getting a tokenizer differ between the CLI and the editor. */
+export type ComparisonSurface = 'cli' | 'editor';
+
+/**
+ * How an estimate becomes exact once its family's vocabulary is downloaded, in the words of the
+ * surface that shows it: the CLI command as `count` words it, or the editor's command.
+ */
+export function exactAfterDownload(id: FetchedVocabularyId, surface: ComparisonSurface): string {
+  return surface === 'cli' ? `exact after \`prompt-budget tokenizers pull ${id}\`` : `exact after Prompt Budget: Download Tokenizer… (${PINNED_VOCABULARIES[id].label})`;
+}
+
+/** One line per family whose download would make rows exact: "kimi-k2, kimi-k2-turbo-preview: exact after …". */
+export function describeDownloadsToExact(rows: readonly ModelComparisonRow[], surface: ComparisonSurface): string[] {
+  const models = new Map<FetchedVocabularyId, string[]>();
+  for (const row of rows) if (row.vocabularyToPull) models.set(row.vocabularyToPull, [...(models.get(row.vocabularyToPull) ?? []), row.modelId]);
+  return [...models].map(([id, ids]) => `≈ ${ids.join(', ')}: ${exactAfterDownload(id, surface)}`);
 }
 
 /** One row per model from counts already made (the extension's worker counts once per tokenizer). */
@@ -74,6 +95,7 @@ export function compareCountedModels(
       sources: model.sources,
       ...(count.fromProvider ? { fromProvider: count.fromProvider } : {}),
       ...(count.providerNote ? { providerNote: count.providerNote } : {}),
+      ...(!count.fromProvider && isFetchedVocabulary(model.tokenizer) && count.tokenizer === standInEstimate(model.tokenizer) ? { vocabularyToPull: model.tokenizer } : {}),
     };
   });
 }
@@ -180,9 +202,13 @@ const NOT_AVAILABLE = 'n/a';
 // No source gives the model's context window: said as such, never guessed.
 const UNKNOWN = 'unknown';
 
-/** Formats a row for the webview and the Markdown table; estimates carry `≈`, unpriced models `n/a`. */
-export function formatComparisonRow(row: ModelComparisonRow): ComparisonDisplayRow {
+/**
+ * Formats a row for the webview and the Markdown table; estimates carry `≈`, unpriced models `n/a`,
+ * and an estimate a download would make exact says so, in `surface`'s words.
+ */
+export function formatComparisonRow(row: ModelComparisonRow, surface: ComparisonSurface = 'cli'): ComparisonDisplayRow {
   const approx = approxMark(row.exact);
+  const exactAfter = row.vocabularyToPull ? `; ${exactAfterDownload(row.vocabularyToPull, surface)}` : '';
   const money = (value: number | null, estimated: boolean) => (value === null ? NOT_AVAILABLE : `${estimated ? approx : ''}${formatUsd(value)}`);
   return {
     model: row.modelName,
@@ -190,11 +216,11 @@ export function formatComparisonRow(row: ModelComparisonRow): ComparisonDisplayR
     provider: row.provider,
     tokens: row.exact ? formatTokens(row.tokens) : `${approx}${formatTokens(row.tokens)} (${row.fromProvider ? 'framing estimated' : estimateSpreadLabel(row.tokenizer)})`,
     // A provider's count names its endpoint; the local estimate's spread does not apply to it.
-    counting: row.fromProvider ? row.fromProvider.provider : isEstimate(row.tokenizer) ? 'estimate' : VOCABULARIES[row.tokenizer].label,
+    counting: row.fromProvider ? row.fromProvider.provider : isEstimate(row.tokenizer) ? `estimate${exactAfter}` : VOCABULARIES[row.tokenizer].label,
     countingSource: row.fromProvider
       ? `${row.fromProvider.endpoint}${row.fromProvider.framing === 'estimated' ? ' (the messages; the chat framing is our estimate)' : ''}`
       : isEstimate(row.tokenizer)
-        ? ESTIMATE_PROFILES[row.tokenizer].source
+        ? `${ESTIMATE_PROFILES[row.tokenizer].source}${exactAfter}`
         : VOCABULARIES[row.tokenizer].source,
     inputCost: money(row.inputCost, true),
     expectedOutputTokens: row.expectedOutputTokens === null ? NOT_AVAILABLE : formatTokens(row.expectedOutputTokens),
