@@ -1,7 +1,8 @@
 // Each workspace folder's prompts against HEAD, through VS Code's git extension: the same core diff
 // as `prompt-budget diff`, run in the count worker. HEAD's versions of changed files are read once
 // per commit and cached; the diff is recomputed when git reports a new commit or set of changes, or
-// a file is saved, never on keystrokes.
+// a file is saved, never on keystrokes. The folder's file list is made once per commit and config
+// and kept current from there: a save or a change git reports looks at those files only.
 import * as vscode from 'vscode';
 import { CONFIG_FILE_NAMES } from '../core/config/findConfigFile';
 import { SKIPPED_FOLDERS } from '../core/check/checkWorkspace';
@@ -46,7 +47,16 @@ const DELETED = 6;
 const UNTRACKED = 7;
 const INTENT_TO_ADD = 9;
 const REFRESH_DELAY_MS = 500;
+// A bound on one listing of a folder's files, and on the changed files looked at one by one before listing afresh is cheaper.
+const MAX_LISTED_FILES = 200_000;
+const MAX_CHANGES_CHECKED_ONE_BY_ONE = 1_000;
 const SKIPPED_GLOB = `**/{${SKIPPED_FOLDERS.join(',')}}/**`;
+
+/** A scope's files (paths below it) for one HEAD commit. */
+interface FileListing {
+  commit: string;
+  paths: Promise<Set<string>>;
+}
 
 /** Where a diff is taken: a repository's part of a workspace folder (the deeper of the two roots). */
 interface DiffScope {
@@ -63,6 +73,8 @@ export class HeadDiffs implements vscode.Disposable {
   private readonly diffs = new Map<string, PromptDiff>();
   private readonly watched = new Set<string>();
   private readonly baseTexts = new Map<string, Promise<Uint8Array>>();
+  private readonly listings = new Map<string, FileListing>();
+  private scans = 0;
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly running = new Map<string, number>();
   private readonly rerun = new Set<string>();
@@ -98,6 +110,11 @@ export class HeadDiffs implements vscode.Disposable {
     const scope = this.scopeOf(uri);
     if (!scope) return { error: 'this folder is not in a git repository that VS Code’s git extension has opened.' };
     return this.compute(scope, false);
+  }
+
+  /** How many times a folder's files were listed in full (once per commit and config, and per Compare with HEAD). */
+  get fullListings(): number {
+    return this.scans;
   }
 
   dispose(): void {
@@ -165,7 +182,12 @@ export class HeadDiffs implements vscode.Disposable {
             this.schedule(scope, REFRESH_DELAY_MS);
           }),
           vscode.workspace.onDidSaveTextDocument((document) => {
-            if (relativePath(scope.uri, document.uri) !== undefined) this.schedule(scope, REFRESH_DELAY_MS);
+            const path = relativePath(scope.uri, document.uri);
+            if (path === undefined) return;
+            // A config decides which files are prompts and budgets: list afresh. Any other save adds at most its own file.
+            if (CONFIG_FILE_NAMES.includes(path.split('/').pop() ?? '')) this.listings.delete(key);
+            else void this.listings.get(key)?.paths.then((paths) => !isSkipped(path) && paths.add(path), () => undefined);
+            this.schedule(scope, REFRESH_DELAY_MS);
           }),
         );
       }
@@ -212,8 +234,16 @@ export class HeadDiffs implements vscode.Disposable {
     }
     const changedPaths = new Set([...addedAtHead, ...goneAtHead, ...changedAtBase]);
     if (changedOnly && changedPaths.size === 0) return noChanges();
-    const found = await vscode.workspace.findFiles(new vscode.RelativePattern(scope.uri, '**/*'), SKIPPED_GLOB);
-    const headPaths = found.flatMap((uri) => relativePath(scope.uri, uri) ?? []).sort();
+    // Compare with HEAD lists afresh; otherwise the listing of this commit, with the changed files looked at as they are now.
+    const fresh = !changedOnly || changedPaths.size > MAX_CHANGES_CHECKED_ONE_BY_ONE;
+    const listing = await this.listing(scope, commit, fresh);
+    if (!fresh) {
+      for (const path of changedPaths) {
+        if (!isSkipped(path) && (await isFile(vscode.Uri.joinPath(scope.uri, path)))) listing.add(path);
+        else listing.delete(path);
+      }
+    }
+    const headPaths = [...listing].sort();
     const basePaths = new Set([...headPaths.filter((path) => !addedAtHead.has(path)), ...goneAtHead]);
     const listed = (paths: Iterable<string>) => [...paths].filter((path) => !changedOnly || changedPaths.has(path)).sort();
     // The worker reads local files itself; HEAD's versions of changed files go as bytes. Config files are always readable.
@@ -230,6 +260,22 @@ export class HeadDiffs implements vscode.Disposable {
     const head: SnapshotFiles = { revision: 'working tree', files: headFiles, sources: await sourcesOf(headFiles, new Set(headPaths), false) };
     const base: SnapshotFiles = { revision: 'HEAD', files: baseFiles, sources: await sourcesOf(baseFiles, basePaths, true) };
     return this.diffInWorker(base, head, renames);
+  }
+
+  /** The scope's files at `commit`: the cached list unless `fresh`, or none is cached for that commit. */
+  private listing(scope: DiffScope, commit: string, fresh: boolean): Promise<Set<string>> {
+    const key = scope.uri.toString();
+    const cached = this.listings.get(key);
+    if (cached && cached.commit === commit && !fresh) return cached.paths;
+    this.scans++;
+    const paths = Promise.resolve(vscode.workspace.findFiles(new vscode.RelativePattern(scope.uri, '**/*'), SKIPPED_GLOB, MAX_LISTED_FILES)).then((found) => {
+      if (found.length >= MAX_LISTED_FILES) log().warn(`Diff against HEAD of ${scope.name}: more than ${MAX_LISTED_FILES} files; only the first ${MAX_LISTED_FILES} are compared.`);
+      return new Set(found.flatMap((uri) => relativePath(scope.uri, uri) ?? []));
+    });
+    this.listings.set(key, { commit, paths });
+    // A failed listing is not kept: the next diff lists again.
+    paths.then(undefined, () => this.listings.get(key)?.paths === paths && this.listings.delete(key));
+    return paths;
   }
 
   /** A file's text at HEAD, read through the git extension once per commit. */
@@ -262,6 +308,20 @@ function stateFingerprint(repository: GitRepository): string {
   const { state } = repository;
   const changes = [...state.indexChanges, ...state.workingTreeChanges].map((change) => `${change.status}:${change.uri.toString()}`);
   return `${state.HEAD?.commit ?? ''}\u0000${changes.sort().join('\u0000')}`;
+}
+
+/** Whether a path lies in a folder no scan enters (.git, node_modules, …). */
+function isSkipped(path: string): boolean {
+  return path.split('/').some((segment) => SKIPPED_FOLDERS.includes(segment));
+}
+
+/** Whether a file exists (a folder or nothing does not count). */
+async function isFile(uri: vscode.Uri): Promise<boolean> {
+  try {
+    return ((await vscode.workspace.fs.stat(uri)).type & vscode.FileType.File) !== 0;
+  } catch {
+    return false;
+  }
 }
 
 /** A path below the folder, `/`-separated; undefined outside it. */

@@ -15,6 +15,7 @@ const CONFIG = 'version: 1\nbudgets:\n  - name: support\n    files: ["prompts/**
 describe('Prompts against HEAD (git)', () => {
   let api: PromptBudgetApi;
   let repository: string;
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: repository, stdio: 'pipe' });
 
   before(async () => {
     api = await extensionApi();
@@ -22,7 +23,6 @@ describe('Prompts against HEAD (git)', () => {
     assert.ok(folder, 'no workspace folder is open');
     repository = path.join(folder.uri.fsPath, `head-diff-${process.pid}`);
     mkdirSync(path.join(repository, 'prompts'), { recursive: true });
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: repository, stdio: 'pipe' });
     git('init', '-q');
     git('config', 'user.name', 'Prompt Budget Test');
     git('config', 'user.email', 'test@example.com');
@@ -103,5 +103,27 @@ describe('Prompts against HEAD (git)', () => {
     const added = o200k().encode(now).length - o200k().encode(BEFORE).length;
     assert.ok(text.includes(`| prompts/support.prompt.md | grown | gpt-4o | ${o200k().encode(BEFORE).length} → ${o200k().encode(now).length} | +${added} |`), text);
     assert.match(text, /\| support \| /);
+  });
+
+  it('finds a new prompt without listing the repository again, and lists it afresh once HEAD moves', async () => {
+    const support = vscode.Uri.file(path.join(repository, 'prompts', 'support.prompt.md'));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(support), { preview: false });
+    await waitFor('the prompt’s change against HEAD', () => api.headDiffs.deltaFor(support), 30_000);
+    const listings = api.headDiffs.fullListings;
+    const added = vscode.Uri.file(path.join(repository, 'prompts', 'greeting.prompt.md'));
+    const text = 'Greet the customer by name.\n';
+    writeFileSync(added.fsPath, text);
+    const change = await waitFor('the new prompt against HEAD', () => api.headDiffs.deltaFor(added), 30_000);
+    assert.equal(change.status, 'added');
+    assert.equal(change.delta.tokens, o200k().encode(text).length);
+    assert.equal(api.headDiffs.fullListings, listings, 'the new file was looked at alone');
+
+    git('add', '-A');
+    git('commit', '-qm', 'greeting');
+    const more = `${text}Keep it short.\n`;
+    writeFileSync(added.fsPath, more);
+    const grown = await waitFor('the committed prompt’s change against the new HEAD', () => (api.headDiffs.deltaFor(added)?.status === 'grown' ? api.headDiffs.deltaFor(added) : undefined), 30_000);
+    assert.equal(grown.delta.tokens, o200k().encode(more).length - o200k().encode(text).length);
+    assert.equal(api.headDiffs.fullListings, listings + 1, 'one listing for the new commit');
   });
 });
