@@ -85,6 +85,8 @@ export interface ModelInfo {
   maxOutputTokens?: number;
   pricing?: ModelPricing;
   tokenizer: TokenizerId;
+  /** The vocabulary file the config names for this model (`models.<id>.tokenizer`), as written. */
+  tokenizerFile?: string;
   sources: { prices?: SourceNote; limits?: SourceNote };
   /** Where this entry was defined; overrides win over the catalog. */
   origin: 'catalog' | 'settings' | 'workspace';
