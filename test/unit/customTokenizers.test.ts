@@ -12,6 +12,7 @@ import type { VocabularySources } from '../../src/core/tokenize/sources/vocabula
 import { loadTokenCounter } from '../../src/core/tokenize/tokenCounter';
 import { describeVocabulary } from '../../src/core/tokenize/vocabularies';
 import type { CustomTokenizerId } from '../../src/core/types';
+import { loadGuardConfig } from '../../src/library/guardConfig';
 import { runCliInProcess } from '../runCliInProcess';
 
 const LLAMA3_SPLIT = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
@@ -236,6 +237,16 @@ describe('prompt-budget count with a custom tokenizer', () => {
     assert.equal(stderr, '');
     assert.equal(code, 0);
     assert.match(stdout, /^prompt\.txt: 5 tokens \(exact, custom tokenizer\.json \(\.\/tokenizers\/tokenizer\.json, sha256 [0-9a-f]{12}\)\)/);
+  });
+
+  test("the library's guard resolves the same config to the same exact tokenizer", async () => {
+    writeFileSync(join(dir, 'prompt-budget.yaml'), 'version: 1\nmodels:\n  acme-ft:\n    contextWindow: 8192\n    tokenizer: ./tokenizers/tokenizer.json\n');
+    const { catalog } = await loadGuardConfig(dir, undefined);
+    const resolution = catalog.resolve('acme-ft');
+    assert.ok('model' in resolution);
+    const counter = await loadTokenCounter(resolution.model.tokenizer);
+    assert.equal(counter.exact, true);
+    assert.equal(counter.count('hello hello hello'), 5);
   });
 
   test('a tokenizer file of an unsupported kind is a problem naming the config file and line; the count is an estimate', async () => {
