@@ -1,8 +1,9 @@
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { findNearestConfigFolder, budgetsForFile, ModelCatalog, catalogWithOverrides, readBudgetConfig, resolvePromptSettings, type PromptSettingSources, type BudgetConfig, type Problem, type ResolvedPromptSettings } from '../core';
+import { withCustomTokenizers, findNearestConfigFolder, budgetsForFile, ModelCatalog, catalogWithOverrides, readBudgetConfig, resolvePromptSettings, type PromptSettingSources, type BudgetConfig, type Problem, type ResolvedPromptSettings } from '../core';
 import type { CliIo } from './cliIo';
 import { formatProblem } from './printProblems';
 import { providerCountingFor } from './providerCounting';
+import { cliVocabularySources } from './tokenizersCommand';
 import type { CliOptions } from './cliOptions';
 
 export interface CliFolderSettings {
@@ -58,12 +59,16 @@ export async function loadCliFolderSettings(io: CliIo, options: CliOptions, dir:
   const builtIn = ModelCatalog.builtIn();
   const explicit = options.config ? resolve(io.cwd, options.config) : undefined;
   const root = explicit ? dirname(explicit) : resolve(io.cwd, dir);
-  const read = await readBudgetConfig(
-    (path) => io.readFile(path),
-    join,
+  const read = await withCustomTokenizers(
+    await readBudgetConfig(
+      (path) => io.readFile(path),
+      join,
+      root,
+      () => builtIn,
+      explicit,
+    ),
     root,
-    () => builtIn,
-    explicit,
+    cliVocabularySources(options, io),
   );
   const configProblems = (read?.parsed.problems ?? []).map((problem) => ({
     ...problem,

@@ -1,4 +1,4 @@
-import { ModelCatalog, formatTokens, formatUsd, ESTIMATE_PROFILES, estimateSpreadLabel, isEstimate, VOCABULARIES, isVocabularyPresent, type ModelInfo, type SourceNote } from '../core';
+import { ModelCatalog, formatTokens, formatUsd, ESTIMATE_PROFILES, estimateSpreadLabel, isEstimate, vocabularyInfo, isVocabularyPresent, type ModelInfo, type SourceNote } from '../core';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import { loadCliFolderSettings } from './cliFolderSettings';
 import { fitTable, omittedNote } from './fitTable';
@@ -82,7 +82,7 @@ function modelJson(model: ModelInfo, absent: ReadonlySet<string>): object {
     aliases: model.aliases,
     tokenizer: model.tokenizer,
     exact: !isEstimate(model.tokenizer) && !absent.has(model.tokenizer),
-    tokenizerSource: isEstimate(model.tokenizer) ? ESTIMATE_PROFILES[model.tokenizer].source : VOCABULARIES[model.tokenizer].source,
+    tokenizerSource: isEstimate(model.tokenizer) ? ESTIMATE_PROFILES[model.tokenizer].source : vocabularyInfo(model.tokenizer).source,
     pricing: model.pricing ?? null,
     prices: model.sources.prices ?? null,
     limits: {

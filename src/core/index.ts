@@ -40,6 +40,8 @@ export * from './tokenize/vocabularies';
 export * from './tokenize/sources/pinnedVocabularies';
 export * from './tokenize/sources/vocabularyFiles';
 export * from './tokenize/sources/downloadVocabulary';
+export * from './tokenize/sources/customTokenizerFiles';
+export * from './tokenize/customVocabularies';
 export * from './count/analyzePrompt';
 export * from './count/resolvePromptSettings';
 export * from './count/compareModels';

@@ -2,7 +2,19 @@
 // plain-node unit tests use the same code as the extension.
 
 /** A tokenizer the core can count with (see tokenize/vocabularies.ts); 'estimate' marks models with no public tokenizer. */
-export type TokenizerId = VocabularyTokenizerId | EstimateTokenizerId;
+export type TokenizerId = VocabularyTokenizerId | EstimateTokenizerId | CustomTokenizerId;
+
+/** A vocabulary file a config names (`models.<id>.tokenizer: ./tokenizer.json` or `hf:org/repo`): `custom:` and its sha256's first 12 hex digits. */
+export type CustomTokenizerId = `custom:${string}`;
+
+/** A custom tokenizer as written in a config (a path or `hf:org/repo[@rev]`), with where it was written. */
+export interface CustomTokenizerSpec {
+  spec: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
 
 /** The published vocabularies counted exactly (tokenize/vocabularies.ts). */
 export type VocabularyTokenizerId = 'o200k_base' | 'cl100k_base' | 'llama3' | 'qwen3' | 'deepseek_v3' | 'tekken' | 'gemma3' | FetchedTokenizerId;
@@ -73,6 +85,8 @@ export interface ModelInfo {
   maxOutputTokens?: number;
   pricing?: ModelPricing;
   tokenizer: TokenizerId;
+  /** The vocabulary file the config names for this model (`models.<id>.tokenizer`), as written. */
+  tokenizerFile?: string;
   sources: { prices?: SourceNote; limits?: SourceNote };
   /** Where this entry was defined; overrides win over the catalog. */
   origin: 'catalog' | 'settings' | 'workspace';
@@ -99,6 +113,8 @@ export interface ModelOverride {
   outputPerMillion?: number;
   cachedInputPerMillion?: number;
   tokenizer?: TokenizerId;
+  /** A vocabulary file named instead of a tokenizer id; `tokenizer` is the estimate until it is read (resolveCustomTokenizers). */
+  tokenizerFile?: CustomTokenizerSpec;
 }
 
 export type PromptFormat = 'text' | 'markdown' | 'vscode-prompt' | 'prompty' | 'github-prompt' | 'chat-json';

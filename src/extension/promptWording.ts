@@ -5,14 +5,18 @@ import { describeVocabulary, VOCABULARIES } from '../core/tokenize/vocabularies'
 import { isFetchedVocabulary } from '../core/tokenize/sources/pinnedVocabularies';
 import type { CallCost, PromptCount, SourceNote } from '../core/types';
 
-/** How a count was made, in words a user can check; `modelTokenizer` is the tokenizer the model's family has. */
-export function describeTokenizer(count: PromptCount, modelTokenizer?: string): string {
+/**
+ * How a count was made, in words a user can check; `modelTokenizer` is the tokenizer the model's family
+ * has, `tokenizerFile` the vocabulary file its config names.
+ */
+export function describeTokenizer(count: PromptCount, modelTokenizer?: string, tokenizerFile?: string): string {
   if (count.exact) return `exact, ${describeVocabulary(count.tokenizer)}`;
   const profile = isEstimate(count.tokenizer) ? ESTIMATE_PROFILES[count.tokenizer] : ESTIMATE_PROFILES.estimate;
   const spread = `within ±${Math.round(profile.spread * 100)} %, ${profile.source}`;
   if (modelTokenizer && isFetchedVocabulary(modelTokenizer)) {
     return `estimate until the ${VOCABULARIES[modelTokenizer].label} tokenizer is on this machine (Prompt Budget: Download Tokenizer…, or \`prompt-budget tokenizers pull ${modelTokenizer}\`); ${spread}`;
   }
+  if (tokenizerFile) return `estimate: the tokenizer file ${tokenizerFile} named in the budget config could not be used (see the problem on its line there); ${spread}`;
   return `estimate: no public tokenizer for this model; ${spread}`;
 }
 

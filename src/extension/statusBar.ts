@@ -194,7 +194,7 @@ function tooltip(
   // The selection and the sample values are our own counts, even where a provider counted the whole text.
   const ownApprox = (count.fromProvider ? count.fromProvider.localExact : count.exact) ? '' : '≈';
   const lines: string[] = [`**Prompt Budget** · ${escapeMarkdown(model?.name ?? resolved.name)}`, ''];
-  lines.push(`Tokens: **${approx}${formatTokens(count.tokens)}** (${count.fromProvider ? escapeMarkdown(describeProviderCount(count.fromProvider)) : describeTokenizer(count, model?.tokenizer)})`);
+  lines.push(`Tokens: **${approx}${formatTokens(count.tokens)}** (${count.fromProvider ? escapeMarkdown(describeProviderCount(count.fromProvider)) : describeTokenizer(count, model?.tokenizer, model?.tokenizerFile)})`);
   if (count.overheadTokens > 0) lines.push(`Includes ${formatTokens(count.overheadTokens)} tokens of chat message framing`);
   if (selection) lines.push(`Selection: ${ownApprox}${formatTokens(selection.tokens)} tokens in ${selection.count} ${selection.count === 1 ? 'selection' : 'selections'}`);
   if (againstHead) lines.push(`Against HEAD (saved file, ${againstHead.status}): **${escapeMarkdown(describeFileDelta(againstHead))}**`);

@@ -11,7 +11,7 @@ import type { PromptAnalysis } from '../core/count/analyzePrompt';
 import { DownloadBackoff } from '../core/tokenize/sources/downloadBackoff';
 import { downloadVocabulary, isOffline } from '../core/tokenize/sources/downloadVocabulary';
 import { describeLocation, FETCHED_VOCABULARY_IDS, isFetchedVocabulary, PINNED_VOCABULARIES, standInEstimate, type FetchedVocabularyId } from '../core/tokenize/sources/pinnedVocabularies';
-import { findVocabulary, vocabularySourcesFromEnv } from '../core/tokenize/sources/vocabularyFiles';
+import { findVocabulary, vocabularySourcesFromEnv, type VocabularySources } from '../core/tokenize/sources/vocabularyFiles';
 import { COMMAND } from './commandIds';
 import { log, registerCommand } from './log';
 import { onDidChangeSettings, readSettings } from './settings';
@@ -34,6 +34,12 @@ export function postVocabularySources(worker: Worker): void {
 function publish(request: VocabularySourcesRequest): void {
   current = request;
   for (const worker of workers) worker.postMessage(request);
+}
+
+/** Where the host finds and keeps custom vocabularies a config names: the workers' sources (global storage), else the CLI's. */
+export function editorVocabularySources(): VocabularySources {
+  const fromEnv = vocabularySourcesFromEnv(process.env, current?.folders ?? []);
+  return current ? { ...fromEnv, cacheDir: current.cacheDir } : fromEnv;
 }
 
 const ANSWER_KEY = 'promptBudget.tokenizers.answers';

@@ -3,6 +3,8 @@ import type { Budget, BudgetConfig } from '../core/config/budgetConfig';
 import { CONFIG_FILE_NAMES } from '../core/config/findConfigFile';
 import { budgetsForFile } from '../core/check/matchBudgets';
 import { catalogWithOverrides } from '../core/catalog/catalogWithOverrides';
+import { withCustomTokenizers } from '../core/tokenize/sources/customTokenizerFiles';
+import { editorVocabularySources } from './tokenizerFiles';
 import { readBudgetConfig } from '../core/config/readBudgetConfig';
 import type { Problem } from '../core/types';
 import { log } from './log';
@@ -241,7 +243,13 @@ export function relativePath(folder: vscode.WorkspaceFolder, uri: vscode.Uri): s
 }
 
 /** The folder's config as the CLI reads it, with the settings' `models` known and unsaved editor text over the disk's. */
-function readFolderConfig(folder: vscode.WorkspaceFolder) {
+async function readFolderConfig(folder: vscode.WorkspaceFolder) {
+  const read = await readFolderConfigText(folder);
+  // Custom tokenizer files are read with Node, from the folder on disk, as the CLI reads them.
+  return folder.uri.scheme === 'file' ? withCustomTokenizers(read, folder.uri.fsPath, editorVocabularySources()) : read;
+}
+
+function readFolderConfigText(folder: vscode.WorkspaceFolder) {
   const uriOf = (name: string) => vscode.Uri.joinPath(folder.uri, name);
   return readBudgetConfig(
     async (name) => {

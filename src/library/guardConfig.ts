@@ -1,7 +1,7 @@
 // The prompt-budget.yaml a guard follows: named, given, or the nearest one at or above `cwd`, found and
 // read by the core's one loader, as the CLI does, so the editor, CI and the application agree on it.
 import { dirname, join, resolve } from 'node:path';
-import { type BudgetConfig, ModelCatalog, catalogWithOverrides, readNearestBudgetConfig, readRegularFile } from '../core';
+import { type BudgetConfig, ModelCatalog, catalogWithOverrides, readNearestBudgetConfig, readRegularFile, vocabularySourcesFromEnv, withCustomTokenizers } from '../core';
 
 export interface GuardConfig {
   config?: BudgetConfig;
@@ -15,7 +15,9 @@ export async function loadGuardConfig(cwd: string, config: string | BudgetConfig
   const builtIn = ModelCatalog.builtIn();
   if (typeof config === 'object') return { config, root: resolve(cwd), catalog: catalogWithOverrides([], config, builtIn) };
   const explicit = typeof config === 'string' ? resolve(cwd, config) : undefined;
-  const { root, read } = await readNearestBudgetConfig((path) => readRegularFile(path), { join, dirname }, resolve(cwd), () => builtIn, explicit);
+  const nearest = await readNearestBudgetConfig((path) => readRegularFile(path), { join, dirname }, resolve(cwd), () => builtIn, explicit);
+  const root = nearest.root;
+  const read = await withCustomTokenizers(nearest.read, root, vocabularySourcesFromEnv(process.env));
   const errors = (read?.parsed.problems ?? []).filter((problem) => problem.severity === 'error');
   if (errors.length > 0) {
     const where = (file: string) => (explicit ? file : join(root, file));

@@ -24,4 +24,12 @@ describe('Tokenizers fetched on demand', () => {
     assert.match(statusTooltip(api), /within ±33 %/);
     assert.ok((await vscode.commands.getCommands(true)).includes('promptBudget.downloadTokenizer'));
   });
+
+  it('counts exactly with the tokenizer file a workspace config names for a model, and says which file', async () => {
+    await openPrompt(api, 'custom-tokenizer.prompt.md');
+    const text = await waitFor('a custom-tokenizer status', () => / · custom-tokenizer-fixture$/.test(statusText(api)) && statusText(api));
+    // The fixture's tiny vocabulary: "hello" one token, " hello" two, the line break one.
+    assert.match(text, /^\$\(symbol-numeric\) 6 tok/);
+    assert.match(statusTooltip(api), /exact, custom tokenizer\.json \(\.\/tokenizers\/tiny-tokenizer\.json, sha256 [0-9a-f]{12}\)/);
+  });
 });

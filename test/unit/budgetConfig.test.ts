@@ -93,7 +93,7 @@ describe('parseBudgetConfig', () => {
     ]);
     assert.match(problems[0].message, /'warnAt' must be above 0 and at most 1/);
     assert.equal(problems[1].message, "'contextWindow' cannot be negative.");
-    assert.equal(problems[2].message, "Unknown tokenizer 'cl100k'. Use one of: o200k_base, cl100k_base, llama3, qwen3, deepseek_v3, tekken, gemma3, estimate, estimate-gemini, estimate-claude, estimate-claude-4.7, kimi_k2, glm45, qwen35, deepseek_v4, gemma4.");
+    assert.equal(problems[2].message, "Unknown tokenizer 'cl100k'. Use one of: o200k_base, cl100k_base, llama3, qwen3, deepseek_v3, tekken, gemma3, estimate, estimate-gemini, estimate-claude, estimate-claude-4.7, kimi_k2, glm45, qwen35, deepseek_v4, gemma4, a path to a tokenizer.json, tekken.json or tiktoken file, or hf:<org>/<repo>.");
     assert.equal(problems[3].message, "'maxInputTokens' must be a number, not the string '2000'.");
     assert.equal(problems[6].message, "Budget name 'Support agent' is already used on line 8; reports would mix them up.");
     assert.ok(problems.every((problem) => problem.file === 'prompt-budget.yaml'));
@@ -308,7 +308,7 @@ describe('JSON schema (media/prompt-budget.schema.json)', () => {
     assert.deepEqual(Object.keys(budget.properties ?? {}).sort(), [...BUDGET_KEYS].sort());
     assert.deepEqual(Object.keys(model.properties ?? {}).sort(), [...MODEL_KEYS].sort());
     assert.deepEqual(budget.required, ['name', 'files']);
-    assert.deepEqual(resolveRef(schema, model.properties?.tokenizer).enum, [...TOKENIZER_IDS]);
+    assert.deepEqual(resolveRef(schema, model.properties?.tokenizer).anyOf?.[0].enum, [...TOKENIZER_IDS]);
   });
 
   test('describes every property and closes every object', () => {
@@ -343,6 +343,11 @@ describe('JSON schema (media/prompt-budget.schema.json)', () => {
       'budgets:\n  - name: A\n    files: a.md\n    maxMonthlyCost: 5\n    callsPerDay: 10\n',
       'budgets:\n  - name: A\n    files: a.md\n    exclude: ["b.md"]\n    warnAt: 0.95\n',
       'models:\n  m:\n    tokenizer: p50k_base\n',
+      'models:\n  m:\n    tokenizer: ./tokenizers/acme/tokenizer.json\n',
+      'models:\n  m:\n    tokenizer: o200k.tiktoken\n',
+      'models:\n  m:\n    tokenizer: hf:acme/tiny@main\n',
+      'models:\n  m:\n    tokenizer: hf:acme\n',
+      'models:\n  m:\n    tokenizer: hf:acme/tiny/extra\n',
       'models:\n  m:\n    inputPerMillion: -1\n',
       'models:\n  m:\n    aliases: [x, y]\n    name: M\n',
       'models:\n  m: 5\n',

@@ -353,6 +353,7 @@ function mergeOverride(model: ModelInfo, override: ModelOverride, origin: Overri
     maxOutputTokens: override.maxOutputTokens ?? model.maxOutputTokens,
     pricing,
     tokenizer: override.tokenizer ?? model.tokenizer,
+    ...(override.tokenizerFile ? { tokenizerFile: override.tokenizerFile.spec } : {}),
     sources: {
       prices: pricing === model.pricing ? model.sources.prices : overrideSource(origin),
       limits: limitsChanged ? overrideSource(origin) : model.sources.limits,
@@ -396,6 +397,7 @@ function newModel(override: ModelOverride, origin: OverrideOrigin, base: ModelIn
     pricing,
     // Without a named tokenizer, only an estimate is honest.
     tokenizer: override.tokenizer ?? base?.tokenizer ?? 'estimate',
+    ...(override.tokenizerFile ? { tokenizerFile: override.tokenizerFile.spec } : {}),
     sources: {
       prices: pricing ? overrideSource(origin) : undefined,
       limits: base && inheritsLimits ? base.sources.limits : hasLimits ? overrideSource(origin) : undefined,

@@ -57,6 +57,14 @@ export const MODEL_KEYS = [
 /** Tokenizers a model entry may name. */
 export const TOKENIZER_IDS: readonly TokenizerId[] = ['o200k_base', 'cl100k_base', 'llama3', 'qwen3', 'deepseek_v3', 'tekken', 'gemma3', 'estimate', 'estimate-gemini', 'estimate-claude', 'estimate-claude-4.7', 'kimi_k2', 'glm45', 'qwen35', 'deepseek_v4', 'gemma4'];
 
+// `hf:org/repo[@revision]`, as Hugging Face names repositories and revisions.
+const HF_TOKENIZER = /^hf:[\w.-]+\/[\w.-]+(@[\w./-]+)?$/;
+
+/** A `tokenizer` value that names a vocabulary file rather than a tokenizer id: `hf:…`, or a path (a slash, or a file name). */
+function isTokenizerFile(value: string): boolean {
+  return value.startsWith('hf:') || /[/\\]/.test(value) || /\.(json|tiktoken|model)$/.test(value);
+}
+
 export interface ParseBudgetConfigOptions {
   /** True when the catalog knows `name` (by id or alias), otherwise the closest ids to suggest. */
   isKnownModel?: (name: string) => string[] | true;
@@ -485,12 +493,19 @@ function readModels(reader: ConfigReader, pair: Pair): ModelOverride[] {
         case 'tokenizer': {
           const value = reader.resolve(field.value);
           const tokenizer = TOKENIZER_IDS.find((known) => isScalar(value) && value.value === known);
+          const text = isScalar(value) && typeof value.value === 'string' ? value.value : undefined;
           if (tokenizer) {
             model.tokenizer = tokenizer;
+          } else if (text !== undefined && text.startsWith('hf:') && !HF_TOKENIZER.test(text)) {
+            reader.report('invalid-value', 'error', reader.valuePosition(field), `'${text}' is not hf:<org>/<repo> or hf:<org>/<repo>@<revision>.`);
+          } else if (text !== undefined && isTokenizerFile(text)) {
+            // Counted as the estimate until the file is read and converted (resolveCustomTokenizers).
+            model.tokenizer = 'estimate';
+            model.tokenizerFile = { spec: text, ...reader.valuePosition(field) };
           } else {
             const written = isScalar(value) ? String(value.value) : describe(value);
             const suggestion = closestName(written, TOKENIZER_IDS);
-            const hint = suggestion ? `Did you mean '${suggestion}'?` : `Use one of: ${TOKENIZER_IDS.join(', ')}.`;
+            const hint = suggestion ? `Did you mean '${suggestion}'?` : `Use one of: ${TOKENIZER_IDS.join(', ')}, a path to a tokenizer.json, tekken.json or tiktoken file, or hf:<org>/<repo>.`;
             reader.report('invalid-value', 'error', reader.valuePosition(field), `Unknown tokenizer '${written}'. ${hint}`);
           }
           break;

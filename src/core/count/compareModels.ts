@@ -3,7 +3,7 @@ import { costPerCall, worstCaseOutput, type OutputBasis } from '../catalog/cost'
 import { approxMark, formatPercent, formatTokens, formatUsd } from '../report/formatNumbers';
 import { countPrompt } from '../prompts/countPrompt';
 import { ESTIMATE_PROFILES, estimateSpreadLabel, isEstimate } from '../tokenize/estimateProfiles';
-import { VOCABULARIES } from '../tokenize/vocabularies';
+import { vocabularyInfo } from '../tokenize/vocabularies';
 import { isFetchedVocabulary, PINNED_VOCABULARIES, standInEstimate, type FetchedVocabularyId } from '../tokenize/sources/pinnedVocabularies';
 import type { CountFromProvider } from './analyzePrompt';
 import type { ModelInfo, ParsedPrompt, PromptCount, ProviderCountSource, SourceNote, TokenCounter, TokenizerId } from '../types';
@@ -216,12 +216,12 @@ export function formatComparisonRow(row: ModelComparisonRow, surface: Comparison
     provider: row.provider,
     tokens: row.exact ? formatTokens(row.tokens) : `${approx}${formatTokens(row.tokens)} (${row.fromProvider ? 'framing estimated' : estimateSpreadLabel(row.tokenizer)})`,
     // A provider's count names its endpoint; the local estimate's spread does not apply to it.
-    counting: row.fromProvider ? row.fromProvider.provider : isEstimate(row.tokenizer) ? `estimate${exactAfter}` : VOCABULARIES[row.tokenizer].label,
+    counting: row.fromProvider ? row.fromProvider.provider : isEstimate(row.tokenizer) ? `estimate${exactAfter}` : vocabularyInfo(row.tokenizer).label,
     countingSource: row.fromProvider
       ? `${row.fromProvider.endpoint}${row.fromProvider.framing === 'estimated' ? ' (the messages; the chat framing is our estimate)' : ''}`
       : isEstimate(row.tokenizer)
         ? `${ESTIMATE_PROFILES[row.tokenizer].source}${exactAfter}`
-        : VOCABULARIES[row.tokenizer].source,
+        : vocabularyInfo(row.tokenizer).source,
     inputCost: money(row.inputCost, true),
     expectedOutputTokens: row.expectedOutputTokens === null ? NOT_AVAILABLE : formatTokens(row.expectedOutputTokens),
     outputTokens: row.outputBasis === 'none' ? NOT_AVAILABLE : formatTokens(row.outputTokens),

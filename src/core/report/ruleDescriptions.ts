@@ -33,4 +33,5 @@ export const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'unmatched-glob': 'A glob in the config matches no file, or an exclude removes no file.',
   'usage-quota': "A usage quota's calls, tokens or cost this period are over (error) or past warnAt of (warning) its limit.",
   'duplicate-quota': 'Two usage quotas have the same name.',
+  'tokenizer-file': 'A tokenizer file named in models.<id>.tokenizer is missing, too large or of a kind not counted exactly, or an hf: repository is not on this machine; the model counts as the estimate.',
 };

@@ -9,6 +9,8 @@ export interface SentencePieceVocabularySource {
   sha256: string;
   /** Count the tokenizer's added tokens (`<start_of_turn>`, `<bos>`…) written in text as one token each, as Hugging Face does. */
   matchSpecialTokens: boolean;
+  /** For a custom file a config names: how tooltips call it ('custom tokenizer.json'). */
+  label?: string;
 }
 
 /** SentencePiece's word-boundary mark, which the normalizer puts in place of every space. */
@@ -62,6 +64,7 @@ export function sentencePieceVocabularyFromTokenizerJson(json: unknown, origin: 
     ignoreMerges: tokenizer.ignoreMerges,
     specialTokens: origin.matchSpecialTokens ? specialTokens : [],
     byteFallback: true,
+    ...(origin.label ? { label: origin.label } : {}),
   };
   const encoder = new TextEncoder();
   return encodeRanksFile(

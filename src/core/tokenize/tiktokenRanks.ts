@@ -38,6 +38,7 @@ export function tiktokenRanks(text: string, conventions: TiktokenConventions, or
     splits: [conventions.pattern],
     ignoreMerges: true,
     specialTokens: origin.matchSpecialTokens ? [...conventions.specialTokens] : [],
+    ...(origin.label ? { label: origin.label } : {}),
   };
   return encodeRanksFile(JSON.stringify(header), tokens, { withTable: options.withTable ?? false });
 }

@@ -1,4 +1,4 @@
-import type { EstimateTokenizerId, TokenCounter, TokenizerId } from '../types';
+import type { CustomTokenizerId, EstimateTokenizerId, TokenCounter, TokenizerId } from '../types';
 import { countPieceTokens, pieceTokenLengths, utf8Bytes } from './bytePairEncoding';
 import { PieceTokenCounts } from './pieceCounter';
 import { RankTable } from './rankTable';
@@ -6,6 +6,7 @@ import { ESTIMATE_PROFILES, isEstimate, type EstimateProfile } from './estimateP
 import { SpecialTokenLiterals } from './specialTokens';
 import { VOCABULARIES, type VocabularyId } from './vocabularies';
 import { parseVocabularyHeader, type VocabularyHeader } from './vocabularyHeader';
+import { describeCustomVocabularyAs, isCustomTokenizer, registerCustomVocabulary, registeredCustomVocabulary } from './customVocabularies';
 import { FETCHED_VOCABULARY_IDS, isFetchedVocabulary, PINNED_VOCABULARIES, standInEstimate, type FetchedVocabularyId } from './sources/pinnedVocabularies';
 
 /** The vocabularies the core counts exactly: OpenAI's encodings and the open families' (vocabularies.ts). */
@@ -46,18 +47,26 @@ export type RanksReader = (name: EncodingName) => Promise<Uint8Array>;
 /** The compact form of a vocabulary fetched on demand, from a verified copy on this machine; undefined when there is none. */
 export type FetchedRanksReader = (id: FetchedVocabularyId) => Promise<Uint8Array | undefined>;
 
+/** The compact form of a custom vocabulary converted earlier (by this or another process), or undefined. */
+export type CustomRanksReader = (id: CustomTokenizerId) => Promise<Uint8Array | undefined>;
+
+/** A vocabulary loaded from a file: a published one, or a custom one a config names. */
+type LoadableName = EncodingName | CustomTokenizerId;
+
 // A vocabulary found missing is looked for again after this long, so a long-running host (the
 // editor's count worker) sees a file pulled meanwhile without a look per count.
 const MISSING_RECHECK_MS = 60_000;
 
 // Per-process caches: an encoding is built once, on first request, and shared by every caller.
-const loadedEncodings = new Map<EncodingName, LoadedEncoding>();
-const pendingEncodings = new Map<EncodingName, Promise<LoadedEncoding>>();
+const loadedEncodings = new Map<LoadableName, LoadedEncoding>();
+const pendingEncodings = new Map<LoadableName, Promise<LoadedEncoding>>();
 const counters = new Map<TokenizerId, ChunkableTokenCounter>();
 let readRanks: RanksReader = readRanksBesideBundle;
 let readFetchedRanks: FetchedRanksReader = readFetchedFromEnvironment;
 const fetchedRanks = new Map<FetchedVocabularyId, Uint8Array>();
 const missingSince = new Map<FetchedVocabularyId, number>();
+let readCustomRanks: CustomRanksReader = readCustomFromCliCache;
+const customMissingSince = new Map<CustomTokenizerId, number>();
 
 /** Where ranks come from, for hosts that do not load them from files next to the bundle. */
 export function setRanksReader(reader: RanksReader): void {
@@ -77,6 +86,12 @@ export function setFetchedRanksReader(reader: FetchedRanksReader): void {
   }
 }
 
+/** Where custom vocabularies converted by another process come from (default: the CLI's cache folder). */
+export function setCustomRanksReader(reader: CustomRanksReader): void {
+  readCustomRanks = reader;
+  customMissingSince.clear();
+}
+
 /** Looks again, on the next count, for the fetched vocabularies found missing (after a download). */
 export function forgetMissingVocabularies(): void {
   missingSince.clear();
@@ -91,6 +106,8 @@ export async function loadTokenCounter(tokenizer: TokenizerId): Promise<Chunkabl
   const ready = counters.get(tokenizer);
   if (ready) return ready;
   if (isFetchedVocabulary(tokenizer) && !(await hasFetchedVocabulary(tokenizer))) return loadTokenCounter(standInEstimate(tokenizer));
+  // A custom file that could not be read or converted here counts as the generic estimate, and says so.
+  if (isCustomTokenizer(tokenizer) && !(await hasCustomVocabulary(tokenizer))) return loadTokenCounter('estimate');
   const encoding = await loadEncoding(isEstimate(tokenizer) ? 'o200k_base' : tokenizer);
   let counter = counters.get(tokenizer);
   if (!counter) {
@@ -102,6 +119,7 @@ export async function loadTokenCounter(tokenizer: TokenizerId): Promise<Chunkabl
 
 /** False for a vocabulary fetched on demand with no verified copy on this machine (it counts as an estimate). */
 export async function isVocabularyPresent(tokenizer: TokenizerId): Promise<boolean> {
+  if (isCustomTokenizer(tokenizer)) return hasCustomVocabulary(tokenizer);
   return !isFetchedVocabulary(tokenizer) || (await hasFetchedVocabulary(tokenizer));
 }
 
@@ -134,7 +152,7 @@ export function isChunkable(counter: TokenCounter): counter is ChunkableTokenCou
   return typeof candidate.countUnits === 'function' && typeof candidate.fromUnits === 'function';
 }
 
-function loadEncoding(name: EncodingName): Promise<LoadedEncoding> {
+function loadEncoding(name: LoadableName): Promise<LoadedEncoding> {
   let pending = pendingEncodings.get(name);
   if (!pending) {
     pending = buildEncoding(name).then((encoding) => {
@@ -163,17 +181,40 @@ async function hasFetchedVocabulary(id: FetchedVocabularyId): Promise<boolean> {
   return true;
 }
 
+/** True once the compact form of custom vocabulary `id` is at hand (registered, read from a cache, or built). */
+async function hasCustomVocabulary(id: CustomTokenizerId): Promise<boolean> {
+  if (loadedEncodings.has(id) || registeredCustomVocabulary(id)) return true;
+  const missing = customMissingSince.get(id);
+  if (missing !== undefined && Date.now() - missing < MISSING_RECHECK_MS) return false;
+  const ranks = await readCustomRanks(id).catch(() => undefined);
+  if (!ranks) {
+    customMissingSince.set(id, Date.now());
+    return false;
+  }
+  registerCustomVocabulary(id, ranks);
+  return true;
+}
+
+async function readCustomFromCliCache(id: CustomTokenizerId): Promise<Uint8Array | undefined> {
+  const { readConvertedCustomVocabulary } = await import('./sources/customTokenizerFiles');
+  const { vocabularySourcesFromEnv } = await import('./sources/vocabularyFiles');
+  const { cacheDir } = vocabularySourcesFromEnv(process.env);
+  return cacheDir ? readConvertedCustomVocabulary(cacheDir, id) : undefined;
+}
+
 /** The sources PROMPT_BUDGET_TOKENIZERS, the Hugging Face cache and the CLI's cache folder name. */
 async function readFetchedFromEnvironment(id: FetchedVocabularyId): Promise<Uint8Array | undefined> {
   const { findVocabulary, vocabularySourcesFromEnv } = await import('./sources/vocabularyFiles');
   return (await findVocabulary(PINNED_VOCABULARIES[id], vocabularySourcesFromEnv(process.env)))?.ranks;
 }
 
-async function buildEncoding(name: EncodingName): Promise<LoadedEncoding> {
-  const fetched = isFetchedVocabulary(name) ? fetchedRanks.get(name) : undefined;
-  const ranks = new RankTable(fetched ?? (await readRanks(name)));
+async function buildEncoding(name: LoadableName): Promise<LoadedEncoding> {
+  const stored = isCustomTokenizer(name) ? registeredCustomVocabulary(name) : isFetchedVocabulary(name) ? fetchedRanks.get(name) : undefined;
+  if (isCustomTokenizer(name) && !stored) throw new Error(`${name} is not on this machine`);
+  const ranks = new RankTable(stored ?? (await readRanks(name as EncodingName)));
   // OpenAI files carry tiktoken's `pat_str`; the open families' carry their tokenizer.json's pre-tokenizer.
   const header = parseVocabularyHeader(ranks.pattern);
+  if (isCustomTokenizer(name) && header) describeCustomVocabularyAs(name, customInfoFromHeader(header));
   const wholePieceFirst = header?.ignoreMerges ?? true;
   const byteFallback = header?.byteFallback === true;
   // SentencePiece's ' ' → '▁' is applied piece by piece (its split reads both), only to pieces not yet counted.
@@ -184,6 +225,11 @@ async function buildEncoding(name: EncodingName): Promise<LoadedEncoding> {
   // OpenAI: no special tokens, a literal `<|endoftext|>` in a prompt is billed as the text it is.
   const specials = header && header.specialTokens.length > 0 ? new SpecialTokenLiterals(header.specialTokens) : undefined;
   return { ranks, pieces, wholePieceFirst, normalizer: header?.normalizer ?? null, byteFallback, specials };
+}
+
+/** How a custom vocabulary converted elsewhere is described, from what its header recorded. */
+function customInfoFromHeader(header: VocabularyHeader): { label: string; source: string } {
+  return { label: header.label ?? 'custom tokenizer', source: `${header.source}, sha256 ${header.sha256.slice(0, 12)}` };
 }
 
 /** Reads the vocabulary's file from the folder of the running bundle (dist/). Compiled tests and benches
@@ -231,7 +277,7 @@ class EncodingCounter implements ChunkableTokenCounter {
   readonly exact = true;
 
   constructor(
-    readonly tokenizer: EncodingName,
+    readonly tokenizer: EncodingName | CustomTokenizerId,
     private readonly encoding: LoadedEncoding,
   ) {}
 

@@ -9,6 +9,8 @@ export interface VocabularyOrigin {
   sha256: string;
   /** Whether special-token literals in prompt text count as one token each (Hugging Face's behaviour). */
   matchSpecialTokens: boolean;
+  /** For a custom file a config names: how tooltips call it ('custom tokenizer.json'). */
+  label?: string;
 }
 
 /** The subset of a Hugging Face tokenizer.json the conversion reads. */
@@ -115,6 +117,7 @@ function headerOf(tokenizer: TokenizerJson, origin: VocabularyOrigin): Vocabular
     splits,
     ignoreMerges: model.ignore_merges === true,
     specialTokens: origin.matchSpecialTokens ? tokenizer.added_tokens.map((added) => added.content) : [],
+    ...(origin.label ? { label: origin.label } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
-import type { VocabularyTokenizerId } from '../types';
+import type { CustomTokenizerId, VocabularyTokenizerId } from '../types';
+import { customVocabularyInfo, isCustomTokenizer } from './customVocabularies';
 import { describeLocation, FETCHED_VOCABULARY_IDS, PINNED_VOCABULARIES, type FetchedVocabularyId } from './sources/pinnedVocabularies';
 
 /** A tokenizer the core counts exactly with, from a vocabulary file shipped with Prompt Budget. */
@@ -47,7 +48,16 @@ export const VOCABULARY_IDS = Object.keys(VOCABULARIES) as VocabularyId[];
 
 /** Which vocabulary counted, for tooltips and tables: 'o200k_base', 'Qwen 3 (Qwen/Qwen3-8B@b968826d tokenizer.json)'. */
 export function describeVocabulary(tokenizer: string): string {
+  if (isCustomTokenizer(tokenizer)) {
+    const { label, source } = customVocabularyInfo(tokenizer);
+    return `${label} (${source})`;
+  }
   if (!Object.hasOwn(VOCABULARIES, tokenizer) || tokenizer === 'o200k_base' || tokenizer === 'cl100k_base') return tokenizer;
   const { label, source } = VOCABULARIES[tokenizer as VocabularyId];
   return `${label} (${source})`;
+}
+
+/** A counting vocabulary's label and source: a published one's, or a custom file's (customVocabularies.ts). */
+export function vocabularyInfo(tokenizer: VocabularyId | CustomTokenizerId): Pick<VocabularyInfo, 'label' | 'source'> {
+  return isCustomTokenizer(tokenizer) ? customVocabularyInfo(tokenizer) : VOCABULARIES[tokenizer as VocabularyId];
 }

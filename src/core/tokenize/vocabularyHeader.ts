@@ -19,6 +19,8 @@ export interface VocabularyHeader {
    * piece counts as one token per UTF-8 byte (`<0xNN>`). Ranks are then the order of first merges.
    */
   byteFallback?: boolean;
+  /** For a custom vocabulary a config names: what kind of file it was ('custom tokenizer.json'). */
+  label?: string;
 }
 
 /** The header of a vocabulary's ranks file, or undefined for a plain OpenAI `pat_str`; throws on a malformed one. */
@@ -35,7 +37,8 @@ export function parseVocabularyHeader(pattern: string): VocabularyHeader | undef
     header.splits.length === 0 ||
     typeof header.ignoreMerges !== 'boolean' ||
     !isStrings(header.specialTokens) ||
-    (header.byteFallback !== undefined && typeof header.byteFallback !== 'boolean')
+    (header.byteFallback !== undefined && typeof header.byteFallback !== 'boolean') ||
+    (header.label !== undefined && typeof header.label !== 'string')
   ) {
     throw new Error('not a Prompt Budget vocabulary header');
   }

@@ -8,7 +8,8 @@ import { catalogWithOverrides } from '../../core/catalog/catalogWithOverrides';
 import { LivePromptCount } from '../../core/count/livePromptCount';
 import { countPrompt } from '../../core/prompts/countPrompt';
 import { parsePrompt } from '../../core/prompts/parsePrompt';
-import { loadTokenCounter, setFetchedRanksReader } from '../../core/tokenize/tokenCounter';
+import { loadTokenCounter, setCustomRanksReader, setFetchedRanksReader } from '../../core/tokenize/tokenCounter';
+import { readConvertedCustomVocabulary } from '../../core/tokenize/sources/customTokenizerFiles';
 import { isFetchedVocabulary, PINNED_VOCABULARIES } from '../../core/tokenize/sources/pinnedVocabularies';
 import { findVocabulary, vocabularySourcesFromEnv } from '../../core/tokenize/sources/vocabularyFiles';
 import type { PromptAnalysis } from '../../core/count/analyzePrompt';
@@ -233,6 +234,8 @@ function useVocabularySources(folders: string[], cacheDir: string): void {
   const fromEnv = vocabularySourcesFromEnv(process.env, folders);
   const sources = { ...fromEnv, cacheDir, otherCacheDirs: fromEnv.cacheDir ? [fromEnv.cacheDir] : [] };
   setFetchedRanksReader(async (id) => (await findVocabulary(PINNED_VOCABULARIES[id], sources))?.ranks);
+  // Custom vocabularies a config names: converted by the host (or the CLI) into one of these folders.
+  setCustomRanksReader(async (id) => (await readConvertedCustomVocabulary(cacheDir, id)) ?? (fromEnv.cacheDir ? readConvertedCustomVocabulary(fromEnv.cacheDir, id) : undefined));
   for (const [uri, document] of documents) {
     if (!isFetchedVocabulary(document.tokenizer)) continue;
     document.since ??= performance.now();

@@ -126,10 +126,10 @@ export function pinnedUrls(vocabulary: PinnedVocabulary, endpoint = 'https://hug
 
 /**
  * Whether a count made with `counted` is the count `expected` gives today: the same tokenizer, or the
- * generic estimate standing in for a fetched vocabulary not on this machine.
+ * estimate standing in for a fetched vocabulary not on this machine or a custom one not converted here.
  */
 export function countsAs(expected: string, counted: string): boolean {
-  return counted === expected || (isFetchedVocabulary(expected) && counted === standInEstimate(expected));
+  return counted === expected || (isFetchedVocabulary(expected) && counted === standInEstimate(expected)) || (expected.startsWith('custom:') && counted === 'estimate');
 }
 
 /** The estimate a fetched vocabulary counts as until a verified copy is on this machine. */
