@@ -269,7 +269,7 @@ export class HeadDiffs implements vscode.Disposable {
     if (cached && cached.commit === commit && !fresh) return cached.paths;
     this.scans++;
     const paths = Promise.resolve(vscode.workspace.findFiles(new vscode.RelativePattern(scope.uri, '**/*'), SKIPPED_GLOB, MAX_LISTED_FILES)).then((found) => {
-      if (found.length >= MAX_LISTED_FILES) log().warn(`Diff against HEAD of ${scope.name}: more than ${MAX_LISTED_FILES} files; only the first ${MAX_LISTED_FILES} are compared.`);
+      if (found.length >= MAX_LISTED_FILES) log().warn(`Diff against HEAD of ${scope.name}: ${MAX_LISTED_FILES} files or more; the diff covers the first ${MAX_LISTED_FILES} found.`);
       return new Set(found.flatMap((uri) => relativePath(scope.uri, uri) ?? []));
     });
     this.listings.set(key, { commit, paths });

@@ -105,7 +105,9 @@ describe('Prompts against HEAD (git)', () => {
     assert.match(text, /\| support \| /);
   });
 
-  it('finds a new prompt without listing the repository again, and lists it afresh once HEAD moves', async () => {
+  it('finds a new prompt without listing the repository again, and lists it afresh once HEAD moves', async function () {
+    // Three waits on git and the worker: a busy machine needs more than the default 30 s.
+    this.timeout(120_000);
     const support = vscode.Uri.file(path.join(repository, 'prompts', 'support.prompt.md'));
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(support), { preview: false });
     await waitFor('the prompt’s change against HEAD', () => api.headDiffs.deltaFor(support), 30_000);

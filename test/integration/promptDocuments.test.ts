@@ -1,6 +1,7 @@
 // The document service's results always describe the text they were counted on: re-evaluations,
 // reopened untitled documents and chat files that change shape never show another text's figures.
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PromptBudgetApi } from '../../src/extension/extension';
 import type { DocumentAnalysis } from '../../src/extension/promptDocuments';
@@ -235,8 +236,8 @@ describe('Prompt documents', () => {
   });
 
   it('opens a .prompty file as Prompty, not Plain Text, and counts its messages', async () => {
-    const folder = vscode.workspace.workspaceFolders![0].uri;
-    const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, '..', 'prompts', 'basic-v2.prompty'));
+    // A fixture outside the workspace (the test workspace is a temporary copy of test/fixtures/workspace).
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'prompts', 'basic-v2.prompty')));
     await vscode.window.showTextDocument(document);
     assert.equal(document.languageId, 'prompty');
     const analysis = await currentAnalysis(api, document);
