@@ -1,6 +1,6 @@
 // What `check` and `report` evaluate: the prompt files under a directory, each under the nearest prompt-budget.yaml.
 import { join, relative, resolve } from 'node:path';
-import { checkFolder, CONFIG_FILE_NAMES, describeReadError, type WorkspaceCheck } from '../core';
+import { checkFolder, CONFIG_FILE_NAMES, describeReadError, nearestConfigFolder, type WorkspaceCheck } from '../core';
 import { EXIT_USAGE, type CliIo } from './cliIo';
 import { findConfigFolder, loadCliFolderSettings, type CliFolderSettings } from './cliFolderSettings';
 import type { CliOptions } from './cliOptions';
@@ -35,10 +35,7 @@ export async function checkDirectory(
     .filter((folder) => folder !== '')
     .sort((a, b) => b.split('/').length - a.split('/').length);
   const groups = new Map<string, string[]>([...nested.map((folder): [string, string[]] => [folder, []]), ['', []]]);
-  for (const path of below) {
-    const owner = nested.find((folder) => path.startsWith(`${folder}/`)) ?? '';
-    groups.get(owner)!.push(path);
-  }
+  for (const path of below) groups.get(nearestConfigFolder(nested, path) ?? '')!.push(path);
   const top = (await findConfigFolder(io, start)) ?? start;
   const contexts: CliFolderSettings[] = [];
   const checks: WorkspaceCheck[] = [];

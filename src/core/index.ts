@@ -19,6 +19,7 @@ export * from './prompts/textPosition';
 export * from './config/budgetConfig';
 export * from './config/findConfigFile';
 export * from './config/findNearestConfigFolder';
+export * from './config/nearestConfigFolder';
 export * from './config/parseBudgetConfig';
 export * from './config/readBudgetConfig';
 export * from './config/starterConfig';

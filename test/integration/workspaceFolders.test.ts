@@ -75,7 +75,7 @@ describe('One owner per workspace folder', () => {
       await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder.uri, 'logs', 'app.jsonl'), encoder.encode(`${logLines[index].join('\n')}\n`));
       const { config } = parseBudgetConfig('prompt-budget.yaml', `version: 1${USAGE_SECTION('logs/*.jsonl', 100)}`);
       assert.ok(config);
-      states.push({ folder, configUri: vscode.Uri.joinPath(folder.uri, 'prompt-budget.yaml'), config, stale: false, problems: [] });
+      states.push({ folder, root: folder.uri, configUri: vscode.Uri.joinPath(folder.uri, 'prompt-budget.yaml'), config, stale: false, problems: [] });
     }
     const changed = new vscode.EventEmitter<void>();
     const owner: FolderConfigs = { all: () => states, whenLoaded: async () => undefined, refresh: async () => undefined, onDidChange: changed.event };
