@@ -54,7 +54,7 @@ const SKIPPED_GLOB = `**/{${SKIPPED_FOLDERS.join(',')}}/**`;
  */
 export class WorkspaceBudgets implements vscode.Disposable {
   private readonly folders = new Map<string, FolderBudgets>();
-  private readonly watchers = new Map<string, vscode.FileSystemWatcher>();
+  private readonly watchers = new Map<string, vscode.Disposable[]>();
   /** Each workspace folder's latest search for nested configs. */
   private readonly searches = new Map<string, Promise<void>>();
   private readonly searchGenerations = new Map<string, number>();
@@ -157,7 +157,7 @@ export class WorkspaceBudgets implements vscode.Disposable {
 
   dispose(): void {
     for (const timer of this.pending.values()) clearTimeout(timer);
-    for (const watcher of this.watchers.values()) watcher.dispose();
+    for (const watchers of this.watchers.values()) for (const watcher of watchers) watcher.dispose();
     for (const disposable of this.disposables) disposable.dispose();
   }
 
@@ -181,7 +181,13 @@ export class WorkspaceBudgets implements vscode.Disposable {
         if (config) this.scheduleRead(config);
       }),
     );
-    this.watchers.set(key, watcher);
+    // A deleted folder gets one event, none for the configs in it: one that held a nested config drops it.
+    const deletions = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**'), true, true, false);
+    deletions.onDidDelete((uri) => {
+      const held = (root: vscode.Uri) => root.path === uri.path || root.path.startsWith(`${uri.path}/`);
+      if (all(this.folders).some((nested) => nested.folder === folder && nested !== state && held(nested.root))) void this.search(folder);
+    });
+    this.watchers.set(key, [watcher, deletions]);
     void this.read(state);
     void this.search(folder);
   }
@@ -189,7 +195,7 @@ export class WorkspaceBudgets implements vscode.Disposable {
   private removeFolder(folder: vscode.WorkspaceFolder): void {
     const key = folder.uri.toString();
     for (const state of all(this.folders)) if (state.folder.uri.toString() === key) this.removeState(state);
-    this.watchers.get(key)?.dispose();
+    for (const watcher of this.watchers.get(key) ?? []) watcher.dispose();
     this.watchers.delete(key);
     this.searches.delete(key);
     this.changed.fire();
