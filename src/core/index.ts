@@ -50,6 +50,7 @@ export * from './providerCounts/applyProviderCount';
 export * from './providerCounts/providerCounter';
 
 // Check: budgets, limits and mismatches for a file, a folder, a workspace; a guarded call.
+export * from './check/checkUnderFolder';
 export * from './check/evaluateBudget';
 export * from './check/matchBudgets';
 export * from './check/checkFolder';

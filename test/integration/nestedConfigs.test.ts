@@ -1,5 +1,13 @@
 import * as assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { checkDirectory } from '../../src/cli/checkDirectory';
+import { listFilesBelow } from '../../src/cli/listFilesBelow';
+import { reportRows } from '../../src/core/report/reportRows';
+import { reportTable } from '../../src/core/report/reportTable';
+import { toCsv } from '../../src/core/report/toCsv';
 import type { BudgetTreeNode } from '../../src/extension/budgetTree';
 import { closeAllEditors, currentAnalysis, diagnosticsWhen, extensionApi, ruleOf, statusTooltip, waitFor } from './editorTestSupport';
 
@@ -96,5 +104,24 @@ describe('Nested budget configs (the nearest prompt-budget.yaml up governs a fil
     assert.ok(tree.getChildren(root).some((node) => node.kind === 'budget' && node.evaluation.name === 'Support'), rootFiles);
     const scan = tree.scan.folders().find((candidate) => candidate.folder.uri.toString() === folder().uri.toString());
     assert.equal([...(scan?.results.keys() ?? [])].some((path) => path.startsWith('packages/')), false);
+  });
+
+  it('exports the report `prompt-budget report` prints from the root: every config, files named from the root', async () => {
+    const api = await extensionApi();
+    await api.budgetTree.scan.whenIdle();
+    const target = vscode.Uri.file(path.join(os.tmpdir(), `prompt-budget-nested-report-${process.pid}-${Date.now()}.csv`));
+    try {
+      await vscode.commands.executeCommand<vscode.Uri>('promptBudget.exportReport', 'csv', target, folder().uri);
+      const root = folder().uri.fsPath;
+      const io = { cwd: root, stdout: () => undefined, stderr: () => undefined, readFile: (file: string) => readFile(file), listFiles: listFilesBelow };
+      const cli = await checkDirectory(root, {}, io, false);
+      assert.ok(typeof cli !== 'number', `the CLI engine stopped with exit code ${String(cli)}`);
+      const table = reportTable(reportRows(cli.check.budgets, cli.check.unbudgeted), 'raw');
+      const expected = toCsv([table.headers, ...table.rows]);
+      assert.match(expected, /packages\/nested-config-test\/prompts\/reply\.prompt\.md/);
+      assert.equal(await readFile(target.fsPath, 'utf8'), expected);
+    } finally {
+      await vscode.workspace.fs.delete(target).then(undefined, () => undefined);
+    }
   });
 });
