@@ -112,6 +112,7 @@ export class PromptDocuments implements vscode.Disposable {
       },
       onStart: postVocabularySources,
       onMessage: (response) => this.onWorkerMessage(response),
+      onError: (error) => log().error('Count worker failed', error),
       onExit: (code) => {
         // Documents re-open as they are edited or viewed.
         this.tracked.clear();

@@ -70,7 +70,13 @@ export class WorkspaceScan implements vscode.Disposable {
     private readonly budgets: WorkspaceBudgets,
     private readonly contexts: PromptSettingsResolver,
   ) {
-    this.worker = new WorkerClient({ path: workerPath, name: 'scan worker', onStart: postVocabularySources, idleMs: WORKER_IDLE_MS });
+    this.worker = new WorkerClient({
+      path: workerPath,
+      name: 'scan worker',
+      onStart: postVocabularySources,
+      onError: (error) => log().error('Scan worker failed', error),
+      idleMs: WORKER_IDLE_MS,
+    });
   }
 
   /** Starts the first scan (once); later calls return the same promise. */

@@ -1,7 +1,7 @@
 // The extension host's side of a worker thread: started on the first message, started again after a
 // crash, and every request with an id answered once (by the worker, or with an error when it exits).
+// No `vscode` import: the callers log, and unit tests run it in plain Node.
 import { Worker } from 'node:worker_threads';
-import { log } from '../log';
 
 /** How a client starts its worker and hears from it. */
 export interface WorkerClientOptions<Response> {
@@ -15,6 +15,8 @@ export interface WorkerClientOptions<Response> {
   onStart?: (worker: Worker) => void;
   /** Responses that answer no pending request (pushed by the worker). */
   onMessage?: (response: Response) => void;
+  /** The worker reported an uncaught error (it exits after it). */
+  onError?: (error: Error) => void;
   /** The running worker exited on its own; pending requests have been failed already. */
   onExit?: (code: number) => void;
   /** Ends the worker once no request has been pending for this long (its memory goes with it); never when undefined. */
@@ -102,7 +104,7 @@ export class WorkerClient<Request, Response extends object> {
     const worker = new Worker(this.options.path, env ? { env } : {});
     this.options.onStart?.(worker);
     worker.on('message', (response: Response) => this.onMessage(response));
-    worker.on('error', (error) => log().error(`The ${this.options.name} failed`, error));
+    worker.on('error', (error) => this.options.onError?.(error));
     worker.on('exit', (code) => {
       if (this.worker !== worker) return;
       // Started afresh on the next message.
