@@ -1,6 +1,6 @@
 // What `check` and `report` evaluate: the prompt files under a directory, each under the nearest prompt-budget.yaml.
 import { join, relative, resolve } from 'node:path';
-import { checkFolder, CONFIG_FILE_NAMES, describeReadError, type WorkspaceCheck } from '../core';
+import { checkFolder, checkUnderFolder, combineChecks, CONFIG_FILE_NAMES, describeReadError, nearestConfigFolder, type WorkspaceCheck } from '../core';
 import { EXIT_USAGE, type CliIo } from './cliIo';
 import { findConfigFolder, loadCliFolderSettings, type CliFolderSettings } from './cliFolderSettings';
 import type { CliOptions } from './cliOptions';
@@ -35,10 +35,7 @@ export async function checkDirectory(
     .filter((folder) => folder !== '')
     .sort((a, b) => b.split('/').length - a.split('/').length);
   const groups = new Map<string, string[]>([...nested.map((folder): [string, string[]] => [folder, []]), ['', []]]);
-  for (const path of below) {
-    const owner = nested.find((folder) => path.startsWith(`${folder}/`)) ?? '';
-    groups.get(owner)!.push(path);
-  }
+  for (const path of below) groups.get(nearestConfigFolder(nested, path) ?? '')!.push(path);
   const top = (await findConfigFolder(io, start)) ?? start;
   const contexts: CliFolderSettings[] = [];
   const checks: WorkspaceCheck[] = [];
@@ -51,19 +48,13 @@ export async function checkDirectory(
     const check = await checkGroup(io, context, async () => relativePaths, dir);
     if (typeof check === 'number') return check;
     contexts.push(context);
-    checks.push(folder === '' ? check : underFolder(check, relative(top, root).split('\\').join('/')));
+    checks.push(folder === '' ? check : checkUnderFolder(check, relative(top, root).split('\\').join('/')));
   }
   // The top folder's config first, then the packages' from the shallowest.
   contexts.reverse();
   checks.reverse();
   const [context] = contexts;
-  const check: WorkspaceCheck = {
-    budgets: checks.flatMap((each) => each.budgets),
-    unbudgeted: checks.flatMap((each) => each.unbudgeted),
-    files: checks.flatMap((each) => each.files),
-    problems: checks.flatMap((each) => each.problems),
-  };
-  return { check, context, contexts };
+  return { check: combineChecks(checks), context, contexts };
 }
 
 /** Evaluates the files one config governs; problems name files relative to where the command runs. */
@@ -85,16 +76,6 @@ async function checkGroup(io: CliIo, context: CliFolderSettings, listFiles: () =
     ...check.problems.map((problem) => ({ ...problem, file: problem.file === context.config?.file ? (configFile ?? problem.file) : shown(problem.file) })),
   ];
   return check;
-}
-
-/** A nested config's results with its budgets' files named from the top folder (`packages/a/prompts/x.md`). */
-function underFolder(check: WorkspaceCheck, folder: string): WorkspaceCheck {
-  const prefix = (file: string) => `${folder}/${file}`;
-  return {
-    ...check,
-    budgets: check.budgets.map((budget) => ({ ...budget, files: budget.files.map((file) => ({ ...file, file: prefix(file.file) })) })),
-    unbudgeted: check.unbudgeted.map((file) => ({ ...file, file: prefix(file.file) })),
-  };
 }
 
 /** The `--format json` shape documented in docs/cli.md. */

@@ -19,6 +19,7 @@ export * from './prompts/textPosition';
 export * from './config/budgetConfig';
 export * from './config/findConfigFile';
 export * from './config/findNearestConfigFolder';
+export * from './config/nearestConfigFolder';
 export * from './config/parseBudgetConfig';
 export * from './config/readBudgetConfig';
 export * from './config/starterConfig';
@@ -52,6 +53,7 @@ export * from './providerCounts/applyProviderCount';
 export * from './providerCounts/providerCounter';
 
 // Check: budgets, limits and mismatches for a file, a folder, a workspace; a guarded call.
+export * from './check/checkUnderFolder';
 export * from './check/evaluateBudget';
 export * from './check/matchBudgets';
 export * from './check/checkFolder';

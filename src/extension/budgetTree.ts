@@ -14,17 +14,17 @@ import type { HeadDiffs } from './headDiffs';
 import { registerCommand } from './log';
 import { escapeMarkdown } from './promptWording';
 import type { FolderBudgets, WorkspaceBudgets } from './workspaceBudgets';
-import { BUDGETS_VIEW_ID, WorkspaceScan, type FolderScan } from './workspaceScan';
+import { BUDGETS_VIEW_ID, WorkspaceScan, type ConfigFolder, type FolderScan } from './workspaceScan';
 
 export type BudgetTreeNode =
-  | { kind: 'folder'; folder: vscode.WorkspaceFolder }
-  | { kind: 'configError'; folder: vscode.WorkspaceFolder; configUri: vscode.Uri; stale: boolean; errors: number }
-  | { kind: 'budget'; folder: vscode.WorkspaceFolder; evaluation: BudgetEvaluation }
-  | { kind: 'noBudget'; folder: vscode.WorkspaceFolder; files: FileUsage[] }
-  | { kind: 'file'; folder: vscode.WorkspaceFolder; usage: FileEvaluation | FileUsage; budget?: BudgetEvaluation; analysis?: PromptAnalysis; segmentStarts?: TextPosition[] }
-  | { kind: 'message'; folder: vscode.WorkspaceFolder; file: string; label: string; tokens: number; exact: boolean; start?: TextPosition }
-  | { kind: 'unreadable'; folder: vscode.WorkspaceFolder; files: UnreadableFile[] }
-  | { kind: 'unreadableFile'; folder: vscode.WorkspaceFolder; file: UnreadableFile };
+  | { kind: 'folder'; folder: ConfigFolder }
+  | { kind: 'configError'; folder: ConfigFolder; configUri: vscode.Uri; stale: boolean; errors: number }
+  | { kind: 'budget'; folder: ConfigFolder; evaluation: BudgetEvaluation }
+  | { kind: 'noBudget'; folder: ConfigFolder; files: FileUsage[] }
+  | { kind: 'file'; folder: ConfigFolder; usage: FileEvaluation | FileUsage; budget?: BudgetEvaluation; analysis?: PromptAnalysis; segmentStarts?: TextPosition[] }
+  | { kind: 'message'; folder: ConfigFolder; file: string; label: string; tokens: number; exact: boolean; start?: TextPosition }
+  | { kind: 'unreadable'; folder: ConfigFolder; files: UnreadableFile[] }
+  | { kind: 'unreadableFile'; folder: ConfigFolder; file: UnreadableFile };
 
 /** 1-based, as the core reports positions. */
 type TextPosition = { line: number; column: number };
@@ -133,7 +133,7 @@ export class BudgetTreeProvider implements vscode.TreeDataProvider<BudgetTreeNod
     for (const disposable of this.disposables) disposable.dispose();
   }
 
-  private folderScan(folder: vscode.WorkspaceFolder): FolderScan | undefined {
+  private folderScan(folder: ConfigFolder): FolderScan | undefined {
     return this.scan.folders().find((candidate) => candidate.folder.uri.toString() === folder.uri.toString());
   }
 
@@ -180,7 +180,7 @@ function updateBadge(view: vscode.TreeView<BudgetTreeNode>, scan: WorkspaceScan)
   view.badge = over > 0 ? { value: over, tooltip: `${over} ${over === 1 ? 'budget' : 'budgets'} over the limit` } : undefined;
 }
 
-function folderItem(folder: vscode.WorkspaceFolder): vscode.TreeItem {
+function folderItem(folder: ConfigFolder): vscode.TreeItem {
   const item = new vscode.TreeItem(folder.name, vscode.TreeItemCollapsibleState.Expanded);
   item.iconPath = vscode.ThemeIcon.Folder;
   item.resourceUri = folder.uri;

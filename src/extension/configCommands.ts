@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import { CONFIG_FILE_NAMES, findConfigFile } from '../core/config/findConfigFile';
 import { starterConfig } from '../core/config/starterConfig';
 import { renderReport, type ReportFormat } from '../core/report/renderReport';
+import { checkUnderFolder, combineChecks } from '../core/check/checkUnderFolder';
+import type { WorkspaceCheck } from '../core/check/checkWorkspace';
 import { COMMAND } from './commandIds';
 import { log, registerCommand } from './log';
 import type { WorkspaceBudgets } from './workspaceBudgets';
@@ -64,11 +66,12 @@ async function openConfig(budgets: WorkspaceBudgets): Promise<void> {
     return;
   }
   if (withConfig.length > 1) {
-    const folder = await vscode.window.showWorkspaceFolderPick({
-      placeHolder: 'Open the budget config of',
-    });
-    const picked = folder && budgets.folderOf(folder.uri)?.configUri;
-    if (picked) await vscode.window.showTextDocument(picked);
+    // Workspace folders' and packages' configs alike.
+    const picked = await vscode.window.showQuickPick(
+      withConfig.map((candidate) => ({ label: vscode.workspace.asRelativePath(candidate.configUri!, true), uri: candidate.configUri! })),
+      { placeHolder: 'Open the budget config' },
+    );
+    if (picked) await vscode.window.showTextDocument(picked.uri);
     return;
   }
   const create = 'Create Budget Config';
@@ -97,11 +100,19 @@ async function exportReport(
     }));
   if (!file) return undefined;
   await scan.whenIdle();
-  const check = scan.folders().find((candidate) => candidate.folder.uri.toString() === folder.uri.toString())?.check;
-  if (!check) throw new Error(`No prompt files scanned in ${folder.name}.`);
-  const configProblems = budgets.folderOf(folder.uri)?.problems ?? [];
+  // The folder's own config and its packages', as `prompt-budget report` from the folder shows them.
+  const scans = scan.folders().filter((candidate) => candidate.folder.workspaceFolder.uri.toString() === folder.uri.toString() && candidate.check);
+  if (scans.length === 0) throw new Error(`No prompt files scanned in ${folder.name}.`);
+  const check = combineChecks(
+    scans.map((each) => {
+      // Each config's own problems first, then its files', as `prompt-budget report` lists them.
+      const configProblems = budgets.folderOf(each.folder.uri)?.problems ?? [];
+      const named = namedFromFolder(each.check!, each.folder.relativeRoot, each.config?.file);
+      return { ...named, problems: [...configProblems, ...named.problems] };
+    }),
+  );
   // The same text as `prompt-budget report --format <format>` prints for the folder.
-  const text = renderReport({ ...check, problems: [...configProblems, ...check.problems] }, chosen, toolVersion);
+  const text = renderReport(check, chosen, toolVersion);
   await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(text));
   log().info(`Exported the budget report of ${folder.name} to ${file.toString()}`);
   if (!target) {
@@ -126,4 +137,11 @@ async function pickFolder(placeHolder: string): Promise<vscode.WorkspaceFolder |
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length <= 1) return folders[0];
   return vscode.window.showWorkspaceFolderPick({ placeHolder });
+}
+
+/** A config folder's check named from its workspace folder: files and problems get the folder's path in front (its config is named so already). */
+function namedFromFolder(check: WorkspaceCheck, relativeRoot: string, configFile: string | undefined): WorkspaceCheck {
+  if (relativeRoot === '') return check;
+  const under = checkUnderFolder(check, relativeRoot);
+  return { ...under, problems: check.problems.map((problem) => (problem.file === configFile ? problem : { ...problem, file: `${relativeRoot}/${problem.file}` })) };
 }

@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import {
   evaluateCountedPrompt,
@@ -21,6 +20,7 @@ import type { ParsedPrompt, PromptCount, TokenizerId } from '../core/types';
 import type { PromptDiff } from '../core/promptDiff/diffPromptChecks';
 import type { CountRequest, CountResponse, SnapshotFiles } from './worker/countProtocol';
 import { warmUpCounting } from './worker/warmUpCounting';
+import { WorkerClient } from './worker/workerClient';
 import { log } from './log';
 import { postVocabularySources } from './tokenizerFiles';
 
@@ -80,7 +80,7 @@ const HOST_COUNT_MAX_CHARS = 32 * 1024;
  * first count, on opening, is made on this thread with the same core counter.
  */
 export class PromptDocuments implements vscode.Disposable {
-  private worker: Worker | undefined;
+  private readonly worker: WorkerClient<CountRequest, CountResponse>;
   private readonly tracked = new Map<string, TrackedDocument>();
   // Whether a document is a prompt by its format (name, and content for .json): decided once per document, again on save.
   private readonly formatDecisions = new WeakMap<vscode.TextDocument, boolean>();
@@ -89,8 +89,6 @@ export class PromptDocuments implements vscode.Disposable {
   private nextOpenId = 1;
   private recountCount = 0;
   private readonly analyses = new Map<string, DocumentAnalysis>();
-  private readonly pendingReplies = new Map<number, (response: Extract<CountResponse, { kind: 'reply' }>) => void>();
-  private nextRequestId = 1;
   private readonly analyzed = new vscode.EventEmitter<DocumentAnalysis>();
   private readonly forgotten = new vscode.EventEmitter<vscode.Uri>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -104,6 +102,23 @@ export class PromptDocuments implements vscode.Disposable {
     private readonly workerPath: string,
     private readonly contexts: PromptSettingsSource,
   ) {
+    this.worker = new WorkerClient<CountRequest, CountResponse>({
+      path: workerPath,
+      name: 'count worker',
+      // The price data the user opted in to reaches the worker in its own environment, not the host's.
+      env: () => {
+        const pricesFile = priceDataFile();
+        return pricesFile ? { ...process.env, [PRICES_FILE_ENV]: pricesFile } : undefined;
+      },
+      onStart: postVocabularySources,
+      onMessage: (response) => this.onWorkerMessage(response),
+      onError: (error) => log().error('Count worker failed', error),
+      onExit: (code) => {
+        // Documents re-open as they are edited or viewed.
+        this.tracked.clear();
+        log().warn(`Count worker exited with code ${code}`);
+      },
+    });
     this.disposables.push(
       this.analyzed,
       this.forgotten,
@@ -241,11 +256,7 @@ export class PromptDocuments implements vscode.Disposable {
 
   dispose(): void {
     for (const disposable of this.disposables) disposable.dispose();
-    const worker = this.worker;
-    this.worker = undefined;
-    void worker?.terminate();
-    // The exit handler ignores a worker that is no longer ours: answer the waiting callers here.
-    this.failPendingReplies('Prompt Budget was shut down');
+    this.worker.dispose();
     this.tracked.clear();
     this.analyses.clear();
   }
@@ -276,7 +287,7 @@ export class PromptDocuments implements vscode.Disposable {
     this.tracked.delete(key);
     this.analyses.delete(key);
     // Nothing to close in a worker that is not running (it exited, or never started).
-    this.worker?.postMessage({ kind: 'close', uri: key, openId: tracked.openId } satisfies CountRequest);
+    this.worker.postIfRunning({ kind: 'close', uri: key, openId: tracked.openId });
     this.forgotten.fire(uri);
   }
 
@@ -326,11 +337,8 @@ export class PromptDocuments implements vscode.Disposable {
   }
 
   private onWorkerMessage(response: CountResponse): void {
-    if (response.kind === 'reply') {
-      this.pendingReplies.get(response.id)?.(response);
-      this.pendingReplies.delete(response.id);
-      return;
-    }
+    // A reply nobody waits for any more (its caller was answered when a worker exited).
+    if (response.kind === 'reply') return;
     const tracked = this.tracked.get(response.uri);
     // Stale: of an earlier opening of this uri, or a newer edit is on its way and will bring its own result.
     if (!tracked || response.openId !== tracked.openId || response.version !== tracked.version) return;
@@ -372,41 +380,22 @@ export class PromptDocuments implements vscode.Disposable {
     this.analyzed.fire(documentAnalysis);
   }
 
-  private failPendingReplies(error: string): void {
-    for (const [id, reply] of this.pendingReplies) reply({ kind: 'reply', id, error });
-    this.pendingReplies.clear();
-  }
-
   private request(request: Extract<CountRequest, { id: number }>): Promise<Extract<CountResponse, { kind: 'reply' }>> {
-    const id = this.nextRequestId++;
     return new Promise((resolve) => {
-      this.pendingReplies.set(id, resolve);
-      this.send({ ...request, id });
+      this.worker.request(
+        (id) => ({ ...request, id }),
+        (response) => {
+          if (response.kind !== 'reply') return false;
+          resolve(response);
+          return true;
+        },
+        (error) => resolve({ kind: 'reply', id: 0, error }),
+      );
     });
   }
 
   private send(request: CountRequest): void {
-    this.ensureWorker().postMessage(request);
-  }
-
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
-    // The price data the user opted in to reaches the worker in its own environment, not the host's.
-    const pricesFile = priceDataFile();
-    const worker = new Worker(this.workerPath, pricesFile ? { env: { ...process.env, [PRICES_FILE_ENV]: pricesFile } } : {});
-    postVocabularySources(worker);
-    worker.on('message', (response: CountResponse) => this.onWorkerMessage(response));
-    worker.on('error', (error) => log().error('Count worker failed', error));
-    worker.on('exit', (code) => {
-      if (this.worker !== worker) return;
-      // Start afresh on the next request; documents re-open as they are edited or viewed.
-      this.worker = undefined;
-      this.tracked.clear();
-      this.failPendingReplies(`count worker exited (${code})`);
-      log().warn(`Count worker exited with code ${code}`);
-    });
-    this.worker = worker;
-    return worker;
+    this.worker.post(request);
   }
 }
 

@@ -124,7 +124,7 @@ export class PromptSettingsResolver implements PromptSettingsSource, vscode.Disp
   budgetsFor(uri: vscode.Uri): { relativePath: string; budgets: readonly Budget[] } {
     const folder = this.budgets.folderOf(uri);
     return {
-      relativePath: folder ? relativePath(folder.folder, uri) : vscode.workspace.asRelativePath(uri, false),
+      relativePath: folder ? relativePath({ uri: folder.root }, uri) : vscode.workspace.asRelativePath(uri, false),
       budgets: this.budgets.budgetsFor(uri),
     };
   }
@@ -132,7 +132,7 @@ export class PromptSettingsResolver implements PromptSettingsSource, vscode.Disp
   /** Files matched by `promptBudget.files`, the config's `files`, or any budget's globs, unless the config ignores them. */
   isExtraPromptFile(uri: vscode.Uri): boolean {
     const folder = this.budgets.folderOf(uri);
-    const path = folder ? relativePath(folder.folder, uri) : vscode.workspace.asRelativePath(uri, false);
+    const path = folder ? relativePath({ uri: folder.root }, uri) : vscode.workspace.asRelativePath(uri, false);
     return isListedPromptFile(folder?.config, path, this.settingsGlobsFor(uri));
   }
 

@@ -1,5 +1,6 @@
 // The usage dashboard: a daily chart stacked by model (and by coding agent, when the user lists
-// agents) and the table behind it, exported as CSV.
+// agents) and the table behind it, exported as CSV. Every config with a `usage` section is shown:
+// with several, each model and quota is labelled with its config's folder.
 // One panel; strict CSP with a nonce, scripts and styles only from media/, no remote loads.
 import * as vscode from 'vscode';
 import { formatPercent } from '../core/report/formatNumbers';
@@ -118,7 +119,7 @@ export class UsageDashboard implements vscode.Disposable {
   }
 
   private post(): void {
-    const data = this.panel && dashboardData(this.logs.snapshot, this.agents?.snapshot);
+    const data = this.panel && dashboardData(this.logs.snapshots, this.agents?.snapshot, folderLabel);
     if (this.panel && data) void this.panel.webview.postMessage(data);
   }
 
@@ -128,27 +129,36 @@ export class UsageDashboard implements vscode.Disposable {
   }
 }
 
-/** The chart's and table's data: one row per day and model, and per day and agent (`claude-code (agent)`); undefined when there is no usage at all. */
-export function dashboardData(snapshot: UsageSnapshot | undefined, agents?: AgentUsageSnapshot): DashboardData | undefined {
-  if (!snapshot && !agents) return undefined;
-  const rows: DashboardRow[] = (snapshot?.report.groups ?? []).map((group) => ({
-    day: String(group.day),
-    model: String(group.model),
-    calls: group.calls,
-    inputTokens: group.inputTokens,
-    cachedInputTokens: group.cachedInputTokens,
-    outputTokens: group.outputTokens,
-    cost: group.cost,
-  }));
+/**
+ * The chart's and table's data: one row per day and model, and per day and agent (`claude-code (agent)`);
+ * undefined when there is no usage at all. With several folders' usage, a model is named with its
+ * folder (`gpt-4o · packages/a`, `labelOf`) and so is each quota: they are separate logs and budgets.
+ */
+export function dashboardData(snapshots: readonly UsageSnapshot[], agents?: AgentUsageSnapshot, labelOf: (folder: vscode.Uri) => string = (folder) => folder.path): DashboardData | undefined {
+  if (snapshots.length === 0 && !agents) return undefined;
+  const several = snapshots.length > 1;
+  const named = (name: string, snapshot: UsageSnapshot) => (several ? `${name} · ${labelOf(snapshot.folder)}` : name);
+  const rows: DashboardRow[] = snapshots.flatMap((snapshot) =>
+    snapshot.report.groups.map((group) => ({
+      day: String(group.day),
+      model: named(String(group.model), snapshot),
+      calls: group.calls,
+      inputTokens: group.inputTokens,
+      cachedInputTokens: group.cachedInputTokens,
+      outputTokens: group.outputTokens,
+      cost: group.cost,
+    })),
+  );
   const agentBuckets = [...(agents?.ledger.buckets.values() ?? [])];
   for (const group of groupUsage(agentBuckets, ['day', 'agent'])) {
     rows.push({ day: String(group.keys.day), model: `${group.keys.agent} (agent)`, calls: group.calls, inputTokens: group.inputTokens, cachedInputTokens: group.cachedInputTokens, outputTokens: group.outputTokens, cost: group.cost });
   }
   rows.sort((a, b) => a.day.localeCompare(b.day));
-  const totals = totalUsage([...(snapshot?.ledger.buckets.values() ?? []), ...agentBuckets]);
-  const records = (snapshot?.report.records ?? 0) + (agents?.ledger.records ?? 0);
-  const skipped = (snapshot?.report.skipped ?? 0) + (agents?.ledger.skipped ?? 0);
-  const files = (snapshot?.files.length ?? 0) + (agents?.files.length ?? 0);
+  const totals = totalUsage([...snapshots.flatMap((snapshot) => [...snapshot.ledger.buckets.values()]), ...agentBuckets]);
+  const sum = (of: (snapshot: UsageSnapshot) => number) => snapshots.reduce((total, snapshot) => total + of(snapshot), 0);
+  const records = sum((snapshot) => snapshot.report.records) + (agents?.ledger.records ?? 0);
+  const skipped = sum((snapshot) => snapshot.report.skipped) + (agents?.ledger.skipped ?? 0);
+  const files = sum((snapshot) => snapshot.files.length) + (agents?.files.length ?? 0);
   const perDay = new Map<string, number>();
   for (const row of rows) perDay.set(row.day, (perDay.get(row.day) ?? 0) + (row.cost ?? 0));
   const topCost = Math.max(0, ...perDay.values());
@@ -163,28 +173,34 @@ export function dashboardData(snapshot: UsageSnapshot | undefined, agents?: Agen
       shown: { calls: count(row.calls), inputTokens: count(row.inputTokens), cachedInputTokens: count(row.cachedInputTokens), outputTokens: count(row.outputTokens), cost: row.cost === null ? '—' : formatUsageCost(row.cost) },
     })),
     totals: { calls: totals.calls, inputTokens: totals.inputTokens, cachedInputTokens: totals.cachedInputTokens, outputTokens: totals.outputTokens, cost: totals.cost, cacheWriteTokens: totals.cacheWriteTokens, unpricedRecords: totals.unpricedRecords },
-    quotas: (snapshot?.report.quotas ?? []).map((quota) => ({
-      ...quota,
-      shown: {
-        heading: `${quota.name} (${quota.metric}, ${quota.period})`,
-        amounts: `${formatUsageAmount(quota.metric, quota.used)} of ${formatUsageAmount(quota.metric, quota.limit)} (${formatPercent(quota.share)}) — ${quota.status}`,
-        forecast: `Forecast by ${quota.periodEnd}: ${formatUsageAmount(quota.metric, quota.forecast)}`,
-      },
-    })),
+    quotas: snapshots.flatMap((snapshot) =>
+      snapshot.report.quotas.map((quota) => {
+        const name = several ? `${labelOf(snapshot.folder)}: ${quota.name}` : quota.name;
+        return {
+          ...quota,
+          name,
+          shown: {
+            heading: `${name} (${quota.metric}, ${quota.period})`,
+            amounts: `${formatUsageAmount(quota.metric, quota.used)} of ${formatUsageAmount(quota.metric, quota.limit)} (${formatPercent(quota.share)}) — ${quota.status}`,
+            forecast: `Forecast by ${quota.periodEnd}: ${formatUsageAmount(quota.metric, quota.forecast)}`,
+          },
+        };
+      }),
+    ),
     summary:
       `${count(totals.calls)} calls · ${count(totals.inputTokens)} input tokens (${count(totals.cachedInputTokens)} cached) · ${count(totals.outputTokens)} output tokens · ` +
       `${totals.cost === null ? 'no cost known' : formatUsageCost(totals.cost)}${unpriced} — ${count(records)} records from ${count(files)} log(s), ${count(skipped)} lines skipped`,
     chartTop: { cost: topCost, shown: formatUsageCost(topCost) },
     records,
     skipped,
-    problems: (snapshot?.report.problems.length ?? 0) + (agents?.ledger.allProblems().length ?? 0),
+    problems: sum((snapshot) => snapshot.report.problems.length) + (agents?.ledger.allProblems().length ?? 0),
     files,
   };
 }
 
 /** The dashboard's table as CSV (formula-safe). */
-export function dashboardCsv(snapshot: UsageSnapshot | undefined, agents?: AgentUsageSnapshot): string {
-  const data = dashboardData(snapshot, agents);
+export function dashboardCsv(snapshots: readonly UsageSnapshot[], agents?: AgentUsageSnapshot, labelOf?: (folder: vscode.Uri) => string): string {
+  const data = dashboardData(snapshots, agents, labelOf);
   if (!data) return '';
   return toCsv([
     ['day', 'model', 'calls', 'inputTokens', 'cachedInputTokens', 'outputTokens', 'cost'],
@@ -235,6 +251,7 @@ export function registerUsageDashboard(context: vscode.ExtensionContext, logs: U
     registerCommand(COMMAND.exportUsageCsv, async (target?: vscode.Uri) => {
       await Promise.all([logs.start(), agents?.start()]);
       const snapshot = logs.snapshot;
+      const snapshots = logs.snapshots;
       if (!snapshot && !agents?.snapshot) {
         void vscode.window.showInformationMessage("No usage to export: list usage logs under 'usage.files' in prompt-budget.yaml, or coding agents in the promptBudget.usage.agents setting.");
         return undefined;
@@ -242,9 +259,18 @@ export function registerUsageDashboard(context: vscode.ExtensionContext, logs: U
       const folder = snapshot?.folder ?? vscode.workspace.workspaceFolders?.[0]?.uri;
       const uri = target ?? (await vscode.window.showSaveDialog({ defaultUri: folder && vscode.Uri.joinPath(folder, 'prompt-usage.csv'), filters: { CSV: ['csv'] } }));
       if (!uri) return undefined;
-      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(dashboardCsv(snapshot, agents?.snapshot)));
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(dashboardCsv(snapshots, agents?.snapshot, folderLabel)));
       return uri;
     }),
   );
   return dashboard;
+}
+
+/** A config folder as the dashboard names it: the workspace folder's name, or the subfolder's path in it. */
+export function folderLabel(folder: vscode.Uri): string {
+  const workspaceFolder = vscode.workspace.getWorkspaceFolder(folder);
+  if (!workspaceFolder) return folder.path;
+  if (workspaceFolder.uri.toString() === folder.toString()) return workspaceFolder.name;
+  const relative = vscode.workspace.asRelativePath(folder, false);
+  return (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? `${workspaceFolder.name}/${relative}` : relative;
 }

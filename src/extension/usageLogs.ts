@@ -289,7 +289,7 @@ function usageConfigs(budgets: FolderConfigs): { folder: vscode.Uri; configUri: 
     if (!config?.usage || !state.configUri) continue;
     // Globs and the ledger decide which logs are read; positions, quotas and budgets only how they are judged.
     const readKey = JSON.stringify([state.configUri.toString(), config.usage.files.map((glob) => glob.pattern), config.usage.ledger ?? '']);
-    found.push({ folder: state.folder.uri, configUri: state.configUri, config, readKey });
+    found.push({ folder: state.root, configUri: state.configUri, config, readKey });
   }
   return found;
 }

@@ -2,6 +2,9 @@ import * as vscode from 'vscode';
 import type { Budget, BudgetConfig } from '../core/config/budgetConfig';
 import { CONFIG_FILE_NAMES } from '../core/config/findConfigFile';
 import { budgetsForFile } from '../core/check/matchBudgets';
+import { SKIPPED_FOLDERS } from '../core/check/checkWorkspace';
+import { realFileIn } from '../core/io/realFileIn';
+import { uniqueRealFiles } from '../core/io/uniqueRealFiles';
 import { catalogWithOverrides } from '../core/catalog/catalogWithOverrides';
 import { withCustomTokenizers } from '../core/tokenize/sources/customTokenizerFiles';
 import { editorVocabularySources } from './tokenizerFiles';
@@ -11,9 +14,15 @@ import { log } from './log';
 import { readSettings } from './settings';
 import { toDiagnostic } from './problemDiagnostics';
 
-/** One workspace folder's prompt-budget.yaml, as last read. */
+/**
+ * One config's folder, as last read: a workspace folder's own (its root), or a subfolder's with a
+ * prompt-budget.yaml of its own, which governs the files below it (the nearest config up, as in the CLI).
+ */
 export interface FolderBudgets {
+  /** The workspace folder the config lies in. */
   folder: vscode.WorkspaceFolder;
+  /** The folder the config's globs and paths are relative to: the workspace folder, or a subfolder with its own config. */
+  root: vscode.Uri;
   /** The config file in force, if any. */
   configUri?: vscode.Uri;
   /** The last config that parsed without errors; kept while a broken edit is being fixed. */
@@ -31,18 +40,26 @@ export interface FolderBudgets {
   lastRead?: Promise<void>;
 }
 
-const CONFIG_GLOB = `{${CONFIG_FILE_NAMES.join(',')}}`;
+const CONFIG_GLOB = `**/{${CONFIG_FILE_NAMES.join(',')}}`;
 const REPARSE_DELAY_MS = 250;
+// Bounds of the search for nested configs: a monorepo has tens of packages, not thousands.
+export const MAX_NESTED_CONFIGS = 100;
+export const MAX_CONFIG_DEPTH = 8;
+const SKIPPED_GLOB = `**/{${SKIPPED_FOLDERS.join(',')}}/**`;
 
 /**
- * The owner of each workspace folder's prompt-budget.yaml (multi-root: one per folder): the only
- * reader of it in the editor (unsaved text included), through the core's reader, as the CLI reads it.
+ * The owner of each workspace folder's prompt-budget.yaml (multi-root: one per folder) and of the
+ * configs in its subfolders (the nearest one up from a file governs it, as in the CLI): the only
+ * reader of them in the editor (unsaved text included), through the core's reader, as the CLI reads them.
  * Keeps the last good config in force, publishes every change (`onDidChange`), and shows the config's
  * problems, the workspace scan's and the usage logs' findings on the file in the one diagnostic collection.
  */
 export class WorkspaceBudgets implements vscode.Disposable {
   private readonly folders = new Map<string, FolderBudgets>();
-  private readonly watchers = new Map<string, vscode.FileSystemWatcher>();
+  private readonly watchers = new Map<string, vscode.Disposable[]>();
+  /** Each workspace folder's latest search for nested configs. */
+  private readonly searches = new Map<string, Promise<void>>();
+  private readonly searchGenerations = new Map<string, number>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -59,13 +76,13 @@ export class WorkspaceBudgets implements vscode.Disposable {
       }),
       // Diagnostics follow the editor's unsaved text, so a typo shows while typing.
       vscode.workspace.onDidChangeTextDocument((event) => {
-        const folder = this.folderOfConfig(event.document.uri);
-        if (folder) this.scheduleRead(folder);
+        const state = this.stateOfConfig(event.document.uri);
+        if (state) this.scheduleRead(state);
       }),
       // Closed without saving: the file on disk is what is in force again.
       vscode.workspace.onDidCloseTextDocument((document) => {
-        const folder = this.folderOfConfig(document.uri);
-        if (folder) this.scheduleRead(folder);
+        const state = this.stateOfConfig(document.uri);
+        if (state) this.scheduleRead(state);
       }),
     );
     for (const folder of vscode.workspace.workspaceFolders ?? []) this.addFolder(folder);
@@ -77,8 +94,8 @@ export class WorkspaceBudgets implements vscode.Disposable {
    * Shows findings of a workspace scan on the folder's config file, next to its own problems.
    * Ignored while the file has errors: the findings describe the last good version, not the text shown.
    */
-  setScanProblems(folder: vscode.WorkspaceFolder, problems: readonly Problem[]): void {
-    const state = this.folders.get(folder.uri.toString());
+  setScanProblems(root: vscode.Uri, problems: readonly Problem[]): void {
+    const state = this.folders.get(root.toString());
     if (!state) return;
     state.scanProblems = [...problems];
     this.showDiagnostics(state);
@@ -88,107 +105,201 @@ export class WorkspaceBudgets implements vscode.Disposable {
    * Shows the quotas' findings from the folder's usage logs on its config file, in the same collection as
    * its other problems. Ignored while the file has errors, like the scan's findings.
    */
-  setUsageProblems(folder: vscode.Uri, problems: readonly Problem[]): void {
-    const state = this.folders.get(folder.toString());
+  setUsageProblems(root: vscode.Uri, problems: readonly Problem[]): void {
+    const state = this.folders.get(root.toString());
     if (!state) return;
     state.usageProblems = [...problems];
     this.showDiagnostics(state);
   }
 
-  /** The budgets state of the folder holding `uri`. */
+  /**
+   * The state of the config governing `uri`: the nearest config folder at or above it, within its
+   * workspace folder (the workspace folder's own state when no subfolder between has a config).
+   */
   folderOf(uri: vscode.Uri): FolderBudgets | undefined {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
-    return folder ? this.folders.get(folder.uri.toString()) : undefined;
+    if (!folder) return undefined;
+    let nearest = this.folders.get(folder.uri.toString());
+    for (const state of this.folders.values()) {
+      if (state.folder !== nearest?.folder || state.root.path.length <= nearest.root.path.length) continue;
+      if (uri.path === state.root.path || relativePath({ uri: state.root }, uri) !== uri.path) nearest = state;
+    }
+    return nearest;
   }
 
-  /** Every folder's state. */
+  /** Every config folder's state: each workspace folder's own, then its nested configs' (shallowest first). */
   all(): FolderBudgets[] {
-    return [...this.folders.values()];
+    return [...this.folders.values()].sort((a, b) => a.folder.index - b.folder.index || compareText(a.root.path, b.root.path));
   }
 
-  /** The budgets whose globs match a file, first match first. */
+  /** The budgets whose globs match a file, first match first, under the config that governs it. */
   budgetsFor(uri: vscode.Uri): Budget[] {
     const state = this.folderOf(uri);
     if (!state?.config) return [];
-    return budgetsForFile(state.config, relativePath(state.folder, uri));
+    return budgetsForFile(state.config, relativePath({ uri: state.root }, uri));
   }
 
-  /** Resolves when every folder's config has been read once, by its latest read (never rejects). */
+  /** Resolves when every config has been found and read once, by its latest read (never rejects). */
   async whenLoaded(): Promise<void> {
     // A read overtaken by a newer one settles without applying anything: wait for the newest.
     for (;;) {
+      await Promise.allSettled([...this.searches.values()]);
       const reads = [...this.folders.values()].map((state) => state.lastRead);
       await Promise.allSettled(reads);
       if ([...this.folders.values()].every((state, index) => state.lastRead === reads[index])) return;
     }
   }
 
-  /** Reads every folder's config again (the "refresh" action). */
+  /** Looks for nested configs again and reads every config again (the "refresh" action). */
   async refresh(): Promise<void> {
-    await Promise.all([...this.folders.values()].map((state) => this.read(state.folder)));
+    const folders = new Set(all(this.folders).map((state) => state.folder));
+    await Promise.all([...folders].map((folder) => this.search(folder)));
+    await Promise.all(all(this.folders).map((state) => this.read(state)));
   }
 
   dispose(): void {
     for (const timer of this.pending.values()) clearTimeout(timer);
-    for (const watcher of this.watchers.values()) watcher.dispose();
+    for (const watchers of this.watchers.values()) for (const watcher of watchers) watcher.dispose();
     for (const disposable of this.disposables) disposable.dispose();
   }
 
   private addFolder(folder: vscode.WorkspaceFolder): void {
     const key = folder.uri.toString();
-    this.folders.set(key, { folder, stale: false, problems: [] });
+    const state: FolderBudgets = { folder, root: folder.uri, stale: false, problems: [] };
+    this.folders.set(key, state);
+    // Configs in subfolders too: one created or deleted adds or removes the folder it governs.
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, CONFIG_GLOB));
-    const reread = () => this.scheduleRead(folder);
+    const reread = (uri: vscode.Uri) => {
+      const config = this.stateOfConfig(uri);
+      if (config) this.scheduleRead(config);
+      else void this.search(folder);
+    };
     watcher.onDidCreate(reread);
     watcher.onDidChange(reread);
-    watcher.onDidDelete(reread);
-    this.watchers.set(key, watcher);
-    void this.read(folder);
+    // A folder may hold another config name, which is then in force: read again what the search keeps.
+    watcher.onDidDelete((uri) =>
+      void this.search(folder).then(() => {
+        const config = this.stateOfConfig(uri);
+        if (config) this.scheduleRead(config);
+      }),
+    );
+    // A deleted folder gets one event, none for the configs in it: one that held a nested config drops it.
+    const deletions = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**'), true, true, false);
+    deletions.onDidDelete((uri) => {
+      const held = (root: vscode.Uri) => root.path === uri.path || root.path.startsWith(`${uri.path}/`);
+      if (all(this.folders).some((nested) => nested.folder === folder && nested !== state && held(nested.root))) void this.search(folder);
+    });
+    this.watchers.set(key, [watcher, deletions]);
+    void this.read(state);
+    void this.search(folder);
   }
 
   private removeFolder(folder: vscode.WorkspaceFolder): void {
     const key = folder.uri.toString();
-    const state = this.folders.get(key);
-    if (state?.configUri) this.diagnostics.delete(state.configUri);
-    this.watchers.get(key)?.dispose();
+    for (const state of all(this.folders)) if (state.folder.uri.toString() === key) this.removeState(state);
+    for (const watcher of this.watchers.get(key) ?? []) watcher.dispose();
     this.watchers.delete(key);
-    this.folders.delete(key);
+    this.searches.delete(key);
     this.changed.fire();
   }
 
-  private folderOfConfig(uri: vscode.Uri): vscode.WorkspaceFolder | undefined {
-    const folder = vscode.workspace.getWorkspaceFolder(uri);
-    if (!folder) return undefined;
-    const relative = relativePath(folder, uri);
-    return CONFIG_FILE_NAMES.includes(relative) ? folder : undefined;
+  private removeState(state: FolderBudgets): void {
+    if (state.configUri) this.diagnostics.delete(state.configUri);
+    const key = state.root.toString();
+    clearTimeout(this.pending.get(key));
+    this.pending.delete(key);
+    this.folders.delete(key);
   }
 
-  private scheduleRead(folder: vscode.WorkspaceFolder): void {
+  /**
+   * Finds the folder's nested configs (with the workspace's search, bounded in number and depth; a
+   * linked folder's copy of a config is the same config) and keeps a state for each folder holding one.
+   */
+  private search(folder: vscode.WorkspaceFolder): Promise<void> {
     const key = folder.uri.toString();
+    const generation = (this.searchGenerations.get(key) ?? 0) + 1;
+    this.searchGenerations.set(key, generation);
+    const searching = this.searchInto(folder, () => this.searchGenerations.get(key) === generation).catch((error: unknown) => log().error(`Looking for nested budget configs in ${folder.name} failed`, error));
+    this.searches.set(key, searching);
+    return searching;
+  }
+
+  private async searchInto(folder: vscode.WorkspaceFolder, isLatest: () => boolean): Promise<void> {
+    const key = folder.uri.toString();
+    const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, CONFIG_GLOB), SKIPPED_GLOB, 4 * MAX_NESTED_CONFIGS);
+    if (!this.folders.has(key)) return;
+    const nested = new Set<string>();
+    let tooDeep = 0;
+    for (const uri of uris) {
+      const relative = relativePath(folder, uri);
+      const parts = relative.split('/');
+      if (parts.length < 2) continue;
+      if (parts.length - 1 > MAX_CONFIG_DEPTH) tooDeep++;
+      else nested.add(parts.slice(0, -1).join('/'));
+    }
+    let roots = [...nested].sort(compareText);
+    if (folder.uri.scheme === 'file') {
+      // A linked folder lists its config again: the real folder's config is the one that governs.
+      const kept = new Set(await uniqueRealFiles(roots, realFileIn(folder.uri.fsPath)));
+      if (kept.size < roots.length) log().info(`${folder.name}: ${roots.length - kept.size} nested config folder(s) are linked copies of others; their real folder governs.`);
+      roots = roots.filter((root) => kept.has(root));
+    }
+    if (tooDeep > 0) log().warn(`${folder.name}: ${tooDeep} prompt-budget.yaml deeper than ${MAX_CONFIG_DEPTH} folders ignored; the nearest config above governs their files.`);
+    if (roots.length > MAX_NESTED_CONFIGS) {
+      log().warn(`${folder.name}: ${roots.length} nested prompt-budget.yaml found; the first ${MAX_NESTED_CONFIGS} (by path) govern their folders, the others are ignored.`);
+      roots = roots.slice(0, MAX_NESTED_CONFIGS);
+    }
+    if (uris.length >= 4 * MAX_NESTED_CONFIGS) log().warn(`${folder.name}: the search for nested configs stopped at ${uris.length} files.`);
+    // A newer search (a config created or deleted meanwhile) decides.
+    if (!isLatest() || !this.folders.has(key)) return;
+    const wanted = new Set(roots.map((root) => vscode.Uri.joinPath(folder.uri, root).toString()));
+    let changed = false;
+    for (const state of all(this.folders)) {
+      if (state.folder.uri.toString() !== key || state.root.toString() === key || wanted.has(state.root.toString())) continue;
+      this.removeState(state);
+      changed = true;
+    }
+    for (const root of wanted) {
+      if (this.folders.has(root)) continue;
+      const state: FolderBudgets = { folder, root: vscode.Uri.parse(root), stale: false, problems: [] };
+      this.folders.set(root, state);
+      void this.read(state);
+    }
+    if (changed) this.changed.fire();
+  }
+
+  /** The state whose config file `uri` is (any of CONFIG_FILE_NAMES in its root). */
+  private stateOfConfig(uri: vscode.Uri): FolderBudgets | undefined {
+    const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+    if (!CONFIG_FILE_NAMES.includes(name)) return undefined;
+    return this.folders.get(vscode.Uri.joinPath(uri, '..').toString());
+  }
+
+  private scheduleRead(state: FolderBudgets): void {
+    const key = state.root.toString();
     clearTimeout(this.pending.get(key));
     this.pending.set(
       key,
       setTimeout(() => {
         this.pending.delete(key);
-        void this.read(folder);
+        void this.read(state);
       }, REPARSE_DELAY_MS),
     );
   }
 
-  private read(folder: vscode.WorkspaceFolder): Promise<void> {
-    const state = this.folders.get(folder.uri.toString());
-    if (!state) return Promise.resolve();
-    state.lastRead = this.readInto(state, folder).catch((error: unknown) => log().error(`Reading the budget config of ${folder.name} failed`, error));
+  private read(state: FolderBudgets): Promise<void> {
+    state.lastRead = this.readInto(state).catch((error: unknown) => log().error(`Reading the budget config in ${state.root.toString()} failed`, error));
     return state.lastRead;
   }
 
-  private async readInto(state: FolderBudgets, folder: vscode.WorkspaceFolder): Promise<void> {
+  private async readInto(state: FolderBudgets): Promise<void> {
     const generation = (state.readGeneration = (state.readGeneration ?? 0) + 1);
+    const root = state.root;
     // The first config name that exists wins, as in the CLI (the same core reader); its open editor's text counts over the disk's.
-    const read = await readFolderConfig(folder);
-    const found = read && { uri: vscode.Uri.joinPath(folder.uri, read.name), parsed: read.parsed, fileLabel: read.file };
+    const read = await readFolderConfig(root);
+    const found = read && { uri: vscode.Uri.joinPath(root, read.name), parsed: read.parsed, fileLabel: read.file };
     // A newer read started while this one waited on the file system: its result wins.
-    if (state.readGeneration !== generation || this.folders.get(folder.uri.toString()) !== state) return;
+    if (state.readGeneration !== generation || this.folders.get(root.toString()) !== state) return;
     if (state.configUri && state.configUri.toString() !== found?.uri.toString()) this.diagnostics.delete(state.configUri);
     // Positions of the last scan's and usage read's findings may not fit the new text; the next ones set them again.
     state.scanProblems = [];
@@ -236,21 +347,30 @@ export class WorkspaceBudgets implements vscode.Disposable {
   }
 }
 
-/** The folder-relative path with `/` separators, as budget globs are written. */
-export function relativePath(folder: vscode.WorkspaceFolder, uri: vscode.Uri): string {
+/** The folder-relative path with `/` separators, as budget globs are written (the path itself when outside the folder). */
+export function relativePath(folder: { readonly uri: vscode.Uri }, uri: vscode.Uri): string {
   const base = folder.uri.path.endsWith('/') ? folder.uri.path : `${folder.uri.path}/`;
   return uri.path.startsWith(base) ? uri.path.slice(base.length) : uri.path;
 }
 
-/** The folder's config as the CLI reads it, with the settings' `models` known and unsaved editor text over the disk's. */
-async function readFolderConfig(folder: vscode.WorkspaceFolder) {
-  const read = await readFolderConfigText(folder);
-  // Custom tokenizer files are read with Node, from the folder on disk, as the CLI reads them.
-  return folder.uri.scheme === 'file' ? withCustomTokenizers(read, folder.uri.fsPath, editorVocabularySources()) : read;
+/** The config folders' states, as a list to change the map while going through it. */
+function all(folders: Map<string, FolderBudgets>): FolderBudgets[] {
+  return [...folders.values()];
 }
 
-function readFolderConfigText(folder: vscode.WorkspaceFolder) {
-  const uriOf = (name: string) => vscode.Uri.joinPath(folder.uri, name);
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The folder's config as the CLI reads it, with the settings' `models` known and unsaved editor text over the disk's. */
+async function readFolderConfig(root: vscode.Uri) {
+  const read = await readFolderConfigText(root);
+  // Custom tokenizer files are read with Node, from the folder on disk, as the CLI reads them.
+  return root.scheme === 'file' ? withCustomTokenizers(read, root.fsPath, editorVocabularySources()) : read;
+}
+
+function readFolderConfigText(root: vscode.Uri) {
+  const uriOf = (name: string) => vscode.Uri.joinPath(root, name);
   return readBudgetConfig(
     async (name) => {
       const bytes = await vscode.workspace.fs.readFile(uriOf(name));
@@ -259,7 +379,7 @@ function readFolderConfigText(folder: vscode.WorkspaceFolder) {
     (_, name) => name,
     '',
     // Built only once a config is found: activation (which starts these reads) never builds the catalog.
-    () => catalogWithOverrides(readSettings(folder.uri).models, undefined),
+    () => catalogWithOverrides(readSettings(root).models, undefined),
     undefined,
     (name) => vscode.workspace.asRelativePath(uriOf(name)),
   );

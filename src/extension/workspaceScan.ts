@@ -1,72 +1,38 @@
-// The workspace's prompt files under its budgets: what `prompt-budget check` computes, kept up to
-// date file by file. Reading and counting run in a worker; the extension host keeps one result per
-// file and re-aggregates them with the core's evaluateWorkspace, which is cheap.
-import { realpath } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+// The workspace's prompt files under their budgets: what `prompt-budget check` computes, kept up to
+// date file by file. Each file is judged by the nearest prompt-budget.yaml up (its config folder).
+// Reading and counting run in a worker; the extension host keeps one result per file and
+// re-aggregates them with the core's evaluateWorkspace, which is cheap. This file schedules the work.
 import * as vscode from 'vscode';
-import type { BudgetConfig } from '../core/config/budgetConfig';
-import { evaluateWorkspace, selectPromptFiles, SKIPPED_FOLDERS, type WorkspaceCheck, type WorkspaceFileResult } from '../core/check/checkWorkspace';
-import { detectPromptFormat } from '../core/prompts/detectPromptFormat';
-import type { Problem } from '../core/types';
-import { uniqueRealFiles, type RealFile } from '../core/io/uniqueRealFiles';
-import type { CountRequest, ScanFile, ScanResponse, ScanSettings } from './worker/countProtocol';
+import type { WorkspaceFileResult } from '../core/check/checkWorkspace';
+import { selectPromptFiles } from '../core/check/checkWorkspace';
+import { pathsByConfigFolder } from '../core/config/nearestConfigFolder';
+import type { CountRequest, ScanResponse, ScanSettings } from './worker/countProtocol';
+import { WorkerClient } from './worker/workerClient';
 import { log } from './log';
 import type { PromptSettingsResolver } from './promptSettingsResolver';
 import { readSettings } from './settings';
-import { relativePath, type WorkspaceBudgets } from './workspaceBudgets';
+import { isSkipped, listFiles, scanFiles, withoutLinkedCopies } from './scanListing';
+import { ConfigFolderResults, configFindings, type ConfigFolder, type FolderScan } from './scanResults';
+import { relativePath, type FolderBudgets, type WorkspaceBudgets } from './workspaceBudgets';
 import { postVocabularySources } from './tokenizerFiles';
 
-/** Whether a file can be a prompt by its name (any format, `.json` included): only those are checked for linked copies. */
-function mayBePrompt(path: string): boolean {
-  return detectPromptFormat(path) !== undefined || path.toLowerCase().endsWith('.json');
-}
+export { configFindings, type ConfigFolder, type FolderScan } from './scanResults';
 
-/** Resolves paths relative to `root` (a local folder) to their real files. */
-function realFileIn(root: string): (path: string) => Promise<RealFile | undefined> {
-  const realRoot = realpath(root).catch(() => root);
-  return async (path) => {
-    const real = await realpath(join(root, path));
-    return { real, isReal: real === join(await realRoot, path) };
-  };
-}
-
-/** One workspace folder's prompt files as last evaluated. */
-export interface FolderScan {
+/** A workspace folder's files, listed once and kept current by its watcher; its config folders share them. */
+interface WorkspaceFiles {
   folder: vscode.WorkspaceFolder;
-  /** The config the results were evaluated under (the last good one). */
-  config?: BudgetConfig;
-  /** Undefined until the folder's first results arrive. */
-  check?: WorkspaceCheck;
-  /** Each prompt file's analysis, by path relative to the folder. */
-  results: ReadonlyMap<string, WorkspaceFileResult>;
-  scanning: boolean;
-}
-
-interface FolderState {
-  folder: vscode.WorkspaceFolder;
-  /** Every file in the folder (relative, `/`-separated): unmatched globs are judged against all of them. */
+  /** Every file (relative to the workspace folder, `/`-separated). */
   paths: Set<string>;
-  results: Map<string, WorkspaceFileResult>;
-  config?: BudgetConfig;
-  settings?: ScanSettings;
-  settingsKey?: string;
-  check?: WorkspaceCheck;
-  /** Bumped by every full analysis; results of an older one are dropped. */
-  generation: number;
-  /** Steps not yet finished (listing, analyses): the folder is idle at 0. */
-  pendingRequests: number;
-  /** Scan requests the worker has not finished: cancelled when a newer analysis starts. */
-  scanIds: Set<number>;
   listed?: Promise<void>;
+  watcher: vscode.FileSystemWatcher;
 }
+
+type Progress = vscode.Progress<{ message?: string; increment?: number }>;
 
 /** The progress view of the first scan, where it shows its progress bar. */
 export const BUDGETS_VIEW_ID = 'promptBudget.budgets';
 
-// Folders that never hold a team's prompts and can be huge; the CLI skips the same ones.
-const SKIPPED_GLOB = `**/{${SKIPPED_FOLDERS.join(',')}}/**`;
-// Files per worker request: local files go as paths; other schemes are read here and sent as bytes.
+// Files per worker request.
 const REQUEST_FILES = 500;
 const UPDATE_DELAY_MS = 150;
 const RESCAN_DELAY_MS = 300;
@@ -77,22 +43,22 @@ const WORKER_IDLE_MS = 60_000;
 
 /**
  * Scans the workspace's prompt files on demand (the first time the budgets view is shown) and
- * keeps per-file results up to date on save, create, rename and delete, and on config changes.
+ * keeps per-file results up to date on save, create, rename and delete, and on config changes
+ * (a config created or deleted in a subfolder moves files between config folders).
  */
 export class WorkspaceScan implements vscode.Disposable {
-  private readonly states = new Map<string, FolderState>();
+  private readonly workspaceFiles = new Map<string, WorkspaceFiles>();
+  /** Each config folder's results, by its URI. */
+  private readonly states = new Map<string, ConfigFolderResults>();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
-  private readonly watchers = new Map<string, vscode.FileSystemWatcher>();
-  private readonly pendingUpdates = new Map<string, Set<string>>();
-  private readonly batchHandlers = new Map<number, (response: ScanResponse) => void>();
+  private readonly pendingUpdates = new Map<ConfigFolderResults, Set<string>>();
   private readonly idleWaiters: (() => void)[] = [];
-  private worker: Worker | undefined;
-  private workerIdleTimer: ReturnType<typeof setTimeout> | undefined;
+  // A worker of its own: a scan of thousands of files must not hold up the live count of the document being typed in.
+  private readonly worker: WorkerClient<CountRequest, ScanResponse>;
   private updateTimer: ReturnType<typeof setTimeout> | undefined;
   private rescanTimer: ReturnType<typeof setTimeout> | undefined;
   private aggregateTimer: ReturnType<typeof setTimeout> | undefined;
-  private nextRequestId = 1;
   private lastAggregateMs = 0;
   private started: Promise<void> | undefined;
   private disposed = false;
@@ -100,10 +66,18 @@ export class WorkspaceScan implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
 
   constructor(
-    private readonly workerPath: string,
+    workerPath: string,
     private readonly budgets: WorkspaceBudgets,
     private readonly contexts: PromptSettingsResolver,
-  ) {}
+  ) {
+    this.worker = new WorkerClient({
+      path: workerPath,
+      name: 'scan worker',
+      onStart: postVocabularySources,
+      onError: (error) => log().error('Scan worker failed', error),
+      idleMs: WORKER_IDLE_MS,
+    });
+  }
 
   /** Starts the first scan (once); later calls return the same promise. */
   start(): Promise<void> {
@@ -123,35 +97,25 @@ export class WorkspaceScan implements vscode.Disposable {
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Every folder's state, in workspace order. */
+  /** Every config folder's state: in workspace order, each workspace folder's own config first, then its nested ones by path. */
   folders(): FolderScan[] {
-    return [...this.states.values()].map((state) => ({
-      folder: state.folder,
-      config: state.config,
-      check: state.check,
-      results: state.results,
-      scanning: state.pendingRequests > 0,
-    }));
+    return [...this.states.values()].map((state) => state.snapshot());
   }
 
   /** Lists every folder's files again and re-analyses them all (the view's Refresh). */
   async rescan(): Promise<void> {
     if (!this.started) return this.start();
     await this.budgets.refresh();
-    await this.withProgress((progress) => Promise.all([...this.states.values()].map((state) => this.scanFolder(state, true, progress))));
+    this.syncFolders();
+    await this.withProgress((progress) => Promise.all([...this.workspaceFiles.values()].map((files) => this.scanWorkspaceFolder(files, true, progress))));
   }
 
   dispose(): void {
     this.disposed = true;
-    for (const timer of [this.updateTimer, this.rescanTimer, this.aggregateTimer, this.workerIdleTimer]) clearTimeout(timer);
-    for (const watcher of this.watchers.values()) watcher.dispose();
+    for (const timer of [this.updateTimer, this.rescanTimer, this.aggregateTimer]) clearTimeout(timer);
+    for (const files of this.workspaceFiles.values()) files.watcher.dispose();
     for (const disposable of this.disposables) disposable.dispose();
-    const worker = this.worker;
-    this.worker = undefined;
-    void worker?.terminate();
-    // The exit handler ignores a worker that is no longer ours: settle the waiting requests here.
-    for (const [id, handler] of [...this.batchHandlers]) handler({ kind: 'scanDone', id, cancelled: true, error: 'Prompt Budget was shut down' });
-    this.batchHandlers.clear();
+    this.worker.dispose();
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
@@ -159,70 +123,110 @@ export class WorkspaceScan implements vscode.Disposable {
     // Scanning before the configs are read would count every file twice.
     await this.budgets.whenLoaded();
     this.disposables.push(
-      vscode.workspace.onDidChangeWorkspaceFolders((event) => {
-        for (const folder of event.removed) this.removeFolder(folder);
-        void this.withProgress((progress) => Promise.all(event.added.map((folder) => this.scanFolder(this.addFolder(folder), true, progress))));
-      }),
       vscode.workspace.onDidSaveTextDocument((document) => this.fileChanged(document.uri)),
-      // The config in force, the picked model or the settings changed: every file may count differently.
+      // A folder added or removed, a config created, deleted or changed, the picked model or the settings changed:
+      // files may belong to another config, or count differently.
       this.budgets.onDidChange(() => this.scheduleRescan()),
       this.contexts.onDidChange(() => this.scheduleRescan()),
     );
-    const states = (vscode.workspace.workspaceFolders ?? []).map((folder) => this.addFolder(folder));
-    await this.withProgress((progress) => Promise.all(states.map((state) => this.scanFolder(state, true, progress))));
+    this.syncFolders();
+    await this.withProgress((progress) => Promise.all([...this.workspaceFiles.values()].map((files) => this.scanWorkspaceFolder(files, true, progress))));
   }
 
-  private withProgress<T>(task: (progress: vscode.Progress<{ message?: string; increment?: number }>) => Promise<T>): Thenable<T> {
+  private withProgress<T>(task: (progress: Progress) => Promise<T>): Thenable<T> {
     return vscode.window.withProgress({ location: { viewId: BUDGETS_VIEW_ID }, title: 'Scanning prompt files' }, task);
   }
 
-  private addFolder(folder: vscode.WorkspaceFolder): FolderState {
-    const key = folder.uri.toString();
-    const state: FolderState = { folder, paths: new Set(), results: new Map(), generation: 0, pendingRequests: 0, scanIds: new Set() };
-    this.states.set(key, state);
-    // Every file, not only prompts: a new file may match a budget's glob, and unmatched globs need them all.
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'));
-    watcher.onDidCreate((uri) => void this.fileCreated(state, uri));
-    watcher.onDidChange((uri) => this.fileChanged(uri));
-    watcher.onDidDelete((uri) => this.fileDeleted(state, uri));
-    this.watchers.set(key, watcher);
-    return state;
+  /**
+   * Follows the budgets' config folders: adds and removes workspace folders (with their watchers)
+   * and config folders. Returns the workspace folders whose config folders changed, and those added.
+   */
+  private syncFolders(): { regrouped: WorkspaceFiles[]; added: WorkspaceFiles[] } {
+    const wanted = new Map(this.budgets.all().map((state) => [state.root.toString(), state]));
+    const regrouped = new Set<WorkspaceFiles>();
+    const added: WorkspaceFiles[] = [];
+    const folders = new Map<string, vscode.WorkspaceFolder>();
+    for (const state of wanted.values()) folders.set(state.folder.uri.toString(), state.folder);
+    for (const [key, files] of [...this.workspaceFiles]) {
+      if (folders.has(key)) continue;
+      files.watcher.dispose();
+      this.workspaceFiles.delete(key);
+    }
+    for (const [key, folder] of folders) if (!this.workspaceFiles.has(key)) added.push(this.addWorkspaceFolder(folder));
+    for (const [key, state] of [...this.states]) {
+      if (wanted.has(key)) continue;
+      this.newGeneration(state);
+      this.states.delete(key);
+      const files = this.workspaceFiles.get(state.folder.workspaceFolder.uri.toString());
+      if (files) regrouped.add(files);
+    }
+    for (const [key, budgets] of wanted) {
+      if (this.states.has(key)) continue;
+      this.states.set(key, new ConfigFolderResults(configFolder(budgets)));
+      regrouped.add(this.workspaceFiles.get(budgets.folder.uri.toString())!);
+    }
+    // Workspace order, each workspace folder's own config first.
+    const ordered = [...wanted.keys()].map((key) => [key, this.states.get(key)!] as const);
+    this.states.clear();
+    for (const [key, state] of ordered) this.states.set(key, state);
+    for (const files of added) regrouped.delete(files);
+    if (regrouped.size > 0 || added.length > 0) this.changed.fire();
+    return { regrouped: [...regrouped], added };
   }
 
-  private removeFolder(folder: vscode.WorkspaceFolder): void {
-    const key = folder.uri.toString();
-    this.watchers.get(key)?.dispose();
-    this.watchers.delete(key);
-    const state = this.states.get(key);
-    if (state) this.newGeneration(state);
-    this.states.delete(key);
-    this.changed.fire();
-    this.releaseIfIdle();
+  private addWorkspaceFolder(folder: vscode.WorkspaceFolder): WorkspaceFiles {
+    // Every file, not only prompts: a new file may match a budget's glob, and unmatched globs need them all.
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*'));
+    const files: WorkspaceFiles = { folder, paths: new Set(), watcher };
+    watcher.onDidCreate((uri) => void this.fileCreated(files, uri));
+    watcher.onDidChange((uri) => this.fileChanged(uri));
+    watcher.onDidDelete((uri) => this.fileDeleted(files, uri));
+    this.workspaceFiles.set(folder.uri.toString(), files);
+    return files;
+  }
+
+  private statesIn(folder: vscode.WorkspaceFolder): ConfigFolderResults[] {
+    return [...this.states.values()].filter((state) => state.folder.workspaceFolder.uri.toString() === folder.uri.toString());
   }
 
   /** Starts a new generation: results of the older one are dropped, and its scans in the worker stop. */
-  private newGeneration(state: FolderState): number {
-    for (const id of state.scanIds) this.worker?.postMessage({ kind: 'cancelScan', id } satisfies CountRequest);
+  private newGeneration(state: ConfigFolderResults): number {
+    for (const id of state.scanIds) this.worker.postIfRunning({ kind: 'cancelScan', id });
     state.scanIds.clear();
     return ++state.generation;
   }
 
-  /** Analyses every prompt file of a folder under its current config; `list` finds the files again first. */
-  private async scanFolder(state: FolderState, list: boolean, progress?: vscode.Progress<{ message?: string; increment?: number }>): Promise<void> {
-    const generation = this.newGeneration(state);
+  /**
+   * Gives each config folder of a workspace folder its files (`list`: lists them again first) and
+   * analyses every prompt file of each under its config.
+   */
+  private async scanWorkspaceFolder(files: WorkspaceFiles, list: boolean, progress?: Progress): Promise<void> {
+    const states = this.statesIn(files.folder);
+    const generations = states.map((state) => this.newGeneration(state));
     // Counted from the start, so that whenIdle() waits for the listing too.
-    state.pendingRequests++;
+    for (const state of states) state.pendingRequests++;
     try {
-      if (list) state.listed = this.listFiles(state);
-      await state.listed;
+      if (list || !files.listed) {
+        files.listed = listFiles(files.folder).then((paths) => {
+          files.paths = new Set(paths);
+        });
+      }
+      await files.listed;
     } finally {
-      state.pendingRequests--;
+      for (const state of states) state.pendingRequests--;
     }
-    if (generation !== state.generation) {
-      // Overtaken by a newer analysis (or the folder was removed): that one, if any, finishes the work.
-      this.releaseIfIdle();
-      return;
+    const current = states.filter((state, index) => generations[index] === state.generation && this.states.get(state.folder.uri.toString()) === state);
+    if (current.length === states.length) {
+      const groups = pathsByConfigFolder(states.map((state) => state.folder.relativeRoot), [...files.paths]);
+      for (const state of states) state.paths = new Set(groups.get(state.folder.relativeRoot));
     }
+    // Overtaken by a newer analysis (or the folder was removed): that one, if any, finishes the work.
+    if (current.length < states.length) this.releaseIfIdle();
+    await Promise.all(current.map((state) => this.analyzeFolder(state, state.generation, progress)));
+  }
+
+  /** Analyses every prompt file of a config folder under its current config. */
+  private async analyzeFolder(state: ConfigFolderResults, generation: number, progress?: Progress): Promise<void> {
     this.readSettings(state);
     const selected = selectPromptFiles(state.config, [...state.paths].sort());
     const keep = new Set(selected);
@@ -238,15 +242,8 @@ export class WorkspaceScan implements vscode.Disposable {
     if (generation === state.generation) log().info(`Scanned ${state.folder.name}: ${selected.length} file(s) in ${(performance.now() - started).toFixed(0)} ms`);
   }
 
-  private async listFiles(state: FolderState): Promise<void> {
-    const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(state.folder, '**/*'), SKIPPED_GLOB);
-    const paths = uris.map((uri) => relativePath(state.folder, uri));
-    // VS Code's search follows links, listing a linked folder's files again: each real file is counted once, as the CLI does.
-    state.paths = new Set(state.folder.uri.scheme === 'file' ? await uniqueRealFiles(paths, realFileIn(state.folder.uri.fsPath), mayBePrompt) : paths);
-  }
-
   /** The config in force and the folder-wide context, as plain data for the worker. */
-  private readSettings(state: FolderState): void {
+  private readSettings(state: ConfigFolderResults): void {
     const config = this.budgets.folderOf(state.folder.uri)?.config;
     const settingsModels = readSettings(state.folder.uri).models;
     // As `prompt-budget check` does: budgets set their own model, expected output and warnAt on top (core resolvePromptSettings).
@@ -257,14 +254,14 @@ export class WorkspaceScan implements vscode.Disposable {
   }
 
   /** Sends files to the worker in requests of REQUEST_FILES and applies each batch of results as it comes. */
-  private async analyze(state: FolderState, generation: number, paths: readonly string[], onProgress?: (done: number) => void): Promise<void> {
+  private async analyze(state: ConfigFolderResults, generation: number, paths: readonly string[], onProgress?: (done: number) => void): Promise<void> {
     let done = 0;
     state.pendingRequests++;
     try {
       const requests: Promise<void>[] = [];
       for (let start = 0; start < paths.length; start += REQUEST_FILES) {
         if (generation !== state.generation) break;
-        const files = await this.scanFiles(state.folder, paths.slice(start, start + REQUEST_FILES));
+        const files = await scanFiles(state.folder.uri, paths.slice(start, start + REQUEST_FILES));
         requests.push(
           this.request(state, files, state.settings!, (results, missing) => {
             done += results.length + missing.length;
@@ -286,79 +283,37 @@ export class WorkspaceScan implements vscode.Disposable {
     }
   }
 
-  private async scanFiles(folder: vscode.WorkspaceFolder, paths: readonly string[]): Promise<ScanFile[]> {
-    if (folder.uri.scheme === 'file') return paths.map((path) => ({ relativePath: path, path: vscode.Uri.joinPath(folder.uri, path).fsPath }));
-    // Virtual and remote file systems are only reachable through VS Code; the worker decodes the bytes.
-    return Promise.all(
-      paths.map(async (path) => {
-        try {
-          return { relativePath: path, bytes: await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, path)) };
-        } catch (error) {
-          // No path and no bytes: the worker reports it missing; any other failure is a file that cannot be read.
-          if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') return { relativePath: path };
-          return { relativePath: path, readError: error instanceof vscode.FileSystemError && error.code === 'NoPermissions' ? 'EACCES' : 'EIO' };
-        }
-      }),
-    );
-  }
-
   private request(
-    state: FolderState,
-    files: ScanFile[],
+    state: ConfigFolderResults,
+    files: Awaited<ReturnType<typeof scanFiles>>,
     settings: ScanSettings,
     onResults: (results: WorkspaceFileResult[], missing: readonly string[]) => void,
   ): Promise<void> {
     if (this.disposed) return Promise.resolve();
-    const id = this.nextRequestId++;
-    state.scanIds.add(id);
     return new Promise((resolve, reject) => {
-      this.batchHandlers.set(id, (response) => {
-        if (response.kind === 'scanned') {
-          onResults(response.results, response.missing);
-          return;
-        }
-        this.batchHandlers.delete(id);
-        state.scanIds.delete(id);
-        this.scheduleWorkerExit();
-        if (response.error) reject(new Error(response.error));
-        else resolve();
-      });
-      const request: CountRequest = { kind: 'scanFiles', id, files, settings };
-      this.ensureWorker().postMessage(request);
+      const id = this.worker.request(
+        (id) => ({ kind: 'scanFiles', id, files, settings }),
+        (response) => {
+          if (response.kind === 'scanned') {
+            onResults(response.results, response.missing);
+            return false;
+          }
+          state.scanIds.delete(id);
+          if (response.error) reject(new Error(response.error));
+          else resolve();
+          return true;
+        },
+        (error) => {
+          state.scanIds.delete(id);
+          reject(new Error(error));
+        },
+      );
+      state.scanIds.add(id);
     });
   }
 
-  private ensureWorker(): Worker {
-    clearTimeout(this.workerIdleTimer);
-    if (this.worker) return this.worker;
-    // A worker of its own: a scan of thousands of files must not hold up the live count of the document being typed in.
-    const worker = new Worker(this.workerPath);
-    postVocabularySources(worker);
-    worker.on('message', (response: ScanResponse) => this.batchHandlers.get(response.id)?.(response));
-    worker.on('error', (error) => log().error('Scan worker failed', error));
-    worker.on('exit', (code) => {
-      if (this.worker !== worker) return;
-      this.worker = undefined;
-      for (const handler of [...this.batchHandlers.values()]) handler({ kind: 'scanDone', id: 0, cancelled: false, error: `scan worker exited (${code})` });
-      this.batchHandlers.clear();
-    });
-    this.worker = worker;
-    return worker;
-  }
-
-  private scheduleWorkerExit(): void {
-    if (this.batchHandlers.size > 0) return;
-    clearTimeout(this.workerIdleTimer);
-    this.workerIdleTimer = setTimeout(() => {
-      if (this.batchHandlers.size > 0 || !this.worker) return;
-      const worker = this.worker;
-      this.worker = undefined;
-      void worker.terminate();
-    }, WORKER_IDLE_MS);
-  }
-
-  private async fileCreated(state: FolderState, uri: vscode.Uri): Promise<void> {
-    const path = relativePath(state.folder, uri);
+  private async fileCreated(files: WorkspaceFiles, uri: vscode.Uri): Promise<void> {
+    const path = relativePath(files.folder, uri);
     if (isSkipped(path)) return;
     let type: vscode.FileType;
     try {
@@ -366,30 +321,20 @@ export class WorkspaceScan implements vscode.Disposable {
     } catch {
       return;
     }
-    if (type & vscode.FileType.Directory) {
-      // A folder moved or copied in brings its files with it, and no event for each of them.
-      const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(uri, '**/*'), SKIPPED_GLOB);
-      for (const file of await this.withoutLinkedCopies(state, uris.map((file) => relativePath(state.folder, file)))) this.addPath(state, file);
-    } else {
-      this.addPath(state, path);
+    // A folder moved or copied in brings its files with it, and no event for each of them.
+    const added = type & vscode.FileType.Directory ? await listFiles(files.folder, uri) : [path];
+    const groups = pathsByConfigFolder(this.statesIn(files.folder).map((state) => state.folder.relativeRoot), added);
+    for (const state of this.statesIn(files.folder)) {
+      const paths = groups.get(state.folder.relativeRoot) ?? [];
+      if (paths.length === 0) continue;
+      const kept = type & vscode.FileType.Directory ? await withoutLinkedCopies(state.folder.uri, state.config, state.paths, paths) : paths;
+      for (const file of kept) {
+        files.paths.add(state.workspacePath(file));
+        state.paths.add(file);
+        if (selectPromptFiles(state.config, [file]).length > 0) this.queueUpdate(state, file);
+      }
     }
     this.scheduleAggregate();
-  }
-
-  /** `added` without the files that are linked copies of prompt files listed already (a link to a folder was created). */
-  private async withoutLinkedCopies(state: FolderState, added: string[]): Promise<string[]> {
-    if (state.folder.uri.scheme !== 'file') return added;
-    const nameOf = (path: string) => path.slice(path.lastIndexOf('/') + 1);
-    const names = new Set(added.map(nameOf));
-    const adding = new Set(added);
-    const listed = selectPromptFiles(state.config, [...state.paths]).filter((path) => names.has(nameOf(path)) && !adding.has(path));
-    const kept = new Set(await uniqueRealFiles([...listed, ...added], realFileIn(state.folder.uri.fsPath)));
-    return added.filter((path) => kept.has(path));
-  }
-
-  private addPath(state: FolderState, path: string): void {
-    state.paths.add(path);
-    if (selectPromptFiles(state.config, [path]).length > 0) this.queueUpdate(state, path);
   }
 
   private fileChanged(uri: vscode.Uri): void {
@@ -399,8 +344,15 @@ export class WorkspaceScan implements vscode.Disposable {
     if (state.paths.has(path) && selectPromptFiles(state.config, [path]).length > 0) this.queueUpdate(state, path);
   }
 
-  private fileDeleted(state: FolderState, uri: vscode.Uri): void {
-    this.forgetPath(state, relativePath(state.folder, uri));
+  private fileDeleted(files: WorkspaceFiles, uri: vscode.Uri): void {
+    const path = relativePath(files.folder, uri);
+    for (const known of [...files.paths]) if (known === path || known.startsWith(`${path}/`)) files.paths.delete(known);
+    for (const state of this.statesIn(files.folder)) {
+      const root = state.folder.relativeRoot;
+      // The deleted file or folder lies in the config folder, or holds it (then every file goes).
+      if (root === '' || path.startsWith(`${root}/`)) this.forgetPath(state, root === '' ? path : path.slice(root.length + 1));
+      else if (root === path || root.startsWith(`${path}/`)) this.forgetPath(state, '');
+    }
     this.scheduleAggregate();
   }
 
@@ -409,34 +361,31 @@ export class WorkspaceScan implements vscode.Disposable {
    * Its count goes now; the path goes too unless the file is back (deleted and written again), whose
    * create event brings a new count.
    */
-  private fileMissing(state: FolderState, path: string): void {
+  private fileMissing(state: ConfigFolderResults, path: string): void {
     state.results.delete(path);
     vscode.workspace.fs.stat(vscode.Uri.joinPath(state.folder.uri, path)).then(undefined, () => {
       this.forgetPath(state, path);
+      this.workspaceFiles.get(state.folder.workspaceFolder.uri.toString())?.paths.delete(state.workspacePath(path));
       this.scheduleAggregate();
     });
   }
 
-  /** Drops a file, or a folder with every file below it (a deleted folder gets one event). */
-  private forgetPath(state: FolderState, path: string): void {
-    const below = `${path}/`;
-    const gone = (known: string) => known === path || known.startsWith(below);
-    for (const known of [...state.paths]) if (gone(known)) state.paths.delete(known);
-    for (const known of [...state.results.keys()]) if (gone(known)) state.results.delete(known);
-    const pending = this.pendingUpdates.get(state.folder.uri.toString());
-    for (const known of [...(pending ?? [])]) if (gone(known)) pending!.delete(known);
+  private forgetPath(state: ConfigFolderResults, path: string): void {
+    state.forget(path);
+    const pending = this.pendingUpdates.get(state);
+    for (const known of [...(pending ?? [])]) if (path === '' || known === path || known.startsWith(`${path}/`)) pending!.delete(known);
   }
 
-  private stateOf(uri: vscode.Uri): FolderState | undefined {
-    const folder = vscode.workspace.getWorkspaceFolder(uri);
-    return folder ? this.states.get(folder.uri.toString()) : undefined;
+  /** The config folder whose config governs `uri`. */
+  private stateOf(uri: vscode.Uri): ConfigFolderResults | undefined {
+    const budgets = this.budgets.folderOf(uri);
+    return budgets ? this.states.get(budgets.root.toString()) : undefined;
   }
 
   // A save fires both the document's and the watcher's event: one analysis for both.
-  private queueUpdate(state: FolderState, path: string): void {
-    const key = state.folder.uri.toString();
-    let paths = this.pendingUpdates.get(key);
-    if (!paths) this.pendingUpdates.set(key, (paths = new Set()));
+  private queueUpdate(state: ConfigFolderResults, path: string): void {
+    let paths = this.pendingUpdates.get(state);
+    if (!paths) this.pendingUpdates.set(state, (paths = new Set()));
     paths.add(path);
     clearTimeout(this.updateTimer);
     this.updateTimer = setTimeout(() => this.flushUpdates(), UPDATE_DELAY_MS);
@@ -444,9 +393,8 @@ export class WorkspaceScan implements vscode.Disposable {
 
   private flushUpdates(): void {
     this.updateTimer = undefined;
-    for (const [key, paths] of this.pendingUpdates) {
-      const state = this.states.get(key);
-      if (!state?.settings || paths.size === 0) continue;
+    for (const [state, paths] of this.pendingUpdates) {
+      if (!state.settings || paths.size === 0 || this.states.get(state.folder.uri.toString()) !== state) continue;
       void this.analyze(state, state.generation, [...paths]).catch((error: unknown) => log().error('Analysing changed prompt files failed', error));
     }
     this.pendingUpdates.clear();
@@ -458,12 +406,22 @@ export class WorkspaceScan implements vscode.Disposable {
     clearTimeout(this.rescanTimer);
     this.rescanTimer = setTimeout(() => {
       this.rescanTimer = undefined;
+      const { regrouped, added } = this.syncFolders();
+      const scans: ((progress: Progress) => Promise<void>)[] = [];
+      // Files moved between config folders, or a new workspace folder: every file is judged again.
+      for (const files of regrouped) scans.push((progress) => this.scanWorkspaceFolder(files, false, progress));
+      for (const files of added) scans.push((progress) => this.scanWorkspaceFolder(files, true, progress));
+      const rescanned = new Set([...regrouped, ...added].map((files) => files.folder.uri.toString()));
       for (const state of this.states.values()) {
+        if (rescanned.has(state.folder.workspaceFolder.uri.toString())) continue;
         const before = { config: state.config, key: state.settingsKey };
         this.readSettings(state);
         // Problems of a broken config change, the config in force does not: nothing to recount.
         if (before.config === state.config && before.key === state.settingsKey) continue;
-        void this.withProgress((progress) => this.scanFolder(state, false, progress)).then(undefined, (error: unknown) =>
+        scans.push((progress) => this.analyzeFolder(state, this.newGeneration(state), progress));
+      }
+      if (scans.length > 0) {
+        void this.withProgress((progress) => Promise.all(scans.map((scan) => scan(progress)))).then(undefined, (error: unknown) =>
           log().error('Re-analysing prompt files failed', error),
         );
       }
@@ -478,7 +436,7 @@ export class WorkspaceScan implements vscode.Disposable {
     this.aggregateTimer = setTimeout(() => this.aggregate(), Math.max(AGGREGATE_INTERVAL_MS, 4 * this.lastAggregateMs));
   }
 
-  /** Re-evaluates every folder's budgets from its per-file results. */
+  /** Re-evaluates every config folder's budgets from its per-file results. */
   private aggregate(): void {
     clearTimeout(this.aggregateTimer);
     this.aggregateTimer = undefined;
@@ -486,9 +444,8 @@ export class WorkspaceScan implements vscode.Disposable {
     const started = performance.now();
     for (const state of this.states.values()) {
       if (!state.settings) continue;
-      const files = [...state.results.values()].sort((a, b) => compareText(a.relativePath, b.relativePath));
-      state.check = evaluateWorkspace(state.config, files, [...state.paths]);
-      if (state.pendingRequests === 0 && state.config) this.budgets.setScanProblems(state.folder, configFindings(state.check, state.config));
+      const check = state.evaluate();
+      if (state.pendingRequests === 0 && state.config) this.budgets.setScanProblems(state.folder.uri, configFindings(check, state.config));
     }
     this.lastAggregateMs = performance.now() - started;
     this.changed.fire();
@@ -510,16 +467,8 @@ export class WorkspaceScan implements vscode.Disposable {
   }
 }
 
-/** Findings that belong on the config file: globs that match nothing, and each budget's monthly cost. */
-export function configFindings(check: WorkspaceCheck, config: BudgetConfig): Problem[] {
-  return check.problems.filter((problem) => problem.file === config.file && (problem.rule === 'unmatched-glob' || problem.rule === 'budget-monthly-cost'));
-}
-
-function isSkipped(path: string): boolean {
-  return path.split('/').some((part) => SKIPPED_FOLDERS.includes(part));
-}
-
-// Same order on every machine, as the CLI's sorted listing.
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** The config folder a budgets state governs, as the scan and its views name it. */
+function configFolder(budgets: FolderBudgets): ConfigFolder {
+  const relativeRoot = budgets.root.toString() === budgets.folder.uri.toString() ? '' : relativePath(budgets.folder, budgets.root);
+  return { uri: budgets.root, name: relativeRoot || budgets.folder.name, workspaceFolder: budgets.folder, relativeRoot };
 }

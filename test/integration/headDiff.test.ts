@@ -60,12 +60,14 @@ describe('Prompts against HEAD (git)', () => {
   it('adds the delta to the changed prompt in the Prompt Budgets view', async () => {
     const tree = api.budgetTree;
     await tree.scan.start();
-    const file = `${path.basename(repository)}/prompts/support.prompt.md`;
+    // The repository's own prompt-budget.yaml governs its prompts: they are under its folder's node, in its budget.
+    const file = 'prompts/support.prompt.md';
     const item = await waitFor(
       'the changed prompt in the Prompt Budgets view, with its delta',
       () => {
-        const noBudget = tree.getChildren().find((node) => node.kind === 'noBudget');
-        const node = noBudget && tree.getChildren(noBudget).find((candidate) => candidate.kind === 'file' && candidate.usage.file === file);
+        const group = tree.getChildren().find((node) => node.kind === 'folder' && node.folder.uri.fsPath === repository);
+        const budget = group && tree.getChildren(group).find((node) => node.kind === 'budget' && node.evaluation.name === 'support');
+        const node = budget && tree.getChildren(budget).find((candidate) => candidate.kind === 'file' && candidate.usage.file === file);
         const shown = node && tree.getTreeItem(node);
         return shown && String(shown.description).includes('vs HEAD') ? shown : undefined;
       },

@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PromptBudgetApi } from '../../src/extension/extension';
 import { parseBudgetConfig } from '../../src/core/config/parseBudgetConfig';
+import { dashboardData } from '../../src/extension/usageDashboard';
 import { UsageLogs, type FolderConfigs } from '../../src/extension/usageLogs';
 import { UsageTreeProvider, type UsageTreeNode } from '../../src/extension/usageTree';
 import type { FolderBudgets } from '../../src/extension/workspaceBudgets';
@@ -75,7 +76,7 @@ describe('One owner per workspace folder', () => {
       await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder.uri, 'logs', 'app.jsonl'), encoder.encode(`${logLines[index].join('\n')}\n`));
       const { config } = parseBudgetConfig('prompt-budget.yaml', `version: 1${USAGE_SECTION('logs/*.jsonl', 100)}`);
       assert.ok(config);
-      states.push({ folder, configUri: vscode.Uri.joinPath(folder.uri, 'prompt-budget.yaml'), config, stale: false, problems: [] });
+      states.push({ folder, root: folder.uri, configUri: vscode.Uri.joinPath(folder.uri, 'prompt-budget.yaml'), config, stale: false, problems: [] });
     }
     const changed = new vscode.EventEmitter<void>();
     const owner: FolderConfigs = { all: () => states, whenLoaded: async () => undefined, refresh: async () => undefined, onDidChange: changed.event };
@@ -96,6 +97,13 @@ describe('One owner per workspace folder', () => {
         return tree.getChildren(section).map(label);
       };
       assert.deepEqual(roots.map(models), [['gpt-4o'], ['gpt-4o-mini']]);
+      // The dashboard shows both folders' calls, each model and quota named with its folder.
+      const dashboard = dashboardData(logs.snapshots, undefined, (folder) => folder.path.slice(folder.path.lastIndexOf('/') + 1));
+      assert.ok(dashboard, 'the dashboard has no data');
+      assert.deepEqual(dashboard.models, ['gpt-4o · owner-a', 'gpt-4o-mini · owner-b']);
+      assert.equal(dashboard.records, 3);
+      assert.equal(dashboard.totals.calls, 3);
+      assert.deepEqual(dashboard.quotas.map((quota) => quota.name), ['owner-a: Daily spend', 'owner-b: Daily spend']);
       // A folder whose config loses its usage section is forgotten; the other stays, and the view goes back to one folder's nodes.
       states[1] = { ...states[1], config: { ...states[1].config!, usage: undefined } };
       changed.fire();

@@ -96,3 +96,20 @@ describe('the CLI and the library find and read the same config', () => {
     assert.match(stderr, /^prompt-budget\.yaml:7:\d+: .*Unknown model 'gpt4o'/);
   });
 });
+
+describe('the config folder that governs a listed file (the editor and `check` group files by it)', () => {
+  test('the deepest config folder holding the file wins; the top folder holds the rest', async () => {
+    const { nearestConfigFolder, pathsByConfigFolder } = await import('../../src/core/config/nearestConfigFolder');
+    const folders = ['', 'packages/a', 'packages/a/sub', 'packages/ab'];
+    assert.equal(nearestConfigFolder(folders, 'packages/a/sub/x.prompt.md'), 'packages/a/sub');
+    assert.equal(nearestConfigFolder(folders, 'packages/a/x.prompt.md'), 'packages/a');
+    // A sibling whose name starts the same is not inside it.
+    assert.equal(nearestConfigFolder(folders, 'packages/abc/x.prompt.md'), '');
+    assert.equal(nearestConfigFolder(folders, 'packages/ab/x.prompt.md'), 'packages/ab');
+    assert.equal(nearestConfigFolder(['packages/a'], 'hello.prompt.md'), undefined);
+    assert.deepEqual(
+      Object.fromEntries(pathsByConfigFolder(folders, ['hello.prompt.md', 'packages/a/p.prompt.md', 'packages/a/sub/q.prompt.md', 'packages/abc/r.prompt.md'])),
+      { '': ['hello.prompt.md', 'packages/abc/r.prompt.md'], 'packages/a': ['p.prompt.md'], 'packages/a/sub': ['q.prompt.md'], 'packages/ab': [] },
+    );
+  });
+});
