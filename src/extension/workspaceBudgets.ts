@@ -3,7 +3,8 @@ import type { Budget, BudgetConfig } from '../core/config/budgetConfig';
 import { CONFIG_FILE_NAMES } from '../core/config/findConfigFile';
 import { budgetsForFile } from '../core/check/matchBudgets';
 import { catalogWithOverrides } from '../core/catalog/catalogWithOverrides';
-import { readBudgetConfig } from '../core/config/readBudgetConfig';
+import { parseConfigSource, readBudgetConfig } from '../core/config/readBudgetConfig';
+import { readRegularFile } from '../core/io/readRegularFile';
 import type { Problem } from '../core/types';
 import { log } from './log';
 import { readSettings } from './settings';
@@ -42,6 +43,7 @@ export class WorkspaceBudgets implements vscode.Disposable {
   private readonly folders = new Map<string, FolderBudgets>();
   private readonly watchers = new Map<string, vscode.FileSystemWatcher>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly modelChecks = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [];
   private hasConfig: boolean | undefined;
@@ -128,6 +130,7 @@ export class WorkspaceBudgets implements vscode.Disposable {
 
   dispose(): void {
     for (const timer of this.pending.values()) clearTimeout(timer);
+    for (const timer of this.modelChecks.values()) clearTimeout(timer);
     for (const watcher of this.watchers.values()) watcher.dispose();
     for (const disposable of this.disposables) disposable.dispose();
   }
@@ -184,7 +187,7 @@ export class WorkspaceBudgets implements vscode.Disposable {
     const generation = (state.readGeneration = (state.readGeneration ?? 0) + 1);
     // The first config name that exists wins, as in the CLI (the same core reader); its open editor's text counts over the disk's.
     const read = await readFolderConfig(folder);
-    const found = read && { uri: vscode.Uri.joinPath(folder.uri, read.name), parsed: read.parsed, fileLabel: read.file };
+    const found = read && { uri: vscode.Uri.joinPath(folder.uri, read.name), parsed: read.parsed, fileLabel: read.file, source: read.source };
     // A newer read started while this one waited on the file system: its result wins.
     if (state.readGeneration !== generation || this.folders.get(folder.uri.toString()) !== state) return;
     if (state.configUri && state.configUri.toString() !== found?.uri.toString()) this.diagnostics.delete(state.configUri);
@@ -196,7 +199,7 @@ export class WorkspaceBudgets implements vscode.Disposable {
       this.changed.fire();
       return;
     }
-    const { parsed, fileLabel } = found;
+    const { parsed, fileLabel, source } = found;
     state.configUri = found.uri;
     state.problems = parsed.problems;
     if (parsed.config) {
@@ -208,6 +211,26 @@ export class WorkspaceBudgets implements vscode.Disposable {
     this.showDiagnostics(state);
     log().info(`${fileLabel}: ${parsed.config ? 'loaded' : 'has errors'} (${parsed.problems.length} problem(s))`);
     this.changed.fire();
+    if (source !== undefined) this.scheduleModelCheck(state, generation, fileLabel, source);
+  }
+
+  /**
+   * Adds the warnings about model names the catalog does not know, in a later turn: the catalog (1,500
+   * models) is not built before the config's budgets are in force. Only warnings come of it, so the
+   * config in force does not change and nothing is published again.
+   */
+  private scheduleModelCheck(state: FolderBudgets, generation: number, file: string, source: Uint8Array | string): void {
+    const key = state.folder.uri.toString();
+    clearTimeout(this.modelChecks.get(key));
+    this.modelChecks.set(
+      key,
+      setTimeout(() => {
+        this.modelChecks.delete(key);
+        if (state.readGeneration !== generation || this.folders.get(key) !== state) return;
+        state.problems = parseConfigSource(file, source, catalogWithOverrides(readSettings(state.folder.uri).models, undefined)).problems;
+        this.showDiagnostics(state);
+      }, 0),
+    );
   }
 
   private showDiagnostics(state: FolderBudgets): void {
@@ -240,21 +263,35 @@ export function relativePath(folder: vscode.WorkspaceFolder, uri: vscode.Uri): s
   return uri.path.startsWith(base) ? uri.path.slice(base.length) : uri.path;
 }
 
-/** The folder's config as the CLI reads it, with the settings' `models` known and unsaved editor text over the disk's. */
-function readFolderConfig(folder: vscode.WorkspaceFolder) {
+/**
+ * The folder's config as the CLI reads it, unsaved editor text over the disk's, with what it was parsed
+ * from (`source`). Model names are not checked here (scheduleModelCheck does that a turn later).
+ */
+async function readFolderConfig(folder: vscode.WorkspaceFolder) {
   const uriOf = (name: string) => vscode.Uri.joinPath(folder.uri, name);
-  return readBudgetConfig(
+  let source: Uint8Array | string | undefined;
+  const read = await readBudgetConfig(
     async (name) => {
-      const bytes = await vscode.workspace.fs.readFile(uriOf(name));
-      return openText(uriOf(name)) ?? bytes;
+      const bytes = await readConfigFile(uriOf(name));
+      source = openText(uriOf(name)) ?? bytes;
+      return source;
     },
     (_, name) => name,
     '',
-    // Built only once a config is found: activation (which starts these reads) never builds the catalog.
-    () => catalogWithOverrides(readSettings(folder.uri).models, undefined),
+    () => undefined,
     undefined,
     (name) => vscode.workspace.asRelativePath(uriOf(name)),
   );
+  return read && { ...read, source };
+}
+
+/**
+ * A local file is read with Node, bounded as the CLI reads it: `vscode.workspace.fs` first asks the
+ * window (a round trip that waits while a freshly loaded window starts), and every first count waits
+ * for the config. Other schemes go through `vscode.workspace.fs`.
+ */
+function readConfigFile(uri: vscode.Uri): Promise<Uint8Array> {
+  return uri.scheme === 'file' ? readRegularFile(uri.fsPath) : Promise.resolve(vscode.workspace.fs.readFile(uri));
 }
 
 /** The unsaved text of the file's editor; a saved one may lag the disk (changed outside), which is then read. */
