@@ -146,10 +146,10 @@ export class PromptDocuments implements vscode.Disposable {
     // (deciding and counting them loads the catalog). Then the worker readies o200k_base (the
     // default model's tokenizer, and the estimates' base) in the background: on a busy machine that
     // takes a few hundred ms, which the first prompt opened would otherwise wait for. The extension
-    // host loads it too (about 10 MB and 30 ms), for the short prompts it counts itself.
+    // host loads it too (about 10 MB and 30 ms), for the short prompts it counts itself. Its file is
+    // read while the open documents are decided, a turn later (that builds the catalog on this thread).
+    let deciding: ReturnType<typeof setTimeout> | undefined;
     const initial = setTimeout(() => {
-      for (const document of vscode.workspace.textDocuments) this.track(document);
-      this.send({ kind: 'warm', tokenizer: 'o200k_base' });
       loadTokenCounter('o200k_base').then(
         (counter) => {
           this.countWaitingHere();
@@ -157,8 +157,17 @@ export class PromptDocuments implements vscode.Disposable {
         },
         (error: unknown) => log().warn(`o200k_base could not be loaded in the extension host: ${String(error)}`),
       );
+      this.send({ kind: 'warm', tokenizer: 'o200k_base' });
+      deciding = setTimeout(() => {
+        for (const document of vscode.workspace.textDocuments) this.track(document);
+      }, 0);
     }, 0);
-    this.disposables.push({ dispose: () => clearTimeout(initial) });
+    this.disposables.push({
+      dispose: () => {
+        clearTimeout(initial);
+        clearTimeout(deciding);
+      },
+    });
   }
 
   /** How many times a document was counted again with another tokenizer (its model changed). */

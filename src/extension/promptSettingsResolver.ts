@@ -48,7 +48,7 @@ export class PromptSettingsResolver implements PromptSettingsSource, vscode.Disp
       }),
       { dispose: () => clearTimeout(this.prepareTimer) },
     );
-    this.prepareCatalogs();
+    // Catalogs are prepared once the configs are read (their `models` are part of them), not before.
     // Until each folder's prompt-budget.yaml has been read, a count would be shown under the wrong
     // budget (a worst-case cost, then the budget's expected one a moment later). A config that
     // takes long to read (a remote file system) holds counts back for CONFIG_WAIT_MS at most.
@@ -68,6 +68,7 @@ export class PromptSettingsResolver implements PromptSettingsSource, vscode.Disp
   private markConfigsRead(): void {
     if (this.configsRead) return;
     this.configsRead = true;
+    this.prepareCatalogs();
     this.changed.fire();
   }
 

@@ -6,9 +6,10 @@ import { SKIPPED_FOLDERS } from '../core/check/checkWorkspace';
 import { realFileIn } from '../core/io/realFileIn';
 import { uniqueRealFiles } from '../core/io/uniqueRealFiles';
 import { catalogWithOverrides } from '../core/catalog/catalogWithOverrides';
-import { withCustomTokenizers } from '../core/tokenize/sources/customTokenizerFiles';
+import { withCustomTokenizers, CUSTOM_TOKENIZER_RULE } from '../core/tokenize/sources/customTokenizerFiles';
 import { editorVocabularySources } from './tokenizerFiles';
-import { readBudgetConfig } from '../core/config/readBudgetConfig';
+import { parseConfigSource, readBudgetConfig } from '../core/config/readBudgetConfig';
+import { readRegularFile } from '../core/io/readRegularFile';
 import type { Problem } from '../core/types';
 import { log } from './log';
 import { readSettings } from './settings';
@@ -61,6 +62,7 @@ export class WorkspaceBudgets implements vscode.Disposable {
   private readonly searches = new Map<string, Promise<void>>();
   private readonly searchGenerations = new Map<string, number>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly modelChecks = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [];
   private hasConfig: boolean | undefined;
@@ -159,6 +161,7 @@ export class WorkspaceBudgets implements vscode.Disposable {
 
   dispose(): void {
     for (const timer of this.pending.values()) clearTimeout(timer);
+    for (const timer of this.modelChecks.values()) clearTimeout(timer);
     for (const watchers of this.watchers.values()) for (const watcher of watchers) watcher.dispose();
     for (const disposable of this.disposables) disposable.dispose();
   }
@@ -297,7 +300,7 @@ export class WorkspaceBudgets implements vscode.Disposable {
     const root = state.root;
     // The first config name that exists wins, as in the CLI (the same core reader); its open editor's text counts over the disk's.
     const read = await readFolderConfig(root);
-    const found = read && { uri: vscode.Uri.joinPath(root, read.name), parsed: read.parsed, fileLabel: read.file };
+    const found = read && { uri: vscode.Uri.joinPath(root, read.name), parsed: read.parsed, fileLabel: read.file, source: read.source };
     // A newer read started while this one waited on the file system: its result wins.
     if (state.readGeneration !== generation || this.folders.get(root.toString()) !== state) return;
     if (state.configUri && state.configUri.toString() !== found?.uri.toString()) this.diagnostics.delete(state.configUri);
@@ -309,7 +312,7 @@ export class WorkspaceBudgets implements vscode.Disposable {
       this.changed.fire();
       return;
     }
-    const { parsed, fileLabel } = found;
+    const { parsed, fileLabel, source } = found;
     state.configUri = found.uri;
     state.problems = parsed.problems;
     if (parsed.config) {
@@ -321,7 +324,30 @@ export class WorkspaceBudgets implements vscode.Disposable {
     this.showDiagnostics(state);
     log().info(`${fileLabel}: ${parsed.config ? 'loaded' : 'has errors'} (${parsed.problems.length} problem(s))`);
     this.changed.fire();
+    if (source !== undefined) this.scheduleModelCheck(state, generation, fileLabel, source);
   }
+
+  /**
+   * Adds the warnings about model names the catalog does not know, in a later turn: the catalog (1,500
+   * models) is not built before the config's budgets are in force. Only warnings come of it, so the
+   * config in force does not change and nothing is published again.
+   */
+  private scheduleModelCheck(state: FolderBudgets, generation: number, file: string, source: Uint8Array | string): void {
+    const key = state.root.toString();
+    clearTimeout(this.modelChecks.get(key));
+    this.modelChecks.set(
+      key,
+      setTimeout(() => {
+        this.modelChecks.delete(key);
+        if (state.readGeneration !== generation || this.folders.get(key) !== state) return;
+        // The parse again, now with the catalog; the custom tokenizer files' findings come from the read, not the text.
+        const tokenizerFiles = state.problems.filter((problem) => problem.rule === CUSTOM_TOKENIZER_RULE);
+        state.problems = [...parseConfigSource(file, source, catalogWithOverrides(readSettings(state.root).models, undefined)).problems, ...tokenizerFiles];
+        this.showDiagnostics(state);
+      }, 0),
+    );
+  }
+
 
   private showDiagnostics(state: FolderBudgets): void {
     if (!state.configUri) return;
@@ -362,27 +388,37 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The folder's config as the CLI reads it, with the settings' `models` known and unsaved editor text over the disk's. */
+/**
+ * The folder's config as the CLI reads it, unsaved editor text over the disk's, with what it was parsed
+ * from (`source`). Model names are not checked here (scheduleModelCheck does that a turn later).
+ */
 async function readFolderConfig(root: vscode.Uri) {
-  const read = await readFolderConfigText(root);
-  // Custom tokenizer files are read with Node, from the folder on disk, as the CLI reads them.
-  return root.scheme === 'file' ? withCustomTokenizers(read, root.fsPath, editorVocabularySources()) : read;
-}
-
-function readFolderConfigText(root: vscode.Uri) {
   const uriOf = (name: string) => vscode.Uri.joinPath(root, name);
-  return readBudgetConfig(
+  let source: Uint8Array | string | undefined;
+  const read = await readBudgetConfig(
     async (name) => {
-      const bytes = await vscode.workspace.fs.readFile(uriOf(name));
-      return openText(uriOf(name)) ?? bytes;
+      const bytes = await readConfigFile(uriOf(name));
+      source = openText(uriOf(name)) ?? bytes;
+      return source;
     },
     (_, name) => name,
     '',
-    // Built only once a config is found: activation (which starts these reads) never builds the catalog.
-    () => catalogWithOverrides(readSettings(root).models, undefined),
+    () => undefined,
     undefined,
     (name) => vscode.workspace.asRelativePath(uriOf(name)),
   );
+  // Custom tokenizer files are read with Node, from the folder on disk, as the CLI reads them.
+  const resolved = root.scheme === 'file' ? await withCustomTokenizers(read, root.fsPath, editorVocabularySources()) : read;
+  return resolved && { ...resolved, source };
+}
+
+/**
+ * A local file is read with Node, bounded as the CLI reads it: `vscode.workspace.fs` first asks the
+ * window (a round trip that waits while a freshly loaded window starts), and every first count waits
+ * for the config. Other schemes go through `vscode.workspace.fs`.
+ */
+function readConfigFile(uri: vscode.Uri): Promise<Uint8Array> {
+  return uri.scheme === 'file' ? readRegularFile(uri.fsPath) : Promise.resolve(vscode.workspace.fs.readFile(uri));
 }
 
 /** The unsaved text of the file's editor; a saved one may lag the disk (changed outside), which is then read. */

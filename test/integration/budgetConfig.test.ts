@@ -97,6 +97,28 @@ describe('Budget config in the editor', () => {
     assert.equal(summaries(), before);
   });
 
+  it('warns at a model name no catalog knows, naming the closest, with the config in force', async () => {
+    const document = await vscode.workspace.openTextDocument(configUri());
+    const editor = await vscode.window.showTextDocument(document);
+    const original = document.getText();
+    try {
+      // In memory only: the fixture on disk is never written.
+      const version = rangeOf(document, 'version: 1', 'version: 1');
+      assert.ok(await editor.edit((edit) => edit.insert(version.end, '\ndefaultModel: gpt4o')));
+      const all = await diagnosticsWhen(document.uri, (found) => found.some((d) => ruleOf(d) === 'unknown-model'), 'an unknown-model warning');
+      const warning = all.find((d) => ruleOf(d) === 'unknown-model')!;
+      assert.equal(warning.severity, vscode.DiagnosticSeverity.Warning);
+      assert.match(warning.message, /^Unknown model 'gpt4o'\. Did you mean .*'gpt-4o'/);
+      assert.deepEqual(warning.range, rangeOf(document, 'defaultModel: gpt4o', 'gpt4o'));
+      // A warning only: the edited config is the one in force.
+      assert.equal(api.budgets.folderOf(configUri())?.config?.defaultModel, 'gpt4o');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+    assert.equal(document.getText(), original);
+    await diagnosticsWhen(document.uri, (found) => !found.some((d) => ruleOf(d) === 'unknown-model'), 'the warning to clear');
+  });
+
   it('opens the existing config instead of overwriting it when asked to create one', async () => {
     const before = await readFile(configUri().fsPath, 'utf8');
     await vscode.commands.executeCommand('promptBudget.createConfig', folder().uri);

@@ -20,5 +20,5 @@ test('the extension creates one diagnostic collection, in activate', () => {
 });
 
 test("prompt-budget.yaml is read and parsed in the editor by its folder's owner alone", () => {
-  assert.deepEqual(filesMatching(/\b(readBudgetConfig|readNearestBudgetConfig|parseBudgetConfig|parseConfigWithCatalog)\(/), ['workspaceBudgets.ts']);
+  assert.deepEqual(filesMatching(/\b(readBudgetConfig|readNearestBudgetConfig|parseBudgetConfig|parseConfigWithCatalog|parseConfigSource)\(/), ['workspaceBudgets.ts']);
 });

@@ -19,13 +19,14 @@ export interface BudgetConfigRead {
  * Undefined when there is none; `readFile` rejects or returns undefined for a missing file, and
  * may return text instead of bytes (the editor's unsaved text). `label` names the file in messages.
  * `catalog` gives the one the config's model names are checked against (catalogWithOverrides); it is
- * asked for only when a config is found, so a folder without one never builds the catalog.
+ * asked for only when a config is found, so a folder without one never builds the catalog. Without
+ * one (it returns undefined) model names are not checked: parseConfigSource does that later.
  */
 export async function readBudgetConfig(
   readFile: (path: string) => Promise<Uint8Array | string | undefined>,
   join: (dir: string, name: string) => string,
   dir: string,
-  catalog: () => ModelCatalog,
+  catalog: () => ModelCatalog | undefined,
   explicitFile?: string,
   label: (name: string) => string = (name) => name,
 ): Promise<BudgetConfigRead | undefined> {
@@ -41,7 +42,7 @@ export async function readBudgetConfig(
     if (!bytes) {
       return { name: file, file, parsed: { problems: [{ ...readErrorProblem(file, failure), rule: 'config-unreadable' }] } };
     }
-    return { name: file, file, parsed: parseConfigBytes(file, bytes, catalog()) };
+    return { name: file, file, parsed: parseConfigSource(file, bytes, catalog()) };
   }
   // A config that is there but refused (a FIFO, a device, over the size cap) is reported, not taken for no config.
   const found = await findConfigFile((name) => readFile(join(dir, name)).catch((error: unknown) => (isRefusedRead(error) ? { refused: error } : Promise.reject(error))));
@@ -50,17 +51,19 @@ export async function readBudgetConfig(
   if (typeof found.found === 'object' && 'refused' in found.found) {
     return { name: found.name, file, parsed: { problems: [{ ...readErrorProblem(file, found.found.refused), rule: 'config-unreadable' }] } };
   }
-  return { name: found.name, file, parsed: parseConfigBytes(file, found.found, catalog()) };
+  return { name: found.name, file, parsed: parseConfigSource(file, found.found, catalog()) };
 }
 
-function parseConfigBytes(file: string, bytes: Uint8Array | string, catalog: ModelCatalog): ParsedBudgetConfig {
+/** Parses a config's bytes (or an editor's text), checking model names against `catalog` when given. */
+export function parseConfigSource(file: string, bytes: Uint8Array | string, catalog: ModelCatalog | undefined): ParsedBudgetConfig {
   if (typeof bytes === 'string') return parseConfigWithCatalog(file, bytes, catalog);
   const decoded = decodePromptText(file, bytes);
   return 'problem' in decoded ? { problems: [decoded.problem] } : parseConfigWithCatalog(file, decoded.text, catalog);
 }
 
-/** Parses config text, checking model names against the catalog (the config's own `models` count as known). */
-export function parseConfigWithCatalog(file: string, text: string, catalog: ModelCatalog): ParsedBudgetConfig {
+/** Parses config text, checking model names against the catalog (the config's own `models` count as known) when given. */
+export function parseConfigWithCatalog(file: string, text: string, catalog: ModelCatalog | undefined): ParsedBudgetConfig {
+  if (!catalog) return parseBudgetConfig(file, text);
   return parseBudgetConfig(file, text, {
     isKnownModel: (name) => {
       const resolution = catalog.resolve(name);
@@ -84,7 +87,7 @@ export async function readNearestBudgetConfig(
   readFile: (path: string) => Promise<Uint8Array | string | undefined>,
   paths: ConfigPaths,
   start: string,
-  catalog: () => ModelCatalog,
+  catalog: () => ModelCatalog | undefined,
   explicitFile?: string,
   label?: (name: string) => string,
 ): Promise<NearestBudgetConfig> {
