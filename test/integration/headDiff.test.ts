@@ -117,6 +117,8 @@ describe('Prompts against HEAD (git)', () => {
     const added = vscode.Uri.file(path.join(repository, 'prompts', 'greeting.prompt.md'));
     const text = 'Greet the customer by name.\n';
     writeFileSync(added.fsPath, text);
+    // git learns of a file written outside VS Code on its own watcher's schedule, slow on a busy machine: ask it now.
+    await refreshGit(repository);
     const change = await waitFor('the new prompt against HEAD', () => api.headDiffs.deltaFor(added), 30_000);
     assert.equal(change.status, 'added');
     assert.equal(change.delta.tokens, o200k().encode(text).length);
@@ -126,8 +128,15 @@ describe('Prompts against HEAD (git)', () => {
     git('commit', '-qm', 'greeting');
     const more = `${text}Keep it short.\n`;
     writeFileSync(added.fsPath, more);
+    await refreshGit(repository);
     const grown = await waitFor('the committed prompt’s change against the new HEAD', () => (api.headDiffs.deltaFor(added)?.status === 'grown' ? api.headDiffs.deltaFor(added) : undefined), 30_000);
     assert.equal(grown.delta.tokens, o200k().encode(more).length - o200k().encode(text).length);
     assert.equal(api.headDiffs.fullListings, listings + 1, 'one listing for the new commit');
   });
 });
+
+/** Asks git for the repository's status now, as its own watcher would a moment later (git's API `status()`). */
+async function refreshGit(root: string): Promise<void> {
+  const gitExtension = vscode.extensions.getExtension<{ getAPI(version: 1): { getRepository(uri: vscode.Uri): { status(): Promise<void> } | null } }>('vscode.git');
+  await gitExtension?.exports.getAPI(1).getRepository(vscode.Uri.file(root))?.status();
+}
