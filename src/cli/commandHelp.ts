@@ -146,11 +146,13 @@ unknown revision.`,
   tokenizers: `Usage: prompt-budget tokenizers [list] [--json] [--tokenizers DIR]
        prompt-budget tokenizers pull [FAMILY...] [--tokenizers DIR]
 
-Vocabularies beyond the shipped ones (Kimi K2, GLM-4.5, Qwen 3.5, DeepSeek V4) count exactly once a
-verified copy is on this machine, and as an estimate (≈) until then. list shows each vocabulary,
-its tier and where its file is; pull downloads the pinned files (every missing one by default)
-from Hugging Face (HF_ENDPOINT for a mirror; nothing with HF_HUB_OFFLINE=1), checks size and
-sha256, and keeps the converted form in $XDG_CACHE_HOME/prompt-budget/tokenizers.
+Vocabularies beyond the shipped ones (Kimi K2, GLM-4.5, Qwen 3.5, DeepSeek V4, Gemma 4) count exactly
+once a verified copy is on this machine, and as an estimate (≈) until then. list shows each
+vocabulary, its tier and where its file is; pull downloads the pinned files (every missing one by
+default) from Hugging Face (HF_ENDPOINT for a mirror; nothing with HF_HUB_OFFLINE=1), checks size
+and sha256, and keeps the converted form in $XDG_CACHE_HOME/prompt-budget/tokenizers. Gemma 4's
+repository is gated: its download sends HF_TOKEN (an account that accepted Google's terms) with
+that request only.
 
 A file you already have counts too: in a --tokenizers folder or PROMPT_BUDGET_TOKENIZERS (matched
 by sha256, whatever its name), or in the Hugging Face cache (HF_HUB_CACHE, HF_HOME).

@@ -59,7 +59,14 @@ export async function runCompare(args: string[], options: CliOptions, io: CliIo)
   } else {
     printComparison(io, file, rows, expectedOutputTokens);
     for (const line of providerCounting?.summary() ?? []) io.stdout(line);
-    if (!options.models && !options.all) io.stderr(`${rows.length} models, the editor's default set; --all compares every model (${defaultComparisonModels(catalog.list()).length}), --models picks.`);
+    if (!options.models && !options.all) {
+      const total = catalog.list().length;
+      const answering = defaultComparisonModels(catalog.list()).length;
+      io.stderr(
+        `${rows.length} models, the editor's default set; --all compares every model that writes output (${answering} of the catalog's ${total}: ` +
+          `not the ${total - answering} input-only ones, embeddings and rerankers), --models picks.`,
+      );
+    }
   }
   return unresolved > 0 || parsed.problems.some((problem) => problem.severity === 'error') || context.failed ? EXIT_USAGE : EXIT_OK;
 }

@@ -54,7 +54,8 @@ Options:
   -v, --version   show the version
 
 Exit codes: 0 ok, 1 over a limit (check, diff), 2 bad usage, bad config or unreadable input.
-Counts marked ≈ are estimates (no public tokenizer for that model).`;
+Counts marked ≈ are estimates: the model's tokenizer is not public, or its file is not on this
+machine yet (see 'prompt-budget tokenizers'), or a tokenizer file it names was refused.`;
 
 /** Runs one CLI invocation and returns its exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

@@ -67,6 +67,7 @@ async function listTokenizers(sources: VocabularySources, options: CliOptions, i
     io.stdout(JSON.stringify(rows, null, 2));
     return EXIT_OK;
   }
+  io.stdout(`${'id'.padEnd(12)} ${'vocabulary'.padEnd(15)} ${'tier'.padEnd(15)} where`);
   for (const row of rows) io.stdout(`${row.id.padEnd(12)} ${row.label.padEnd(15)} ${row.tier.padEnd(15)} ${row.where}`);
   io.stderr(`Looked in: ${[...sources.folders, sources.huggingFaceCache, sources.cacheDir].filter(Boolean).join(', ')}.`);
   return EXIT_OK;

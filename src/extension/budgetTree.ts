@@ -261,7 +261,7 @@ function budgetTooltip(evaluation: BudgetEvaluation): vscode.MarkdownString {
   const facts = [
     `Files: ${evaluation.files.length}`,
     `Model: ${models.length > 0 ? models.map((model) => `\`${model}\``).join(', ') : '—'}`,
-    `Counts: ${evaluation.exact ? 'exact' : 'estimate (no public tokenizer for a model)'}`,
+    `Counts: ${evaluation.exact ? 'exact' : 'estimate for some files (a tokenizer that is not public, or not on this machine yet)'}`,
   ];
   if (evaluation.costPerCall !== undefined) facts.push(`Cost per call: ${approx}${formatUsd(evaluation.costPerCall)} (dearest prompt)`);
   if (budget.expectedOutputTokens !== undefined) facts.push(`Expected output: ${formatTokens(budget.expectedOutputTokens)} tokens per call`);

@@ -12,7 +12,7 @@ import { log } from './log';
 /** The comparison as Markdown: a one-line caption, then the table. */
 export function comparisonMarkdown(rows: readonly ModelComparisonRow[], sort: ComparisonSort, title: string, outputNote: string | undefined): string {
   const table = comparisonTable(sortComparisonRows(rows, sort.key, sort.direction), 'display');
-  const notes = [outputNote, rows.some((row) => !row.exact) ? '≈ = estimate (no public tokenizer).' : undefined];
+  const notes = [outputNote, rows.some((row) => !row.exact) ? '≈ = estimate (no public tokenizer, or its file not on this machine yet).' : undefined];
   return `Worst-case cost per call by model for ${title}. ${notes.filter(Boolean).join(' ')}\n\n${toMarkdownTable(table.headers, table.rows, table.align)}`;
 }
 

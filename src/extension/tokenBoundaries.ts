@@ -105,7 +105,7 @@ export class TokenBoundaries implements vscode.Disposable {
     for (const visible of vscode.window.visibleTextEditors) this.apply(visible);
     this.updateContextKey();
     if (isEstimate(tokenizer)) {
-      void vscode.window.showInformationMessage('Token boundaries are approximate: this model has no public tokenizer, so its count is an estimate.');
+      void vscode.window.showInformationMessage('Token boundaries are approximate: the count is an estimate for this model (its tokenizer is not public, or its file is not on this machine yet; the status bar tooltip says which).');
     }
     return shown;
   }

@@ -11,6 +11,8 @@ import {
   TOP_LEVEL_KEYS,
 } from '../../src/core/config/parseBudgetConfig';
 import { CONFIG_FILE_NAMES, findConfigFile } from '../../src/core/config/findConfigFile';
+import { parseConfigSource } from '../../src/core/config/readBudgetConfig';
+import { decodePromptText } from '../../src/core/io/decodePromptText';
 import { starterConfig } from '../../src/core/config/starterConfig';
 import type { Problem } from '../../src/core/types';
 
@@ -245,6 +247,20 @@ describe('parseBudgetConfig', () => {
         assert.ok(problem.line >= 1 && problem.column >= 1, `${text}: ${JSON.stringify(problem)}`);
       }
     }
+  });
+
+  test('a binary or non-UTF-8 config is "not read" (a prompt is "not counted"), at the bad byte, with no config', () => {
+    const binary = parseConfigSource('prompt-budget.yaml', new Uint8Array([0x76, 0x3a, 0x00, 0x31]), undefined);
+    assert.equal(binary.config, undefined);
+    assert.deepEqual(binary.problems.map((problem) => [problem.rule, problem.message]), [
+      ['binary-file', 'prompt-budget.yaml is a binary file (it contains NUL bytes); not read.'],
+    ]);
+    const latin1 = parseConfigSource('prompt-budget.yaml', new Uint8Array([...Buffer.from('version: 1\n# caf'), 0xe9, 0x0a]), undefined);
+    assert.deepEqual(latin1.problems.map((problem) => [problem.line, problem.column, problem.message]), [
+      [2, 6, 'prompt-budget.yaml is not valid UTF-8; not read. Save it as UTF-8.'],
+    ]);
+    const prompt = decodePromptText('notes.txt', new Uint8Array([0x00]));
+    assert.ok('problem' in prompt && prompt.problem.message.endsWith('; not counted.'));
   });
 });
 

@@ -32,7 +32,13 @@ describe('prompt-budget compare in a terminal', () => {
     assert.ok(all.rows.length > 500, `${all.rows.length} models with --all`);
     const text = await cli(['compare', PROMPT]);
     assert.equal(text.code, 0);
-    assert.match(text.stderr, /the editor's default set; --all compares every model/);
+    assert.match(text.stderr, /the editor's default set; --all compares every model that writes output/);
+    // The figures in that line are --all's row count and the catalog's, with the gap explained.
+    const [, answering, total, left] = /\((\d+) of the catalog's (\d+): not the (\d+) input-only ones/.exec(text.stderr) ?? [];
+    assert.equal(Number(answering), all.rows.length);
+    assert.equal(Number(total), catalog.list().length);
+    assert.equal(Number(left), catalog.list().length - all.rows.length);
+    assert.ok(Number(left) > 0, 'some input-only models (embeddings) are in the catalog');
   });
 
   test('fits the table to the terminal, names the columns it left out, and keeps them all when there is room', async () => {

@@ -374,6 +374,10 @@ describe('prompt-budget tokenizers', () => {
     const kimi = rows.find((row) => row.id === 'kimi_k2');
     assert.equal(kimi?.tier, '≈ until pulled');
     assert.match(kimi!.where, /prompt-budget tokenizers pull kimi_k2/);
+    const table = (await cli(['tokenizers', 'list'])).stdout.split('\n');
+    assert.match(table[0], /^id\s+vocabulary\s+tier\s+where$/, 'a header names the columns');
+    assert.match(table[1], /^o200k_base\s+o200k_base\s+exact, shipped\s+/);
+    assert.equal(table.length, rows.length + 1, 'one line per vocabulary under the header');
   });
 
   test('count labels a Kimi K2 prompt an estimate and says how to make it exact', async () => {

@@ -27,7 +27,7 @@ export interface FileUsage {
   file: string;
   /** Input tokens of one call. */
   tokens: number;
-  /** False when the tokens are an estimate (no public tokenizer). */
+  /** False when the tokens are an estimate (no public tokenizer, or its file not on this machine). */
   exact: boolean;
   /** The model the prompt was counted and priced for. */
   model: string;

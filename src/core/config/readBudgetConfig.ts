@@ -57,7 +57,7 @@ export async function readBudgetConfig(
 /** Parses a config's bytes (or an editor's text), checking model names against `catalog` when given. */
 export function parseConfigSource(file: string, bytes: Uint8Array | string, catalog: ModelCatalog | undefined): ParsedBudgetConfig {
   if (typeof bytes === 'string') return parseConfigWithCatalog(file, bytes, catalog);
-  const decoded = decodePromptText(file, bytes);
+  const decoded = decodePromptText(file, bytes, 'not read');
   return 'problem' in decoded ? { problems: [decoded.problem] } : parseConfigWithCatalog(file, decoded.text, catalog);
 }
 

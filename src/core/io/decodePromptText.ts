@@ -5,11 +5,14 @@ export type DecodedText = { text: string } | { problem: Problem };
 // Any NUL in the first 8 KiB marks a binary file, as git and VS Code decide it.
 const BINARY_SNIFF_BYTES = 8192;
 
-/** Decodes a prompt file's bytes as UTF-8 without a BOM, or says why it is not a text prompt. */
-export function decodePromptText(file: string, bytes: Uint8Array): DecodedText {
+/**
+ * Decodes a prompt file's bytes as UTF-8 without a BOM, or says why it is not a text prompt.
+ * `outcome` ends the message: a prompt is 'not counted', a config 'not read'.
+ */
+export function decodePromptText(file: string, bytes: Uint8Array, outcome: 'not counted' | 'not read' = 'not counted'): DecodedText {
   const sniff = bytes.subarray(0, BINARY_SNIFF_BYTES);
   if (sniff.includes(0)) {
-    return { problem: fileProblem(file, 'binary-file', 'is a binary file (it contains NUL bytes); not counted.') };
+    return { problem: fileProblem(file, 'binary-file', `is a binary file (it contains NUL bytes); ${outcome}.`) };
   }
   try {
     // fatal: a wrong byte is reported rather than silently counted as U+FFFD;
@@ -19,7 +22,7 @@ export function decodePromptText(file: string, bytes: Uint8Array): DecodedText {
   } catch {
     const { line, column } = firstInvalidUtf8Position(bytes);
     return {
-      problem: { ...fileProblem(file, 'not-utf8', 'is not valid UTF-8; not counted. Save it as UTF-8.'), line, column },
+      problem: { ...fileProblem(file, 'not-utf8', `is not valid UTF-8; ${outcome}. Save it as UTF-8.`), line, column },
     };
   }
 }
