@@ -47,6 +47,9 @@ const REPARSE_DELAY_MS = 250;
 export const MAX_NESTED_CONFIGS = 100;
 export const MAX_CONFIG_DEPTH = 8;
 const SKIPPED_GLOB = `**/{${SKIPPED_FOLDERS.join(',')}}/**`;
+// Created paths are gathered this long, and at most this many of them checked for being a folder.
+const CREATED_BATCH_MS = 300;
+const MAX_CREATED_CHECKED = 20;
 
 /**
  * The owner of each workspace folder's prompt-budget.yaml (multi-root: one per folder) and of the
@@ -61,6 +64,8 @@ export class WorkspaceBudgets implements vscode.Disposable {
   /** Each workspace folder's latest search for nested configs. */
   private readonly searches = new Map<string, Promise<void>>();
   private readonly searchGenerations = new Map<string, number>();
+  /** Paths created in each workspace folder in the last moment, checked together for new folders. */
+  private readonly createdPaths = new Map<string, { uris: vscode.Uri[]; timer: ReturnType<typeof setTimeout> | undefined }>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly modelChecks = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly changed = new vscode.EventEmitter<void>();
@@ -162,6 +167,7 @@ export class WorkspaceBudgets implements vscode.Disposable {
   dispose(): void {
     for (const timer of this.pending.values()) clearTimeout(timer);
     for (const timer of this.modelChecks.values()) clearTimeout(timer);
+    for (const batch of this.createdPaths.values()) clearTimeout(batch.timer);
     for (const watchers of this.watchers.values()) for (const watcher of watchers) watcher.dispose();
     for (const disposable of this.disposables) disposable.dispose();
   }
@@ -187,12 +193,14 @@ export class WorkspaceBudgets implements vscode.Disposable {
       }),
     );
     // A deleted folder gets one event, none for the configs in it: one that held a nested config drops it.
-    const deletions = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**'), true, true, false);
-    deletions.onDidDelete((uri) => {
+    // A created folder may get one event too (a config written into it at once can go unreported): look again.
+    const folderEvents = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**'), false, true, false);
+    folderEvents.onDidDelete((uri) => {
       const held = (root: vscode.Uri) => root.path === uri.path || root.path.startsWith(`${uri.path}/`);
       if (all(this.folders).some((nested) => nested.folder === folder && nested !== state && held(nested.root))) void this.search(folder);
     });
-    this.watchers.set(key, [watcher, deletions]);
+    folderEvents.onDidCreate((uri) => this.noteCreated(folder, uri));
+    this.watchers.set(key, [watcher, folderEvents]);
     void this.read(state);
     void this.search(folder);
   }
@@ -269,6 +277,28 @@ export class WorkspaceBudgets implements vscode.Disposable {
       void this.read(state);
     }
     if (changed) this.changed.fire();
+  }
+
+  /**
+   * Collects created paths for a moment, then searches again if one of them is a folder (a bounded
+   * number of stats): files created one by one are reported by the config watcher itself.
+   */
+  private noteCreated(folder: vscode.WorkspaceFolder, uri: vscode.Uri): void {
+    const key = folder.uri.toString();
+    const relative = relativePath(folder, uri);
+    if (relative.split('/').some((part) => SKIPPED_FOLDERS.includes(part))) return;
+    const batch = this.createdPaths.get(key) ?? { uris: [], timer: undefined };
+    if (batch.uris.length < MAX_CREATED_CHECKED) batch.uris.push(uri);
+    clearTimeout(batch.timer);
+    batch.timer = setTimeout(() => {
+      this.createdPaths.delete(key);
+      void Promise.all(batch.uris.map((created) => Promise.resolve(vscode.workspace.fs.stat(created)).then((info) => info.type === vscode.FileType.Directory, () => false))).then(
+        (folders) => {
+          if (folders.some(Boolean) && this.folders.has(key)) void this.search(folder);
+        },
+      );
+    }, CREATED_BATCH_MS);
+    this.createdPaths.set(key, batch);
   }
 
   /** The state whose config file `uri` is (any of CONFIG_FILE_NAMES in its root). */

@@ -57,7 +57,7 @@ describe("VS Code's own prompt-file checks", () => {
     assert.ok(found.length > 0);
     for (const diagnostic of settled) assert.match(diagnostic.message, /metadata record 'model'/, 'the only remark is about model');
     const analysis = await currentAnalysis(api, vscode.window.activeTextEditor!.document);
-    assert.equal(analysis.resolved.model?.id, 'gpt-4o');
+    assert.equal(analysis.resolved.model?.id, 'gpt-4o-mini');
     assert.equal(analysis.resolved.source, 'file');
   });
 });
