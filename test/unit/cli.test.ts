@@ -59,6 +59,25 @@ describe('prompt-budget count', () => {
     assert.ok(Math.abs(row.outputCost - (row.outputTokens * 10) / 1e6) < 1e-12);
   });
 
+  test('says the worst case is unknown, in text and as null in --json, when no max output is known', async () => {
+    const folder = join(scratch, 'no-max-output');
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'prompt-budget.yaml'), 'models:\n  house-model:\n    contextWindow: 100000\n    inputPerMillion: 2\n    outputPerMillion: 8\n    tokenizer: o200k_base\n');
+    await writeFile(join(folder, 'ask.txt'), 'Label this ticket.\n');
+    const [row] = JSON.parse((await cli(['count', 'ask.txt', '--model', 'house-model', '--json'], folder)).stdout);
+    assert.equal(row.outputBasis, 'none');
+    assert.ok(row.inputCost > 0);
+    assert.deepEqual([row.outputCost, row.worstCaseCostPerCall], [null, null], 'not the input cost passed off as the worst case');
+    const text = (await cli(['count', 'ask.txt', '--model', 'house-model'], folder)).stdout;
+    assert.match(text, /input \$0\.\d+ · worst case unknown \(no max output known\)/);
+
+    const { rows } = JSON.parse((await cli(['compare', 'ask.txt', '--models', 'house-model,gpt-4o', '--json'], folder)).stdout);
+    assert.deepEqual(rows.map((entry: { modelId: string }) => entry.modelId), ['gpt-4o', 'house-model'], 'the unknown worst case sorts after the known one');
+    assert.deepEqual([rows[1].costPerCall, rows[1].outputCost], [null, null]);
+    const table = (await cli(['compare', 'ask.txt', '--models', 'house-model,gpt-4o'], folder, 200)).stdout;
+    assert.match(table.split('\n').find((line) => line.startsWith('house-model'))!, /\$0\.\d+\s+n\/a\s+unknown\s+n\/a\s+unknown\s/);
+  });
+
   test('uses the model a file declares, and --model for files that declare none', async () => {
     const { stdout } = await cli(['count', 'test/fixtures/prompts/support-agent.prompt.md', 'test/fixtures/prompts/summarize.txt', '--model', 'gpt-4.1', '--json']);
     const [declared, fallback] = JSON.parse(stdout);
