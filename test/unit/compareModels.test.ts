@@ -299,6 +299,11 @@ describe('notes under the comparison', () => {
     const rows = compareCountedModels(declared20k, [bigOutput, smallWindow], countFor);
     assert.equal(describeOutputBasis(rows, 20_000), "Worst-case output: the prompt's declared max output of 20,000 tokens, capped at the model's max output where that is lower.");
     assert.equal(describeOutputBasis(rows, undefined), "Worst-case output: each model's max output (the prompt declares none).");
+    const withUnknown = compareCountedModels(noDeclaration, [bigOutput, model('no-max-output', { pricing: { inputPerMillion: 1, outputPerMillion: 1 } })], countFor);
+    assert.equal(
+      describeOutputBasis(withUnknown, undefined),
+      "Worst-case output: each model's max output (the prompt declares none). No source gives a max output for no-max-output: their worst case is unknown.",
+    );
   });
 
   test('names each distinct source of prices and limits once, with its date', () => {

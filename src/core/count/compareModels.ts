@@ -249,7 +249,9 @@ export function describeOutputBasis(rows: readonly ModelComparisonRow[], declare
     const capped = rows.some((row) => row.outputBasis === 'declared' && row.outputTokens < declared);
     return `Worst-case output: the prompt's declared max output of ${formatTokens(declared)} tokens${capped ? ", capped at the model's max output where that is lower" : ''}.`;
   }
-  return "Worst-case output: each model's max output (the prompt declares none).";
+  const unknown = rows.filter((row) => row.outputBasis === 'none').map((row) => row.modelId);
+  const unknownNote = unknown.length > 0 ? ` No source gives a max output for ${unknown.join(', ')}: their worst case is unknown.` : '';
+  return `Worst-case output: each model's max output (the prompt declares none).${unknownNote}`;
 }
 
 /** The distinct sources of the rows' prices and limits, e.g. "Prices: @pydantic/genai-prices, as of 2025-06-01". */
