@@ -94,7 +94,7 @@
   function tableRow(/** @type {any} */ entry) {
     const { row, shown } = entry;
     const tr = document.createElement('tr');
-    if (row.costPerCall === null) tr.classList.add('unpriced');
+    if (row.inputCost === null) tr.classList.add('unpriced');
 
     const model = element('td', 'model');
     model.append(element('span', 'model-name', shown.model));
@@ -135,7 +135,7 @@
     const output = element('span', 'bar-output');
     const inputShare = Math.min(row.contextShare, 1);
     input.style.width = `${inputShare * 100}%`;
-    output.style.width = `${Math.max(0, Math.min(row.worstCaseShare, 1) - inputShare) * 100}%`;
+    output.style.width = row.worstCaseShare === null ? '0%' : `${Math.max(0, Math.min(row.worstCaseShare, 1) - inputShare) * 100}%`;
     bar.append(input, output);
     cell.append(bar);
     const label = element('span', shown.over ? 'context-label over-text' : 'context-label muted', `${shown.context} of ${shown.contextWindowCompact}`);
@@ -150,7 +150,7 @@
     const largest = Math.max(0, ...priced.map((entry) => entry.row.costPerCall));
     const items = rows.map((entry) => {
       const { row, shown } = entry;
-      const item = element('li', row.costPerCall === null ? 'chart-row unpriced' : 'chart-row');
+      const item = element('li', row.inputCost === null ? 'chart-row unpriced' : 'chart-row');
       item.append(element('span', 'chart-label', shown.model));
       const track = element('span', 'chart-track');
       if (row.costPerCall !== null) {
@@ -160,7 +160,8 @@
         track.append(fill);
       }
       item.append(track);
-      item.append(element('span', 'chart-value', row.costPerCall === null ? 'n/a (no price)' : shown.costPerCall));
+      // A priced model without a known max output has no worst case to draw: its cell says unknown.
+      item.append(element('span', 'chart-value', row.inputCost === null ? 'n/a (no price)' : shown.costPerCall));
       return item;
     });
     byId('chart').replaceChildren(...items);

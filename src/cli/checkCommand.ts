@@ -1,4 +1,4 @@
-import { formatTokens, formatUsd, toSarif, type BudgetEvaluation, type WorkspaceCheck } from '../core';
+import { formatTokens, formatUsd, toSarif, type BudgetEvaluation, type WorkspaceCheck, type WorkspaceFileResult } from '../core';
 import { relative, resolve } from 'node:path';
 import { EXIT_OK, EXIT_OVER, EXIT_USAGE, type CliIo } from './cliIo';
 import { checkDirectory, checkJson } from './checkDirectory';
@@ -32,8 +32,14 @@ export async function runCheck(args: string[], options: CliOptions, io: CliIo): 
   else printCheck(io, check);
   // On stderr: JSON and SARIF on stdout stay machine-readable.
   for (const line of providerCountingFor(io, options)?.summary() ?? []) io.stderr(line);
-  if (contexts.some((each) => each.failed)) return EXIT_USAGE;
+  if (contexts.some((each) => each.failed) || check.files.some(hasUnusableInput)) return EXIT_USAGE;
   return check.problems.some((problem) => problem.severity === 'error') ? EXIT_OVER : EXIT_OK;
+}
+
+/** A prompt file that could not be read, decoded or parsed: exit 2 ("could not read/parse input"), not 1 ("over a limit"). */
+function hasUnusableInput(file: WorkspaceFileResult): boolean {
+  const inputProblems = file.analysis ? file.analysis.parsed.problems : file.problems;
+  return inputProblems.some((problem) => problem.severity === 'error');
 }
 
 function printCheck(io: CliIo, check: WorkspaceCheck): void {

@@ -21,7 +21,7 @@ export interface CountRow {
   outputBasis: OutputBasis;
   declaredMaxOutputTokens: number | null;
   outputCost: number | null;
-  /** Input plus the worst-case output (`outputTokens`); `check`'s costPerCall uses the expected output instead. */
+  /** Input plus the worst-case output (`outputTokens`); null when unpriced or no max output is known. `check`'s costPerCall uses the expected output instead. */
   worstCaseCostPerCall: number | null;
   /** Output tokens expected per call: the file's budget's `expectedOutputTokens`; null when none is set. */
   expectedOutputTokens: number | null;
@@ -76,6 +76,8 @@ function toCountRow(analysis: PromptAnalysis, text: string, budget: string | und
   const lines = new LineIndex(text);
   const { count, worstCase, expected, resolved, parsed } = analysis;
   const contextWindow = resolved.model?.contextWindow ?? null;
+  // Without a known max output the worst case is unknown, not the input alone.
+  const knownWorstCase = analysis.priced && worstCase && worstCase.outputBasis !== 'none' ? worstCase : undefined;
   return {
     file: analysis.file,
     format: analysis.format,
@@ -88,8 +90,8 @@ function toCountRow(analysis: PromptAnalysis, text: string, budget: string | und
     outputTokens: worstCase?.outputTokens ?? 0,
     outputBasis: worstCase?.outputBasis ?? 'none',
     declaredMaxOutputTokens: analysis.declaredMaxOutputTokens ?? null,
-    outputCost: analysis.priced && worstCase ? worstCase.output : null,
-    worstCaseCostPerCall: analysis.priced && worstCase ? worstCase.total : null,
+    outputCost: knownWorstCase ? knownWorstCase.output : null,
+    worstCaseCostPerCall: knownWorstCase ? knownWorstCase.total : null,
     expectedOutputTokens: expected?.outputTokens ?? null,
     expectedCostPerCall: analysis.priced && expected ? expected.total : null,
     budget: budget ?? null,
@@ -114,12 +116,12 @@ function printCountRow(io: CliIo, row: CountRow): void {
   const approx = approxMark(row.exact);
   const how = row.countedBy ? `${row.exact ? 'exact' : 'text exact, chat framing estimated'}, from ${row.countedBy}` : row.exact ? `exact, ${describeVocabulary(row.tokenizer)}` : `estimate, ${estimateSpreadLabel(row.tokenizer)}${row.vocabularyToPull ? `; exact after \`prompt-budget tokenizers pull ${row.vocabularyToPull}\`` : ''}`;
   const parts = [`${approx}${formatTokens(row.tokens)} tokens (${how})`, `${row.model} (${describeModelSource(row.modelSource, row.budget ?? undefined)})`];
-  if (row.inputCost !== null && row.worstCaseCostPerCall !== null) {
+  if (row.inputCost !== null) {
     parts.push(`input ${approx}${formatUsd(row.inputCost)}`);
     if (row.expectedCostPerCall !== null && row.expectedOutputTokens !== null) {
       parts.push(`expected per call ${approx}${formatUsd(row.expectedCostPerCall)} (${formatTokens(row.expectedOutputTokens)} output tok${row.budget ? `, budget '${row.budget}'` : ''})`);
     }
-    if (row.outputBasis === 'none') {
+    if (row.worstCaseCostPerCall === null) {
       parts.push('worst case unknown (no max output known)');
     } else {
       const basis =

@@ -221,7 +221,9 @@ function tooltip(
         ? `Expected per call: **${approx}${formatUsd(expected.total)}** (${formatTokens(expected.outputTokens)} output tok, +${formatUsd(expected.output)})`
         : 'Expected per call: set `expectedOutputTokens` in the budget or the setting',
     );
-    if (worstCase.outputBasis !== 'none') {
+    if (worstCase.outputBasis === 'none') {
+      lines.push('Worst case: unknown (no max output known for this model)');
+    } else {
       const basis = worstCase.outputBasis === 'declared' ? 'declared max output' : "model's max output";
       lines.push(`Worst case: ${approx}${formatUsd(worstCase.total)} (${formatTokens(worstCase.outputTokens)} output tok, ${basis}, +${formatUsd(worstCase.output)})`);
     }

@@ -63,6 +63,17 @@ describe('Status bar', () => {
     assert.match(statusTooltip(api), /Tokens: \*\*32\*\* \(exact, DeepSeek V3 \(deepseek-ai\/DeepSeek-V3@e815299b tokenizer\.json\)\)/);
   });
 
+  it('says the worst case is unknown for a model whose max output no source gives, not its input cost', async () => {
+    assert.equal(api.contexts.catalogFor(fixtureUri('sections.prompt.md')).find('deepseek-v3.2')?.maxOutputTokens, undefined, 'the catalog now knows its max output');
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'untitled', path: 'no-max-output.md' }));
+    const editor = await vscode.window.showTextDocument(document);
+    assert.ok(await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), '---\nmodel: deepseek-v3.2\n---\nLabel this ticket.\n')));
+    await waitFor('a deepseek-v3.2 status', () => / · deepseek-v3\.2$/.test(statusText(api)));
+    const tooltip = statusTooltip(api);
+    assert.match(tooltip, /^Input: <?\$0\.\d+ {2}$/m);
+    assert.match(tooltip, /^Worst case: unknown \(no max output known for this model\)/m);
+  });
+
   it('warns in the status bar when a prompt nears its context window', async () => {
     const { editor } = await openPrompt(api, 'near-window.prompt.md');
     const tokens = o200k().encode(bodyOf(editor.document.getText())).length;

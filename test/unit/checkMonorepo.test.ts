@@ -46,6 +46,13 @@ describe('prompt-budget check in a monorepo', () => {
     );
   });
 
+  test("from the root, a package's budget message names the file as its location does", async () => {
+    const { stdout } = await runCliInProcess(['check'], root);
+    const line = stdout.split('\n').find((each) => each.includes('budget-input-tokens') || each.includes("budget 'package a'"));
+    assert.ok(line, stdout);
+    assert.match(line, /^packages\/a\/prompts\/one\.prompt\.md:\d+:\d+: error: packages\/a\/prompts\/one\.prompt\.md is \d+ tokens; budget 'package a' allows 3\.$/);
+  });
+
   test('from a folder without a config, the one above governs; --config applies one config to all', async () => {
     const below = await runCliInProcess(['check', 'b', '--format', 'json'], join(root, 'packages'));
     assert.equal(below.code, 0);

@@ -59,6 +59,25 @@ describe('prompt-budget count', () => {
     assert.ok(Math.abs(row.outputCost - (row.outputTokens * 10) / 1e6) < 1e-12);
   });
 
+  test('says the worst case is unknown, in text and as null in --json, when no max output is known', async () => {
+    const folder = join(scratch, 'no-max-output');
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'prompt-budget.yaml'), 'models:\n  house-model:\n    contextWindow: 100000\n    inputPerMillion: 2\n    outputPerMillion: 8\n    tokenizer: o200k_base\n');
+    await writeFile(join(folder, 'ask.txt'), 'Label this ticket.\n');
+    const [row] = JSON.parse((await cli(['count', 'ask.txt', '--model', 'house-model', '--json'], folder)).stdout);
+    assert.equal(row.outputBasis, 'none');
+    assert.ok(row.inputCost > 0);
+    assert.deepEqual([row.outputCost, row.worstCaseCostPerCall], [null, null], 'not the input cost passed off as the worst case');
+    const text = (await cli(['count', 'ask.txt', '--model', 'house-model'], folder)).stdout;
+    assert.match(text, /input \$0\.\d+ · worst case unknown \(no max output known\)/);
+
+    const { rows } = JSON.parse((await cli(['compare', 'ask.txt', '--models', 'house-model,gpt-4o', '--json'], folder)).stdout);
+    assert.deepEqual(rows.map((entry: { modelId: string }) => entry.modelId), ['gpt-4o', 'house-model'], 'the unknown worst case sorts after the known one');
+    assert.deepEqual([rows[1].costPerCall, rows[1].outputCost], [null, null]);
+    const table = (await cli(['compare', 'ask.txt', '--models', 'house-model,gpt-4o'], folder, 200)).stdout;
+    assert.match(table.split('\n').find((line) => line.startsWith('house-model'))!, /\$0\.\d+\s+n\/a\s+unknown\s+n\/a\s+unknown\s/);
+  });
+
   test('uses the model a file declares, and --model for files that declare none', async () => {
     const { stdout } = await cli(['count', 'test/fixtures/prompts/support-agent.prompt.md', 'test/fixtures/prompts/summarize.txt', '--model', 'gpt-4.1', '--json']);
     const [declared, fallback] = JSON.parse(stdout);
@@ -217,8 +236,30 @@ describe('prompt-budget check and report', () => {
     await mkdir(join(parent, 'sub'));
     await writeFile(join(parent, 'sub/bad.prompt.md'), new Uint8Array([0x00, 0x01, 0x62]));
     const { code, stdout } = await cli(['check', 'sub'], parent);
-    assert.equal(code, 1);
+    assert.equal(code, 2, 'an unreadable input is exit 2, not 1 (over a limit)');
     assert.match(stdout, /^sub\/bad\.prompt\.md:1:1: error: sub\/bad\.prompt\.md is a binary file/m);
+  });
+
+  test('exits 2, in every format, on a binary, a non-UTF-8 or a broken chat JSON prompt; 0 once they are gone', async () => {
+    const folder = await mkdtemp(join(scratch, 'unusable-'));
+    await writeFile(join(folder, 'prompt-budget.yaml'), 'budgets:\n  - name: All\n    files: ["prompts/**"]\n    maxInputTokens: 1000\n');
+    await mkdir(join(folder, 'prompts'));
+    await writeFile(join(folder, 'prompts/fine.txt'), 'Label this ticket.\n');
+    assert.equal((await cli(['check'], folder)).code, 0);
+    const cases: [string, string | Uint8Array, RegExp][] = [
+      ['image.prompt.md', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]), /image\.prompt\.md:1:1: error: .*binary file/],
+      ['latin1.txt', Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from('\n')]), /latin1\.txt:1:4: error: .*not valid UTF-8/],
+      ['chat.json', '[{"role": "user", "content": ', /chat\.json:1:\d+: error: /],
+    ];
+    for (const [name, content, problem] of cases) {
+      const path = join(folder, 'prompts', name);
+      await writeFile(path, content);
+      const text = await cli(['check'], folder);
+      assert.equal(text.code, 2, `${name}: ${text.stdout}`);
+      assert.match(text.stdout, problem);
+      for (const format of ['json', 'sarif']) assert.equal((await cli(['check', '--format', format], folder)).code, 2, `${name} with --format ${format}`);
+      await rm(path);
+    }
   });
 
   test('a broken config is exit 2 with the file, line and column of each problem', async () => {

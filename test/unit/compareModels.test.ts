@@ -137,6 +137,24 @@ describe('compareCountedModels', () => {
     assert.deepEqual([shown.inputCost, shown.costPerCall, shown.perThousandCalls, shown.outputTokens], ['n/a', 'n/a', 'n/a', 'n/a']);
   });
 
+  test('says the worst case of a priced model with no known max output is unknown, not its input cost', () => {
+    const noMaxOutput = model('no-max-output', { contextWindow: 128_000, pricing: { inputPerMillion: 2, outputPerMillion: 8 } });
+    const [row] = compareCountedModels(noDeclaration, [noMaxOutput], countFor, 500);
+    assert.equal(row.outputBasis, 'none');
+    assert.equal(row.inputCost, 0.002);
+    assert.deepEqual([row.outputCost, row.costPerCall, row.worstCaseShare], [null, null, null]);
+    // The expected cost does not depend on the max output, so it stays.
+    assert.equal(row.expectedCostPerCall, 0.006);
+    const shown = formatComparisonRow(row);
+    assert.deepEqual(
+      [shown.inputCost, shown.outputTokens, shown.outputCost, shown.costPerCall, shown.perThousandCalls, shown.worstCaseContext],
+      ['$0.002', 'n/a', 'unknown', 'unknown', 'unknown', 'unknown'],
+    );
+    // A declared max output makes it known again.
+    const [declared] = compareCountedModels(declared500, [noMaxOutput], countFor);
+    assert.deepEqual([declared.outputBasis, declared.costPerCall], ['declared', 0.006]);
+  });
+
   test('marks estimated tokens and the costs that depend on them with ≈', () => {
     const [approx] = compareCountedModels(noDeclaration, [estimated], countFor);
     assert.equal(approx.exact, false);
@@ -209,6 +227,14 @@ describe('sortComparisonRows', () => {
     assert.deepEqual(ids(sortComparisonRows(rows, 'contextShare', 'descending')), ['small-window', 'unpriced', 'big-output', 'estimated']);
   });
 
+  test('puts a priced model with an unknown worst case after every known one, before none', () => {
+    const noMaxOutput = model('cheap-no-max-output', { contextWindow: 128_000, pricing: { inputPerMillion: 0.01, outputPerMillion: 0.01 } });
+    const withUnknown = compareCountedModels(noDeclaration, [bigOutput, noMaxOutput, smallWindow], countFor);
+    assert.deepEqual(ids(sortComparisonRows(withUnknown)), ['small-window', 'big-output', 'cheap-no-max-output']);
+    assert.deepEqual(ids(sortComparisonRows(withUnknown, 'costPerCall', 'descending')), ['big-output', 'small-window', 'cheap-no-max-output']);
+    assert.deepEqual(ids(sortComparisonRows(withUnknown, 'inputCost')), ['cheap-no-max-output', 'small-window', 'big-output']);
+  });
+
   test('does not reorder the rows it is given', () => {
     const before = ids(rows);
     sortComparisonRows(rows, 'model');
@@ -273,6 +299,11 @@ describe('notes under the comparison', () => {
     const rows = compareCountedModels(declared20k, [bigOutput, smallWindow], countFor);
     assert.equal(describeOutputBasis(rows, 20_000), "Worst-case output: the prompt's declared max output of 20,000 tokens, capped at the model's max output where that is lower.");
     assert.equal(describeOutputBasis(rows, undefined), "Worst-case output: each model's max output (the prompt declares none).");
+    const withUnknown = compareCountedModels(noDeclaration, [bigOutput, model('no-max-output', { pricing: { inputPerMillion: 1, outputPerMillion: 1 } })], countFor);
+    assert.equal(
+      describeOutputBasis(withUnknown, undefined),
+      "Worst-case output: each model's max output (the prompt declares none). No source gives a max output for no-max-output: their worst case is unknown.",
+    );
   });
 
   test('names each distinct source of prices and limits once, with its date', () => {

@@ -146,7 +146,7 @@ describe('the CLI on hostile prompts', () => {
     try {
       await writeFile(join(folder, 'capped.prompt.md'), '---\nmodel: gpt-4o\nmaxOutputTokens: -5\n---\nLabel this ticket.\n');
       const check = await runCliInProcess(['check', '.'], folder);
-      assert.equal(check.code, 1);
+      assert.equal(check.code, 2, 'a malformed declaration is input that could not be parsed');
       assert.match(check.stdout, /^capped\.prompt\.md:3:18: error: 'maxOutputTokens' must be a whole number of tokens .*not '-5'; it is ignored\./m);
 
       const message = 'Answer in one short sentence, citing the section. '.repeat(40);

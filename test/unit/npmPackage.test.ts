@@ -67,6 +67,18 @@ describe('the npm package, installed into another project', () => {
     assert.match(result.stdout, /1 prompt file, 1 budget: 1 over/);
   });
 
+  test("its type declarations compile under `tsc --strict` without skipLibCheck, naming no package it does not install", async () => {
+    await writeFile(join(project, 'consumer.mts'), "import { countTokens, createGuard, estimateCost, type CostEstimate } from 'prompt-budget';\nconst cost: CostEstimate = estimateCost({ inputTokens: 10, outputTokens: 5 }, 'gpt-4o');\nvoid countTokens('Hello', 'gpt-4o');\nvoid createGuard;\nexport { cost };\n");
+    await writeFile(join(project, 'consumer.cts'), "import { ModelCatalog, JsonlLedger } from 'prompt-budget';\nexport const catalog = ModelCatalog.builtIn();\nexport const ledger = JsonlLedger;\n");
+    const compilerOptions = { strict: true, skipLibCheck: false, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', types: ['node'], typeRoots: [join(repo, 'node_modules/@types')] };
+    await writeFile(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['consumer.mts', 'consumer.cts'] }));
+    const result = await run(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: project, env }).then(
+      () => ({ stdout: '' }),
+      (error: { stdout: string }) => error,
+    );
+    assert.equal(result.stdout, '', 'tsc reported errors');
+  });
+
   test('`npx prompt-budget count` prices a prompt from the bundled price data, with no network', async () => {
     const { stdout } = await run('npx', ['--offline', 'prompt-budget', 'count', 'prompts/support.prompt.md'], { cwd: project, env });
     assert.match(stdout, /prompts\/support\.prompt\.md: \d+ tokens \(exact, o200k_base\) · gpt-4o/);

@@ -80,5 +80,5 @@ export async function checkFolder(io: FolderIo, config: BudgetConfig | undefined
     files.push(result);
     io.onProgress?.(files.length, selected.length);
   }, { label: io.label });
-  return evaluateWorkspace(config, files, relativePaths, []);
+  return evaluateWorkspace(config, files, relativePaths, [], io.label);
 }

@@ -109,6 +109,8 @@ export function evaluateWorkspace(
   files: readonly WorkspaceFileResult[],
   allRelativePaths: readonly string[],
   configProblems: readonly Problem[] = [],
+  /** How a file is named in messages (the CLI: relative to where it runs); the relative path by default. */
+  nameFile?: (relativePath: string) => string,
 ): WorkspaceCheck {
   const problems: Problem[] = [...configProblems];
   const budgets: BudgetEvaluation[] = [];
@@ -118,7 +120,7 @@ export function evaluateWorkspace(
       const analysis = file.byBudget.get(budget.name);
       if (analysis) usage.push(fileUsage(file.relativePath, analysis));
     }
-    const evaluation = evaluateBudget(budget, usage);
+    const evaluation = evaluateBudget(budget, usage, nameFile);
     budgets.push(evaluation);
     for (const finding of evaluation.findings) {
       const file = finding.file ? files.find((candidate) => candidate.relativePath === finding.file) : undefined;

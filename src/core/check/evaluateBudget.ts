@@ -112,12 +112,14 @@ export interface BudgetEvaluation {
 }
 
 /** Compares the usage of a budget's prompt files with its limits; over is an error, at `warnAt` or more a warning. */
-export function evaluateBudget(budget: BudgetLimits, usage: readonly FileUsage[]): BudgetEvaluation {
+export function evaluateBudget(budget: BudgetLimits, usage: readonly FileUsage[], nameFile: (file: string) => string = (file) => file): BudgetEvaluation {
   const label = `budget '${budget.name}'`;
   const callsPerDay = budget.callsPerDay;
   const findings: BudgetFinding[] = [];
 
   const files = usage.map((use): FileEvaluation => {
+    // Messages name the file as the location does (from where the command runs), not relative to the config.
+    const shownFile = nameFile(use.file);
     const outputTokens = use.outputTokens ?? budget.expectedOutputTokens ?? 0;
     const totalTokens = use.tokens + outputTokens;
     const fileFindings: BudgetFinding[] = [];
@@ -152,11 +154,11 @@ export function evaluateBudget(budget: BudgetLimits, usage: readonly FileUsage[]
       budget.maxInputTokens,
       (severity, limit) =>
         severity === 'error'
-          ? `${use.file} is ${tokens} tokens; ${label} allows ${formatTokens(limit)}.`
-          : `${use.file} is ${tokens} tokens, ${approx}${formatPercent(use.tokens / limit)} of the ${formatTokens(limit)} ${label} allows.`,
-      (limit, upper) => mayExceed(`${use.file} is ${tokens} tokens`, formatTokens(limit), formatTokens(upper)),
+          ? `${shownFile} is ${tokens} tokens; ${label} allows ${formatTokens(limit)}.`
+          : `${shownFile} is ${tokens} tokens, ${approx}${formatPercent(use.tokens / limit)} of the ${formatTokens(limit)} ${label} allows.`,
+      (limit, upper) => mayExceed(`${shownFile} is ${tokens} tokens`, formatTokens(limit), formatTokens(upper)),
     );
-    const sum = `${use.file} with ${formatTokens(outputTokens)} output tokens is ${approx}${formatTokens(totalTokens)} tokens`;
+    const sum = `${shownFile} with ${formatTokens(outputTokens)} output tokens is ${approx}${formatTokens(totalTokens)} tokens`;
     check(
       'budget-total-tokens',
       totalTokens,
@@ -177,9 +179,9 @@ export function evaluateBudget(budget: BudgetLimits, usage: readonly FileUsage[]
         budget.maxCostPerCall,
         (severity, limit) =>
           severity === 'error'
-            ? `A call with ${use.file} costs ${approx}${formatUsd(cost)}; ${label} allows ${formatUsd(limit)}.`
-            : `A call with ${use.file} costs ${approx}${formatUsd(cost)}, ${approx}${formatPercent(cost / limit)} of the ${formatUsd(limit)} ${label} allows.`,
-        (limit, upper) => mayExceed(`A call with ${use.file} costs ${approx}${formatUsd(cost)}`, `${formatUsd(limit)} a call`, formatUsd(upper)),
+            ? `A call with ${shownFile} costs ${approx}${formatUsd(cost)}; ${label} allows ${formatUsd(limit)}.`
+            : `A call with ${shownFile} costs ${approx}${formatUsd(cost)}, ${approx}${formatPercent(cost / limit)} of the ${formatUsd(limit)} ${label} allows.`,
+        (limit, upper) => mayExceed(`A call with ${shownFile} costs ${approx}${formatUsd(cost)}`, `${formatUsd(limit)} a call`, formatUsd(upper)),
       );
     }
     findings.push(...fileFindings);
@@ -213,7 +215,7 @@ export function evaluateBudget(budget: BudgetLimits, usage: readonly FileUsage[]
       const basis = `(${prompts} x ${formatTokens(callsPerDay)} calls a day x ${DAYS_PER_MONTH} days)`;
       const approx = approxMark(priced.every((file) => file.exact));
       const head = `Budget '${budget.name}' costs ${approx}${formatUsd(monthlyCost)} a month ${basis}`;
-      const unpriced = unpricedFiles.length > 0 ? ` Not counted, no price: ${unpricedFiles.join(', ')}.` : '';
+      const unpriced = unpricedFiles.length > 0 ? ` Not counted, no price: ${unpricedFiles.map(nameFile).join(', ')}.` : '';
       const message =
         severity === 'error'
           ? `${head}; its limit is ${formatUsd(limit)}.${unpriced}`

@@ -19,11 +19,12 @@ export interface ModelComparisonRow {
   tokenizer: TokenizerId;
   /** USD, or null when the model has no known price. */
   inputCost: number | null;
-  /** Worst case: the declared max output (capped at the model's), else the model's max output. */
+  /** Worst case: the declared max output (capped at the model's), else the model's max output; 0 when neither is known (basis 'none'). */
   outputTokens: number;
   outputBasis: OutputBasis;
+  /** USD; null when unpriced or when no max output is known (basis 'none'), as the worst case is then unknown. */
   outputCost: number | null;
-  /** Worst case per call: input plus the worst-case output. */
+  /** Worst case per call: input plus the worst-case output; null when unpriced or no max output is known. */
   costPerCall: number | null;
   /** Output tokens expected per call (the prompt's budget or the setting), or null when none is configured. */
   expectedOutputTokens: number | null;
@@ -32,7 +33,7 @@ export interface ModelComparisonRow {
   contextWindow: number | null;
   /** Context used: the share of the context window the input fills, 0..∞ (the same figure on every surface). */
   contextShare: number | null;
-  /** Share of the context window that input plus worst-case output would fill, 0..∞. */
+  /** Share of the context window that input plus worst-case output would fill, 0..∞; null when either is unknown. */
   worstCaseShare: number | null;
   /** Where the price and the limits came from, and as of when. */
   sources: { prices?: SourceNote; limits?: SourceNote };
@@ -73,6 +74,8 @@ export function compareCountedModels(
     const count = countFor(model.tokenizer, model);
     const output = worstCaseOutput(parsed.maxOutputTokens?.value, model);
     const cost = model.pricing ? costPerCall(model, count.tokens, output.tokens) : undefined;
+    // Without a known max output there is no worst case: unknown, never input alone.
+    const worstKnown = output.basis !== 'none';
     const expected = model.pricing && expectedOutputTokens !== undefined ? costPerCall(model, count.tokens, expectedOutputTokens) : undefined;
     const window = model.contextWindow || null;
     return {
@@ -85,13 +88,13 @@ export function compareCountedModels(
       inputCost: cost ? cost.input : null,
       outputTokens: output.tokens,
       outputBasis: output.basis,
-      outputCost: cost ? cost.output : null,
-      costPerCall: cost ? cost.total : null,
+      outputCost: cost && worstKnown ? cost.output : null,
+      costPerCall: cost && worstKnown ? cost.total : null,
       expectedOutputTokens: expectedOutputTokens ?? null,
       expectedCostPerCall: expected ? expected.total : null,
       contextWindow: window,
       contextShare: window ? count.tokens / window : null,
-      worstCaseShare: window ? (count.tokens + output.tokens) / window : null,
+      worstCaseShare: window && worstKnown ? (count.tokens + output.tokens) / window : null,
       sources: model.sources,
       ...(count.fromProvider ? { fromProvider: count.fromProvider } : {}),
       ...(count.providerNote ? { providerNote: count.providerNote } : {}),
@@ -129,7 +132,7 @@ export type ComparisonSortKey = (typeof COMPARISON_SORT_KEYS)[number];
 export type SortDirection = 'ascending' | 'descending';
 
 /**
- * Rows sorted by a column. Rows without a value (unpriced models, unknown context windows) come last
+ * Rows sorted by a column. Rows without a value (unpriced models, unknown worst cases or context windows) come last
  * in either direction; ties go by model id, so the order is stable across updates.
  */
 export function sortComparisonRows(
@@ -164,7 +167,7 @@ function sortValue(row: ModelComparisonRow, key: ComparisonSortKey): string | nu
   }
 }
 
-/** The per-1,000-calls figure; null when unpriced. */
+/** The per-1,000-calls figure; null when unpriced or the worst case is unknown. */
 export function perThousandCalls(row: ModelComparisonRow): number | null {
   return row.costPerCall === null ? null : row.costPerCall * 1000;
 }
@@ -199,17 +202,19 @@ export interface ComparisonDisplayRow {
 }
 
 const NOT_AVAILABLE = 'n/a';
-// No source gives the model's context window: said as such, never guessed.
+// No source gives the model's context window or max output: said as such, never guessed.
 const UNKNOWN = 'unknown';
 
 /**
- * Formats a row for the webview and the Markdown table; estimates carry `≈`, unpriced models `n/a`,
+ * Formats a row for the webview and the Markdown table; estimates carry `≈`, unpriced models `n/a`, an unknown worst case `unknown`,
  * and an estimate a download would make exact says so, in `surface`'s words.
  */
 export function formatComparisonRow(row: ModelComparisonRow, surface: ComparisonSurface = 'cli'): ComparisonDisplayRow {
   const approx = approxMark(row.exact);
   const exactAfter = row.vocabularyToPull ? `; ${exactAfterDownload(row.vocabularyToPull, surface)}` : '';
   const money = (value: number | null, estimated: boolean) => (value === null ? NOT_AVAILABLE : `${estimated ? approx : ''}${formatUsd(value)}`);
+  // A priced model without a known max output has a worst case nobody can state: unknown, not n/a (no price).
+  const worstCaseMoney = (value: number | null, estimated: boolean) => (row.inputCost !== null && row.outputBasis === 'none' ? UNKNOWN : money(value, estimated));
   return {
     model: row.modelName,
     modelId: row.modelId,
@@ -226,15 +231,15 @@ export function formatComparisonRow(row: ModelComparisonRow, surface: Comparison
     expectedOutputTokens: row.expectedOutputTokens === null ? NOT_AVAILABLE : formatTokens(row.expectedOutputTokens),
     outputTokens: row.outputBasis === 'none' ? NOT_AVAILABLE : formatTokens(row.outputTokens),
     // The output is a stated number of tokens, so its cost is not an estimate.
-    outputCost: money(row.outputCost, false),
-    costPerCall: money(row.costPerCall, true),
+    outputCost: worstCaseMoney(row.outputCost, false),
+    costPerCall: worstCaseMoney(row.costPerCall, true),
     expectedCostPerCall: money(row.expectedCostPerCall, true),
-    perThousandCalls: money(perThousandCalls(row), true),
+    perThousandCalls: worstCaseMoney(perThousandCalls(row), true),
     contextWindow: row.contextWindow === null ? UNKNOWN : formatTokens(row.contextWindow),
     contextWindowCompact: row.contextWindow === null ? UNKNOWN : formatTokens(row.contextWindow, 'compact'),
     context: row.contextShare === null ? (row.contextWindow === null ? `window ${UNKNOWN}` : NOT_AVAILABLE) : `${approx}${formatPercent(row.contextShare, 1)}${row.contextShare > 1 ? ' (over)' : ''}`,
     over: row.contextShare !== null && row.contextShare > 1,
-    worstCaseContext: row.worstCaseShare === null ? NOT_AVAILABLE : `${approx}${formatPercent(row.worstCaseShare, 1)}${row.worstCaseShare > 1 ? ' (over)' : ''}`,
+    worstCaseContext: row.worstCaseShare === null ? (row.contextWindow !== null && row.outputBasis === 'none' ? UNKNOWN : NOT_AVAILABLE) : `${approx}${formatPercent(row.worstCaseShare, 1)}${row.worstCaseShare > 1 ? ' (over)' : ''}`,
   };
 }
 
@@ -244,7 +249,9 @@ export function describeOutputBasis(rows: readonly ModelComparisonRow[], declare
     const capped = rows.some((row) => row.outputBasis === 'declared' && row.outputTokens < declared);
     return `Worst-case output: the prompt's declared max output of ${formatTokens(declared)} tokens${capped ? ", capped at the model's max output where that is lower" : ''}.`;
   }
-  return "Worst-case output: each model's max output (the prompt declares none).";
+  const unknown = rows.filter((row) => row.outputBasis === 'none').map((row) => row.modelId);
+  const unknownNote = unknown.length > 0 ? ` No source gives a max output for ${unknown.join(', ')}: their worst case is unknown.` : '';
+  return `Worst-case output: each model's max output (the prompt declares none).${unknownNote}`;
 }
 
 /** The distinct sources of the rows' prices and limits, e.g. "Prices: @pydantic/genai-prices, as of 2025-06-01". */

@@ -178,7 +178,8 @@ function roundCalls(calls: number): string {
 function side(result: WorkspaceFileResult): PromptSide {
   const analysis = result.analysis!;
   const usage = fileUsage(result.relativePath, analysis);
-  const worstCase = analysis.priced && analysis.worstCase ? analysis.worstCase.total : null;
+  // No known max output: the worst case is unknown (null), not the input alone.
+  const worstCase = analysis.priced && analysis.worstCase && analysis.worstCase.outputBasis !== 'none' ? analysis.worstCase.total : null;
   return {
     file: result.relativePath,
     model: usage.model,

@@ -8,6 +8,7 @@
 // the package call by call.
 import type * as GenaiPrices from '@pydantic/genai-prices';
 import { activePriceData } from '../catalog/activePriceData';
+import { loadGenaiPrices } from './loadGenaiPrices';
 import { matches, type MatchRule, type PriceModel, type PriceProvider } from '../catalog/priceData';
 
 /** Token counts of one record, in the package's terms. */
@@ -29,14 +30,6 @@ interface Rates {
 
 /** Flat rates hold for calls with at most `upTo` input tokens (a tiered price's first tier); others go through the package. */
 type Pricing = { kind: 'none' } | { kind: 'flat'; rates: Rates; upTo: number; provider: string } | { kind: 'per-call'; provider: string };
-
-let genaiPrices: typeof GenaiPrices | undefined;
-
-/** The package, loaded on first use. */
-export function loadGenaiPrices(): typeof GenaiPrices {
-  genaiPrices ??= require('@pydantic/genai-prices') as typeof GenaiPrices;
-  return genaiPrices;
-}
 
 const DAY_MS = 86_400_000;
 const MILLION = 1_000_000;

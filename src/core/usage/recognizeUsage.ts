@@ -4,7 +4,7 @@
 // Langfuse observations; Helicone exports; and any of the responses wrapped in an app's own log line.
 import type * as GenaiPrices from '@pydantic/genai-prices';
 import { isGuardLedgerValue, recognizeGuardLedgerValue } from './guardLedgerLine';
-import { loadGenaiPrices } from './priceUsage';
+import { loadGenaiPrices } from './loadGenaiPrices';
 import type { UsageRecord } from './usageRecord';
 import { isObject, normalizeProvider, num, pick, str, toTags, toTime, type JsonObject } from './usageValues';
 
