@@ -46,8 +46,8 @@ export interface PromptSettingsSource {
   budgetsFor(uri: vscode.Uri): { relativePath: string; budgets: readonly Budget[] };
   /** Whether a file is a prompt file beyond the recognised formats (`promptBudget.files`). */
   isExtraPromptFile(uri: vscode.Uri): boolean;
-  /** False until the workspace's budget configs have been read: counts are held back until then (onDidChange fires). */
-  readonly ready: boolean;
+  /** False until the config governing `uri` is known and read: its counts are held back until then (onDidChange fires). */
+  readyFor(uri: vscode.Uri): boolean;
   readonly onDidChange: vscode.Event<void>;
 }
 
@@ -365,7 +365,7 @@ export class PromptDocuments implements vscode.Disposable {
 
   private evaluate(uri: vscode.Uri, tracked: TrackedDocument): void {
     // Kept in `latest`: published under the right budget when the configs are read (reevaluateAll).
-    if (!tracked.latest || !this.contexts.ready) return;
+    if (!tracked.latest || !this.contexts.readyFor(uri)) return;
     const { version, parsed, count, elapsedMs } = tracked.latest;
     const context = this.contexts.contextFor(uri);
     const resolved = resolvePromptModel(parsed, context);

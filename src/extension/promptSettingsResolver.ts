@@ -60,9 +60,9 @@ export class PromptSettingsResolver implements PromptSettingsSource, vscode.Disp
     void budgets.whenLoaded().then(() => this.markConfigsRead());
   }
 
-  /** Whether every folder's config has been read once (or CONFIG_WAIT_MS passed): contexts before that may lack a budget. */
-  get ready(): boolean {
-    return this.configsRead;
+  /** Whether `uri`'s context is final: every config read, or already the one that governs it (a first prompt need not wait for the rest). */
+  readyFor(uri: vscode.Uri): boolean {
+    return this.configsRead || this.budgets.settledFor(uri);
   }
 
   private markConfigsRead(): void {

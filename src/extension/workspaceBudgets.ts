@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import type { Budget, BudgetConfig } from '../core/config/budgetConfig';
 import { CONFIG_FILE_NAMES } from '../core/config/findConfigFile';
@@ -39,6 +41,8 @@ export interface FolderBudgets {
   readGeneration?: number;
   /** The latest read of the config, settled when it has been applied (or failed). */
   lastRead?: Promise<void>;
+  /** True once a read has been applied (a config found or not). */
+  readOnce?: boolean;
 }
 
 const CONFIG_GLOB = `**/{${CONFIG_FILE_NAMES.join(',')}}`;
@@ -64,6 +68,8 @@ export class WorkspaceBudgets implements vscode.Disposable {
   /** Each workspace folder's latest search for nested configs. */
   private readonly searches = new Map<string, Promise<void>>();
   private readonly searchGenerations = new Map<string, number>();
+  /** Workspace folders whose search for nested configs has finished once. */
+  private readonly searched = new Set<string>();
   /** Paths created in each workspace folder in the last moment, checked together for new folders. */
   private readonly createdPaths = new Map<string, { uris: vscode.Uri[]; timer: ReturnType<typeof setTimeout> | undefined }>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
@@ -132,6 +138,20 @@ export class WorkspaceBudgets implements vscode.Disposable {
       if (uri.path === state.root.path || relativePath({ uri: state.root }, uri) !== uri.path) nearest = state;
     }
     return nearest;
+  }
+
+  /**
+   * Whether the config governing `uri` is known and read, so a count can be shown under it: the
+   * workspace folder's search for nested configs has finished, or (a local file, while it runs) no
+   * folder between the file and the config known to govern it holds a config the search would find.
+   */
+  settledFor(uri: vscode.Uri): boolean {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    if (!folder) return true;
+    const state = this.folderOf(uri);
+    if (!state?.readOnce) return false;
+    if (this.searched.has(folder.uri.toString())) return true;
+    return uri.scheme === 'file' && !configBetween(folder.uri.fsPath, state.root.fsPath, uri.fsPath);
   }
 
   /** Every config folder's state: each workspace folder's own, then its nested configs' (shallowest first). */
@@ -211,6 +231,7 @@ export class WorkspaceBudgets implements vscode.Disposable {
     for (const watcher of this.watchers.get(key) ?? []) watcher.dispose();
     this.watchers.delete(key);
     this.searches.delete(key);
+    this.searched.delete(key);
     this.changed.fire();
   }
 
@@ -230,7 +251,9 @@ export class WorkspaceBudgets implements vscode.Disposable {
     const key = folder.uri.toString();
     const generation = (this.searchGenerations.get(key) ?? 0) + 1;
     this.searchGenerations.set(key, generation);
-    const searching = this.searchInto(folder, () => this.searchGenerations.get(key) === generation).catch((error: unknown) => log().error(`Looking for nested budget configs in ${folder.name} failed`, error));
+    const searching = this.searchInto(folder, () => this.searchGenerations.get(key) === generation)
+      .catch((error: unknown) => log().error(`Looking for nested budget configs in ${folder.name} failed`, error))
+      .finally(() => this.searched.add(key));
     this.searches.set(key, searching);
     return searching;
   }
@@ -337,6 +360,7 @@ export class WorkspaceBudgets implements vscode.Disposable {
     // Positions of the last scan's and usage read's findings may not fit the new text; the next ones set them again.
     state.scanProblems = [];
     state.usageProblems = [];
+    state.readOnce = true;
     if (!found) {
       Object.assign(state, { configUri: undefined, config: undefined, stale: false, problems: [] });
       this.changed.fire();
@@ -455,4 +479,18 @@ function readConfigFile(uri: vscode.Uri): Promise<Uint8Array> {
 function openText(uri: vscode.Uri): string | undefined {
   const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === uri.toString());
   return document?.isDirty ? document.getText() : undefined;
+}
+
+/**
+ * Whether a folder between `file` and `governing` (below it) holds a config the nested search would
+ * keep (within MAX_CONFIG_DEPTH of `workspaceRoot`, outside SKIPPED_FOLDERS). A few stats on the local
+ * disk, made only until that search has finished.
+ */
+function configBetween(workspaceRoot: string, governing: string, file: string): boolean {
+  for (let folder = dirname(file); folder.length > governing.length && folder.startsWith(governing); folder = dirname(folder)) {
+    const parts = relative(workspaceRoot, folder).split(sep);
+    if (parts.length > MAX_CONFIG_DEPTH || parts.some((part) => SKIPPED_FOLDERS.includes(part))) continue;
+    if (CONFIG_FILE_NAMES.some((name) => existsSync(join(folder, name)))) return true;
+  }
+  return false;
 }
