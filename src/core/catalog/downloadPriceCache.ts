@@ -1,8 +1,7 @@
 // The price update as the CLI and the extension run it: a capped download, the core's checks, and the
 // cache file replaced whole (written aside, then renamed), so no reader ever sees half a file.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { fetchCappedText } from '../io/fetchCappedText';
+import { replaceFileWhole } from '../io/replaceFileWhole';
 import { MAX_PRICE_DATA_BYTES } from './priceData';
 import { updatePriceCache, type PriceUpdateResult } from './priceUpdate';
 
@@ -12,12 +11,7 @@ const DOWNLOAD_TIMEOUT_MS = 30_000;
 export function downloadPriceCache(url: string, cacheFile: string, fetchResponse: typeof fetch = fetch): Promise<PriceUpdateResult> {
   return updatePriceCache(url, {
     fetchText: (target) => fetchCappedText(target, MAX_PRICE_DATA_BYTES, DOWNLOAD_TIMEOUT_MS, fetchResponse),
-    writeCache: async (text) => {
-      await mkdir(dirname(cacheFile), { recursive: true });
-      const aside = `${cacheFile}.${process.pid}.tmp`;
-      await writeFile(aside, text);
-      await rename(aside, cacheFile);
-    },
+    writeCache: (text) => replaceFileWhole(cacheFile, text),
     now: () => new Date(),
   });
 }

@@ -2,7 +2,8 @@
 // found, read (bounded), converted once to the compact form kept in the cache folder by content hash,
 // and made countable under an id derived from that content. Node only: the CLI, the library and the
 // editor's host call it; the count worker reads the converted file from the same cache folder.
-import { mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { replaceFileWhole } from '../../io/replaceFileWhole';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { BudgetConfig } from '../../config/budgetConfig';
 import type { BudgetConfigRead } from '../../config/readBudgetConfig';
@@ -201,15 +202,8 @@ function convertedFileName(id: CustomTokenizerId): string {
 
 async function keepConverted(cacheDir: string, id: CustomTokenizerId, ranks: Uint8Array): Promise<void> {
   try {
-    await mkdir(cacheDir, { recursive: true });
-    const target = join(cacheDir, convertedFileName(id));
-    // Written aside and renamed, so a reader (the count worker) never sees half a file.
-    const aside = `${target}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(aside, ranks);
-    await rename(aside, target).catch(async (error: unknown) => {
-      await unlink(aside).catch(() => undefined);
-      throw error;
-    });
+    // Replaced whole, so the count worker never reads half a file.
+    await replaceFileWhole(join(cacheDir, convertedFileName(id)), ranks);
   } catch {
     // A read-only cache folder costs a conversion per run; the count worker then counts the estimate.
   }

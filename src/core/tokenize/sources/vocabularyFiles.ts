@@ -3,7 +3,8 @@
 // Hugging Face cache (its snapshots' symlinks to blobs followed). A file found is converted once and the
 // compact form kept in the cache folder. Node only: the CLI, the library and the count worker use it.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { replaceFileWhole } from '../../io/replaceFileWhole';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { readRegularFile } from '../../io/readRegularFile';
@@ -83,15 +84,7 @@ export async function keep(vocabulary: PinnedVocabulary, source: Uint8Array, pla
   const ranks = convertVocabulary(new TextDecoder().decode(source), origin, vocabulary.tiktoken);
   if (sources.cacheDir) {
     try {
-      await mkdir(sources.cacheDir, { recursive: true });
-      const target = join(sources.cacheDir, cachedFileName(vocabulary));
-      // Written aside and renamed, so a reader never sees half a file.
-      const aside = `${target}.${process.pid}.${Date.now()}.tmp`;
-      await writeFile(aside, ranks);
-      await rename(aside, target).catch(async (error: unknown) => {
-        await unlink(aside).catch(() => undefined);
-        throw error;
-      });
+      await replaceFileWhole(join(sources.cacheDir, cachedFileName(vocabulary)), ranks);
     } catch {
       // A read-only cache folder costs a conversion per run, not the exact count.
     }
