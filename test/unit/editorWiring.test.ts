@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { CONFIG_FILE_NAMES } from '../../src/core/config/findConfigFile';
 
 const extension = resolve(__dirname, '../../../src/extension');
 
@@ -21,4 +22,13 @@ test('the extension creates one diagnostic collection, in activate', () => {
 
 test("prompt-budget.yaml is read and parsed in the editor by its folder's owner alone", () => {
   assert.deepEqual(filesMatching(/\b(readBudgetConfig|readNearestBudgetConfig|parseBudgetConfig|parseConfigWithCatalog|parseConfigSource)\(/), ['workspaceBudgets.ts']);
+});
+
+test('a workspace with prompt-budget.yaml at a folder root activates the extension at start-up, under every config name', () => {
+  const manifest = JSON.parse(readFileSync(resolve(__dirname, '../../../package.json'), 'utf8')) as { activationEvents: string[] };
+  const patterns = manifest.activationEvents.filter((event) => event.startsWith('workspaceContains:')).map((event) => event.slice('workspaceContains:'.length));
+  // VS Code matches a pattern without `*` or `?` as one literal file name in each folder: braces there never match.
+  const fileNames = patterns.filter((pattern) => !/[*?]/.test(pattern));
+  assert.deepEqual(fileNames.filter((name) => /[{},]/.test(name)), []);
+  for (const name of CONFIG_FILE_NAMES) assert.ok(fileNames.includes(name), `workspaceContains:${name}`);
 });
