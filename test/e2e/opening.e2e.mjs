@@ -14,7 +14,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../host/codeServer.mjs';
-import { dismissNotifications, runCommand, waitForWorkbench } from '../host/workbench.mjs';
+import { closeAllEditorsDiscarding as closeAllEditors, dismissNotifications, runCommand, waitForWorkbench } from '../host/workbench.mjs';
 
 const require = createRequire(import.meta.url);
 const floorExtension = fileURLToPath(new URL('./floorExtension', import.meta.url));
@@ -92,16 +92,6 @@ async function timeShowing(page, { name, marker, count, floorText }, previousCou
   const wrong = others.filter((text) => previousCount === undefined || !text.includes(`${previousCount} tok · `));
   if (wrong.length > 0) throw new Error(`${name}: before its count of ${count} tokens the status bar said ${JSON.stringify(wrong)}`);
   return { ms, floorMs };
-}
-
-/** Closes every editor and waits until no tab is left (a window reloaded before that restores them). */
-async function closeAllEditors(page) {
-  await runCommand(page, 'View: Close All Editors');
-  // An earlier check may leave a scratch prompt with unsaved edits (the typing check's 1 MB file): its
-  // "save changes?" dialog would block the close. Those edits are the test's own, so they are dropped.
-  const dontSave = page.getByRole('button', { name: "Don't Save" });
-  if (await dontSave.waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false)) await dontSave.click();
-  await page.locator('.part.editor .tabs-container .tab').first().waitFor({ state: 'detached', timeout: 15_000 });
 }
 
 /**

@@ -91,6 +91,17 @@ export async function runCommand(page, title) {
   await page.keyboard.press('Enter');
 }
 
+/**
+ * Closes every editor and waits until no tab is left; a "save changes?" dialog is answered "Don't
+ * Save" (only tests' own scratch edits reach it: fixtures are copies, and nothing is saved on its own).
+ */
+export async function closeAllEditorsDiscarding(page) {
+  await runCommand(page, 'View: Close All Editors');
+  const dontSave = page.getByRole('button', { name: "Don't Save" });
+  if (await dontSave.waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false)) await dontSave.click();
+  await page.locator('.part.editor .tabs-container .tab').first().waitFor({ state: 'detached', timeout: 15_000 });
+}
+
 /** Saves a full-page screenshot as test-output/screenshots/NAME.png and returns its path. */
 export async function screenshot(page, name) {
   mkdirSync(screenshotDir, { recursive: true });
