@@ -49,7 +49,9 @@ export type CountRequest =
   /** Stops a scan between two files (its folder is being analysed again); it ends with `scanDone` and `cancelled`. */
   | { kind: 'cancelScan'; id: number }
   /** Where fetched vocabularies are (the user's folders, the global storage); open documents of those families are counted again. */
-  | { kind: 'vocabularySources'; folders: string[]; cacheDir: string };
+  | { kind: 'vocabularySources'; folders: string[]; cacheDir: string }
+  /** The price data file in force (Update Prices wrote or chose it): catalogs built from now on read it again. */
+  | { kind: 'priceDataFile'; file: string };
 
 export type CountResponse =
   | { kind: 'counted'; uri: string; openId: number; version: number; parsed: ParsedPrompt; count: PromptCount; elapsedMs: number }

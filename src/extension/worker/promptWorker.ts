@@ -5,6 +5,7 @@ import { readRegularFile } from '../../core/io/readRegularFile';
 import { analyzeFiles } from '../../core/check/checkFolder';
 import type { WorkspaceFileResult } from '../../core/check/checkWorkspace';
 import { catalogWithOverrides } from '../../core/catalog/catalogWithOverrides';
+import { setActivePriceData, setPriceDataFile } from '../../core/catalog/activePriceData';
 import { LivePromptCount } from '../../core/count/livePromptCount';
 import { countPrompt } from '../../core/prompts/countPrompt';
 import { parsePrompt } from '../../core/prompts/parsePrompt';
@@ -125,6 +126,11 @@ function handle(request: CountRequest): void {
     }
     case 'vocabularySources':
       useVocabularySources(request.folders, request.cacheDir);
+      return;
+    case 'priceDataFile':
+      // Read again even when the path is the same: an update rewrites the file in place.
+      setPriceDataFile(request.file);
+      setActivePriceData(undefined);
       return;
     case 'cancelScan':
       // A scan that has finished already has nothing to stop (and must not leave its id behind).
