@@ -21,6 +21,8 @@ export interface SnapshotFiles {
   files: string[];
   /** A local file's path, or bytes the extension host read (git's HEAD version); a file not here is missing. */
   sources: Record<string, { path: string } | { bytes: Uint8Array }>;
+  /** The compared folder on disk, when it is local: a config's tokenizer files are read from there, as `prompt-budget diff` reads them. */
+  folder?: string;
 }
 
 /** What a scan analyses under: plain data, so it crosses to the worker; the worker rebuilds the catalog. */
