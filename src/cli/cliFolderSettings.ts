@@ -3,7 +3,7 @@ import { withCustomTokenizers, findNearestConfigFolder, budgetsForFile, ModelCat
 import type { CliIo } from './cliIo';
 import { formatProblem } from './printProblems';
 import { providerCountingFor } from './providerCounting';
-import { cliVocabularySources } from './tokenizersCommand';
+import { cliVocabularySources } from './cliVocabularySources';
 import type { CliOptions } from './cliOptions';
 
 export interface CliFolderSettings {

@@ -1,12 +1,13 @@
 // `prompt-budget diff`: what a change does to the prompts' tokens, cost and budgets, between two git
 // revisions (by default HEAD and the working tree), each checked under its own config.
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { formatTokens, formatUsd, ModelCatalog, catalogWithOverrides, diffPromptChecks, type PromptDiff, beforeAfter, callNotes, describeFileDelta, ledgerCallsPerDay, promptDiffAnnotations, promptDiffMarkdown, checkSnapshot, type FolderSnapshot, type BudgetConfig, collectUsage, selectUsageFiles, type UsageLedger, escapeTerminalText } from '../core';
+import { formatTokens, formatUsd, ModelCatalog, catalogWithOverrides, diffPromptChecks, type PromptDiff, beforeAfter, callNotes, describeFileDelta, ledgerCallsPerDay, promptDiffAnnotations, promptDiffMarkdown, checkSnapshot, type FolderSnapshot, type SnapshotCheckOptions, withCustomTokenizers, type BudgetConfig, collectUsage, selectUsageFiles, type UsageLedger, escapeTerminalText } from '../core';
 import { EXIT_OK, EXIT_OVER, EXIT_USAGE, type CliIo } from './cliIo';
 import { findRepository, renamesBetween, resolveCommit, revisionSnapshot, workingTreeFiles, type RevisionSnapshot } from './gitRevisions';
 import { formatProblem } from './printProblems';
 import type { CliOptions } from './cliOptions';
 import { nodeUsageOpener } from './usageLogSources';
+import { cliVocabularySources } from './cliVocabularySources';
 
 const DIFF_FORMATS = ['text', 'json', 'md', 'github'];
 const WORKING_TREE = 'working tree';
@@ -48,7 +49,14 @@ export async function runDiff(args: string[], options: CliOptions, io: CliIo): P
         readFile: (path) => io.readFile(resolve(root, path)),
       };
   const builtIn = ModelCatalog.builtIn();
-  const checkOptions = { builtIn, configFile, pick: options.model ? { model: options.model, source: 'cli' as const } : undefined };
+  const vocabularies = cliVocabularySources(options, io);
+  const checkOptions: SnapshotCheckOptions = {
+    builtIn,
+    configFile,
+    pick: options.model ? { model: options.model, source: 'cli' } : undefined,
+    // As `check` and `count` do. A custom tokenizer file is read from disk, for both revisions: git's copy is not a file to read.
+    resolveConfig: (read) => withCustomTokenizers(read, root, vocabularies),
+  };
   let checks;
   try {
     checks = await Promise.all([checkSnapshot(base, checkOptions), checkSnapshot(head, checkOptions), renamesBetween(repository.top, baseCommit, headCommit, repository.prefix)]);

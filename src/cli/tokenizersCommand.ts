@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import {
   setFetchedRanksReader,
   downloadVocabulary,
@@ -10,7 +9,6 @@ import {
   pinnedUrls,
   type FetchedVocabularyId,
   findVocabulary,
-  vocabularySourcesFromEnv,
   type FoundVocabulary,
   type VocabularySources,
   VOCABULARIES,
@@ -18,12 +16,7 @@ import {
 } from '../core';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cliIo';
 import type { CliOptions } from './cliOptions';
-
-/** Where this run looks for vocabularies: `--tokenizers DIR`, PROMPT_BUDGET_TOKENIZERS, the Hugging Face cache, the user cache folder. */
-export function cliVocabularySources(options: CliOptions, io: CliIo): VocabularySources {
-  const folders = options.tokenizers ? [resolve(io.cwd, options.tokenizers)] : [];
-  return vocabularySourcesFromEnv(io.env ?? process.env, folders, io.home);
-}
+import { cliVocabularySources } from './cliVocabularySources';
 
 /** Counts in this run find the fetched vocabularies where `cliVocabularySources` says. */
 export function useTokenizersOption(options: CliOptions, io: CliIo): void {

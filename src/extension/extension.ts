@@ -62,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
   const budgets = new WorkspaceBudgets(diagnostics);
   const contexts = new PromptSettingsResolver(choice, budgets);
   // Before the count worker starts: it reads the updated prices, if the user opted in.
-  registerPriceUpdates(context);
+  const onDidChangePrices = registerPriceUpdates(context);
   const documents = new PromptDocuments(promptWorkerPath(context.extensionPath), contexts);
   context.subscriptions.push(diagnostics, choice, budgets, contexts, documents);
 
@@ -77,7 +77,7 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
   registerPromptCodeActions(context, documents, contexts, choice);
   const compareViews = registerCompareView(context, documents, contexts);
   // Each folder's prompts against its budgets: shown by the budgets view, read by the usage view and the config commands.
-  const scan = new WorkspaceScan(promptWorkerPath(context.extensionPath), budgets, contexts);
+  const scan = new WorkspaceScan(promptWorkerPath(context.extensionPath), budgets, contexts, onDidChangePrices);
   context.subscriptions.push(scan);
   const budgetTree = registerBudgetTree(context, scan, budgets, headDiffs);
   registerConfigCommands(context, budgets, scan);

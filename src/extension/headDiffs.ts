@@ -257,8 +257,9 @@ export class HeadDiffs implements vscode.Disposable {
     };
     const headFiles = listed(headPaths);
     const baseFiles = listed(basePaths);
-    const head: SnapshotFiles = { revision: 'working tree', files: headFiles, sources: await sourcesOf(headFiles, new Set(headPaths), false) };
-    const base: SnapshotFiles = { revision: 'HEAD', files: baseFiles, sources: await sourcesOf(baseFiles, basePaths, true) };
+    const folder = scope.uri.scheme === 'file' ? scope.uri.fsPath : undefined;
+    const head: SnapshotFiles = { revision: 'working tree', files: headFiles, sources: await sourcesOf(headFiles, new Set(headPaths), false), folder };
+    const base: SnapshotFiles = { revision: 'HEAD', files: baseFiles, sources: await sourcesOf(baseFiles, basePaths, true), folder };
     return this.diffInWorker(base, head, renames);
   }
 

@@ -5,25 +5,34 @@
 import * as path from 'node:path';
 import { stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { setActivePriceData, setPriceDataFile } from '../core/catalog/activePriceData';
+import { priceDataFile, setActivePriceData, setPriceDataFile } from '../core/catalog/activePriceData';
 import { ModelCatalog } from '../core/catalog/modelCatalog';
 import { downloadPriceCache } from '../core/catalog/downloadPriceCache';
 import { stalenessWarning } from '../core/catalog/priceData';
 import { COMMAND } from './commandIds';
 import { log, registerCommand } from './log';
 import { onDidChangeSettings, readSettings } from './settings';
+import { publishPriceDataFile } from './workerStart';
 
 const AUTO_UPDATE_AFTER_MS = 7 * 86_400_000;
 const AUTO_UPDATE_DELAY_MS = 15_000;
 
 const readPriceSettings = () => readSettings().prices;
 
-/** Registers the update command and, when the setting is on, uses the cached prices and refreshes them weekly. */
-export function registerPriceUpdates(context: vscode.ExtensionContext): void {
+/**
+ * Registers the update command and, when the setting is on, uses the cached prices and refreshes them weekly.
+ * Returns an event that fires when the price data in force changed (the workers have been told already).
+ */
+export function registerPriceUpdates(context: vscode.ExtensionContext): vscode.Event<void> {
   const cacheFile = path.join(context.globalStorageUri.fsPath, 'genai-prices.json');
+  const changed = new vscode.EventEmitter<void>();
+  context.subscriptions.push(changed);
   const useCache = (): void => {
-    // Count workers started from now on read the same file; an invalid or missing one means the bundled prices.
-    if (readPriceSettings().autoUpdate) setPriceDataFile(cacheFile);
+    // Workers started from now on read the same file; an invalid or missing one means the bundled prices.
+    if (!readPriceSettings().autoUpdate || priceDataFile() === cacheFile) return;
+    setPriceDataFile(cacheFile);
+    publishPriceDataFile(cacheFile);
+    changed.fire();
   };
   useCache();
 
@@ -41,6 +50,8 @@ export function registerPriceUpdates(context: vscode.ExtensionContext): void {
     }
     setPriceDataFile(cacheFile);
     setActivePriceData(result.data);
+    publishPriceDataFile(cacheFile);
+    changed.fire();
     const catalog = ModelCatalog.builtIn();
     const message = `Prompt Budget: prices updated (${result.data.label}): ${catalog.list().length} models from ${catalog.providers().length} providers. Reload the window so every count uses them.`;
     log().info(message);
@@ -70,6 +81,7 @@ export function registerPriceUpdates(context: vscode.ExtensionContext): void {
     }, AUTO_UPDATE_DELAY_MS);
     context.subscriptions.push({ dispose: () => clearTimeout(timer) });
   }
+  return changed.event;
 }
 
 /** The date of the prices in use, with a warning when they are older than 60 days. */

@@ -11,7 +11,6 @@ import type { Budget } from '../core/config/budgetConfig';
 import { fileBudgetFindings } from '../core/check/fileBudgetFindings';
 import type { ResolvedPromptSettings } from '../core/count/resolvePromptSettings';
 import { countsAs } from '../core/tokenize/sources/pinnedVocabularies';
-import { PRICES_FILE_ENV, priceDataFile } from '../core/catalog/activePriceData';
 import { detectPromptFormat } from '../core/prompts/detectPromptFormat';
 import { parsePromptHead } from '../core/prompts/parsePrompt';
 import { LivePromptCount } from '../core/count/livePromptCount';
@@ -22,7 +21,7 @@ import type { CountRequest, CountResponse, SnapshotFiles } from './worker/countP
 import { warmUpCounting } from './worker/warmUpCounting';
 import { WorkerClient } from './worker/workerClient';
 import { log } from './log';
-import { postVocabularySources } from './tokenizerFiles';
+import { onWorkerStart, workerEnvironment } from './workerStart';
 
 /**
  * A document's analysis, tagged with the document version it describes: surfaces render it, they ask
@@ -105,12 +104,8 @@ export class PromptDocuments implements vscode.Disposable {
     this.worker = new WorkerClient<CountRequest, CountResponse>({
       path: workerPath,
       name: 'count worker',
-      // The price data the user opted in to reaches the worker in its own environment, not the host's.
-      env: () => {
-        const pricesFile = priceDataFile();
-        return pricesFile ? { ...process.env, [PRICES_FILE_ENV]: pricesFile } : undefined;
-      },
-      onStart: postVocabularySources,
+      env: workerEnvironment,
+      onStart: onWorkerStart,
       onMessage: (response) => this.onWorkerMessage(response),
       onError: (error) => log().error('Count worker failed', error),
       onExit: (code) => {

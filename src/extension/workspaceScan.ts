@@ -14,7 +14,7 @@ import { readSettings } from './settings';
 import { isSkipped, listFiles, scanFiles, withoutLinkedCopies } from './scanListing';
 import { ConfigFolderResults, configFindings, type ConfigFolder, type FolderScan } from './scanResults';
 import { relativePath, type FolderBudgets, type WorkspaceBudgets } from './workspaceBudgets';
-import { postVocabularySources } from './tokenizerFiles';
+import { onWorkerStart, workerEnvironment } from './workerStart';
 
 export { configFindings, type ConfigFolder, type FolderScan } from './scanResults';
 
@@ -60,6 +60,8 @@ export class WorkspaceScan implements vscode.Disposable {
   private rescanTimer: ReturnType<typeof setTimeout> | undefined;
   private aggregateTimer: ReturnType<typeof setTimeout> | undefined;
   private lastAggregateMs = 0;
+  /** Bumped when the price data changes: part of each folder's settings key, so every folder is analysed again. */
+  private pricesVersion = 0;
   private started: Promise<void> | undefined;
   private disposed = false;
   /** Fires when any folder's results change. */
@@ -69,11 +71,13 @@ export class WorkspaceScan implements vscode.Disposable {
     workerPath: string,
     private readonly budgets: WorkspaceBudgets,
     private readonly contexts: PromptSettingsResolver,
+    private readonly onDidChangePrices: vscode.Event<void>,
   ) {
     this.worker = new WorkerClient({
       path: workerPath,
       name: 'scan worker',
-      onStart: postVocabularySources,
+      env: workerEnvironment,
+      onStart: onWorkerStart,
       onError: (error) => log().error('Scan worker failed', error),
       idleMs: WORKER_IDLE_MS,
     });
@@ -128,6 +132,11 @@ export class WorkspaceScan implements vscode.Disposable {
       // files may belong to another config, or count differently.
       this.budgets.onDidChange(() => this.scheduleRescan()),
       this.contexts.onDidChange(() => this.scheduleRescan()),
+      // The worker reads the new prices (workerStart told it); every file is priced again.
+      this.onDidChangePrices(() => {
+        this.pricesVersion++;
+        this.scheduleRescan();
+      }),
     );
     this.syncFolders();
     await this.withProgress((progress) => Promise.all([...this.workspaceFiles.values()].map((files) => this.scanWorkspaceFolder(files, true, progress))));
@@ -250,7 +259,7 @@ export class WorkspaceScan implements vscode.Disposable {
     const sources = this.contexts.checkSourcesFor(state.folder.uri);
     state.config = config;
     state.settings = { config, settingsModels, sources };
-    state.settingsKey = JSON.stringify({ models: settingsModels, sources });
+    state.settingsKey = JSON.stringify({ models: settingsModels, sources, prices: this.pricesVersion });
   }
 
   /** Sends files to the worker in requests of REQUEST_FILES and applies each batch of results as it comes. */

@@ -1,13 +1,19 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { listFilesBelow } from '../../src/cli/listFilesBelow';
+import { runCli } from '../../src/cli/runCli';
+import type { PromptDiff, PromptFileDiff } from '../../src/core/promptDiff/diffPromptChecks';
 import type { PromptBudgetApi } from '../../src/extension/extension';
 import { closeAllEditors, extensionApi, o200k, statusTooltip, waitFor } from './editorTestSupport';
 
 const BEFORE = 'You are a support agent. Answer briefly.\n';
 const AFTER = `${BEFORE}Cite the knowledge base article behind each answer, and never invent article numbers.\n`;
+const TINY_TOKENIZER = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'tokenizers', 'tiny-tokenizer.json');
 const CONFIG = 'version: 1\nbudgets:\n  - name: support\n    files: ["prompts/**"]\n    model: gpt-4o\n    expectedOutputTokens: 200\n    callsPerDay: 1000\n';
 
 // A git repository of its own inside the workspace folder. The test host turns off git's automatic
@@ -132,6 +138,43 @@ describe('Prompts against HEAD (git)', () => {
     const grown = await waitFor('the committed prompt’s change against the new HEAD', () => (api.headDiffs.deltaFor(added)?.status === 'grown' ? api.headDiffs.deltaFor(added) : undefined), 30_000);
     assert.equal(grown.delta.tokens, o200k().encode(more).length - o200k().encode(text).length);
     assert.equal(api.headDiffs.fullListings, listings + 1, 'one listing for the new commit');
+  });
+
+  it('counts a model with a custom tokenizer file as `prompt-budget diff` does: exactly, with the file the config names', async function () {
+    this.timeout(120_000);
+    mkdirSync(path.join(repository, 'tokenizers'), { recursive: true });
+    copyFileSync(TINY_TOKENIZER, path.join(repository, 'tokenizers', 'tiny-tokenizer.json'));
+    writeFileSync(path.join(repository, 'prompt-budget.yaml'), `${CONFIG}  - name: fine-tuned\n    files: ["tuned/**"]\n    model: acme-ft\nmodels:\n  acme-ft:\n    contextWindow: 8192\n    tokenizer: ./tokenizers/tiny-tokenizer.json\n`);
+    const tuned = vscode.Uri.file(path.join(repository, 'tuned', 'greet.prompt.md'));
+    mkdirSync(path.dirname(tuned.fsPath), { recursive: true });
+    writeFileSync(tuned.fsPath, 'hello hello\n');
+    git('add', '-A');
+    git('commit', '-qm', 'fine-tuned model');
+    writeFileSync(tuned.fsPath, 'hello hello hello, hello\n');
+    await refreshGit(repository);
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(tuned), { preview: false });
+    const editor = await waitFor('the fine-tuned prompt against HEAD', () => (api.headDiffs.deltaFor(tuned)?.status === 'grown' ? api.headDiffs.deltaFor(tuned) : undefined), 30_000);
+
+    const cacheDir = mkdtempSync(path.join(tmpdir(), 'prompt-budget-head-diff-'));
+    const out: string[] = [];
+    try {
+      const code = await runCli(['diff', '--format', 'json'], {
+        cwd: repository,
+        env: { ...process.env, PROMPT_BUDGET_CACHE_DIR: cacheDir },
+        stdout: (text) => out.push(text),
+        stderr: () => undefined,
+        readFile: (file) => readFile(file),
+        listFiles: listFilesBelow,
+      });
+      assert.equal(code, 0);
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+    const cli = (JSON.parse(out.join('\n')) as PromptDiff).files.find((change) => change.file === 'tuned/greet.prompt.md');
+    assert.ok(cli, out.join('\n'));
+    const sides = (change: PromptFileDiff) => ({ before: change.before && { tokens: change.before.tokens, exact: change.before.exact }, after: change.after && { tokens: change.after.tokens, exact: change.after.exact } });
+    assert.deepEqual(sides(editor), sides(cli));
+    assert.equal(editor.after?.exact, true, 'counted with the tokenizer file, not the estimate');
   });
 });
 

@@ -6,7 +6,9 @@ import * as path from 'node:path';
 import { waitForUpdate } from '@pydantic/genai-prices';
 import * as vscode from 'vscode';
 import type { PromptBudgetApi } from '../../src/extension/extension';
-import { extensionApi } from './editorTestSupport';
+import { perCallCost } from '../../src/extension/promptWording';
+import { formatUsd } from '../../src/core/report/formatNumbers';
+import { closeAllEditors, currentAnalysis, extensionApi, fixtureUri, statusText, waitFor } from './editorTestSupport';
 
 const fixtures = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'prices');
 
@@ -37,7 +39,7 @@ describe('Update Prices', () => {
     const address = server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     const config = vscode.workspace.getConfiguration('promptBudget');
-    for (const key of ['prices.url', 'warnAt']) previous[key] = config.inspect(key)?.globalValue;
+    for (const key of ['prices.url', 'warnAt', 'defaultModel']) previous[key] = config.inspect(key)?.globalValue;
   });
 
   after(async () => {
@@ -45,7 +47,7 @@ describe('Update Prices', () => {
     await config.update('prices.url', `${base}/bundled.json`, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('promptBudget.updatePrices');
     server.close();
-    for (const key of ['prices.url', 'warnAt']) await config.update(key, previous[key], vscode.ConfigurationTarget.Global);
+    for (const key of ['prices.url', 'warnAt', 'defaultModel']) await config.update(key, previous[key], vscode.ConfigurationTarget.Global);
   });
 
   /** The catalog as the editor sees it, rebuilt after a settings change. */
@@ -70,6 +72,42 @@ describe('Update Prices', () => {
       await config.update('prices.url', `${base}/${name}`, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('promptBudget.updatePrices');
       assert.equal((await freshCatalog(0.83)).find('gpt-9')?.pricing?.inputPerMillion, 8, `${name} left the last good prices in place`);
+    }
+  });
+
+  it("prices a prompt in the Prompt Budgets view as the status bar does, once the updated prices are in force", async () => {
+    const config = vscode.workspace.getConfiguration('promptBudget');
+    const scan = api.budgetTree.scan;
+    // The scan worker runs, and has read the prices in force (the package's, without gpt-9), before the update: the update has to reach it.
+    await config.update('prices.url', `${base}/bundled.json`, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('promptBudget.updatePrices');
+    await scan.whenIdle();
+    await config.update('prices.url', `${base}/full.json`, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('promptBudget.updatePrices');
+    // gpt-9 is in the updated data only; plain.prompt.md declares no model, so it takes the setting's.
+    await config.update('defaultModel', 'gpt-9', vscode.ConfigurationTarget.Global);
+    try {
+      const document = await vscode.workspace.openTextDocument(fixtureUri('plain.prompt.md'));
+      await vscode.window.showTextDocument(document, { preview: false });
+      const analysis = await currentAnalysis(api, document, (candidate) => candidate.resolved.name === 'gpt-9');
+      const statusCost = perCallCost(analysis);
+      assert.ok(statusCost, `the status bar prices gpt-9 with the updated data: ${statusText(api)}`);
+      assert.ok(statusText(api).includes(formatUsd(statusCost.total)), statusText(api));
+
+      const tree = api.budgetTree;
+      const fileNode = await waitFor('plain.prompt.md in the view, counted for gpt-9', () => {
+        if (scan.folders().some((folder) => folder.scanning)) return undefined;
+        const unbudgeted = tree.getChildren().find((node) => node.kind === 'noBudget');
+        const file = unbudgeted && tree.getChildren(unbudgeted).find((node) => node.kind === 'file' && node.usage.file === 'editor/plain.prompt.md');
+        return file?.kind === 'file' && file.usage.model === 'gpt-9' ? file : undefined;
+      });
+      assert.ok(fileNode.kind === 'file');
+      assert.equal(fileNode.usage.costPerCall, statusCost.total, 'the budgets view prices the prompt with the same data as the status bar');
+      const description = String(tree.getTreeItem(fileNode).description);
+      assert.ok(description.endsWith(formatUsd(statusCost.total)), `the view shows the status bar's cost: ${description}`);
+    } finally {
+      await closeAllEditors();
+      await config.update('defaultModel', previous.defaultModel, vscode.ConfigurationTarget.Global);
     }
   });
 });

@@ -249,6 +249,17 @@ describe('prompt-budget count with a custom tokenizer', () => {
     assert.equal(counter.count('hello hello hello'), 5);
   });
 
+  test("the library's guard given a parsed config resolves its tokenizer file from cwd, as from a config file's folder", async () => {
+    const parsed = parseBudgetConfig('prompt-budget.yaml', 'version: 1\nmodels:\n  acme-ft:\n    contextWindow: 8192\n    tokenizer: ./tokenizers/tokenizer.json\n');
+    assert.ok(parsed.config, JSON.stringify(parsed.problems));
+    const { catalog } = await loadGuardConfig(dir, parsed.config);
+    const resolution = catalog.resolve('acme-ft');
+    assert.ok('model' in resolution);
+    const counter = await loadTokenCounter(resolution.model.tokenizer);
+    assert.equal(counter.exact, true);
+    assert.equal(counter.count('hello hello hello'), 5);
+  });
+
   test('a tokenizer file of an unsupported kind is a problem naming the config file and line; the count is an estimate', async () => {
     writeFileSync(join(dir, 'prompt-budget.yaml'), 'version: 1\nmodels:\n  acme-ft:\n    contextWindow: 8192\n    tokenizer: tokenizers/unigram.json\n');
     const { code, stdout, stderr } = await runCliInProcess(['count', '--model', 'acme-ft', 'prompt.txt'], dir);

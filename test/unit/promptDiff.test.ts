@@ -1,16 +1,18 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { get_encoding } from 'tiktoken';
+import type { CountRow } from '../../src/cli/countCommand';
 import type { PromptDiff } from '../../src/core/promptDiff/diffPromptChecks';
 import { escapeMarkdownText } from '../../src/core/report/escapeMarkdownText';
 import { runCliInProcess } from '../runCliInProcess';
 
 const run = promisify(execFile);
+const TINY_TOKENIZER = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'workspace', 'tokenizers', 'tiny-tokenizer.json');
 
 let encoder: ReturnType<typeof get_encoding> | undefined;
 /** OpenAI's reference count (tiktoken WASM) of a plain prompt's text. */
@@ -269,6 +271,50 @@ describe('prompt-budget diff', () => {
     assert.ok(lines.includes('**New problems (1)**'));
     assert.ok(lines.some((line) => line.startsWith('- ❌ prompts/a.prompt.md:1 (budget-input-tokens):')));
     assert.match(stdout, /Calls: 1000 calls\/day \(callsPerDay of budget 'support'\)/);
+  });
+
+  test('counts a model with a custom tokenizer file exactly, as `count` does for the same file', async () => {
+    const savedCacheDir = process.env.PROMPT_BUDGET_CACHE_DIR;
+    process.env.PROMPT_BUDGET_CACHE_DIR = join(scratch, 'custom-tokenizer-cache');
+    try {
+      const folder = await repository('custom-tokenizer', {
+        'prompt-budget.yaml': [
+          'version: 1',
+          'models:',
+          '  acme-ft:',
+          '    contextWindow: 8192',
+          '    inputPerMillion: 1',
+          '    tokenizer: ./tokenizers/tiny-tokenizer.json',
+          'budgets:',
+          '  - name: support',
+          '    files: ["prompts/**"]',
+          '    model: acme-ft',
+          '',
+        ].join('\n'),
+        'tokenizers/tiny-tokenizer.json': await readFile(TINY_TOKENIZER, 'utf8'),
+        'prompts/greet.prompt.md': 'hello hello\n',
+      });
+      await write(folder, { 'prompts/greet.prompt.md': 'hello hello hello, hello\n' });
+
+      const { code, result, stderr } = await diff(folder);
+      assert.equal(stderr, '');
+      assert.equal(code, 0);
+      const counted = await runCliInProcess(['count', '--json', 'prompts/greet.prompt.md'], folder);
+      assert.equal(counted.stderr, '');
+      const [row] = JSON.parse(counted.stdout) as CountRow[];
+      assert.equal(row.exact, true, 'count resolves the tokenizer file');
+      assert.match(row.tokenizer, /^custom:[0-9a-f]{12}$/);
+      const [change] = result.files;
+      assert.equal(change.file, 'prompts/greet.prompt.md');
+      assert.deepEqual(
+        { tokens: change.after?.tokens, exact: change.after?.exact, model: change.after?.model },
+        { tokens: row.tokens, exact: true, model: 'acme-ft' },
+      );
+      assert.equal(change.before?.exact, true, 'the base revision is counted with the same file');
+    } finally {
+      if (savedCacheDir === undefined) delete process.env.PROMPT_BUDGET_CACHE_DIR;
+      else process.env.PROMPT_BUDGET_CACHE_DIR = savedCacheDir;
+    }
   });
 
   test('--format github writes workflow annotations for new problems and changed prompts', async () => {

@@ -5,7 +5,7 @@ import { catalogWithOverrides } from '../catalog/catalogWithOverrides';
 import type { BudgetConfig } from '../config/budgetConfig';
 import type { ModelCatalog } from '../catalog/modelCatalog';
 import type { WorkspaceCheck } from '../check/checkWorkspace';
-import { readBudgetConfig } from '../config/readBudgetConfig';
+import { readBudgetConfig, type BudgetConfigRead } from '../config/readBudgetConfig';
 import type { PromptSettingSources } from '../count/resolvePromptSettings';
 import type { Problem } from '../types';
 
@@ -37,17 +37,23 @@ export interface SnapshotCheckOptions {
   configFile?: string;
   /** The CLI's --model. */
   pick?: PromptSettingSources['pick'];
+  /**
+   * The step after a config is read, as `check` takes it: the CLI and the editor resolve its custom
+   * tokenizer files there (withCustomTokenizers, which reads them from disk). Without it such models count as ≈.
+   */
+  resolveConfig?: (read: BudgetConfigRead | undefined) => Promise<BudgetConfigRead | undefined>;
 }
 
 /** Reads the snapshot's config and checks its prompt files: `prompt-budget check` at one revision. */
 export async function checkSnapshot(snapshot: FolderSnapshot, options: SnapshotCheckOptions): Promise<SnapshotCheck> {
-  const read = await readBudgetConfig(
+  const configRead = await readBudgetConfig(
     (path) => snapshot.readFile(path),
     (dir, name) => (dir ? `${dir}/${name}` : name),
     '',
     () => options.builtIn,
     options.configFile,
   );
+  const read = options.resolveConfig ? await options.resolveConfig(configRead) : configRead;
   const configProblems = read?.parsed.problems ?? [];
   const config = read?.parsed.config;
   const sources: PromptSettingSources = { catalog: catalogWithOverrides([], config, options.builtIn), pick: options.pick, config };

@@ -21,6 +21,8 @@ export interface SnapshotFiles {
   files: string[];
   /** A local file's path, or bytes the extension host read (git's HEAD version); a file not here is missing. */
   sources: Record<string, { path: string } | { bytes: Uint8Array }>;
+  /** The compared folder on disk, when it is local: a config's tokenizer files are read from there, as `prompt-budget diff` reads them. */
+  folder?: string;
 }
 
 /** What a scan analyses under: plain data, so it crosses to the worker; the worker rebuilds the catalog. */
@@ -49,7 +51,9 @@ export type CountRequest =
   /** Stops a scan between two files (its folder is being analysed again); it ends with `scanDone` and `cancelled`. */
   | { kind: 'cancelScan'; id: number }
   /** Where fetched vocabularies are (the user's folders, the global storage); open documents of those families are counted again. */
-  | { kind: 'vocabularySources'; folders: string[]; cacheDir: string };
+  | { kind: 'vocabularySources'; folders: string[]; cacheDir: string }
+  /** The price data file in force (Update Prices wrote or chose it): catalogs built from now on read it again. */
+  | { kind: 'priceDataFile'; file: string };
 
 export type CountResponse =
   | { kind: 'counted'; uri: string; openId: number; version: number; parsed: ParsedPrompt; count: PromptCount; elapsedMs: number }

@@ -5,18 +5,19 @@ import { readRegularFile } from '../../core/io/readRegularFile';
 import { analyzeFiles } from '../../core/check/checkFolder';
 import type { WorkspaceFileResult } from '../../core/check/checkWorkspace';
 import { catalogWithOverrides } from '../../core/catalog/catalogWithOverrides';
+import { setActivePriceData, setPriceDataFile } from '../../core/catalog/activePriceData';
 import { LivePromptCount } from '../../core/count/livePromptCount';
 import { countPrompt } from '../../core/prompts/countPrompt';
 import { parsePrompt } from '../../core/prompts/parsePrompt';
 import { loadTokenCounter, setCustomRanksReader, setFetchedRanksReader } from '../../core/tokenize/tokenCounter';
-import { readConvertedCustomVocabulary } from '../../core/tokenize/sources/customTokenizerFiles';
+import { readConvertedCustomVocabulary, withCustomTokenizers } from '../../core/tokenize/sources/customTokenizerFiles';
 import { isFetchedVocabulary, PINNED_VOCABULARIES } from '../../core/tokenize/sources/pinnedVocabularies';
-import { findVocabulary, vocabularySourcesFromEnv } from '../../core/tokenize/sources/vocabularyFiles';
+import { findVocabulary, vocabularySourcesFromEnv, type VocabularySources } from '../../core/tokenize/sources/vocabularyFiles';
 import type { PromptAnalysis } from '../../core/count/analyzePrompt';
 import type { PromptCount, TokenizerId } from '../../core/types';
 import { ModelCatalog } from '../../core/catalog/modelCatalog';
 import { diffPromptChecks } from '../../core/promptDiff/diffPromptChecks';
-import { checkSnapshot, type FolderSnapshot } from '../../core/promptDiff/snapshotCheck';
+import { checkSnapshot, type FolderSnapshot, type SnapshotCheckOptions } from '../../core/promptDiff/snapshotCheck';
 import type { CountRequest, CountResponse, ScanFile, ScanResponse, ScanSettings, SnapshotFiles } from './countProtocol';
 import { warmUpCounting } from './warmUpCounting';
 
@@ -100,7 +101,7 @@ function handle(request: CountRequest): void {
       scans = scans.then(async () => {
         try {
           const builtIn = ModelCatalog.builtIn();
-          const [baseCheck, headCheck] = await Promise.all([checkSnapshot(snapshotOf(base), { builtIn }), checkSnapshot(snapshotOf(head), { builtIn })]);
+          const [baseCheck, headCheck] = await Promise.all([checkSnapshot(snapshotOf(base), snapshotOptions(base, builtIn)), checkSnapshot(snapshotOf(head), snapshotOptions(head, builtIn))]);
           post({ kind: 'reply', id, diff: diffPromptChecks(baseCheck, headCheck, { renames: new Map(renames) }) });
         } catch (error) {
           post({ kind: 'reply', id, error: error instanceof Error ? error.message : String(error) });
@@ -125,6 +126,11 @@ function handle(request: CountRequest): void {
     }
     case 'vocabularySources':
       useVocabularySources(request.folders, request.cacheDir);
+      return;
+    case 'priceDataFile':
+      // Read again even when the path is the same: an update rewrites the file in place.
+      setPriceDataFile(request.file);
+      setActivePriceData(undefined);
       return;
     case 'cancelScan':
       // A scan that has finished already has nothing to stop (and must not leave its id behind).
@@ -229,10 +235,20 @@ function snapshotOf(files: SnapshotFiles): FolderSnapshot {
   };
 }
 
+/** As `prompt-budget diff` checks a revision: a config's tokenizer files are read from the folder on disk, when it is local. */
+function snapshotOptions(files: SnapshotFiles, builtIn: ModelCatalog): SnapshotCheckOptions {
+  const folder = files.folder;
+  return { builtIn, resolveConfig: folder === undefined ? undefined : (read) => withCustomTokenizers(read, folder, vocabularySources) };
+}
+
+/** Where vocabularies are looked for and converted ones kept: the editor's, once it has said (see useVocabularySources). */
+let vocabularySources: VocabularySources = vocabularySourcesFromEnv(process.env);
+
 /** Looks for fetched vocabularies where the editor says, and counts the documents waiting for one again. */
 function useVocabularySources(folders: string[], cacheDir: string): void {
   const fromEnv = vocabularySourcesFromEnv(process.env, folders);
   const sources = { ...fromEnv, cacheDir, otherCacheDirs: fromEnv.cacheDir ? [fromEnv.cacheDir] : [] };
+  vocabularySources = sources;
   setFetchedRanksReader(async (id) => (await findVocabulary(PINNED_VOCABULARIES[id], sources))?.ranks);
   // Custom vocabularies a config names: converted by the host (or the CLI) into one of these folders.
   setCustomRanksReader(async (id) => (await readConvertedCustomVocabulary(cacheDir, id)) ?? (fromEnv.cacheDir ? readConvertedCustomVocabulary(fromEnv.cacheDir, id) : undefined));
