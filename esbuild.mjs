@@ -1,6 +1,6 @@
 // Bundles the extension, its prompt worker, the CLI and the library. Type checking is separate: `npm run check`.
 import * as esbuild from 'esbuild';
-import { copyFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { writeRanks, writeVocabularies } from './scripts/buildRanks.mjs';
@@ -74,11 +74,25 @@ async function writeLibraryEsmEntry() {
   await writeFile('dist/library.d.mts', `export * from './types/library/index.js';\n`);
 }
 
+/**
+ * The bundled providers' price data as JSON beside the bundles (`bundledPriceData` reads it): parsed in
+ * a few ms, where evaluating the package's half megabyte of JavaScript takes 50-100 ms on the extension
+ * host's thread before the first count. Written from the installed package, with its version.
+ */
+async function writeBundledPriceCopy(dir) {
+  const { findProvider } = createRequire(import.meta.url)('@pydantic/genai-prices');
+  const { version } = JSON.parse(readFileSync('node_modules/@pydantic/genai-prices/package.json', 'utf8'));
+  const ids = JSON.parse(readFileSync('src/core/catalog/bundledProviderIds.json', 'utf8'));
+  const providers = ids.map((id) => findProvider({ providerId: id })).filter((provider) => provider?.id !== undefined);
+  await writeFile(`${dir}/genaiPrices.json`, JSON.stringify({ package: '@pydantic/genai-prices', version, providers }));
+}
+
 // The worker and the CLI read the tokenizer ranks from dist/<encoding>.ranks (see scripts/buildRanks.mjs).
 await writeRanks('dist');
 // The open families' vocabularies (scripts/buildVocabularies.mjs) likewise, and their licences beside them.
 await writeVocabularies('dist');
 for (const file of readdirSync('vocabularies')) if (!file.endsWith('.gz')) copyFileSync(`vocabularies/${file}`, `dist/${file}`);
+await writeBundledPriceCopy('dist');
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

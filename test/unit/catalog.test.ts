@@ -1,11 +1,13 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildBuiltInModels } from '../../src/core/catalog/builtInModels';
 import { ModelCatalog } from '../../src/core/catalog/modelCatalog';
 import { MODEL_LIMITS } from '../../src/core/catalog/modelLimits';
-import { PRICE_PACKAGE } from '../../src/core/catalog/priceData';
+import { findProvider } from '@pydantic/genai-prices';
+import { BUNDLED_PRICES_COPY, BUNDLED_PROVIDER_IDS, PRICE_PACKAGE, readBundledPriceCopy } from '../../src/core/catalog/priceData';
 import type { ModelInfo } from '../../src/core/types';
 
 const catalog = ModelCatalog.builtIn();
@@ -116,6 +118,30 @@ describe('built-in models', () => {
     const packageJson = join(dirname(require.resolve('@pydantic/genai-prices')), '..', 'package.json');
     const installed = (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
     assert.equal(PRICE_PACKAGE.version, installed);
+  });
+
+  test("reads the build's JSON copy of the price data beside the bundles: the package's data of every bundled provider, with its version", () => {
+    const copy = readBundledPriceCopy(join(__dirname, '..', '..', '..', 'dist'));
+    assert.ok(copy, `dist/${BUNDLED_PRICES_COPY} is missing or of another package version (run npm run build)`);
+    assert.deepEqual(copy.map((provider) => provider.id), [...BUNDLED_PROVIDER_IDS]);
+    for (const provider of copy) assert.deepEqual(provider, JSON.parse(JSON.stringify(findProvider({ providerId: provider.id }))), provider.id);
+  });
+
+  test('ignores a price copy of another package version, a cut-off one or none, and the package is read instead', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'price-copy-'));
+    try {
+      assert.equal(readBundledPriceCopy(folder), undefined);
+      const providers = [findProvider({ providerId: 'openai' })];
+      writeFileSync(join(folder, BUNDLED_PRICES_COPY), JSON.stringify({ version: '0.0.1', providers }));
+      assert.equal(readBundledPriceCopy(folder), undefined);
+      const current = JSON.stringify({ version: PRICE_PACKAGE.version, providers });
+      writeFileSync(join(folder, BUNDLED_PRICES_COPY), current.slice(0, current.length >> 1));
+      assert.equal(readBundledPriceCopy(folder), undefined);
+      writeFileSync(join(folder, BUNDLED_PRICES_COPY), current);
+      assert.equal(readBundledPriceCopy(folder)?.[0]?.id, 'openai');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   test('is built once and shared', () => {

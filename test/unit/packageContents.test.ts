@@ -42,6 +42,7 @@ describe('the .vsix', () => {
         'dist/gemma3.NOTICE.txt',
         'dist/gemma3.ranks',
         'dist/genaiPrices.js',
+        'dist/genaiPrices.json',
         'dist/llama3.LICENSE.txt',
         'dist/llama3.ranks',
         'dist/o200k_base.ranks',

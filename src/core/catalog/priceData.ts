@@ -2,6 +2,7 @@
 // its published data file (downloaded by an opt-in update, or named with --prices). A data file is
 // parsed as JSON and checked against the shape below before use; nothing in it is ever executed.
 import type * as GenaiPrices from '@pydantic/genai-prices';
+import bundledProviderIds from './bundledProviderIds.json';
 import { MAX_REGEX_INPUT_LENGTH, unsafeRegexReason } from './priceRegex';
 
 /** A price match rule of the package: how a model id is recognised. */
@@ -78,35 +79,54 @@ export const STALE_AFTER_DAYS = 60;
 /**
  * The providers of the bundled data. The package has no call that lists them, only `findProvider`
  * by id; a unit test compares this list with the package's whole data, so an upgrade cannot hide one.
+ * Kept in a JSON file: the build reads it too, to write the data's JSON copy.
  */
-export const BUNDLED_PROVIDER_IDS: readonly string[] = [
-  'anthropic', 'arcee', 'avian', 'aws', 'azure', 'baseten', 'cerebras', 'cloudflare', 'cohere', 'cursor',
-  'deepseek', 'doubleword', 'fireworks', 'github-copilot', 'google', 'groq', 'huggingface_cerebras',
-  'huggingface_fireworks-ai', 'huggingface_groq', 'huggingface_hyperbolic', 'huggingface_nebius',
-  'huggingface_novita', 'huggingface_nscale', 'huggingface_ovhcloud', 'huggingface_publicai',
-  'huggingface_sambanova', 'huggingface_together', 'minimax', 'mistral', 'modal', 'moonshotai', 'novita',
-  'openai', 'openrouter', 'ovhcloud', 'perplexity', 'quicksilverpro', 'together', 'typesafe', 'voyageai',
-  'x-ai', 'zai', 'zhipuai',
-];
+export const BUNDLED_PROVIDER_IDS: readonly string[] = bundledProviderIds;
 
 let bundled: PriceData | undefined;
 
-/** The package's bundled data. The package (half a megabyte) is required here, on first use, so importing the catalog stays cheap. */
+/**
+ * The file the build writes beside the bundles (esbuild.mjs): the bundled providers of the package, as
+ * JSON. Parsing it takes a few ms; evaluating the package's half megabyte of JavaScript takes 50-100 ms,
+ * on the extension host's thread before a freshly opened window's first count.
+ */
+export const BUNDLED_PRICES_COPY = 'genaiPrices.json';
+
+/** The package's bundled data: the build's JSON copy of it beside the running bundle, else the package itself. */
 export function bundledPriceData(): PriceData {
   if (!bundled) {
-    // A plain require keeps the load lazy in Node and in the esbuild bundle alike.
-    const prices = require('@pydantic/genai-prices') as typeof GenaiPrices;
-    const providers = BUNDLED_PROVIDER_IDS.map((id) => prices.findProvider({ providerId: id }))
-      .filter((provider): provider is GenaiPrices.Provider => provider?.id !== undefined)
-      .map((provider) => provider as unknown as PriceProvider);
     bundled = {
-      providers,
+      providers: readBundledPriceCopy(__dirname) ?? packageProviders(),
       origin: 'bundled',
       date: PRICE_PACKAGE.publishedOn,
       label: `${PRICE_PACKAGE.name} ${PRICE_PACKAGE.version} (data of ${PRICE_PACKAGE.publishedOn})`,
     };
   }
   return bundled;
+}
+
+/**
+ * The providers of the JSON copy in `folder`, if it holds one of this version of the package; undefined
+ * when it does not (compiled tests run from out/, which has none), or the copy is unreadable or of
+ * another version (a stale build): the package is then read instead.
+ */
+export function readBundledPriceCopy(folder: string): PriceProvider[] | undefined {
+  const { readFileSync } = require('node:fs') as typeof import('node:fs');
+  const { join } = require('node:path') as typeof import('node:path');
+  try {
+    const copy = JSON.parse(readFileSync(join(folder, BUNDLED_PRICES_COPY), 'utf8')) as { version?: unknown; providers?: unknown };
+    return copy.version === PRICE_PACKAGE.version && Array.isArray(copy.providers) ? (copy.providers as PriceProvider[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The bundled providers, from the package. A plain require keeps the load lazy in Node and in the esbuild bundle alike. */
+function packageProviders(): PriceProvider[] {
+  const prices = require('@pydantic/genai-prices') as typeof GenaiPrices;
+  return BUNDLED_PROVIDER_IDS.map((id) => prices.findProvider({ providerId: id }))
+    .filter((provider): provider is GenaiPrices.Provider => provider?.id !== undefined)
+    .map((provider) => provider as unknown as PriceProvider);
 }
 
 /** The outcome of reading a data file: its providers, or why it cannot be used. */
