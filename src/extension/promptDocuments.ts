@@ -87,6 +87,8 @@ export class PromptDocuments implements vscode.Disposable {
   private promptDecisions = new WeakMap<vscode.TextDocument, boolean>();
   private nextOpenId = 1;
   private recountCount = 0;
+  private encoderLoading = false;
+  private encoderTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly analyses = new Map<string, DocumentAnalysis>();
   private readonly analyzed = new vscode.EventEmitter<DocumentAnalysis>();
   private readonly forgotten = new vscode.EventEmitter<vscode.Uri>();
@@ -135,23 +137,18 @@ export class PromptDocuments implements vscode.Disposable {
         this.promptDecisions = new WeakMap();
         for (const document of vscode.workspace.textDocuments) this.retrack(document);
         this.reevaluateAll();
+        this.loadEncoderSoon();
       }),
     );
     // Documents already open are picked up right after activation, so activate() itself stays cheap
-    // (deciding and counting them loads the catalog). Then the worker readies o200k_base (the
-    // default model's tokenizer, and the estimates' base) in the background: on a busy machine that
-    // takes a few hundred ms, which the first prompt opened would otherwise wait for. The extension
-    // host loads it too (about 10 MB and 30 ms), for the short prompts it counts itself. Its file is
-    // read while the open documents are decided, a turn later (that builds the catalog on this thread).
+    // (deciding and counting them builds the catalog). The worker readies o200k_base (the default
+    // model's tokenizer, and the estimates' base) at once: on a busy machine that takes a few hundred
+    // ms, which the first prompt opened would otherwise wait for. The extension host loads it too
+    // (about 10 MB and 30 ms) for the short prompts it counts itself, once no prompt waits for its first
+    // count (loadEncoderSoon): in a starting window that parse would hold up the config and the catalog
+    // on this thread, while the worker counts the first prompts anyway.
     let deciding: ReturnType<typeof setTimeout> | undefined;
     const initial = setTimeout(() => {
-      loadTokenCounter('o200k_base').then(
-        (counter) => {
-          this.countWaitingHere();
-          warmUpCounting(counter);
-        },
-        (error: unknown) => log().warn(`o200k_base could not be loaded in the extension host: ${String(error)}`),
-      );
       this.send({ kind: 'warm', tokenizer: 'o200k_base' });
       deciding = setTimeout(() => {
         for (const document of vscode.workspace.textDocuments) this.track(document);
@@ -161,8 +158,27 @@ export class PromptDocuments implements vscode.Disposable {
       dispose: () => {
         clearTimeout(initial);
         clearTimeout(deciding);
+        clearTimeout(this.encoderTimer);
       },
     });
+  }
+
+  /**
+   * Loads o200k_base in the extension host (once), for the short prompts counted here, a turn after the
+   * contexts change or a count comes in (after the catalog they prepare), when no prompt waits for its first count.
+   */
+  private loadEncoderSoon(): void {
+    if (this.encoderLoading || this.encoderTimer || [...this.tracked.values()].some((tracked) => !tracked.latest)) return;
+    this.encoderTimer = setTimeout(() => {
+      this.encoderLoading = true;
+      loadTokenCounter('o200k_base').then(
+        (counter) => {
+          this.countWaitingHere();
+          warmUpCounting(counter);
+        },
+        (error: unknown) => log().warn(`o200k_base could not be loaded in the extension host: ${String(error)}`),
+      );
+    }, 0);
   }
 
   /** How many times a document was counted again with another tokenizer (its model changed). */
@@ -356,6 +372,7 @@ export class PromptDocuments implements vscode.Disposable {
     if (tracked.latest?.version === response.version && tracked.latest.count.tokenizer === response.count.tokenizer) return;
     tracked.latest = { version: response.version, parsed: response.parsed, count: response.count, elapsedMs: response.elapsedMs };
     this.evaluate(vscode.Uri.parse(response.uri), tracked);
+    this.loadEncoderSoon();
   }
 
   private evaluate(uri: vscode.Uri, tracked: TrackedDocument): void {
