@@ -60,9 +60,9 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
   const diagnostics = vscode.languages.createDiagnosticCollection('promptBudget');
   const choice = new ModelChoice(context);
   const budgets = new WorkspaceBudgets(diagnostics);
-  const contexts = new PromptSettingsResolver(choice, budgets);
   // Before the count worker starts: it reads the updated prices, if the user opted in.
   const onDidChangePrices = registerPriceUpdates(context);
+  const contexts = new PromptSettingsResolver(choice, budgets, onDidChangePrices);
   const documents = new PromptDocuments(promptWorkerPath(context.extensionPath), contexts);
   context.subscriptions.push(diagnostics, choice, budgets, contexts, documents);
 

@@ -53,14 +53,9 @@ export function registerPriceUpdates(context: vscode.ExtensionContext): vscode.E
     publishPriceDataFile(cacheFile);
     changed.fire();
     const catalog = ModelCatalog.builtIn();
-    const message = `Prompt Budget: prices updated (${result.data.label}): ${catalog.list().length} models from ${catalog.providers().length} providers. Reload the window so every count uses them.`;
+    const message = `Prompt Budget: prices updated (${result.data.label}): ${catalog.list().length} models from ${catalog.providers().length} providers, in use from now on.`;
     log().info(message);
-    if (interactive) {
-      // Not awaited: the command is done once the prices are; the reload is the user's call.
-      void vscode.window.showInformationMessage(message, 'Reload Window').then((choice) => {
-        if (choice === 'Reload Window') void vscode.commands.executeCommand('workbench.action.reloadWindow');
-      });
-    }
+    if (interactive) void vscode.window.showInformationMessage(message);
   };
 
   context.subscriptions.push(

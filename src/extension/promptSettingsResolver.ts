@@ -32,11 +32,18 @@ export class PromptSettingsResolver implements PromptSettingsSource, vscode.Disp
   constructor(
     private readonly choice: ModelChoice,
     private readonly budgets: WorkspaceBudgets,
+    onDidChangePrices: vscode.Event<void>,
   ) {
     this.disposables.push(
       this.changed,
       choice.onDidChange(() => this.changed.fire()),
       budgets.onDidChange(() => {
+        this.prepareCatalogs();
+        this.changed.fire();
+      }),
+      // The built-in catalog is made of the price data in force: every catalog built on it is stale.
+      onDidChangePrices(() => {
+        this.catalogCache = [];
         this.prepareCatalogs();
         this.changed.fire();
       }),

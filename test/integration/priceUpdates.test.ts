@@ -39,7 +39,7 @@ describe('Update Prices', () => {
     const address = server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     const config = vscode.workspace.getConfiguration('promptBudget');
-    for (const key of ['prices.url', 'warnAt', 'defaultModel']) previous[key] = config.inspect(key)?.globalValue;
+    for (const key of ['prices.url', 'defaultModel']) previous[key] = config.inspect(key)?.globalValue;
   });
 
   after(async () => {
@@ -47,22 +47,21 @@ describe('Update Prices', () => {
     await config.update('prices.url', `${base}/bundled.json`, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('promptBudget.updatePrices');
     server.close();
-    for (const key of ['prices.url', 'warnAt', 'defaultModel']) await config.update(key, previous[key], vscode.ConfigurationTarget.Global);
+    for (const key of ['prices.url', 'defaultModel']) await config.update(key, previous[key], vscode.ConfigurationTarget.Global);
   });
 
-  /** The catalog as the editor sees it, rebuilt after a settings change. */
-  async function freshCatalog(warnAt: number) {
-    await vscode.workspace.getConfiguration('promptBudget').update('warnAt', warnAt, vscode.ConfigurationTarget.Global);
+  /** The catalog the editor counts with now: an update reaches it without a settings change or a reload. */
+  function catalogInForce() {
     return api.contexts.catalogFor(undefined);
   }
 
   it('loads newer prices from the configured URL, and keeps them when a later download is broken, truncated or implausibly small', async () => {
     const config = vscode.workspace.getConfiguration('promptBudget');
-    assert.equal((await freshCatalog(0.81)).find('gpt-9'), undefined, 'the bundled data has no gpt-9');
+    assert.equal(catalogInForce().find('gpt-9'), undefined, 'the bundled data has no gpt-9');
 
     await config.update('prices.url', `${base}/full.json`, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('promptBudget.updatePrices');
-    const updated = (await freshCatalog(0.82)).find('gpt-9');
+    const updated = catalogInForce().find('gpt-9');
     assert.equal(updated?.provider, 'openai');
     assert.equal(updated?.sources.prices?.asOf, '2026-11-20');
     assert.match(api.priceDataFile() ?? '', /genai-prices\.json$/, 'count workers started from now on read the same data');
@@ -71,7 +70,7 @@ describe('Update Prices', () => {
     for (const name of ['broken.json', 'truncated.json', 'data.json']) {
       await config.update('prices.url', `${base}/${name}`, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('promptBudget.updatePrices');
-      assert.equal((await freshCatalog(0.83)).find('gpt-9')?.pricing?.inputPerMillion, 8, `${name} left the last good prices in place`);
+      assert.equal(catalogInForce().find('gpt-9')?.pricing?.inputPerMillion, 8, `${name} left the last good prices in place`);
     }
   });
 
