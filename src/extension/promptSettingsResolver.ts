@@ -42,16 +42,10 @@ export class PromptSettingsResolver implements PromptSettingsSource, vscode.Disp
         this.changed.fire();
       }),
       // The built-in catalog is made of the price data in force: every catalog built on it is stale.
-      onDidChangePrices(() => {
-        this.catalogCache = [];
-        this.prepareCatalogs();
-        this.changed.fire();
-      }),
+      onDidChangePrices(() => this.rebuildCatalogs()),
       onDidChangeSettings(() => {
-        this.catalogCache = [];
         this.settingsGlobs.clear();
-        this.prepareCatalogs();
-        this.changed.fire();
+        this.rebuildCatalogs();
       }),
       { dispose: () => clearTimeout(this.prepareTimer) },
     );
@@ -70,6 +64,13 @@ export class PromptSettingsResolver implements PromptSettingsSource, vscode.Disp
   /** Whether `uri`'s context is final: every config read, or already the one that governs it (a first prompt need not wait for the rest). */
   readyFor(uri: vscode.Uri): boolean {
     return this.configsRead || this.budgets.settledFor(uri);
+  }
+
+  /** Drops every catalog (what they are built on changed), prepares them again and tells the surfaces. */
+  private rebuildCatalogs(): void {
+    this.catalogCache = [];
+    this.prepareCatalogs();
+    this.changed.fire();
   }
 
   private markConfigsRead(): void {

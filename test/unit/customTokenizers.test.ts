@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseBudgetConfig } from '../../src/core/config/parseBudgetConfig';
 import type { BudgetConfig } from '../../src/core/config/budgetConfig';
+import type { ModelCatalog } from '../../src/core/catalog/modelCatalog';
 import { isCustomTokenizer } from '../../src/core/tokenize/customVocabularies';
 import { readConvertedCustomVocabulary, resolveCustomTokenizers } from '../../src/core/tokenize/sources/customTokenizerFiles';
 import type { VocabularySources } from '../../src/core/tokenize/sources/vocabularyFiles';
@@ -14,6 +14,7 @@ import { describeVocabulary } from '../../src/core/tokenize/vocabularies';
 import type { CustomTokenizerId } from '../../src/core/types';
 import { loadGuardConfig } from '../../src/library/guardConfig';
 import { runCliInProcess } from '../runCliInProcess';
+import { temporaryFolders } from './temporaryFolders';
 
 const LLAMA3_SPLIT = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 const CORPUS = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'corpus');
@@ -55,15 +56,7 @@ function o200kAsTiktokenFile(): string {
   return lines.join('\n');
 }
 
-const tempDirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pb-customtok-'));
-  tempDirs.push(dir);
-  return dir;
-}
-after(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = temporaryFolders('pb-customtok-');
 
 /** Parses a config whose models name tokenizers, as written in prompt-budget.yaml. */
 function parseModels(models: Record<string, string>): ReturnType<typeof parseBudgetConfig> {
@@ -239,25 +232,26 @@ describe('prompt-budget count with a custom tokenizer', () => {
     assert.match(stdout, /^prompt\.txt: 5 tokens \(exact, custom tokenizer\.json \(\.\/tokenizers\/tokenizer\.json, sha256 [0-9a-f]{12}\)\)/);
   });
 
-  test("the library's guard resolves the same config to the same exact tokenizer", async () => {
-    writeFileSync(join(dir, 'prompt-budget.yaml'), 'version: 1\nmodels:\n  acme-ft:\n    contextWindow: 8192\n    tokenizer: ./tokenizers/tokenizer.json\n');
-    const { catalog } = await loadGuardConfig(dir, undefined);
+  /** acme-ft resolves to the custom tokenizer file, which counts exactly (5 tokens, as the CLI counts). */
+  async function assertAcmeFtCountsExactly(catalog: ModelCatalog): Promise<void> {
     const resolution = catalog.resolve('acme-ft');
     assert.ok('model' in resolution);
     const counter = await loadTokenCounter(resolution.model.tokenizer);
     assert.equal(counter.exact, true);
     assert.equal(counter.count('hello hello hello'), 5);
+  }
+
+  test("the library's guard resolves the same config to the same exact tokenizer", async () => {
+    writeFileSync(join(dir, 'prompt-budget.yaml'), 'version: 1\nmodels:\n  acme-ft:\n    contextWindow: 8192\n    tokenizer: ./tokenizers/tokenizer.json\n');
+    const { catalog } = await loadGuardConfig(dir, undefined);
+    await assertAcmeFtCountsExactly(catalog);
   });
 
   test("the library's guard given a parsed config resolves its tokenizer file from cwd, as from a config file's folder", async () => {
     const parsed = parseBudgetConfig('prompt-budget.yaml', 'version: 1\nmodels:\n  acme-ft:\n    contextWindow: 8192\n    tokenizer: ./tokenizers/tokenizer.json\n');
     assert.ok(parsed.config, JSON.stringify(parsed.problems));
     const { catalog } = await loadGuardConfig(dir, parsed.config);
-    const resolution = catalog.resolve('acme-ft');
-    assert.ok('model' in resolution);
-    const counter = await loadTokenCounter(resolution.model.tokenizer);
-    assert.equal(counter.exact, true);
-    assert.equal(counter.count('hello hello hello'), 5);
+    await assertAcmeFtCountsExactly(catalog);
   });
 
   test('a tokenizer file of an unsupported kind is a problem naming the config file and line; the count is an estimate', async () => {

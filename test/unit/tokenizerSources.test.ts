@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Worker } from 'node:worker_threads';
@@ -24,6 +23,7 @@ import { tekkenRanks } from '../../src/core/tokenize/tiktokenRanks';
 import { tokenizerJsonRanks } from '../../src/core/tokenize/tokenizerJsonRanks';
 import { forgetMissingVocabularies, loadTokenCounter, setFetchedRanksReader } from '../../src/core/tokenize/tokenCounter';
 import { parseVocabularyHeader } from '../../src/core/tokenize/vocabularyHeader';
+import { temporaryFolders } from './temporaryFolders';
 
 const LLAMA3_SPLIT = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
@@ -59,17 +59,7 @@ function pinnedSynthetic(repo = 'org/good', file = TOKENIZER_JSON): PinnedVocabu
   return { id: 'synthetic', label: 'Synthetic', licence: 'test', bytes: Buffer.byteLength(file), sha256: sha256(file), locations: [{ repo, commit: 'abc123', file: 'tokenizer.json' }], matchSpecialTokens: true };
 }
 
-const tempDirs: string[] = [];
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pb-tokenizers-'));
-  tempDirs.push(dir);
-  return dir;
-}
-
-after(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = temporaryFolders('pb-tokenizers-');
 
 function piecesOf(pattern: string, text: string): string[] {
   const pieces: string[] = [];

@@ -169,30 +169,27 @@ function loadEncoding(name: LoadableName): Promise<LoadedEncoding> {
 /** True once a verified copy of `id` is at hand (read, not yet built, or built). */
 async function hasFetchedVocabulary(id: FetchedVocabularyId): Promise<boolean> {
   if (loadedEncodings.has(id) || fetchedRanks.has(id)) return true;
-  const missing = missingSince.get(id);
-  if (missing !== undefined && Date.now() - missing < MISSING_RECHECK_MS) return false;
-  const ranks = await readFetchedRanks(id).catch(() => undefined);
-  if (!ranks) {
-    missingSince.set(id, Date.now());
-    return false;
-  }
-  missingSince.delete(id);
-  fetchedRanks.set(id, ranks);
-  return true;
+  const ranks = await readUnlessRecentlyMissing(id, missingSince, readFetchedRanks);
+  if (ranks) fetchedRanks.set(id, ranks);
+  return ranks !== undefined;
 }
 
 /** True once the compact form of custom vocabulary `id` is at hand (registered, read from a cache, or built). */
 async function hasCustomVocabulary(id: CustomTokenizerId): Promise<boolean> {
   if (loadedEncodings.has(id) || registeredCustomVocabulary(id)) return true;
-  const missing = customMissingSince.get(id);
-  if (missing !== undefined && Date.now() - missing < MISSING_RECHECK_MS) return false;
-  const ranks = await readCustomRanks(id).catch(() => undefined);
-  if (!ranks) {
-    customMissingSince.set(id, Date.now());
-    return false;
-  }
-  registerCustomVocabulary(id, ranks);
-  return true;
+  const ranks = await readUnlessRecentlyMissing(id, customMissingSince, readCustomRanks);
+  if (ranks) registerCustomVocabulary(id, ranks);
+  return ranks !== undefined;
+}
+
+/** Reads `id` with `read`, unless it was found missing less than MISSING_RECHECK_MS ago (`missingSince` keeps when). */
+async function readUnlessRecentlyMissing<Id>(id: Id, missingSince: Map<Id, number>, read: (id: Id) => Promise<Uint8Array | undefined>): Promise<Uint8Array | undefined> {
+  const missing = missingSince.get(id);
+  if (missing !== undefined && Date.now() - missing < MISSING_RECHECK_MS) return undefined;
+  const ranks = await read(id).catch(() => undefined);
+  if (ranks) missingSince.delete(id);
+  else missingSince.set(id, Date.now());
+  return ranks;
 }
 
 async function readCustomFromCliCache(id: CustomTokenizerId): Promise<Uint8Array | undefined> {
