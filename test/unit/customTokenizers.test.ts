@@ -14,28 +14,11 @@ import { describeVocabulary } from '../../src/core/tokenize/vocabularies';
 import type { CustomTokenizerId } from '../../src/core/types';
 import { loadGuardConfig } from '../../src/library/guardConfig';
 import { runCliInProcess } from '../runCliInProcess';
+import { syntheticTokenizerJson } from './syntheticTokenizer';
 import { temporaryFolders } from './temporaryFolders';
 
-const LLAMA3_SPLIT = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 const CORPUS = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'corpus');
 const O200K_RANKS = join(__dirname, '..', '..', '..', 'dist', 'o200k_base.ranks');
-
-/** A small byte-level BPE tokenizer.json: the 256 bytes, then he, ll, hell, hello; one added token. */
-function syntheticTokenizerJson(): string {
-  const printable = (b: number) => (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255);
-  const vocab: Record<string, number> = {};
-  let extra = 0;
-  for (let b = 0; b < 256; b++) vocab[String.fromCodePoint(printable(b) ? b : 256 + extra++)] = b;
-  ['he', 'll', 'hell', 'hello'].forEach((token, i) => (vocab[token] = 256 + i));
-  vocab['<|end|>'] = 260;
-  return JSON.stringify({
-    version: '1.0',
-    added_tokens: [{ id: 260, content: '<|end|>', single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }],
-    normalizer: null,
-    pre_tokenizer: { type: 'Sequence', pretokenizers: [{ type: 'Split', pattern: { Regex: LLAMA3_SPLIT }, behavior: 'Isolated', invert: false }, { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false }] },
-    model: { type: 'BPE', dropout: null, byte_fallback: false, ignore_merges: false, vocab, merges: ['h e', 'l l', 'he ll', 'hell o'] },
-  });
-}
 
 /** o200k_base as a tiktoken ranks file (`<base64 token> <rank>` per line), rebuilt from the shipped compact form. */
 function o200kAsTiktokenFile(): string {
