@@ -1,7 +1,8 @@
 // Bundles the extension, its prompt worker, the CLI and the library. Type checking is separate: `npm run check`.
 import * as esbuild from 'esbuild';
-import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { writeRanks, writeVocabularies } from './scripts/buildRanks.mjs';
 
@@ -23,8 +24,13 @@ const problemMatcher = {
   },
 };
 
+// Names this build in its bundles and in the catalog snapshot it writes (writeBuiltInSnapshot). A watch
+// build has none: its bundles change without a new snapshot, so they build the catalog themselves.
+const buildId = watch ? undefined : randomUUID();
+
 const common = {
   bundle: true,
+  define: buildId ? { PROMPT_BUDGET_BUILD_ID: JSON.stringify(buildId) } : {},
   format: 'cjs',
   platform: 'node',
   target: 'node20',
@@ -94,9 +100,33 @@ await writeVocabularies('dist');
 for (const file of readdirSync('vocabularies')) if (!file.endsWith('.gz')) copyFileSync(`vocabularies/${file}`, `dist/${file}`);
 await writeBundledPriceCopy('dist');
 
+/**
+ * The built-in catalog of the bundled price data, as this build's bundles would build it now, beside
+ * them (src/core/catalog/builtInSnapshot.ts): they read it instead of building 1,500 models before the
+ * first count. Made by the core's own code, bundled for the moment.
+ */
+async function writeBuiltInSnapshot(dir) {
+  const writer = `${dir}/.builtInSnapshotWriter.cjs`;
+  try {
+    await esbuild.build({
+      ...common,
+      sourcemap: false,
+      plugins: [pricesInOwnFile],
+      stdin: { contents: "module.exports = require('./src/core/catalog/modelCatalog').ModelCatalog;", resolveDir: '.', loader: 'ts' },
+      outfile: writer,
+    });
+    const ModelCatalog = createRequire(import.meta.url)(`./${writer}`);
+    await writeFile(`${dir}/builtInCatalog.json`, ModelCatalog.builtInSnapshot(new Date(), buildId));
+  } finally {
+    await rm(writer, { force: true });
+  }
+}
+
 if (watch) {
+  // A snapshot of an earlier build would not be read; removed so that nothing suggests otherwise.
+  rmSync('dist/builtInCatalog.json', { force: true });
   for (const options of builds) await (await esbuild.context(options)).watch();
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));
-  await writeLibraryEsmEntry();
+  await Promise.all([writeLibraryEsmEntry(), writeBuiltInSnapshot('dist')]);
 }

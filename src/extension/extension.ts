@@ -2,6 +2,7 @@
 // workspace scan runs here; counting starts in a worker when a prompt is first shown.
 import * as vscode from 'vscode';
 import { priceDataFile } from '../core/catalog/activePriceData';
+import { ModelCatalog } from '../core/catalog/modelCatalog';
 import { registerBudgetTree, type BudgetTreeProvider } from './budgetTree';
 import { registerCompareView, type CompareViews } from './compareView';
 import { registerCompareWithHead } from './compareWithHead';
@@ -48,6 +49,8 @@ export interface PromptBudgetApi {
   settingsReads: () => number;
   /** The price data file count workers start with (the update cache once the user opted in), if any. */
   priceDataFile: () => string | undefined;
+  /** Whether the built-in catalog in force was read from the build's snapshot rather than built here. */
+  catalogFromSnapshot: () => boolean;
   /** How long `activate` took, in milliseconds (shown in the log; printed by the smoke test). */
   activationMs: number;
 }
@@ -86,7 +89,7 @@ export function activate(context: vscode.ExtensionContext): PromptBudgetApi {
 
   const activationMs = performance.now() - started;
   log().info(`Activated in ${activationMs.toFixed(1)} ms`);
-  return { documents, contexts, budgets, choice, statusBar, inlineCounts, tokenBoundaries, compareViews, budgetTree, usage, providerCounts, headDiffs, settingsReads: settingsReadCount, priceDataFile, activationMs };
+  return { documents, contexts, budgets, choice, statusBar, inlineCounts, tokenBoundaries, compareViews, budgetTree, usage, providerCounts, headDiffs, settingsReads: settingsReadCount, priceDataFile, catalogFromSnapshot: () => ModelCatalog.builtInFromSnapshot(), activationMs };
 }
 
 export function deactivate(): void {

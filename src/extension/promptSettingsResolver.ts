@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Budget, BudgetConfig } from '../core/config/budgetConfig';
 import { globsMatcher, isListedPromptFile } from '../core/check/matchBudgets';
-import type { ModelCatalog } from '../core/catalog/modelCatalog';
+import { ModelCatalog } from '../core/catalog/modelCatalog';
 import { catalogWithOverrides } from '../core/catalog/catalogWithOverrides';
 import { resolvePromptSettings, type PromptSettingSources, type ResolvedPromptSettings } from '../core/count/resolvePromptSettings';
 import type { ModelOverride } from '../core/types';
@@ -57,7 +57,20 @@ export class PromptSettingsResolver implements PromptSettingsSource, vscode.Disp
       if (!this.configsRead) log().warn(`prompt-budget.yaml not read after ${CONFIG_WAIT_MS} ms: counts show without its budgets until it is.`);
       this.markConfigsRead();
     }, CONFIG_WAIT_MS);
-    this.disposables.push({ dispose: () => clearTimeout(waited) });
+    // The built-in models need no config: made a turn after activation, while the configs are read, so
+    // that a prompt opened meanwhile waits only for its config's overrides on top of them.
+    const builtInSoon = setTimeout(() => {
+      const started = performance.now();
+      const models = ModelCatalog.builtIn().list().length;
+      const how = ModelCatalog.builtInFromSnapshot() ? "read from the build's snapshot" : `built from ${ModelCatalog.priceData().label}`;
+      log().info(`Built-in catalog: ${models} models, ${how}, in ${(performance.now() - started).toFixed(0)} ms`);
+    }, 0);
+    this.disposables.push({
+      dispose: () => {
+        clearTimeout(waited);
+        clearTimeout(builtInSoon);
+      },
+    });
     void budgets.whenLoaded().then(() => this.markConfigsRead());
   }
 
@@ -81,8 +94,8 @@ export class PromptSettingsResolver implements PromptSettingsSource, vscode.Disp
   }
 
   /**
-   * Builds each folder's catalog in a later turn (1,500 models: 40-150 ms on a busy machine). The
-   * extension activates when a prompt language or file is about to be used, so this is work the
+   * Builds each folder's catalog in a later turn (its settings' and config's overrides on the built-in
+   * models). The extension activates as a window with a config or a prompt opens, so this is work the
    * first prompt opened would otherwise do before its text could go to the count worker.
    */
   private prepareCatalogs(): void {

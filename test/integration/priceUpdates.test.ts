@@ -58,6 +58,7 @@ describe('Update Prices', () => {
   it('loads newer prices from the configured URL, and keeps them when a later download is broken, truncated or implausibly small', async () => {
     const config = vscode.workspace.getConfiguration('promptBudget');
     assert.equal(catalogInForce().find('gpt-9'), undefined, 'the bundled data has no gpt-9');
+    assert.equal(api.catalogFromSnapshot(), true, "the bundled data's catalog is the build's snapshot, not built again");
 
     await config.update('prices.url', `${base}/full.json`, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('promptBudget.updatePrices');
@@ -65,6 +66,7 @@ describe('Update Prices', () => {
     assert.equal(updated?.provider, 'openai');
     assert.equal(updated?.sources.prices?.asOf, '2026-11-20');
     assert.match(api.priceDataFile() ?? '', /genai-prices\.json$/, 'count workers started from now on read the same data');
+    assert.equal(api.catalogFromSnapshot(), false, 'the updated data has a catalog of its own');
     assert.equal(process.env.PROMPT_BUDGET_PRICES_FILE, undefined, "the extension host's shared environment is left alone");
 
     for (const name of ['broken.json', 'truncated.json', 'data.json']) {

@@ -33,6 +33,7 @@ describe('the .vsix', () => {
         'THIRD_PARTY_NOTICES.md',
         'dist/Apache-2.0.txt',
         'dist/NOTICE.md',
+        'dist/builtInCatalog.json',
         'dist/cl100k_base.ranks',
         'dist/promptWorker.js',
         'dist/deepseek_v3.LICENSE.txt',

@@ -33,6 +33,11 @@ export function activePriceData(): PriceData {
   return active;
 }
 
+/** Whether the price data in effect is the bundled data (nothing else chosen or named), without reading any. */
+export function bundledDataInForce(): boolean {
+  return active ? active.origin === 'bundled' : priceDataFile() === undefined;
+}
+
 /** Chooses the price data (undefined: back to the default). The catalog is rebuilt on its next use. */
 export function setActivePriceData(data: PriceData | undefined): void {
   active = data;

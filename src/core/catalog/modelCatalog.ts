@@ -1,10 +1,12 @@
 // The models the extension and the CLI know: every model the price data prices, then user overrides on top.
-// Importing this module is cheap; the price data loads on the first `ModelCatalog.builtIn()`.
+// Importing this module is cheap; the built-in models load on the first `ModelCatalog.builtIn()`: read
+// from the build's snapshot of them (builtInSnapshot.ts) where it holds, else built from the price data.
 import type { ModelInfo, ModelOverride, ModelPricing } from '../types';
 import { editDistance } from '../config/editDistance';
-import { activePriceData } from './activePriceData';
+import { activePriceData, bundledDataInForce } from './activePriceData';
 import { buildBuiltInModels, type ProviderRule } from './builtInModels';
-import { matches, type MatchRule, type PriceData } from './priceData';
+import { BUILT_IN_SNAPSHOT_FILE, builtInCatalogFromSnapshot, builtInSnapshotOf, type BuiltInCatalogParts } from './builtInSnapshot';
+import { bundledPriceData, matches, PRICE_PACKAGE, type MatchRule, type PriceData } from './priceData';
 
 /** What `ModelCatalog.resolve` returns: the model, or a message naming the closest known ids. */
 export type ModelResolution = { model: ModelInfo } | { error: string; suggestions: string[] };
@@ -59,7 +61,15 @@ const DATED_SUFFIX = /(?:[-@](?:\d{4}-\d{2}-\d{2}|\d{8}|\d{3,4})|-latest)$/;
 // The package's own retry: a compact date written out (-20250514 -> -2025-05-14).
 const COMPACT_DATE = /-(20\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=-|:|$)/g;
 
-let builtInCatalog: { catalog: ModelCatalog; data: PriceData } | undefined;
+// The build's id, set by esbuild.mjs in the bundles (not in watch builds, nor in the compiled tests):
+// the snapshot of the catalog it writes beside them is only read by the bundles of the same build.
+declare const PROMPT_BUDGET_BUILD_ID: string | undefined;
+const BUILD_ID = typeof PROMPT_BUDGET_BUILD_ID === 'string' ? PROMPT_BUDGET_BUILD_ID : undefined;
+
+// The built-in catalog and what it was made of: price data, or the build's snapshot of the bundled data's.
+let builtInCatalog: { catalog: ModelCatalog; madeOf: PriceData | 'snapshot' } | undefined;
+// Read once per process: undefined until tried, null when there is none this build can use.
+let snapshotParts: BuiltInCatalogParts | null | undefined;
 
 /** Models by id and alias, looked up case-insensitively, with overrides layered on top. */
 export class ModelCatalog {
@@ -70,26 +80,51 @@ export class ModelCatalog {
   private readonly lookUps = new Map<string, LookUp>();
   private readonly suggestions = new Map<string, string[]>();
   private compactNames: { model: ModelInfo; names: string[]; idLength: number }[] | undefined;
+  private byIdOrName: Map<string, ModelInfo[]> | undefined;
 
-  /** @param index match rules, unpriced names and providers of the price data; a catalog of overrides alone needs none. */
-  constructor(models: readonly ModelInfo[], index?: Partial<CatalogIndex>) {
-    this.models = [...models].sort(compareModels);
+  /**
+   * @param index match rules, unpriced names and providers of the price data; a catalog of overrides alone needs none.
+   * `sorted`: the models are in the catalog's order already (the build's snapshot), so no sort.
+   */
+  constructor(models: readonly ModelInfo[], index?: Partial<CatalogIndex> & { sorted?: boolean }) {
+    this.models = index?.sorted ? [...models] : [...models].sort(compareModels);
     this.index = { matchRules: index?.matchRules ?? new Map(), unpriced: index?.unpriced ?? new Set(), providers: index?.providers ?? [] };
     // Ids claim their key before any alias does; among aliases, overrides claim theirs first.
-    for (const model of this.models) this.claim(model.id, model);
+    for (const model of this.models) for (const key of claimKeysOf(model).id) this.claim(key, model);
     for (const model of [...this.models].sort((a, b) => originRank(b) - originRank(a))) {
-      for (const alias of model.aliases) this.claim(alias, model);
+      for (const key of claimKeysOf(model).aliases) this.claim(key, model);
     }
   }
 
   /** The built-in catalog: every model the active price data prices, with cited limits. Built on first use, again after the data changes. */
   static builtIn(): ModelCatalog {
+    if (bundledDataInForce()) {
+      if (builtInCatalog?.madeOf === 'snapshot') return builtInCatalog.catalog;
+      snapshotParts ??= readBuiltInSnapshot() ?? null;
+      if (snapshotParts) {
+        builtInCatalog = { catalog: new ModelCatalog(snapshotParts.models, { ...snapshotParts, sorted: true }), madeOf: 'snapshot' };
+        return builtInCatalog.catalog;
+      }
+    }
     const data = activePriceData();
-    if (builtInCatalog?.data !== data) {
+    if (builtInCatalog?.madeOf !== data) {
       const built = buildBuiltInModels(new Date(), data);
-      builtInCatalog = { catalog: new ModelCatalog(built.models, built), data };
+      builtInCatalog = { catalog: new ModelCatalog(built.models, built), madeOf: data };
     }
     return builtInCatalog.catalog;
+  }
+
+  /** Whether the built-in catalog in use was read from the build's snapshot (rather than built in this process). */
+  static builtInFromSnapshot(): boolean {
+    return builtInCatalog?.madeOf === 'snapshot';
+  }
+
+  /** The snapshot of the bundled data's built-in catalog, built at `at`, for build `buildId` (esbuild.mjs writes it). */
+  static builtInSnapshot(at: Date, buildId: string): string {
+    const data = bundledPriceData();
+    const built = buildBuiltInModels(at, data);
+    const sorted = new ModelCatalog(built.models, built).models;
+    return builtInSnapshotOf({ ...built, models: [...sorted] }, data, at, buildId, PRICE_PACKAGE.version);
   }
 
   /** The price data the built-in catalog is made of (its date and origin are shown to users). */
@@ -105,18 +140,26 @@ export class ModelCatalog {
     if (overrides.length === 0) return this;
     const models = new Map<string, ModelInfo>(this.models.map((model) => [model.id, model]));
     const matchRules = new Map(this.index.matchRules);
+    // The models this list made, in the order made: after the catalog's own in `models`, as a merged one is set anew.
+    const made: ModelInfo[] = [];
+    /** The model whose id or display name is `name` (not another alias), among the catalog's left and those made. */
+    const named = (name: string): ModelInfo | undefined => {
+      const key = looseKey(name);
+      const own = (this.idsAndNames().get(key) ?? []).filter((model) => models.get(model.id) === model);
+      return preferMaker([...own, ...made.filter((model) => looseKey(model.id) === key || looseKey(model.name) === key)]);
+    };
     for (const override of overrides) {
       // Later entries of the same list see earlier ones (a model added, then given a price).
-      const existing = modelNamed([...models.values()], override.id);
-      const merged = existing
-        ? mergeOverride(existing, override, origin)
-        : newModel(override, origin, this.fineTuneBase(override.id, models));
+      const existing = named(override.id);
+      const merged = existing ? mergeOverride(existing, override, origin) : newModel(override, origin, this.fineTuneBase(override.id, named));
       if (existing) {
         models.delete(existing.id);
+        if (made.includes(existing)) made.splice(made.indexOf(existing), 1);
         const rule = matchRules.get(existing);
         if (rule) matchRules.set(merged, rule);
       }
       models.set(merged.id, merged);
+      made.push(merged);
     }
     return new ModelCatalog([...models.values()], { ...this.index, matchRules });
   }
@@ -164,12 +207,10 @@ export class ModelCatalog {
     return [...new Set(this.models.map((model) => model.provider))].sort();
   }
 
-  private claim(name: string, model: ModelInfo): void {
-    for (const key of new Set([nameKey(name), looseKey(name)])) {
-      const claimed = this.byName.get(key);
-      if (!claimed) this.byName.set(key, [model]);
-      else if (!claimed.includes(model)) claimed.push(model);
-    }
+  private claim(key: string, model: ModelInfo): void {
+    const claimed = this.byName.get(key);
+    if (!claimed) this.byName.set(key, [model]);
+    else if (!claimed.includes(model)) claimed.push(model);
   }
 
   private lookUpName(idOrAlias: string): LookUp {
@@ -285,9 +326,24 @@ export class ModelCatalog {
   }
 
   /** The base of an OpenAI fine-tune id 'ft:gpt-4o-mini:org::abc', when the catalog (or an earlier override) knows it. */
-  private fineTuneBase(id: string, models: ReadonlyMap<string, ModelInfo>): ModelInfo | undefined {
+  private fineTuneBase(id: string, named: (name: string) => ModelInfo | undefined): ModelInfo | undefined {
     const base = /^ft:([^:]+):/i.exec(id.trim())?.[1];
-    return base ? (modelNamed([...models.values()], base) ?? this.find(base)) : undefined;
+    return base ? (named(base) ?? this.find(base)) : undefined;
+  }
+
+  /** The models by the loose key of their id and of their display name, in the catalog's order; made on first use. */
+  private idsAndNames(): Map<string, ModelInfo[]> {
+    if (!this.byIdOrName) {
+      this.byIdOrName = new Map();
+      for (const model of this.models) {
+        for (const key of new Set([looseKey(model.id), looseKey(model.name)])) {
+          const list = this.byIdOrName.get(key);
+          if (list) list.push(model);
+          else this.byIdOrName.set(key, [model]);
+        }
+      }
+    }
+    return this.byIdOrName;
   }
 
   /** The ids closest to `name`, at most SUGGESTION_COUNT; none when nothing is close. Makers' own models first. */
@@ -332,10 +388,20 @@ export class ModelCatalog {
   }
 }
 
-/** The model whose id or display name is `name`, not counting other aliases (an override of a dated id is a model of its own). */
-function modelNamed(models: readonly ModelInfo[], name: string): ModelInfo | undefined {
-  const key = looseKey(name);
-  const named = models.filter((model) => looseKey(model.id) === key || looseKey(model.name) === key);
+/** The build's snapshot beside this bundle, if this build wrote one and it holds the prices in effect now. */
+function readBuiltInSnapshot(): BuiltInCatalogParts | undefined {
+  if (BUILD_ID === undefined) return undefined;
+  try {
+    const { readFileSync } = require('node:fs') as typeof import('node:fs');
+    const { join } = require('node:path') as typeof import('node:path');
+    return builtInCatalogFromSnapshot(readFileSync(join(__dirname, BUILT_IN_SNAPSHOT_FILE), 'utf8'), new Date(), BUILD_ID, PRICE_PACKAGE.version);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Of the models named alike, the maker's own (a reseller's listing is not what an override means), else the first. */
+function preferMaker(named: readonly ModelInfo[]): ModelInfo | undefined {
   return named.find((model) => model.sellsOwnModel !== false) ?? named[0];
 }
 
@@ -431,8 +497,39 @@ function nameKey(name: string): string {
 }
 
 /** 'GPT-4o mini', 'gpt_4o_mini' and 'claude-sonnet-4.5' meet 'gpt-4o-mini' and 'claude-sonnet-4-5'. */
+/** The keys a model claims: its id's, then its aliases' (each exactly as written, then loosely where that differs). */
+interface ClaimKeys {
+  id: string[];
+  aliases: string[];
+}
+
+// Per model object: a catalog with overrides shares the unchanged models of the one below it, and their keys.
+const claimKeys = new WeakMap<ModelInfo, ClaimKeys>();
+
+function claimKeysOf(model: ModelInfo): ClaimKeys {
+  let keys = claimKeys.get(model);
+  if (!keys) {
+    keys = { id: keysOf(model.id), aliases: model.aliases.flatMap(keysOf) };
+    claimKeys.set(model, keys);
+  }
+  return keys;
+}
+
+function keysOf(name: string): string[] {
+  const exact = nameKey(name);
+  const loose = looseOf(exact);
+  return loose === exact ? [exact] : [exact, loose];
+}
+
 function looseKey(name: string): string {
-  return nameKey(name).replace(/[\s_.]+/g, '-');
+  return looseOf(nameKey(name));
+}
+
+// Most names have none of these: the test spares building a new string for them.
+const LOOSE_SEPARATORS = /[\s_.]/;
+
+function looseOf(key: string): string {
+  return LOOSE_SEPARATORS.test(key) ? key.replace(/[\s_.]+/g, '-') : key;
 }
 
 /** Punctuation-free form for measuring how close two names are. */
