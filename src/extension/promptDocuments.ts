@@ -87,8 +87,6 @@ export class PromptDocuments implements vscode.Disposable {
   private promptDecisions = new WeakMap<vscode.TextDocument, boolean>();
   private nextOpenId = 1;
   private recountCount = 0;
-  private encoderLoading = false;
-  private encoderTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly analyses = new Map<string, DocumentAnalysis>();
   private readonly analyzed = new vscode.EventEmitter<DocumentAnalysis>();
   private readonly forgotten = new vscode.EventEmitter<vscode.Uri>();
@@ -137,19 +135,18 @@ export class PromptDocuments implements vscode.Disposable {
         this.promptDecisions = new WeakMap();
         for (const document of vscode.workspace.textDocuments) this.retrack(document);
         this.reevaluateAll();
-        this.loadEncoderSoon();
       }),
     );
     // Documents already open are picked up right after activation, so activate() itself stays cheap
     // (deciding and counting them builds the catalog). The worker readies o200k_base (the default
     // model's tokenizer, and the estimates' base) at once: on a busy machine that takes a few hundred
     // ms, which the first prompt opened would otherwise wait for. The extension host loads it too
-    // (about 10 MB and 30 ms) for the short prompts it counts itself, once no prompt waits for its first
-    // count (loadEncoderSoon): in a starting window that parse would hold up the config and the catalog
-    // on this thread, while the worker counts the first prompts anyway.
+    // for the short prompts it counts itself (loadEncoder): its file is read while the configs are, and a
+    // prompt opened with a starting window is counted here before a starting worker has its own.
     let deciding: ReturnType<typeof setTimeout> | undefined;
     const initial = setTimeout(() => {
       this.send({ kind: 'warm', tokenizer: 'o200k_base' });
+      this.loadEncoder();
       deciding = setTimeout(() => {
         for (const document of vscode.workspace.textDocuments) this.track(document);
       }, 0);
@@ -158,27 +155,19 @@ export class PromptDocuments implements vscode.Disposable {
       dispose: () => {
         clearTimeout(initial);
         clearTimeout(deciding);
-        clearTimeout(this.encoderTimer);
       },
     });
   }
 
-  /**
-   * Loads o200k_base in the extension host (once), for the short prompts counted here, a turn after the
-   * contexts change or a count comes in (after the catalog they prepare), when no prompt waits for its first count.
-   */
-  private loadEncoderSoon(): void {
-    if (this.encoderLoading || this.encoderTimer || [...this.tracked.values()].some((tracked) => !tracked.latest)) return;
-    this.encoderTimer = setTimeout(() => {
-      this.encoderLoading = true;
-      loadTokenCounter('o200k_base').then(
-        (counter) => {
-          this.countWaitingHere();
-          warmUpCounting(counter);
-        },
-        (error: unknown) => log().warn(`o200k_base could not be loaded in the extension host: ${String(error)}`),
-      );
-    }, 0);
+  /** Loads o200k_base in the extension host, for the short prompts counted here, and counts those waiting for it. */
+  private loadEncoder(): void {
+    loadTokenCounter('o200k_base').then(
+      (counter) => {
+        // A prompt counted here has compiled the counting code; else a sample does, for the first prompt opened.
+        if (this.countWaitingHere() === 0) warmUpCounting(counter);
+      },
+      (error: unknown) => log().warn(`o200k_base could not be loaded in the extension host: ${String(error)}`),
+    );
   }
 
   /** How many times a document was counted again with another tokenizer (its model changed). */
@@ -323,14 +312,17 @@ export class PromptDocuments implements vscode.Disposable {
    * Counts here the short prompts still waiting for the worker's first count: in a window that has
    * just started, a prompt open at activation was sent to a worker that has yet to start and load.
    */
-  private countWaitingHere(): void {
+  private countWaitingHere(): number {
+    let counts = 0;
     for (const [key, tracked] of this.tracked) {
       if (tracked.latest || tracked.version !== tracked.document.version) continue;
       const counted = this.countHere(fileNameOf(tracked.document), tracked.document.getText(), tracked.tokenizer);
       if (!counted) continue;
       tracked.latest = { version: tracked.version, ...counted };
       this.evaluate(vscode.Uri.parse(key), tracked);
+      counts++;
     }
+    return counts;
   }
 
   /** The count of a short prompt, made on this thread with a tokenizer loaded here; undefined for the worker to make. */
@@ -372,7 +364,6 @@ export class PromptDocuments implements vscode.Disposable {
     if (tracked.latest?.version === response.version && tracked.latest.count.tokenizer === response.count.tokenizer) return;
     tracked.latest = { version: response.version, parsed: response.parsed, count: response.count, elapsedMs: response.elapsedMs };
     this.evaluate(vscode.Uri.parse(response.uri), tracked);
-    this.loadEncoderSoon();
   }
 
   private evaluate(uri: vscode.Uri, tracked: TrackedDocument): void {

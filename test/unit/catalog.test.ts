@@ -8,7 +8,7 @@ import { ModelCatalog } from '../../src/core/catalog/modelCatalog';
 import { MODEL_LIMITS } from '../../src/core/catalog/modelLimits';
 import { findProvider } from '@pydantic/genai-prices';
 import { BUNDLED_PRICES_COPY, BUNDLED_PROVIDER_IDS, PRICE_PACKAGE, readBundledPriceCopy } from '../../src/core/catalog/priceData';
-import type { ModelInfo } from '../../src/core/types';
+import type { ModelInfo, ModelOverride } from '../../src/core/types';
 
 const catalog = ModelCatalog.builtIn();
 
@@ -382,4 +382,55 @@ describe('overrides', () => {
     assert.equal(model('openai/gpt-4o', claimed).id, 'my-proxy-4o');
     assert.equal(model('gpt-4o', claimed).id, 'gpt-4o');
   });
+});
+
+describe('overrides on a catalog of 1,500 models', () => {
+  /** The catalog `layers` make, built anew from its models (sorted and claimed from scratch), with each model's match rule. */
+  function builtAnew(layered: ModelCatalog, built: ReturnType<typeof buildBuiltInModels>): ModelCatalog {
+    const rules = new Map(built.models.map((entry) => [entry.id, built.matchRules.get(entry)]));
+    const matchRules = new Map(layered.list().flatMap((entry) => (rules.get(entry.id) ? [[entry, rules.get(entry.id)!] as const] : [])));
+    return new ModelCatalog(layered.list(), { matchRules, unpriced: built.unpriced, providers: built.providers });
+  }
+
+  test('resolve every name as the same catalog built anew: models merged, renamed, added, aliased over catalog names, layered twice', () => {
+    const built = buildBuiltInModels(new Date('2026-12-01T00:00:00Z'));
+    const base = new ModelCatalog(built.models, built);
+    const settings: ModelOverride[] = [
+      { id: 'gpt-4o', outputPerMillion: 20 },
+      { id: 'claude-sonnet-4-5', name: 'Zeta Sonnet', provider: 'aaa-first', aliases: ['sonnet'] },
+      { id: 'local-a', aliases: ['gpt-4.1', 'claude-opus-4-1', 'Llama 3.3 70B'] },
+    ];
+    const workspace: ModelOverride[] = [
+      { id: 'gpt-4o', inputPerMillion: 3, aliases: ['my-4o'] },
+      { id: 'GPT-4o mini', inputPerMillion: 0.1 },
+      { id: 'local-b' },
+      { id: 'local-b', inputPerMillion: 2, aliases: ['sonnet', 'local-a'] },
+      { id: 'ft:gpt-4o-mini:acme::x', inputPerMillion: 1 },
+      { id: 'openrouter/anthropic/claude-sonnet-4.5', inputPerMillion: 1 },
+      { id: 'local-a', name: 'A', aliases: ['deepseek-chat'] },
+    ];
+    const layers = [base.withOverrides(settings, 'settings'), base.withOverrides(settings, 'settings').withOverrides(workspace, 'workspace'), base.withOverrides(workspace, 'workspace')];
+    for (const layered of layers) {
+      const anew = builtAnew(layered, built);
+      assert.deepEqual(layered.list().map((entry) => entry.id), anew.list().map((entry) => entry.id), 'the same order');
+      const names = new Set(anew.list().flatMap((entry) => [entry.id, entry.name, ...entry.aliases]));
+      for (const extra of ['claude-sonnet-4-5-20250929', 'gpt-4o-2024-08-06', 'openrouter/gpt-4o', 'azure/gpt-4.1', 'sonnet', 'gpt4o', 'my-4o']) names.add(extra);
+      for (const name of names) {
+        const expected = anew.resolve(name);
+        const actual = layered.resolve(name);
+        assert.deepEqual('model' in actual ? actual.model : actual, 'model' in expected ? expected.model : expected, name);
+      }
+    }
+    assert.equal(layers[1].find('sonnet')?.id, 'local-b', 'the workspace claims an alias before the settings');
+    assert.equal(layers[1].find('gpt-4o')?.pricing?.inputPerMillion, 3);
+    assert.equal(layers[1].find('gpt-4o')?.pricing?.outputPerMillion, 20);
+    assert.equal(base.find('sonnet'), undefined, 'the base catalog is left alone');
+  });
+});
+
+test("an override's price reaches the dated ids its model's match rule finds, with a provider named too", () => {
+  const overridden = catalog.withOverrides([{ id: 'claude-sonnet-4-5', inputPerMillion: 2 }], 'workspace');
+  for (const name of ['claude-sonnet-4-5-20250929', 'anthropic/claude-sonnet-4-5-20250929', 'anthropic:claude-sonnet-4-5-20250929']) {
+    assert.equal(overridden.find(name)?.pricing?.inputPerMillion, 2, name);
+  }
 });

@@ -71,10 +71,19 @@ let builtInCatalog: { catalog: ModelCatalog; madeOf: PriceData | 'snapshot' } | 
 // Read once per process: undefined until tried, null when there is none this build can use.
 let snapshotParts: BuiltInCatalogParts | null | undefined;
 
+/**
+ * The models that claim each name key: by their id, in the catalog's order; by an alias, overrides
+ * first, then in the catalog's order. A lookup reads both, ids first.
+ */
+interface Claims {
+  byId: Map<string, ModelInfo[]>;
+  byAlias: Map<string, ModelInfo[]>;
+}
+
 /** Models by id and alias, looked up case-insensitively, with overrides layered on top. */
 export class ModelCatalog {
   private readonly models: readonly ModelInfo[];
-  private readonly byName = new Map<string, ModelInfo[]>();
+  private readonly claims: Claims;
   private readonly index: CatalogIndex;
   // Prompts name the same few models again and again; a match-rule scan over every model is not free.
   private readonly lookUps = new Map<string, LookUp>();
@@ -84,15 +93,18 @@ export class ModelCatalog {
 
   /**
    * @param index match rules, unpriced names and providers of the price data; a catalog of overrides alone needs none.
-   * `sorted`: the models are in the catalog's order already (the build's snapshot), so no sort.
+   * `sorted`: the models are in the catalog's order already (the build's snapshot, or `withOverrides`), so no sort.
+   * `claims`: their claims, made already (`withOverrides` updates its base's for the models it changed).
    */
-  constructor(models: readonly ModelInfo[], index?: Partial<CatalogIndex> & { sorted?: boolean }) {
+  constructor(models: readonly ModelInfo[], index?: Partial<CatalogIndex> & { sorted?: boolean; claims?: Claims }) {
     this.models = index?.sorted ? [...models] : [...models].sort(compareModels);
     this.index = { matchRules: index?.matchRules ?? new Map(), unpriced: index?.unpriced ?? new Set(), providers: index?.providers ?? [] };
-    // Ids claim their key before any alias does; among aliases, overrides claim theirs first.
-    for (const model of this.models) for (const key of claimKeysOf(model).id) this.claim(key, model);
+    this.claims = index?.claims ?? { byId: new Map(), byAlias: new Map() };
+    if (index?.claims) return;
+    for (const model of this.models) for (const key of claimKeysOf(model).id) claim(this.claims.byId, key, model);
+    // A sort by rank alone keeps the catalog's order within a rank.
     for (const model of [...this.models].sort((a, b) => originRank(b) - originRank(a))) {
-      for (const key of claimKeysOf(model).aliases) this.claim(key, model);
+      for (const key of claimKeysOf(model).aliases) claim(this.claims.byAlias, key, model);
     }
   }
 
@@ -148,6 +160,7 @@ export class ModelCatalog {
       const own = (this.idsAndNames().get(key) ?? []).filter((model) => models.get(model.id) === model);
       return preferMaker([...own, ...made.filter((model) => looseKey(model.id) === key || looseKey(model.name) === key)]);
     };
+    const replaced: ModelInfo[] = [];
     for (const override of overrides) {
       // Later entries of the same list see earlier ones (a model added, then given a price).
       const existing = named(override.id);
@@ -155,13 +168,19 @@ export class ModelCatalog {
       if (existing) {
         models.delete(existing.id);
         if (made.includes(existing)) made.splice(made.indexOf(existing), 1);
+        else replaced.push(existing);
+        // The rule moves to the merged model: left on the one it replaces, it would still find that one.
         const rule = matchRules.get(existing);
+        matchRules.delete(existing);
         if (rule) matchRules.set(merged, rule);
       }
       models.set(merged.id, merged);
       made.push(merged);
     }
-    return new ModelCatalog([...models.values()], { ...this.index, matchRules });
+    // The same catalog as one built from `models` anew, without sorting and claiming 1,500 models again.
+    const added = [...made].sort(compareModels);
+    const sorted = mergeSorted(this.models.filter((model) => !replaced.includes(model)), added);
+    return new ModelCatalog(sorted, { ...this.index, matchRules, sorted: true, claims: updatedClaims(this.claims, replaced, added) });
   }
 
   /**
@@ -205,12 +224,6 @@ export class ModelCatalog {
   /** The providers of the catalog's models, sorted. */
   providers(): string[] {
     return [...new Set(this.models.map((model) => model.provider))].sort();
-  }
-
-  private claim(key: string, model: ModelInfo): void {
-    const claimed = this.byName.get(key);
-    if (!claimed) this.byName.set(key, [model]);
-    else if (!claimed.includes(model)) claimed.push(model);
   }
 
   private lookUpName(idOrAlias: string): LookUp {
@@ -260,9 +273,18 @@ export class ModelCatalog {
   }
 
   private claimed(name: string): ModelInfo[] {
-    const exact = this.byName.get(nameKey(name)) ?? [];
-    const loose = this.byName.get(looseKey(name)) ?? [];
+    const exact = this.claimedKey(nameKey(name));
+    const loose = this.claimedKey(looseKey(name));
     return loose.length === 0 ? exact : [...new Set([...exact, ...loose])];
+  }
+
+  /** The models claiming `key`: by id, then by alias (a model that claims it both ways, once). */
+  private claimedKey(key: string): ModelInfo[] {
+    const byId = this.claims.byId.get(key);
+    const byAlias = this.claims.byAlias.get(key);
+    if (!byAlias) return byId ?? [];
+    if (!byId) return byAlias;
+    return [...byId, ...byAlias.filter((model) => !byId.includes(model))];
   }
 
   private lookUp(name: string, provider: string | undefined): LookUp {
@@ -398,6 +420,54 @@ function readBuiltInSnapshot(): BuiltInCatalogParts | undefined {
   } catch {
     return undefined;
   }
+}
+
+function claim(claims: Map<string, ModelInfo[]>, key: string, model: ModelInfo): void {
+  const claimed = claims.get(key);
+  if (!claimed) claims.set(key, [model]);
+  else if (!claimed.includes(model)) claimed.push(model);
+}
+
+/**
+ * `claims` with `removed` models' claims taken out and `added` models' put in where a catalog built
+ * anew would have them: by id in the catalog's order, by alias after higher ranks and in the catalog's
+ * order within their own. Lists are copied before they change; the base catalog keeps its own.
+ */
+function updatedClaims(claims: Claims, removed: readonly ModelInfo[], added: readonly ModelInfo[]): Claims {
+  const byId = new Map(claims.byId);
+  const byAlias = new Map(claims.byAlias);
+  const remove = (map: Map<string, ModelInfo[]>, key: string, model: ModelInfo) => {
+    const left = (map.get(key) ?? []).filter((claimer) => claimer !== model);
+    if (left.length > 0) map.set(key, left);
+    else map.delete(key);
+  };
+  const insert = (map: Map<string, ModelInfo[]>, key: string, model: ModelInfo, before: (other: ModelInfo) => boolean) => {
+    const claimed = map.get(key) ?? [];
+    if (claimed.includes(model)) return;
+    const at = claimed.findIndex(before);
+    map.set(key, at < 0 ? [...claimed, model] : [...claimed.slice(0, at), model, ...claimed.slice(at)]);
+  };
+  for (const model of removed) {
+    for (const key of claimKeysOf(model).id) remove(byId, key, model);
+    for (const key of claimKeysOf(model).aliases) remove(byAlias, key, model);
+  }
+  for (const model of added) {
+    const rank = originRank(model);
+    for (const key of claimKeysOf(model).id) insert(byId, key, model, (other) => compareModels(model, other) < 0);
+    for (const key of claimKeysOf(model).aliases) {
+      insert(byAlias, key, model, (other) => originRank(other) < rank || (originRank(other) === rank && compareModels(model, other) < 0));
+    }
+  }
+  return { byId, byAlias };
+}
+
+/** Two lists in the catalog's order, as one. */
+function mergeSorted(left: readonly ModelInfo[], right: readonly ModelInfo[]): ModelInfo[] {
+  const merged: ModelInfo[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < left.length && j < right.length) merged.push(compareModels(right[j], left[i]) < 0 ? right[j++] : left[i++]);
+  return [...merged, ...left.slice(i), ...right.slice(j)];
 }
 
 /** Of the models named alike, the maker's own (a reseller's listing is not what an override means), else the first. */
