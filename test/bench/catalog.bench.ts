@@ -4,7 +4,7 @@
 // (an update, a data file, a watch build, these compiled sources). Each figure is the median of fresh
 // child processes.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 
 const RUNS = 5;
@@ -58,7 +58,11 @@ function readSnapshot(catalogClass: typeof import('../../src/core/catalog/modelC
   const { PRICE_PACKAGE } = require('../../src/core/catalog/priceData') as typeof import('../../src/core/catalog/priceData');
   const file = join(dist, BUILT_IN_SNAPSHOT_FILE);
   // The build id is the bundles' own; here it is taken from the file (its read is timed below).
-  const buildId = /"buildId":"([^"]+)"/.exec(readFileSync(file, 'latin1').slice(0, 200))?.[1] ?? '';
+  const head = Buffer.alloc(200);
+  const descriptor = openSync(file, 'r');
+  readSync(descriptor, head, 0, head.length, 0);
+  closeSync(descriptor);
+  const buildId = /"buildId":"([^"]+)"/.exec(head.toString('latin1'))?.[1] ?? '';
   const started = performance.now();
   const parts = builtInCatalogFromSnapshot(readFileSync(file, 'utf8'), new Date(), buildId, PRICE_PACKAGE.version);
   if (!parts) throw new Error(`${file} does not hold the catalog in effect now: run \`npm run build\``);

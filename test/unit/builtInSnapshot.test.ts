@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { bundledDataInForce, setActivePriceData, setPriceDataFile } from '../../src/core/catalog/activePriceData';
 import { buildBuiltInModels } from '../../src/core/catalog/builtInModels';
-import { BUILT_IN_SNAPSHOT_FILE, builtInCatalogFromSnapshot, builtInSnapshotOf, priceWindow, type BuiltInCatalogParts } from '../../src/core/catalog/builtInSnapshot';
+import { BUILT_IN_SNAPSHOT_FILE, builtInCatalogFromSnapshot, builtInSnapshotOf, MAX_SNAPSHOT_BYTES, priceWindow, type BuiltInCatalogParts } from '../../src/core/catalog/builtInSnapshot';
 import { ModelCatalog } from '../../src/core/catalog/modelCatalog';
 import { bundledPriceData, PRICE_PACKAGE, type PriceData, type PriceProvider } from '../../src/core/catalog/priceData';
 
@@ -84,6 +84,21 @@ describe('the snapshot of the built-in catalog', () => {
     assert.equal(builtInCatalogFromSnapshot(text, new Date('2026-01-14T00:00:00Z'), 'b1', '9.9.9'), undefined, 'before the last change (a clock set back)');
     assert.equal(builtInCatalogFromSnapshot(text.slice(0, text.length / 2), at, 'b1', '9.9.9'), undefined, 'cut off');
     assert.equal(builtInCatalogFromSnapshot('null', at, 'b1', '9.9.9'), undefined, 'not a snapshot');
+    // Of the right build, but not of the shape the catalog reads: never used, never thrown on.
+    const stored = JSON.parse(text) as { models: Record<string, unknown>[]; matchRules: unknown[]; validUntil: string };
+    const altered = (change: (copy: typeof stored) => void) => {
+      const copy = JSON.parse(text) as typeof stored;
+      change(copy);
+      return builtInCatalogFromSnapshot(JSON.stringify(copy), at, 'b1', '9.9.9');
+    };
+    assert.ok(altered(() => undefined), 'unchanged, it is read');
+    assert.equal(altered((copy) => delete copy.models[0].aliases), undefined, 'a model without aliases');
+    assert.equal(altered((copy) => (copy.models[0].sources = { prices: 99 })), undefined, 'a note that is not there');
+    assert.equal(altered((copy) => (copy.matchRules[0] = {})), undefined, 'an empty match rule');
+    assert.equal(altered((copy) => copy.matchRules.pop()), undefined, 'a rule short');
+    assert.equal(altered((copy) => (copy.validUntil = 'soon')), undefined, 'a date that is none');
+    assert.equal(builtInCatalogFromSnapshot(text + ' '.repeat(MAX_SNAPSHOT_BYTES), at, 'b1', '9.9.9'), undefined, 'over the cap');
+    assert.equal(stored.models.length, 1);
   });
 
   test('holds between the last price change on or before its date and the next one', () => {

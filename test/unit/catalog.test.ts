@@ -426,11 +426,11 @@ describe('overrides on a catalog of 1,500 models', () => {
     assert.equal(layers[1].find('gpt-4o')?.pricing?.outputPerMillion, 20);
     assert.equal(base.find('sonnet'), undefined, 'the base catalog is left alone');
   });
-});
 
-test("an override's price reaches the dated ids its model's match rule finds, with a provider named too", () => {
-  const overridden = catalog.withOverrides([{ id: 'claude-sonnet-4-5', inputPerMillion: 2 }], 'workspace');
-  for (const name of ['claude-sonnet-4-5-20250929', 'anthropic/claude-sonnet-4-5-20250929', 'anthropic:claude-sonnet-4-5-20250929']) {
-    assert.equal(overridden.find(name)?.pricing?.inputPerMillion, 2, name);
-  }
+  test("an override's price reaches the dated ids its model's match rule finds, with a provider named too", () => {
+    const overridden = catalog.withOverrides([{ id: 'claude-sonnet-4-5', inputPerMillion: 2 }], 'workspace');
+    for (const name of ['claude-sonnet-4-5-20250929', 'anthropic/claude-sonnet-4-5-20250929', 'anthropic:claude-sonnet-4-5-20250929']) {
+      assert.equal(overridden.find(name)?.pricing?.inputPerMillion, 2, name);
+    }
+  });
 });

@@ -1,15 +1,18 @@
 // The built-in catalog as the build made it (esbuild.mjs writes it beside the bundles): the models of the
-// bundled price data, already in the catalog's order, with their match rules. Reading it takes a few ms
-// where building the catalog takes 50-70 ms, three to five times that on a starting extension host's
-// thread, before a freshly opened window's first count. It stands for the live build only where that
-// build would give the same: the same build of the code, the same package data, and a date between the
-// two price changes around the build's.
+// bundled price data, already in the catalog's order, with their match rules. Reading it spares the
+// extension host's thread building 1,500 models before a freshly opened window's first count. It stands
+// for the live build only where that build would give the same: the same build of the code, the same
+// package data, and a date between the two price changes around the build's. Its text is only ever
+// parsed as JSON and checked for the shape it is used in.
 import type { ModelInfo, SourceNote } from '../types';
 import type { ProviderRule } from './builtInModels';
 import type { MatchRule, PriceData } from './priceData';
 
 /** The file the build writes beside the bundles. */
 export const BUILT_IN_SNAPSHOT_FILE = 'builtInCatalog.json';
+
+/** The largest snapshot read: the real one is under 1 MB. */
+export const MAX_SNAPSHOT_BYTES = 8 * 1024 * 1024;
 
 /** The catalog's models and its index, as `new ModelCatalog` takes them. */
 export interface BuiltInCatalogParts {
@@ -18,6 +21,8 @@ export interface BuiltInCatalogParts {
   matchRules: Map<ModelInfo, MatchRule>;
   unpriced: Set<string>;
   providers: ProviderRule[];
+  /** From then on a price in it has changed: the snapshot no longer holds. */
+  validUntil?: Date;
 }
 
 /** What the file holds. Source notes are listed once and named by their place: most models share a few. */
@@ -81,15 +86,19 @@ export function builtInSnapshotOf(parts: BuiltInCatalogParts, data: PriceData, a
  * `priceVersion` and `at` lies within its dates; undefined otherwise (the catalog is then built).
  */
 export function builtInCatalogFromSnapshot(text: string, at: Date, buildId: string, priceVersion: string): BuiltInCatalogParts | undefined {
+  // The build writes its id first: another build's file is not parsed at all.
+  if (text.length > MAX_SNAPSHOT_BYTES || !text.slice(0, 200).includes(`"buildId":${JSON.stringify(buildId)}`)) return undefined;
   let file: SnapshotFile;
   try {
     file = JSON.parse(text) as SnapshotFile;
   } catch {
     return undefined;
   }
-  if (file?.buildId !== buildId || file.priceVersion !== priceVersion) return undefined;
-  if (file.validFrom !== null && at < new Date(file.validFrom)) return undefined;
-  if (file.validUntil !== null && at >= new Date(file.validUntil)) return undefined;
+  if (!hasSnapshotShape(file) || file.buildId !== buildId || file.priceVersion !== priceVersion) return undefined;
+  const validFrom = file.validFrom === null ? undefined : new Date(file.validFrom);
+  const validUntil = file.validUntil === null ? undefined : new Date(file.validUntil);
+  if ([validFrom, validUntil].some((date) => date !== undefined && Number.isNaN(date.getTime()))) return undefined;
+  if ((validFrom && at < validFrom) || (validUntil && at >= validUntil)) return undefined;
   const note = (index: NoteRef) => file.notes[index];
   const models: ModelInfo[] = file.models.map((stored) => ({
     ...stored,
@@ -101,7 +110,23 @@ export function builtInCatalogFromSnapshot(text: string, at: Date, buildId: stri
     const rule = file.matchRules[index];
     if (rule) matchRules.set(model, rule);
   });
-  return { models, matchRules, unpriced: new Set(file.unpriced), providers: file.providers };
+  return { models, matchRules, unpriced: new Set(file.unpriced), providers: file.providers, validUntil };
+}
+
+/** The lists and fields the catalog reads, of the types it reads them as; a file short of any is not used. */
+function hasSnapshotShape(file: unknown): file is SnapshotFile {
+  if (typeof file !== 'object' || file === null) return false;
+  const { notes, models, matchRules, unpriced, providers, validFrom, validUntil } = file as Partial<Record<keyof SnapshotFile, unknown>>;
+  const isDate = (value: unknown) => value === null || typeof value === 'string';
+  if (!Array.isArray(notes) || !Array.isArray(models) || !Array.isArray(matchRules) || !Array.isArray(unpriced) || !Array.isArray(providers)) return false;
+  if (matchRules.length !== models.length || !isDate(validFrom) || !isDate(validUntil)) return false;
+  const isNote = (index: unknown) => index === undefined || (typeof index === 'number' && typeof (notes[index] as SourceNote | undefined)?.source === 'string');
+  return models.every((model: Partial<StoredModel> | null) =>
+    typeof model?.id === 'string' && typeof model.name === 'string' && typeof model.provider === 'string' && typeof model.tokenizer === 'string' &&
+    Array.isArray(model.aliases) && model.aliases.every((alias) => typeof alias === 'string') &&
+    typeof model.sources === 'object' && model.sources !== null && Object.values(model.sources).every(isNote) &&
+    (model.limitSources === undefined || Object.values(model.limitSources).every(isNote)),
+  ) && matchRules.every((rule) => rule === null || (typeof rule === 'object' && Object.keys(rule as object).length === 1));
 }
 
 /** The same record with each note present mapped (to its place in the list, or back). */

@@ -5,7 +5,7 @@ import type { ModelInfo, ModelOverride, ModelPricing } from '../types';
 import { editDistance } from '../config/editDistance';
 import { activePriceData, bundledDataInForce } from './activePriceData';
 import { buildBuiltInModels, type ProviderRule } from './builtInModels';
-import { BUILT_IN_SNAPSHOT_FILE, builtInCatalogFromSnapshot, builtInSnapshotOf, type BuiltInCatalogParts } from './builtInSnapshot';
+import { BUILT_IN_SNAPSHOT_FILE, builtInCatalogFromSnapshot, MAX_SNAPSHOT_BYTES, builtInSnapshotOf, type BuiltInCatalogParts } from './builtInSnapshot';
 import { bundledPriceData, matches, PRICE_PACKAGE, type MatchRule, type PriceData } from './priceData';
 
 /** What `ModelCatalog.resolve` returns: the model, or a message naming the closest known ids. */
@@ -93,8 +93,9 @@ export class ModelCatalog {
 
   /**
    * @param index match rules, unpriced names and providers of the price data; a catalog of overrides alone needs none.
-   * `sorted`: the models are in the catalog's order already (the build's snapshot, or `withOverrides`), so no sort.
-   * `claims`: their claims, made already (`withOverrides` updates its base's for the models it changed).
+   * Internal, for the catalog's own use: `sorted`, the models are in the catalog's order already (the
+   * build's snapshot, or `withOverrides`), so no sort; `claims`, their claims, made already
+   * (`withOverrides` updates its base's for the models it changed).
    */
   constructor(models: readonly ModelInfo[], index?: Partial<CatalogIndex> & { sorted?: boolean; claims?: Claims }) {
     this.models = index?.sorted ? [...models] : [...models].sort(compareModels);
@@ -111,11 +112,17 @@ export class ModelCatalog {
   /** The built-in catalog: every model the active price data prices, with cited limits. Built on first use, again after the data changes. */
   static builtIn(): ModelCatalog {
     if (bundledDataInForce()) {
-      if (builtInCatalog?.madeOf === 'snapshot') return builtInCatalog.catalog;
-      snapshotParts ??= readBuiltInSnapshot() ?? null;
-      if (snapshotParts) {
-        builtInCatalog = { catalog: new ModelCatalog(snapshotParts.models, { ...snapshotParts, sorted: true }), madeOf: 'snapshot' };
-        return builtInCatalog.catalog;
+      // A process that outlives the snapshot's dates (the next price change) builds the catalog after all.
+      if (snapshotParts?.validUntil && new Date() >= snapshotParts.validUntil) snapshotParts = null;
+      if (builtInCatalog?.madeOf === 'snapshot' && snapshotParts) return builtInCatalog.catalog;
+      if (snapshotParts === undefined) snapshotParts = readBuiltInSnapshot() ?? null;
+      try {
+        if (snapshotParts) {
+          builtInCatalog = { catalog: new ModelCatalog(snapshotParts.models, { ...snapshotParts, sorted: true }), madeOf: 'snapshot' };
+          return builtInCatalog.catalog;
+        }
+      } catch {
+        snapshotParts = null;
       }
     }
     const data = activePriceData();
@@ -126,12 +133,12 @@ export class ModelCatalog {
     return builtInCatalog.catalog;
   }
 
-  /** Whether the built-in catalog in use was read from the build's snapshot (rather than built in this process). */
+  /** Whether the built-in catalog in use was read from the build's snapshot (rather than built in this process). @internal */
   static builtInFromSnapshot(): boolean {
     return builtInCatalog?.madeOf === 'snapshot';
   }
 
-  /** The snapshot of the bundled data's built-in catalog, built at `at`, for build `buildId` (esbuild.mjs writes it). */
+  /** The snapshot of the bundled data's built-in catalog, built at `at`, for build `buildId` (esbuild.mjs writes it). @internal */
   static builtInSnapshot(at: Date, buildId: string): string {
     const data = bundledPriceData();
     const built = buildBuiltInModels(at, data);
@@ -304,8 +311,10 @@ export class ModelCatalog {
   private ruleMatches(name: string): ModelInfo[] {
     const found: ModelInfo[] = [];
     const spelled = name.replace(COMPACT_DATE, '-$1-$2-$3');
-    for (const [model, rule] of this.index.matchRules) {
-      if (matches(rule, name) || (spelled !== name && matches(rule, spelled))) found.push(model);
+    // In the catalog's order, which is the same whether it was built, read from the snapshot or overridden.
+    for (const model of this.models) {
+      const rule = this.index.matchRules.get(model);
+      if (rule && (matches(rule, name) || (spelled !== name && matches(rule, spelled)))) found.push(model);
     }
     return found;
   }
@@ -414,9 +423,13 @@ export class ModelCatalog {
 function readBuiltInSnapshot(): BuiltInCatalogParts | undefined {
   if (BUILD_ID === undefined) return undefined;
   try {
-    const { readFileSync } = require('node:fs') as typeof import('node:fs');
+    const { readFileSync, statSync } = require('node:fs') as typeof import('node:fs');
     const { join } = require('node:path') as typeof import('node:path');
-    return builtInCatalogFromSnapshot(readFileSync(join(__dirname, BUILT_IN_SNAPSHOT_FILE), 'utf8'), new Date(), BUILD_ID, PRICE_PACKAGE.version);
+    const file = join(__dirname, BUILT_IN_SNAPSHOT_FILE);
+    // A regular file within the cap only: never a FIFO, whose read would block this thread.
+    const info = statSync(file);
+    if (!info.isFile() || info.size > MAX_SNAPSHOT_BYTES) return undefined;
+    return builtInCatalogFromSnapshot(readFileSync(file, 'utf8'), new Date(), BUILD_ID, PRICE_PACKAGE.version);
   } catch {
     return undefined;
   }
@@ -566,7 +579,6 @@ function nameKey(name: string): string {
   return name.trim().toLowerCase();
 }
 
-/** 'GPT-4o mini', 'gpt_4o_mini' and 'claude-sonnet-4.5' meet 'gpt-4o-mini' and 'claude-sonnet-4-5'. */
 /** The keys a model claims: its id's, then its aliases' (each exactly as written, then loosely where that differs). */
 interface ClaimKeys {
   id: string[];
@@ -591,6 +603,7 @@ function keysOf(name: string): string[] {
   return loose === exact ? [exact] : [exact, loose];
 }
 
+/** 'GPT-4o mini', 'gpt_4o_mini' and 'claude-sonnet-4.5' meet 'gpt-4o-mini' and 'claude-sonnet-4-5'. */
 function looseKey(name: string): string {
   return looseOf(nameKey(name));
 }
