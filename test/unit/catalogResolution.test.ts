@@ -201,3 +201,15 @@ describe('limits', () => {
     assert.equal(model('gpt-5.5').deprecated, undefined);
   });
 });
+
+describe("a reseller's own id", () => {
+  test("finds the reseller's model when only other resellers' rules also accept it, not an ambiguity", () => {
+    const bedrock = catalog.find('global.anthropic.claude-opus-4-6-v1:0');
+    assert.equal(bedrock?.provider, 'aws');
+    assert.equal(bedrock?.id, 'aws/global.anthropic.claude-opus-4-6-v1:0');
+    // The maker's rule still wins over a reseller's listing, and a provider named still picks its own.
+    assert.equal(catalog.find('claude-opus-4-6')?.provider, 'anthropic');
+    assert.equal(catalog.find('claude-opus-4-6-20260301')?.provider, 'anthropic');
+    assert.equal(catalog.find('google/claude-opus-4-6')?.provider, 'google');
+  });
+});

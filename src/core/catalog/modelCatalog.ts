@@ -297,9 +297,12 @@ export class ModelCatalog {
   private lookUp(name: string, provider: string | undefined): LookUp {
     const named = this.claimed(name);
     const claimed = this.pick(named, provider, name);
-    // A reseller's listing of a name must not hide the maker's own model, which its match rule finds.
     if (claimed && 'model' in claimed && (provider !== undefined || claimed.model.sellsOwnModel !== false)) return claimed;
-    const ruled = this.pick([...new Set([...named, ...this.ruleMatches(name)])], provider, name);
+    // A reseller's listing of a name must not hide the maker's own model, which its match rule finds; other
+    // resellers' rules do not make it ambiguous ('global.anthropic.claude-opus-4-6-v1:0' is Bedrock's id).
+    const ruleMatches = this.ruleMatches(name);
+    if (claimed && 'model' in claimed && !ruleMatches.some((model) => model.sellsOwnModel !== false)) return claimed;
+    const ruled = this.pick([...new Set([...named, ...ruleMatches])], provider, name);
     if (ruled) return ruled;
     if (this.index.unpriced.has(name.toLowerCase())) return undefined;
     const undated = name.replace(DATED_SUFFIX, '');
