@@ -157,23 +157,22 @@ export class ModelCatalog {
    */
   withOverrides(overrides: readonly ModelOverride[], origin: OverrideOrigin): ModelCatalog {
     if (overrides.length === 0) return this;
-    const models = new Map<string, ModelInfo>(this.models.map((model) => [model.id, model]));
     const matchRules = new Map(this.index.matchRules);
-    // The models this list made, in the order made: after the catalog's own in `models`, as a merged one is set anew.
+    // The catalog's models this list replaced, and the models it made, in the order made (a model merged
+    // again moves to the end).
+    const replaced: ModelInfo[] = [];
     const made: ModelInfo[] = [];
     /** The model whose id or display name is `name` (not another alias), among the catalog's left and those made. */
     const named = (name: string): ModelInfo | undefined => {
       const key = looseKey(name);
-      const own = (this.idsAndNames().get(key) ?? []).filter((model) => models.get(model.id) === model);
+      const own = (this.idsAndNames().get(key) ?? []).filter((model) => !replaced.includes(model));
       return preferMaker([...own, ...made.filter((model) => looseKey(model.id) === key || looseKey(model.name) === key)]);
     };
-    const replaced: ModelInfo[] = [];
     for (const override of overrides) {
       // Later entries of the same list see earlier ones (a model added, then given a price).
       const existing = named(override.id);
       const merged = existing ? mergeOverride(existing, override, origin) : newModel(override, origin, this.fineTuneBase(override.id, named));
       if (existing) {
-        models.delete(existing.id);
         if (made.includes(existing)) made.splice(made.indexOf(existing), 1);
         else replaced.push(existing);
         // The rule moves to the merged model: left on the one it replaces, it would still find that one.
@@ -181,10 +180,9 @@ export class ModelCatalog {
         matchRules.delete(existing);
         if (rule) matchRules.set(merged, rule);
       }
-      models.set(merged.id, merged);
       made.push(merged);
     }
-    // The same catalog as one built from `models` anew, without sorting and claiming 1,500 models again.
+    // The same catalog as one built from these models anew, without sorting and claiming 1,500 models again.
     const added = [...made].sort(compareModels);
     const sorted = mergeSorted(this.models.filter((model) => !replaced.includes(model)), added);
     return new ModelCatalog(sorted, { ...this.index, matchRules, sorted: true, claims: updatedClaims(this.claims, replaced, added) });
@@ -370,11 +368,8 @@ export class ModelCatalog {
     if (!this.byIdOrName) {
       this.byIdOrName = new Map();
       for (const model of this.models) {
-        for (const key of new Set([looseKey(model.id), looseKey(model.name)])) {
-          const list = this.byIdOrName.get(key);
-          if (list) list.push(model);
-          else this.byIdOrName.set(key, [model]);
-        }
+        claim(this.byIdOrName, looseKey(model.id), model);
+        claim(this.byIdOrName, looseKey(model.name), model);
       }
     }
     return this.byIdOrName;
